@@ -1,0 +1,72 @@
+/**
+ * The contract of a command module. A command is a plain object: its definition (the JSON Discord
+ * registers) and handlers that take a small context and return a Reply. Handlers never touch
+ * process-wide state; everything they need arrives in the context.
+ */
+import type {
+  APIApplicationCommandOptionChoice,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { z } from 'zod';
+import type { Library } from '../src/briefings/index.js';
+import type { Reply } from '../src/render/index.js';
+
+/** A channel option, resolved by the transport. */
+export interface ChannelRef {
+  id: string;
+  name?: string;
+}
+
+/**
+ * Raw option values as the transport resolved them, before the command's zod schema. For a command
+ * with subcommands, the transport adds the key `subcommand` with the subcommand's name.
+ */
+export type RawOptions = Record<string, string | number | boolean | ChannelRef | undefined>;
+
+export interface CommandContext {
+  /** The snapshot current when the interaction arrived. */
+  library: Library;
+  now: () => Date;
+  /** Seedable in tests. */
+  random: () => number;
+  guildId: string | null;
+  channelId: string | null;
+  userId: string;
+  /** The member's permissions in this channel as a bitfield, null outside a guild. */
+  memberPermissions: bigint | null;
+  locale: string;
+  /** Services that only some commands use (schedules, status); see src/digest. */
+  services: CommandServices;
+}
+
+/**
+ * Services that only some commands use, wired by main.ts (and by tests). Each is optional so a
+ * transport without it still serves the other commands; a command that needs a missing service
+ * throws a UserError.
+ */
+export type CommandServices = {};
+
+export interface FocusedOption {
+  name: string;
+  value: string;
+}
+
+export interface Command<Schema extends z.ZodType = z.ZodType> {
+  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Validates and types the raw options; failures name the option. */
+  options: Schema;
+  /** Admin commands are refused in the handler unless the member has Manage Server. */
+  admin?: boolean;
+  execute(ctx: CommandContext, options: z.infer<Schema>): Promise<Reply> | Reply;
+  /** At most 25 choices, best match first. */
+  autocomplete?(
+    ctx: CommandContext,
+    focused: FocusedOption,
+    options: RawOptions,
+  ): Promise<APIApplicationCommandOptionChoice[]> | APIApplicationCommandOptionChoice[];
+  /**
+   * Button handlers by action. A custom id is `<command>:<action>:<state>`, at most 100 characters;
+   * the state carries everything the handler needs, so buttons keep working after a restart.
+   */
+  buttons?: Record<string, (ctx: CommandContext, state: string) => Promise<Reply> | Reply>;
+}

@@ -1,0 +1,16 @@
+/**
+ * The reply model every handler returns and every transport sends. It uses Discord's own JSON
+ * shapes so the Discord transport can send it as is; the console renders it as text. Every reply
+ * passes `fitReply` (limits.ts) before it leaves a transport.
+ */
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+
+export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+
+export interface Reply {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: ButtonRow[];
+  /** Only the invoking user sees it. */
+  ephemeral?: boolean;
+}
