@@ -1,0 +1,255 @@
+/**
+ * Checks the data Attaché ships with: the theme taxonomy and the first curated briefing. These
+ * go through the zod schemas directly (not the loader) and then assert what the curation promised
+ * about the source article: every section in order, the one quote verbatim and attributed, and
+ * the forward-looking items dated only where the article dates them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parseDocument } from 'yaml';
+import { type Briefing, BriefingSchema, type Theme, ThemesFileSchema } from '../../src/briefings/schema.js';
+
+const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
+const briefingId = 'brussels-us-ukraine-talks-2026-01';
+const briefingPath = `${dataDir}briefings/${briefingId}.yaml`;
+const themesPath = `${dataDir}themes.yaml`;
+// The article itself is kept beside the project, not in it; the checks that read it run where it exists.
+const seedPath = fileURLToPath(new URL(`../../../shared/seeds/${briefingId}.txt`, import.meta.url));
+
+const readYaml = (path: string): { value: unknown; problems: string[] } => {
+  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
+  return { value: doc.toJS(), problems: [...doc.errors, ...doc.warnings].map((e) => e.message) };
+};
+
+const loadThemes = (): Theme[] => ThemesFileSchema.parse(readYaml(themesPath).value).themes;
+const loadBriefing = (): Briefing => BriefingSchema.parse(readYaml(briefingPath).value);
+
+/** The article's heading lines, in order, exactly as printed. */
+const ARTICLE_HEADINGS = [
+  'Brussels as a Diplomatic Hub for Transatlantic Engagement',
+  'The Strategic Context Driving Current Discussions',
+  'Security Coordination at the Core of the Agenda',
+  'Political Dialogue and Institutional Resilience',
+  'Economic Cooperation and Long-Term Recovery',
+  'The European Dimension of Bilateral Engagement',
+  'Managing Expectations Through Measured Diplomacy',
+  'Public Attention and Political Significance',
+  'Challenges and Sensitive Areas of Negotiation',
+  'Humanitarian Considerations and Social Impact',
+  'Strategic Communication and Global Perception',
+  'Implementation Beyond the Meeting Room',
+  'Implications for the Transatlantic Relationship',
+  'Looking Ahead Through 2026',
+];
+
+const UNTITLED = /\(untitled\)$/;
+
+const words = (s: string): string[] =>
+  s
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/** Every run of `n` consecutive words, joined; used to spot sentences copied from the source. */
+const shingles = (s: string, n: number): Set<string> => {
+  const w = words(s);
+  const out = new Set<string>();
+  for (let i = 0; i + n <= w.length; i++) out.add(w.slice(i, i + n).join(' '));
+  return out;
+};
+
+/** Crude stemming is enough here: a keyword counts as used when each of its words starts a word of the text. */
+const mentions = (text: string, keyword: string): boolean => {
+  const textWords = words(text);
+  const stems = words(keyword).map((w) => w.slice(0, Math.max(4, w.length - 2)));
+  return textWords.some((_, i) => stems.every((stem, j) => textWords[i + j]?.startsWith(stem) ?? false));
+};
+
+describe('GIVEN the shipped theme taxonomy', () => {
+  test('WHEN parsed THEN the YAML is clean and matches the themes schema', () => {
+    const { value, problems } = readYaml(themesPath);
+    expect(problems).toEqual([]);
+    const result = ThemesFileSchema.safeParse(value);
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  test('WHEN listing ids THEN they are the taxonomy DESIGN.md starts from, each once', () => {
+    expect(loadThemes().map((t) => t.id)).toEqual([
+      'security-defence',
+      'political-dialogue',
+      'economy-reconstruction',
+      'transatlantic-coordination',
+      'humanitarian',
+      'strategic-communication',
+      'process-expectations',
+      'outlook',
+    ]);
+  });
+
+  test.each(loadThemes().map((t) => [t.id, t] as const))(
+    'WHEN reading theme %s THEN it has 8-20 distinct, short keywords',
+    (_id, theme) => {
+      expect(theme.keywords.length).toBeGreaterThanOrEqual(8);
+      expect(theme.keywords.length).toBeLessThanOrEqual(20);
+      const lower = theme.keywords.map((k) => k.toLowerCase());
+      expect(new Set(lower).size).toBe(lower.length);
+      for (const k of theme.keywords) expect(words(k).length, k).toBeLessThanOrEqual(3);
+    },
+  );
+
+  test('WHEN comparing colours THEN no two themes share one or look nearly alike', () => {
+    const rgb = loadThemes().map((t) => {
+      const n = Number.parseInt(t.colour.slice(1), 16);
+      return { id: t.id, r: n >> 16, g: (n >> 8) & 0xff, b: n & 0xff };
+    });
+    for (const [i, a] of rgb.entries()) {
+      for (const b of rgb.slice(i + 1)) {
+        const distance = Math.hypot(a.r - b.r, a.g - b.g, a.b - b.b);
+        expect(distance, `${a.id} vs ${b.id}`).toBeGreaterThan(60);
+      }
+    }
+  });
+
+  test('WHEN a keyword appears in two themes THEN that is flagged, since ingest could not tell them apart', () => {
+    const owners = new Map<string, string[]>();
+    for (const t of loadThemes()) {
+      for (const k of t.keywords) owners.set(k.toLowerCase(), [...(owners.get(k.toLowerCase()) ?? []), t.id]);
+    }
+    const shared = [...owners].filter(([, ids]) => ids.length > 1);
+    expect(shared).toEqual([]);
+  });
+});
+
+describe('GIVEN the first curated briefing', () => {
+  test('WHEN parsed THEN the YAML is clean and matches the briefing schema', () => {
+    const { value, problems } = readYaml(briefingPath);
+    expect(problems).toEqual([]);
+    const result = BriefingSchema.safeParse(value);
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  test('WHEN checking its identity THEN the id is the file name and the facts are only those the source gives', () => {
+    const b = loadBriefing();
+    expect(b.id).toBe(briefingId);
+    expect(b.status).toBe('published');
+    expect(b.published).toBe('2026-01');
+    expect(b.location).toBe('Brussels');
+    expect(b.source.name).toBe('Brussels Morning Newspaper');
+    // No article address is known, so only the publication's home page may be linked.
+    expect(b.source.url === undefined || b.source.url === 'https://brusselsmorning.com/').toBe(true);
+  });
+
+  test('WHEN reading the summary THEN it has three to five sentences', () => {
+    const sentences = loadBriefing().summary.split(/(?<=[.!?])\s+/);
+    expect(sentences.length).toBeGreaterThanOrEqual(3);
+    expect(sentences.length).toBeLessThanOrEqual(5);
+  });
+
+  test('WHEN listing the headed sections THEN they are the article headings, exactly and in order', () => {
+    const headed = loadBriefing().sections.filter((s) => !UNTITLED.test(s.heading));
+    expect(headed.map((s) => s.heading)).toEqual(ARTICLE_HEADINGS);
+  });
+
+  test('WHEN looking at the ends THEN the untitled opening comes first and the closing paragraph last', () => {
+    const headings = loadBriefing().sections.map((s) => s.heading);
+    expect(headings[0]).toMatch(UNTITLED);
+    expect(headings.at(-1)).toMatch(UNTITLED);
+    expect(headings.filter((h) => UNTITLED.test(h))).toHaveLength(2);
+  });
+
+  test.each(loadBriefing().sections.map((s) => [s.heading, s] as const))(
+    'WHEN reading section "%s" THEN it has a theme, a summary and 2-4 key points',
+    (_heading, section) => {
+      expect(section.themes.length).toBeGreaterThanOrEqual(1);
+      expect(section.summary.length).toBeGreaterThan(60);
+      expect(section.points.length).toBeGreaterThanOrEqual(2);
+      expect(section.points.length).toBeLessThanOrEqual(4);
+    },
+  );
+
+  test('WHEN collecting every theme id it uses THEN each exists in the taxonomy and every theme is used', () => {
+    const b = loadBriefing();
+    const known = new Set(loadThemes().map((t) => t.id));
+    const used = new Set([
+      ...b.sections.flatMap((s) => s.themes),
+      ...b.quotes.flatMap((q) => q.themes),
+      ...b.looking_ahead.flatMap((l) => l.themes),
+    ]);
+    expect([...used].filter((id) => !known.has(id))).toEqual([]);
+    expect([...known].filter((id) => !used.has(id))).toEqual([]);
+  });
+
+  test('WHEN reading each section THEN some keyword of its first theme appears in it', () => {
+    const themes = new Map(loadThemes().map((t) => [t.id, t]));
+    const misses = loadBriefing()
+      .sections.filter((s) => {
+        const text = [s.heading, s.summary, ...s.points].join(' ');
+        const first = s.themes[0] === undefined ? undefined : themes.get(s.themes[0]);
+        return !first?.keywords.some((k) => mentions(text, k));
+      })
+      .map((s) => s.heading);
+    expect(misses).toEqual([]);
+  });
+
+  test('WHEN reading the quote THEN it is the article’s one quote, verbatim and attributed', () => {
+    const { quotes } = loadBriefing();
+    expect(quotes).toHaveLength(1);
+    const [quote] = quotes;
+    expect(quote?.text).toBe(
+      'Durable partnerships are built through consistent dialogue and strategic patience, not through sudden gestures.',
+    );
+    expect(quote?.speaker).toBe('A senior transatlantic official');
+    expect(quote?.role).toBeTruthy();
+    expect(quote?.context).toBeTruthy();
+    expect(quote?.themes).toContain('process-expectations');
+  });
+
+  test('WHEN reading the looking-ahead items THEN the ones the article ties to 2026 carry that horizon and no other is dated', () => {
+    const items = loadBriefing().looking_ahead;
+    expect(items.length).toBeGreaterThanOrEqual(5);
+    for (const item of items) {
+      expect([undefined, '2026'], item.text).toContain(item.horizon);
+      if (/\b2026\b/.test(item.text)) expect(item.horizon, item.text).toBe('2026');
+    }
+    const dated = items.filter((i) => i.horizon === '2026').map((i) => i.text);
+    expect(dated.some((t) => /further rounds/i.test(t))).toBe(true);
+    expect(dated.some((t) => /direction set in Brussels/i.test(t))).toBe(true);
+    const undated = items.filter((i) => i.horizon === undefined).map((i) => i.text);
+    expect(undated.some((t) => /follow-up mechanisms/i.test(t))).toBe(true);
+    expect(undated.some((t) => /multiple levels/i.test(t))).toBe(true);
+    expect(undated.some((t) => /transatlantic dynamics/i.test(t))).toBe(true);
+  });
+});
+
+describe.skipIf(!existsSync(seedPath))('GIVEN the source article beside the project', () => {
+  const article = existsSync(seedPath) ? readFileSync(seedPath, 'utf8') : '';
+
+  test('WHEN finding its heading lines THEN they are the ones the briefing records', () => {
+    // A heading is a short line with no closing punctuation; body paragraphs and the quote's lead-in end in one.
+    const headingLines = article
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0 && l.length < 80 && !/[.,:;”"]$/.test(l));
+    expect(headingLines).toEqual(ARTICLE_HEADINGS);
+  });
+
+  test('WHEN comparing the curated prose with the article THEN no run of eight words is copied', () => {
+    const source = shingles(article, 8);
+    const b = loadBriefing();
+    const prose = [
+      b.title,
+      b.summary,
+      ...b.sections.flatMap((s) => [s.summary, ...s.points]),
+      ...b.quotes.flatMap((q) => [q.context ?? '']),
+      ...b.looking_ahead.map((l) => l.text),
+    ];
+    const copied = prose.flatMap((p) => [...shingles(p, 8)].filter((s) => source.has(s)));
+    expect(copied).toEqual([]);
+  });
+
+  test('WHEN looking for the quote in the article THEN it is there word for word', () => {
+    expect(article).toContain(`“${loadBriefing().quotes[0]?.text}”`);
+  });
+});
