@@ -11,30 +11,168 @@
  * - `invokeAutocomplete` returns at most 25 choices.
  * - `invokeButton` routes `<command>:<action>:<state>` custom ids.
  */
-import type { APIApplicationCommandOptionChoice } from 'discord.js';
+import { readdir } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type APIApplicationCommandOptionChoice,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { z } from 'zod';
 import type { Command, CommandContext, FocusedOption, RawOptions } from '../commands/index.js';
+import { UserError } from './errors.js';
+import { parseCustomId } from './render/custom-id.js';
 import type { Reply } from './render/index.js';
+import { DISCORD_LIMITS, fitReply, truncate } from './render/limits.js';
 
 export interface Registry {
   readonly commands: ReadonlyMap<string, Command>;
 }
 
-export declare function loadCommands(): Promise<Registry>;
-export declare function invokeCommand(
+const COMMANDS_DIR = new URL('../commands/', import.meta.url);
+
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+const fn = z.custom<(...args: never[]) => unknown>(isFunction, 'must be a function');
+
+/** The shape every command module must have; checked at load so a broken module fails the boot. */
+const CommandModuleSchema = z.object({
+  default: z.object({
+    definition: z.looseObject({
+      name: z.string().regex(/^[-_\p{L}\p{N}]{1,32}$/u, 'must be 1-32 lowercase letters, digits, - or _'),
+      description: z.string().min(1).max(100),
+    }),
+    options: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'must be a zod schema'),
+    admin: z.boolean().optional(),
+    execute: fn,
+    autocomplete: fn.optional(),
+    buttons: z.record(z.string().regex(/^[^:]+$/, 'an action has no colon'), fn).optional(),
+  }),
+});
+
+/** Checks one imported module; the error names the file and every problem. */
+export function checkCommandModule(file: string, mod: unknown): Command {
+  const parsed = CommandModuleSchema.safeParse(mod);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(module)'}: ${i.message}`);
+    throw new Error(`commands/${file} is not a valid command module — ${problems.join('; ')}`);
+  }
+  return parsed.data.default as unknown as Command;
+}
+
+/** Builds a registry from checked modules; two commands with one name is an error. */
+export function buildRegistry(modules: readonly { file: string; command: Command }[]): Registry {
+  const commands = new Map<string, Command>();
+  const fileOf = new Map<string, string>();
+  for (const { file, command } of modules) {
+    const name = command.definition.name;
+    const other = fileOf.get(name);
+    if (other) throw new Error(`commands/${file} and commands/${other} both define the command /${name}`);
+    commands.set(name, command);
+    fileOf.set(name, file);
+  }
+  return { commands };
+}
+
+const isCommandFile = (f: string): boolean =>
+  /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.spec\./.test(f) && !/^index\.(ts|js|mjs)$/.test(f);
+
+/** Imports every module in commands/ (`.ts` under tsx and vitest, `.js` once compiled). */
+export async function loadCommands(dir: URL = COMMANDS_DIR): Promise<Registry> {
+  const files = (await readdir(fileURLToPath(dir))).filter(isCommandFile).sort();
+  const modules = [];
+  for (const file of files) {
+    const mod: unknown = await import(pathToFileURL(fileURLToPath(new URL(file, dir))).href);
+    modules.push({ file: basename(file), command: checkCommandModule(file, mod) });
+  }
+  return buildRegistry(modules);
+}
+
+/** The JSON Discord registers, for deploy-commands; sorted so deployments diff cleanly. */
+export const definitions = (registry: Registry): RESTPostAPIChatInputApplicationCommandsJSONBody[] =>
+  [...registry.commands.values()].map((c) => c.definition).sort((a, b) => a.name.localeCompare(b.name));
+
+const find = (registry: Registry, name: string): Command => {
+  const command = registry.commands.get(name.replace(/^\//, ''));
+  if (!command) {
+    const shown = truncate(name.replace(/^\//, '').replace(/[^\p{L}\p{N}_-]/gu, ''), 40);
+    throw new UserError(`Unknown command /${shown}. Try /help.`);
+  }
+  return command;
+};
+
+const canManageGuild = (ctx: CommandContext): boolean =>
+  ctx.memberPermissions !== null &&
+  (ctx.memberPermissions & PermissionFlagsBits.ManageGuild) === PermissionFlagsBits.ManageGuild;
+
+function requireAdmin(command: Command, ctx: CommandContext): void {
+  if (!command.admin || canManageGuild(ctx)) return;
+  throw new UserError(
+    ctx.guildId === null
+      ? `/${command.definition.name} works only inside a server.`
+      : `/${command.definition.name} is for members with the Manage Server permission. Ask a server admin.`,
+  );
+}
+
+/** Turns a zod failure into one sentence naming the option. */
+export function optionError(error: z.ZodError, raw: RawOptions, command: string): UserError {
+  const issue = error.issues[0];
+  if (!issue) return new UserError(`The options for /${command} are not valid.`);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `\`${truncate(k.replace(/[`\s]/g, ''), 32)}\``).join(', ');
+    return new UserError(`/${command} has no option ${keys}. Try /help.`, issue.keys[0]);
+  }
+  const option = String(issue.path[0] ?? '');
+  if (!option) return new UserError(`/${command}: ${issue.message}`);
+  if (raw[option] === undefined && issue.code === 'invalid_type') {
+    return new UserError(`/${command} needs the option \`${option}\`.`, option);
+  }
+  const message = /^must |^is /.test(issue.message) ? issue.message : `is not valid: ${issue.message}`;
+  return new UserError(`Option \`${option}\` ${message}.`.replace(/\.\.$/, '.'), option);
+}
+
+export async function invokeCommand(
   registry: Registry,
   name: string,
   raw: RawOptions,
   ctx: CommandContext,
-): Promise<Reply>;
-export declare function invokeAutocomplete(
+): Promise<Reply> {
+  const command = find(registry, name);
+  requireAdmin(command, ctx);
+  const parsed = command.options.safeParse(raw);
+  if (!parsed.success) throw optionError(parsed.error, raw, command.definition.name);
+  return fitReply(await command.execute(ctx, parsed.data));
+}
+
+/** Choices for the focused option; nothing for unknown commands or members who may not use it. */
+export async function invokeAutocomplete(
   registry: Registry,
   name: string,
   focused: FocusedOption,
   raw: RawOptions,
   ctx: CommandContext,
-): Promise<APIApplicationCommandOptionChoice[]>;
-export declare function invokeButton(
+): Promise<APIApplicationCommandOptionChoice[]> {
+  const command = registry.commands.get(name);
+  if (!command?.autocomplete) return [];
+  if (command.admin && !canManageGuild(ctx)) return [];
+  const choices = await command.autocomplete(ctx, focused, raw);
+  return choices
+    .filter((c) => String(c.value).length <= DISCORD_LIMITS.choiceValue)
+    .slice(0, DISCORD_LIMITS.choices)
+    .map((c) => ({ ...c, name: truncate(c.name, DISCORD_LIMITS.choiceName) }));
+}
+
+export async function invokeButton(
   registry: Registry,
   customId: string,
   ctx: CommandContext,
-): Promise<Reply>;
+): Promise<Reply> {
+  const parts = parseCustomId(customId);
+  const command = parts && registry.commands.get(parts.command);
+  const handler = parts && command?.buttons?.[parts.action];
+  if (!parts || !command || !handler) {
+    throw new UserError('This button no longer works. Run the command again for a fresh answer.');
+  }
+  requireAdmin(command, ctx);
+  return fitReply(await handler(ctx, parts.state));
+}

@@ -14,3 +14,6 @@ export interface Reply {
   /** Only the invoking user sees it. */
   ephemeral?: boolean;
 }
+
+export { apologyReply, errorReply } from './errors.js';
+export { DISCORD_LIMITS, fitReply } from './limits.js';

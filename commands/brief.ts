@@ -1,0 +1,41 @@
+import { ApplicationCommandOptionType } from 'discord.js';
+import { z } from 'zod';
+import { rankChoices } from '../src/render/choices.js';
+import { briefingCandidates, resolveBriefing, textOption } from '../src/render/lookup.js';
+import { notice } from '../src/render/style.js';
+import { renderBrief } from '../src/render/views/brief.js';
+import type { Command } from './index.js';
+
+const options = z.strictObject({ briefing: textOption(100).optional() });
+
+export default {
+  definition: {
+    name: 'brief',
+    description: 'The latest briefing, or the one you choose',
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'briefing',
+        description: 'Which briefing (the latest if left empty)',
+        autocomplete: true,
+        max_length: 100,
+      },
+    ],
+  },
+  options,
+  execute(ctx, { briefing: typed }) {
+    const briefing = typed ? resolveBriefing(ctx.library, typed, ctx.locale) : ctx.library.latest(1)[0];
+    if (!briefing) {
+      return notice(
+        'No briefings yet',
+        'No briefings are loaded yet. Curators add them under `data/briefings/`; `/sources` lists them once they load.',
+      );
+    }
+    return renderBrief({ library: ctx.library, briefing, now: ctx.now(), locale: ctx.locale });
+  },
+  autocomplete(ctx, focused) {
+    return focused.name === 'briefing'
+      ? rankChoices(briefingCandidates(ctx.library, ctx.locale), focused.value)
+      : [];
+  },
+} satisfies Command<typeof options>;

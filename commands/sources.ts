@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { UserError } from '../src/errors.js';
+import { decodeState, parsePage } from '../src/render/custom-id.js';
+import { renderSources } from '../src/render/views/sources.js';
+import type { Command } from './index.js';
+
+const options = z.strictObject({});
+
+export default {
+  definition: { name: 'sources', description: 'The briefings loaded: title, source, date and themes' },
+  options,
+  execute(ctx) {
+    return renderSources(ctx.library, 0, ctx.now(), ctx.locale);
+  },
+  buttons: {
+    page(ctx, state) {
+      const page = parsePage(decodeState(state, 1)?.[0]);
+      if (page === undefined) throw new UserError('This button is not valid. Run /sources again.');
+      return renderSources(ctx.library, page, ctx.now(), ctx.locale);
+    },
+  },
+} satisfies Command<typeof options>;

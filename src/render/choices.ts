@@ -1,0 +1,97 @@
+/**
+ * Autocomplete choices, ranked by how well they match what was typed: exact, then prefix, then the
+ * start of a later word, then anywhere. Ties keep the candidates' own order (newest, most quoted…).
+ * Also the same matching for resolving what a user typed without picking a choice.
+ */
+import type { APIApplicationCommandOptionChoice } from 'discord.js';
+import { DISCORD_LIMITS, truncate } from './limits.js';
+
+export interface Candidate {
+  /** Shown to the user. */
+  name: string;
+  /** Sent back as the option value. */
+  value: string;
+  /** Texts matched against the query (id, label, title…); `name` when omitted. */
+  keys?: readonly string[];
+}
+
+/** Case- and accent-insensitive form for matching. */
+export const fold = (s: string): string =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+export enum Match {
+  Exact = 0,
+  Prefix = 1,
+  WordPrefix = 2,
+  Substring = 3,
+  None = 4,
+}
+
+/** How well one text matches a folded query. */
+export function matchQuality(text: string, foldedQuery: string): Match {
+  if (!foldedQuery) return Match.Prefix;
+  const t = fold(text);
+  if (t === foldedQuery) return Match.Exact;
+  if (t.startsWith(foldedQuery)) return Match.Prefix;
+  const at = t.indexOf(foldedQuery);
+  if (at < 0) return Match.None;
+  // A later word start: after a space or punctuation, e.g. "def" in "security-defence".
+  const wordStart = new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(foldedQuery)}`, 'u');
+  return wordStart.test(t) ? Match.WordPrefix : Match.Substring;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const bestMatch = (c: Candidate, q: string): Match =>
+  Math.min(...(c.keys ?? [c.name]).map((k) => matchQuality(k, q)), Match.None);
+
+/** Candidates that match, best first, stable within a quality. */
+export function rankCandidates<C extends Candidate>(candidates: readonly C[], query: string): C[] {
+  const q = fold(query);
+  return candidates
+    .map((c, i) => ({ c, i, m: bestMatch(c, q) }))
+    .filter((x) => x.m !== Match.None)
+    .sort((a, b) => a.m - b.m || a.i - b.i)
+    .map((x) => x.c);
+}
+
+/** At most 25 ranked choices with Discord's 100-character name and value limits respected. */
+export function rankChoices(
+  candidates: readonly Candidate[],
+  query: string,
+): APIApplicationCommandOptionChoice[] {
+  const out: APIApplicationCommandOptionChoice[] = [];
+  const seen = new Set<string>();
+  for (const c of rankCandidates(candidates, query)) {
+    if (out.length >= DISCORD_LIMITS.choices) break;
+    if (c.value.length === 0 || c.value.length > DISCORD_LIMITS.choiceValue || seen.has(c.value)) continue;
+    seen.add(c.value);
+    out.push({
+      name: truncate(c.name.replace(/\s+/g, ' ').trim() || c.value, DISCORD_LIMITS.choiceName),
+      value: c.value,
+    });
+  }
+  return out;
+}
+
+/**
+ * What a typed value most likely means: an exact match on any key, else the single best candidate
+ * when it is clearly better than the rest (one prefix match, say). Undefined when unsure.
+ */
+export function resolveTyped<C extends Candidate>(candidates: readonly C[], typed: string): C | undefined {
+  const q = fold(typed);
+  if (!q) return undefined;
+  const scored = candidates
+    .map((c) => ({ c, m: bestMatch(c, q) }))
+    .filter((x) => x.m !== Match.None)
+    .sort((a, b) => a.m - b.m);
+  const [first, second] = scored;
+  if (!first) return undefined;
+  if (first.m === Match.Exact) return first.c;
+  return !second || second.m > first.m ? first.c : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * Pages of embeds or fields, and the Previous/Next buttons that move between them. Pages are packed
+ * by rendered size, so a page is as full as Discord allows and never needs cutting; the same items
+ * always pack into the same pages, so a page number in a custom id finds the same page again.
+ */
+import { ButtonStyle } from 'discord.js';
+import { customId } from './custom-id.js';
+import type { ButtonRow } from './index.js';
+
+export interface PackOptions {
+  /** Characters a page may hold (leave room for headers and footers under 6,000). */
+  budget: number;
+  maxPerPage: number;
+}
+
+/** Greedy packing in order; an item larger than the budget gets a page of its own. */
+export function pack<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  { budget, maxPerPage }: PackOptions,
+) {
+  const pages: T[][] = [];
+  let current: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && (used + size > budget || current.length >= maxPerPage)) {
+      pages.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(item);
+    used += size;
+  }
+  if (current.length > 0 || pages.length === 0) pages.push(current);
+  return pages;
+}
+
+/** A page that no longer exists (the data changed since the button was made) shows the last one. */
+export const clampPage = (page: number, pageCount: number): number =>
+  Math.max(0, Math.min(page, Math.max(0, pageCount - 1)));
+
+export const pageLabel = (page: number, pageCount: number): string => `Page ${page + 1} of ${pageCount}`;
+
+/**
+ * Previous/Next buttons for `command`, disabled at the ends; none when there is one page. `stateFor`
+ * encodes the full state of a target page, so each button stands alone.
+ */
+export function pageButtons(
+  command: string,
+  page: number,
+  pageCount: number,
+  stateFor: (page: number) => string,
+): ButtonRow[] {
+  if (pageCount <= 1) return [];
+  const prev = Math.max(0, page - 1);
+  const next = Math.min(pageCount - 1, page + 1);
+  return [
+    {
+      type: 1,
+      components: [
+        {
+          type: 2,
+          style: ButtonStyle.Secondary,
+          label: '◀ Previous',
+          custom_id: customId(command, 'page', stateFor(prev)),
+          disabled: page <= 0,
+        },
+        {
+          type: 2,
+          style: ButtonStyle.Secondary,
+          label: 'Next ▶',
+          custom_id: customId(command, 'page', stateFor(next)),
+          disabled: page >= pageCount - 1,
+        },
+      ],
+    },
+  ];
+}

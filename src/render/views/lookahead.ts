@@ -1,0 +1,92 @@
+/**
+ * Forward-looking items: dated ones soonest first with Discord timestamps, then undated ones;
+ * one field per item, packed into pages.
+ */
+import type { APIEmbed, APIEmbedField } from 'discord.js';
+import type { Library, LookaheadEntry, LookaheadWindow, Theme } from '../../briefings/index.js';
+import { encodeState, refOf } from '../custom-id.js';
+import { escapeInline, escapeText } from '../escape.js';
+import type { Reply } from '../index.js';
+import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { colourOf, notice, themeLabels } from '../style.js';
+import { periodLabel, periodMarkdown } from '../timestamps.js';
+
+export const WINDOWS = [
+  'week',
+  'month',
+  'quarter',
+  'year',
+  'all',
+] as const satisfies readonly LookaheadWindow[];
+
+const WINDOW_WORDS: Record<LookaheadWindow, string> = {
+  week: 'in the next week',
+  month: 'in the next month',
+  quarter: 'in the next three months',
+  year: 'in the next year',
+  all: 'all items, dated and undated',
+};
+
+/** One letter per window keeps the custom id short. */
+export const windowCode = (w: LookaheadWindow): string => w[0] as string;
+export const windowFromCode = (c: string): LookaheadWindow | undefined => WINDOWS.find((w) => w[0] === c);
+
+export const lookaheadState = (page: number, within: LookaheadWindow, themeId?: string): string =>
+  encodeState([String(page), windowCode(within), themeId ? refOf(themeId) : '']);
+
+export interface LookaheadView {
+  library: Library;
+  theme?: Theme;
+  within: LookaheadWindow;
+  page: number;
+  now: Date;
+  locale: string;
+}
+
+const PAGE_BUDGET = 5000;
+const PER_PAGE = 10;
+
+function itemField(library: Library, entry: LookaheadEntry, now: Date, locale: string, showThemes: boolean) {
+  const when = entry.period ? periodMarkdown(entry.period, now, locale) : undefined;
+  const themes = showThemes ? ` · ${themeLabels(library, entry.item.themes).join(', ')}` : '';
+  const lines = [
+    ...(when ? [when] : []),
+    escapeText(entry.item.text),
+    `*${escapeInline(entry.briefing.title)}*${themes}`,
+  ];
+  return {
+    name: entry.period ? periodLabel(entry.period, locale) : 'No date given',
+    value: lines.join('\n'),
+  } satisfies APIEmbedField;
+}
+
+export function renderLookahead({ library, theme, within, page, now, locale }: LookaheadView): Reply {
+  const entries = library.lookahead({ ...(theme && { theme: theme.id }), within, now });
+  const colour = colourOf(theme);
+  const scope = theme ? ` on ${escapeInline(theme.label)}` : '';
+  if (entries.length === 0) {
+    const wider =
+      within === 'all'
+        ? 'No briefing has looking-ahead items on it yet.'
+        : 'Try a longer window, such as `within:year`, or `within:all` to include undated items.';
+    return notice('Nothing ahead', `Nothing is expected${scope} ${WINDOW_WORDS[within]}. ${wider}`, colour);
+  }
+  const fields = entries.map((e) => itemField(library, e, now, locale, !theme));
+  const pages = pack(fields, (f) => f.name.length + f.value.length, {
+    budget: PAGE_BUDGET,
+    maxPerPage: PER_PAGE,
+  });
+  const at = clampPage(page, pages.length);
+  const dated = entries.filter((e) => e.period).length;
+  const header: APIEmbed = {
+    title: theme ? `Looking ahead: ${escapeInline(theme.label)}` : 'Looking ahead',
+    description: `${entries.length} item${entries.length === 1 ? '' : 's'}${scope}, ${WINDOW_WORDS[within]}; ${dated} dated, soonest first.`,
+    color: colour,
+    fields: pages[at] ?? [],
+    footer: { text: pageLabel(at, pages.length) },
+  };
+  return {
+    embeds: [header],
+    components: pageButtons('lookahead', at, pages.length, (p) => lookaheadState(p, within, theme?.id)),
+  };
+}

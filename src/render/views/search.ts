@@ -1,0 +1,74 @@
+/**
+ * Ranked search hits with highlighted snippets, a page at a time. The query rides in the buttons'
+ * custom ids; a query too long for that gets one page and a note saying how to page.
+ */
+import type { APIEmbedField } from 'discord.js';
+import type { Library, SearchHit } from '../../briefings/index.js';
+import { encodeState } from '../custom-id.js';
+import { escapeInline, safeSnippet } from '../escape.js';
+import type { Reply } from '../index.js';
+import { DISCORD_LIMITS, truncate } from '../limits.js';
+import { clampPage, pageButtons, pageLabel } from '../pagination.js';
+import { BRAND_COLOUR, notice } from '../style.js';
+import { publishedMarkdown } from '../timestamps.js';
+
+export const SEARCH_PAGE_SIZE = 6;
+const SNIPPET_MAX = 600;
+const PREFIX = 'search:page:';
+
+/** The longest query a page button can carry with a page number of up to six digits. */
+export const MAX_CARRIED_QUERY = DISCORD_LIMITS.customId - PREFIX.length - 7;
+
+export const searchState = (page: number, query: string): string => encodeState([String(page), query]);
+
+const KIND: Record<SearchHit['kind'], string> = {
+  title: 'Title',
+  summary: 'Summary',
+  section: 'Section',
+  point: 'Key point',
+  quote: 'Quote',
+};
+
+function hitField(hit: SearchHit, rank: number, locale: string): APIEmbedField {
+  const label = hit.label ? ` — ${hit.label}` : '';
+  const kind = hit.kind === 'quote' && hit.label ? `Quote by ${hit.label}` : `${KIND[hit.kind]}${label}`;
+  return {
+    name: truncate(`${rank}. ${escapeInline(hit.briefing.title)}`, 200),
+    value: [
+      `*${escapeInline(truncate(kind, 200))}*`,
+      truncate(safeSnippet(hit.snippet), SNIPPET_MAX),
+      `${publishedMarkdown(hit.briefing.published, locale)} · \`/brief briefing:${hit.briefing.id}\``,
+    ].join('\n'),
+  };
+}
+
+export function renderSearch(library: Library, query: string, page: number, locale: string): Reply {
+  const shown = `“${escapeInline(truncate(query, 100))}”`;
+  const first = library.search(query, { limit: SEARCH_PAGE_SIZE, offset: page * SEARCH_PAGE_SIZE });
+  if (first.total === 0) {
+    return notice(
+      'No results',
+      `Nothing in the briefings matches ${shown}. Try fewer or broader words, or \`/sources\` to see what is loaded.`,
+    );
+  }
+  const pageCount = Math.ceil(first.total / SEARCH_PAGE_SIZE);
+  const at = clampPage(page, pageCount);
+  const result =
+    at === page ? first : library.search(query, { limit: SEARCH_PAGE_SIZE, offset: at * SEARCH_PAGE_SIZE });
+  const carried = query.length <= MAX_CARRIED_QUERY;
+  const footer = carried
+    ? pageLabel(at, pageCount)
+    : `${pageLabel(at, pageCount)} · Shorten the query to ${MAX_CARRIED_QUERY} characters or fewer to page through every result.`;
+  return {
+    embeds: [
+      {
+        title: truncate(`Search: ${shown}`, DISCORD_LIMITS.title),
+        description: `${first.total} result${first.total === 1 ? '' : 's'}, best first.`,
+        color: BRAND_COLOUR,
+        fields: result.hits.map((h, i) => hitField(h, at * SEARCH_PAGE_SIZE + i + 1, locale)),
+        footer: { text: footer },
+      },
+    ],
+    components: carried ? pageButtons('search', at, pageCount, (p) => searchState(p, query)) : [],
+  };
+}

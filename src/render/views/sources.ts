@@ -1,0 +1,53 @@
+/** The briefings loaded, newest first: title, source, date and themes, packed into pages. */
+import type { APIEmbedField } from 'discord.js';
+import type { Briefing, Library } from '../../briefings/index.js';
+import { encodeState } from '../custom-id.js';
+import { escapeInline, maskedLink } from '../escape.js';
+import type { Reply } from '../index.js';
+import { DISCORD_LIMITS, truncate } from '../limits.js';
+import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { BRAND_COLOUR, briefingThemeIds, notice, themeLabels } from '../style.js';
+import { discordTimestamp, publishedMarkdown } from '../timestamps.js';
+
+export const sourcesState = (page: number): string => encodeState([String(page)]);
+
+function briefingField(library: Library, b: Briefing, locale: string): APIEmbedField {
+  const source = b.source.url ? maskedLink(b.source.name, b.source.url) : escapeInline(b.source.name);
+  return {
+    name: truncate(escapeInline(b.title), DISCORD_LIMITS.fieldName),
+    value: [
+      `${source} · ${publishedMarkdown(b.published, locale)}`,
+      themeLabels(library, briefingThemeIds(b)).join(' · '),
+      `\`/brief briefing:${b.id}\``,
+    ].join('\n'),
+  };
+}
+
+export function renderSources(library: Library, page: number, now: Date, locale: string): Reply {
+  const briefings = library.latest();
+  if (briefings.length === 0) {
+    return notice(
+      'No briefings loaded',
+      'No briefings are loaded yet. Curators add them under `data/briefings/`; `npm run data:check` says what is wrong with any that fail to load.',
+    );
+  }
+  const fields = briefings.map((b) => briefingField(library, b, locale));
+  const pages = pack(fields, (f) => f.name.length + f.value.length, { budget: 5000, maxPerPage: 10 });
+  const at = clampPage(page, pages.length);
+  const sourceCount = library.sources().length;
+  const { stats } = library;
+  const loaded =
+    library.loadedAt.getTime() <= now.getTime() ? ` Loaded ${discordTimestamp(library.loadedAt, 'R')}.` : '';
+  return {
+    embeds: [
+      {
+        title: 'Sources',
+        description: `${stats.briefings} briefing${stats.briefings === 1 ? '' : 's'} from ${sourceCount} source${sourceCount === 1 ? '' : 's'}, newest first: ${stats.sections} sections, ${stats.quotes} quotes, ${stats.lookahead} looking-ahead items.${loaded}`,
+        color: BRAND_COLOUR,
+        fields: pages[at] ?? [],
+        footer: { text: pageLabel(at, pages.length) },
+      },
+    ],
+    components: pageButtons('sources', at, pages.length, sourcesState),
+  };
+}

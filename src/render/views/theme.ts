@@ -1,0 +1,77 @@
+/**
+ * What the briefings say on one theme: a header, then one embed per section, newest briefing
+ * first, packed into pages with Previous/Next buttons.
+ */
+import type { APIEmbed } from 'discord.js';
+import type { Briefing, Library, SectionEntry, Theme } from '../../briefings/index.js';
+import { encodeState, refOf } from '../custom-id.js';
+import { escapeInline, escapeText } from '../escape.js';
+import type { Reply } from '../index.js';
+import { DISCORD_LIMITS, embedLength, truncate } from '../limits.js';
+import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { colourOf, notice, sourceFooter } from '../style.js';
+
+export interface ThemeView {
+  library: Library;
+  theme: Theme;
+  briefing?: Briefing;
+  page: number;
+  locale: string;
+}
+
+/** Leaves room for the header embed, which is at most a few hundred characters. */
+const PAGE_BUDGET = 5000;
+
+export const themeState = (page: number, themeId: string, briefingId?: string): string =>
+  encodeState([String(page), refOf(themeId), briefingId ? refOf(briefingId) : '']);
+
+export function sectionEmbed(entry: SectionEntry, colour: number, locale: string): APIEmbed {
+  const { briefing, section } = entry;
+  const points = section.points.map((p) => `• ${escapeText(p.replace(/\s+/g, ' '))}`).join('\n');
+  const body = [escapeText(section.summary), points].filter(Boolean).join('\n\n');
+  return {
+    author: { name: truncate(briefing.title, DISCORD_LIMITS.author) },
+    title: truncate(escapeInline(section.heading), DISCORD_LIMITS.title),
+    description: truncate(body, DISCORD_LIMITS.description),
+    color: colour,
+    footer: sourceFooter(briefing.source.name, briefing.published, locale),
+  };
+}
+
+export function renderTheme({ library, theme, briefing, page, locale }: ThemeView): Reply {
+  const entries = library.byTheme(theme.id, briefing?.id);
+  const colour = colourOf(theme);
+  if (entries.length === 0) {
+    return briefing
+      ? notice(
+          `Nothing on ${theme.label} in this briefing`,
+          `“${escapeInline(briefing.title)}” has no section on ${escapeInline(theme.label)}. Try \`/theme theme:${theme.id}\` without a briefing to see every briefing on it.`,
+          colour,
+        )
+      : notice(
+          `Nothing on ${theme.label} yet`,
+          `No briefing covers ${escapeInline(theme.label)} yet. Try another theme, or \`/sources\` to see what is loaded.`,
+          colour,
+        );
+  }
+  const embeds = entries.map((e) => sectionEmbed(e, colour, locale));
+  const pages = pack(embeds, embedLength, { budget: PAGE_BUDGET, maxPerPage: DISCORD_LIMITS.embeds - 1 });
+  const at = clampPage(page, pages.length);
+  const briefingCount = new Set(entries.map((e) => e.briefing.id)).size;
+  const scope = briefing
+    ? `in “${escapeInline(briefing.title)}”`
+    : `from ${briefingCount} briefing${briefingCount === 1 ? '' : 's'}`;
+  const header: APIEmbed = {
+    title: truncate(`Theme: ${escapeInline(theme.label)}`, DISCORD_LIMITS.title),
+    description: truncate(
+      `${escapeText(theme.description)}\n\n${entries.length} section${entries.length === 1 ? '' : 's'} ${scope}, newest first.`,
+      1000,
+    ),
+    color: colour,
+    footer: { text: pageLabel(at, pages.length) },
+  };
+  return {
+    embeds: [header, ...(pages[at] ?? [])],
+    components: pageButtons('theme', at, pages.length, (p) => themeState(p, theme.id, briefing?.id)),
+  };
+}
