@@ -1,0 +1,139 @@
+/**
+ * npm run ingest -- <article.txt | -> [--out <file>] [--themes data/themes.yaml]
+ *                   [--id <slug>] [--source <name>] [--url <url>] [--published YYYY-MM[-DD]] [--force]
+ *
+ * Without --out the draft YAML goes to stdout and the report to stderr, so the draft can be piped.
+ * Exit codes: 0 done, 1 the input or themes cannot be used, 2 wrong usage.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isUserError, UserError } from '../../errors.js';
+import { analyseArticle } from './analyse.js';
+import { buildDraft } from './draft.js';
+import { decodeArticle } from './input.js';
+import { formatReport } from './report.js';
+import { loadThemes } from './themes.js';
+
+export interface CliIo {
+  readStdin: () => Promise<Uint8Array>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  now: Date;
+}
+
+const USAGE = `usage: npm run ingest -- <article.txt | -> [--out <file.yaml>] [--force]
+       [--themes <themes.yaml>] [--id <slug>] [--source <name>] [--url <url>] [--published <YYYY-MM[-DD]>]
+  -            read the article from standard input
+  --out        write the draft there (its id is the file name); without it the draft goes to stdout
+  --force      overwrite --out if it exists
+  --themes     the theme taxonomy (default: data/themes.yaml)
+  --id, --source, --url, --published   values you already know; they win over detection`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    io.stderr(`ingest: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const input = args.positionals[0];
+  if (input === undefined || args.positionals.length > 1) {
+    io.stderr(`ingest: give exactly one article file, or - for standard input\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const name = input === '-' ? 'standard input' : input;
+    const bytes = input === '-' ? await io.readStdin() : await readInput(resolve(io.cwd, input));
+    const text = decodeArticle(bytes, name);
+    const themes = await loadThemes(resolve(io.cwd, args.values.themes ?? 'data/themes.yaml'));
+    const out = args.values.out ? resolve(io.cwd, args.values.out) : undefined;
+    if (out && existsSync(out) && !args.values.force) {
+      throw new UserError(`${args.values.out} already exists; pass --force to overwrite it`);
+    }
+    const id = args.values.id ?? (out ? basename(out).replace(/\.ya?ml$/i, '') : undefined);
+    const analysis = analyseArticle(text, {
+      themes,
+      origin: input === '-' ? 'standard input' : basename(input),
+      now: io.now,
+      ...(id ? { id } : {}),
+      ...(args.values.source ? { source: args.values.source } : {}),
+      ...(args.values.url ? { url: args.values.url } : {}),
+      ...(args.values.published ? { published: args.values.published } : {}),
+    });
+    const draft = buildDraft(analysis, {
+      origin: input === '-' ? 'standard input' : basename(input),
+      now: io.now,
+    });
+    const report = formatReport(analysis);
+    if (out) {
+      await writeFile(out, draft.yaml, 'utf8');
+      io.stdout(`${report}\n\nDraft written to ${args.values.out} (status: draft).\n`);
+    } else {
+      io.stdout(draft.yaml);
+      io.stderr(`${report}\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (isUserError(e)) {
+      io.stderr(`ingest: ${e.message}\n`);
+      return 1;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`ingest: ${message}\n`);
+    return 1;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      themes: { type: 'string' },
+      id: { type: 'string' },
+      source: { type: 'string' },
+      url: { type: 'string' },
+      published: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path} does not exist`);
+    if (code === 'EISDIR') throw new UserError(`${path} is a directory, not an article file`);
+    throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2), {
+    readStdin,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    now: new Date(),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,60 @@
+/**
+ * Forward-looking sentences: what is expected, planned or scheduled, with a horizon when the
+ * sentence states one. Tuned for precision: a curator deletes a wrong item more slowly than they
+ * notice a missing one in a draft that lists the article beside it, so weak signals ("future",
+ * "ahead of") never count on their own.
+ */
+import { horizonOf, mentionsFutureDate, type PartialDate } from './dates.js';
+import { tokenize } from './text.js';
+
+export interface LookaheadSignal {
+  /** The phrase that made the sentence count, for the report. */
+  cue: string;
+  horizon?: string;
+}
+
+const STRONG: RegExp[] = [
+  /\bshall\b/i,
+  /\b(?:is|are|was|were|remains?)\s+(?:now\s+|also\s+)?(?:expected|scheduled|set|due|slated|poised|likely|unlikely|going|planned|poised)\s+to\b/i,
+  /\b(?:is|are)\s+(?:now\s+|also\s+)?(?:planned|scheduled|anticipated|expected|envisaged|foreseen|pencilled in|penciled in)\b/i,
+  /\b(?:will be|are to be|is to be)\s+(?:held|hosted|convened|published|presented|signed|launched|reviewed|discussed)\b/i,
+  /\b(?:upcoming|forthcoming)\b/i,
+  /\bnext\s+(?:round|meeting|session|summit|week|month|year|phase|stage|step|steps|talks|visit|review|ministerial)\b/i,
+  /\b(?:in|over|within|during)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
+  /\bthe\s+(?:days|weeks|months|years|period)\s+ahead\b/i,
+  /\blater\s+(?:this|in the|next)\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)\b/i,
+  /\b(?:plans?|intends?|is preparing|are preparing|is poised|are poised)\s+to\b/i,
+  /\b(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:year|month|quarter|20\d{2}|next)\b/i,
+  /\blooking ahead\b/i,
+];
+
+// A sentence about the past that merely mentions plans ("had been expected to", "was planned but").
+const BACKWARD = /\b(?:had been|would have|could have|should have|was originally|were originally)\b/i;
+
+/** Why a sentence looks forward, or undefined when it does not. */
+export function lookaheadSignal(sentence: string, published?: PartialDate): LookaheadSignal | undefined {
+  if (BACKWARD.test(sentence)) return undefined;
+  const cue = strongCue(sentence) ?? (mentionsFutureDate(sentence, published) ? 'future date' : undefined);
+  if (!cue) return undefined;
+  const horizon = horizonOf(sentence, published);
+  return horizon === undefined ? { cue } : { cue, horizon };
+}
+
+function strongCue(sentence: string): string | undefined {
+  for (const re of STRONG) {
+    const m = re.exec(sentence);
+    if (m) return m[0];
+  }
+  if (/\bwill\b|'ll\b|’ll\b/i.test(sentence)) {
+    // "will" is a noun in "political will" and "the will of the people".
+    const tokens = tokenize(sentence);
+    const modal = tokens.find(
+      (t, i) =>
+        /^(?:will|'ll|’ll)$/i.test(t.text) &&
+        t.pos !== 'NOUN' &&
+        !/^(?:political|the|good|free|popular|own|of|a|their|its|his|her)$/i.test(tokens[i - 1]?.text ?? ''),
+    );
+    if (modal) return modal.text;
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * Quotations with their speakers, across the forms news copy uses: speaker before or after,
+ * "said", "told", "according to", the colon form, curly and straight marks, a speaker introduced
+ * on the line before, and a quotation continued after its attribution. A quotation whose speaker
+ * cannot be read from the text keeps `speaker` undefined and says why.
+ */
+import { findSpans, type QuoteSpan, sentenceEnd, sentenceStart } from './spans.js';
+import { type Attribution, attributionAfter, attributionBefore, isPronoun } from './speakers.js';
+import { squash, wordCount } from './text.js';
+
+export interface FoundQuote {
+  text: string;
+  speaker?: string;
+  role?: string;
+  /** How the speaker was found, or why not. */
+  via: Attribution['via'] | 'continued' | 'pronoun' | 'unattributed';
+  /** For pronoun speakers: the pronoun as written ("she"), shown to the curator. */
+  pronoun?: string;
+  note?: string;
+  section: number;
+  paragraph: number;
+}
+
+export interface QuoteInput {
+  paragraphs: string[];
+}
+
+// Organisations and places: not who "he" or "she" refers to.
+const NOT_A_PERSON =
+  /\b(?:Commission|Union|Ministry|Council|Office|Department|Agency|Bank|Fund|Organi[sz]ation|Forum|Summit|House|Parliament|Government|Institute|Centre|Center|University|Foundation|Committee|Group|Alliance|Nations|States|Kingdom|Republic|Newspaper|Post|Times|News|Morning|Assembly|Court|Service|Programme|Program|Treaty|Talks|Conference)\b/;
+const PERSON_NAME =
+  /(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Amb|Sen)\.\s+)?\p{Lu}\p{Ll}+(?:[-’']\p{Lu}?\p{Ll}+)?(?:\s+\p{Lu}\.)?(?:\s+(?:van|von|de|der|da|di|al|el|bin|ibn)\s+)?(?:\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)+/gu;
+
+// Capitalised only because they open a sentence: "The Brussels talks", "When Weber".
+const LEADING_FUNCTION_WORDS =
+  /^(?:(?:The|A|An|In|On|At|As|But|And|When|After|Before|While|For|With|From|Yet|Still|Then|Asked|Speaking|Meanwhile)\s+)+/;
+
+const MIN_WORDS = 3;
+
+export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
+  const found: FoundQuote[] = [];
+  let lastNamed: FoundQuote | undefined;
+  sections.forEach((section, s) => {
+    section.paragraphs.forEach((p, pi) => {
+      const spans = findSpans(p);
+      let previousInParagraph: FoundQuote | undefined;
+      spans.forEach((span, k) => {
+        const text = cleanQuoteText(span.inner);
+        const prevSpan = spans[k - 1];
+        const nextSpan = spans[k + 1];
+        const floor = prevSpan ? prevSpan.close + 1 : 0;
+        const ceiling = nextSpan ? nextSpan.open : p.length;
+        const before = p.slice(sentenceStart(p, span.open, floor), span.open);
+        const after = span.closed ? p.slice(span.close + 1, sentenceEnd(p, span.close + 1, ceiling)) : '';
+        let attribution = attributionAfter(after) ?? attributionBefore(before);
+        if (!attribution && squash(before) === '' && pi > 0) {
+          const prevParagraph = section.paragraphs[pi - 1] ?? '';
+          if (/[,:]\s*$/.test(prevParagraph)) {
+            attribution = attributionBefore(
+              prevParagraph.slice(sentenceStart(prevParagraph, prevParagraph.length)),
+            );
+          }
+        }
+        const quote: FoundQuote = { text, via: 'unattributed', section: s, paragraph: pi };
+        if (attribution) {
+          quote.via = attribution.via;
+          quote.speaker = attribution.speaker;
+          if (attribution.role) quote.role = attribution.role;
+        } else if (previousInParagraph?.speaker && isContinuation(p, prevSpan, span)) {
+          inherit(quote, previousInParagraph, 'continued');
+        } else if (
+          pi > 0 &&
+          span.open === 0 &&
+          lastNamed &&
+          lastNamed.section === s &&
+          lastNamed.paragraph === pi - 1
+        ) {
+          const prev = findSpans(section.paragraphs[pi - 1] ?? '').at(-1);
+          if (prev && !prev.closed) inherit(quote, lastNamed, 'continued');
+        }
+        if (quote.speaker && isPronoun(quote.speaker))
+          resolvePronoun(quote, p.slice(0, span.open), section, pi, lastNamed);
+        if (!keep(quote, span)) return;
+        if (quote.speaker === undefined && !quote.note) quote.note = 'no speaker named next to the quotation';
+        found.push(quote);
+        previousInParagraph = quote;
+        if (quote.speaker) lastNamed = quote;
+      });
+    });
+  });
+  return found;
+}
+
+function cleanQuoteText(inner: string): string {
+  return squash(inner)
+    .replace(/^[‘'"“]+|[’'"”]+$/g, '')
+    .replace(/[,;:—–-]+$/, '')
+    .trim();
+}
+
+/** Short quoted phrases are scare quotes or titles, not quotations, unless someone is said to have said them. */
+function keep(quote: FoundQuote, span: QuoteSpan): boolean {
+  const words = wordCount(quote.text);
+  if (words < MIN_WORDS) return false;
+  if (quote.speaker) return true;
+  if (quote.via === 'pronoun') return true;
+  // Titles of reports and programmes: capitalised words with no sentence in them.
+  const titleLike = quote.text
+    .split(/\s+/)
+    .every((w) => /^[\p{Lu}\p{N}]|^(?:of|and|the|for|in|on|to|a|an|at)$/u.test(w));
+  if (titleLike) return false;
+  return words >= 5 || (span.closed && /[.!?]$/.test(quote.text));
+}
+
+/** "“A,” she said. “B.”": nothing but the attribution lies between the two parts. */
+function isContinuation(p: string, prev: QuoteSpan | undefined, current: QuoteSpan): boolean {
+  if (!prev) return false;
+  const between = p.slice(prev.close + 1, current.open);
+  return wordCount(between) <= 12;
+}
+
+function inherit(quote: FoundQuote, from: FoundQuote, via: FoundQuote['via']): void {
+  quote.via = via;
+  if (from.speaker) quote.speaker = from.speaker;
+  if (from.role) quote.role = from.role;
+}
+
+/**
+ * "he said" names someone only through the text before it: the last person named in this
+ * paragraph or the one before, or else the last speaker quoted in the same section. Anything
+ * less certain is left for the curator.
+ */
+function resolvePronoun(
+  quote: FoundQuote,
+  textBefore: string,
+  section: QuoteInput,
+  paragraph: number,
+  lastNamed: FoundQuote | undefined,
+): void {
+  const pronoun = quote.speaker ?? '';
+  quote.pronoun = pronoun;
+  quote.via = 'pronoun';
+  delete quote.speaker;
+  delete quote.role;
+  const nearby = `${section.paragraphs[paragraph - 1] ?? ''} ${textBefore}`;
+  const lastSpeaker = lastNamed?.speaker;
+  const surname = lastSpeaker?.split(/\s+/).at(-1) ?? '';
+  const mentions: { at: number; name: string }[] = [...nearby.matchAll(PERSON_NAME)]
+    .map((m) => ({ at: m.index ?? 0, name: m[0].replace(LEADING_FUNCTION_WORDS, '') }))
+    .filter((m) => !NOT_A_PERSON.test(m.name) && m.name.includes(' '));
+  if (lastSpeaker && /^\p{Lu}/u.test(surname)) {
+    for (const m of nearby.matchAll(new RegExp(`\\b${escapeRe(surname)}\\b`, 'g'))) {
+      mentions.push({ at: m.index ?? 0, name: lastSpeaker });
+    }
+  }
+  const latest = mentions.sort((a, b) => a.at - b.at).at(-1);
+  const sameSection = lastNamed && lastNamed.section === quote.section ? lastNamed : undefined;
+  if (pronoun === 'he' || pronoun === 'she') {
+    if (latest) {
+      const isLast = latest.name === lastSpeaker || (lastSpeaker?.endsWith(` ${latest.name}`) ?? false);
+      quote.speaker = isLast && lastSpeaker ? lastSpeaker : latest.name;
+      if (isLast && lastNamed?.role) quote.role = lastNamed.role;
+      return;
+    }
+    if (sameSection?.speaker) {
+      quote.speaker = sameSection.speaker;
+      if (sameSection.role) quote.role = sameSection.role;
+      return;
+    }
+  } else if (sameSection?.speaker && sameSection.paragraph >= paragraph - 1) {
+    quote.speaker = sameSection.speaker;
+    if (sameSection.role) quote.role = sameSection.role;
+    return;
+  }
+  quote.note = `attributed only to "${pronoun}", and no one is named before it`;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

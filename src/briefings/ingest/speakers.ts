@@ -1,0 +1,233 @@
+/**
+ * Who said it: reading the attribution next to a quotation. The text handed in is the part of the
+ * sentence before the opening mark or after the closing one. Nothing here guesses: when the words
+ * do not name a speaker, the answer is undefined and the quotation is reported as unattributed.
+ */
+import { capitalizeFirst, squash, tokenize, wordCount } from './text.js';
+
+export interface Attribution {
+  speaker: string;
+  role?: string;
+  /** How it was found, shown in the report so the curator knows what to check. */
+  via: 'said-after' | 'said-before' | 'according-to' | 'colon' | 'put-it';
+}
+
+// Lower case only: "United States" must not read as "United" + "states".
+const SAY =
+  'said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|explained|explains|warned|warns|argued|argues|' +
+  'insisted|insists|wrote|writes|declared|declares|remarked|observed|observes|emphasi[sz]ed|emphasi[sz]es|' +
+  'acknowledged|acknowledges|asked|asks|replied|replies|recalled|recalls|concluded|concludes|cautioned|cautions|' +
+  'conceded|concedes|announced|announces|commented|continued|continues|admitted|admits|suggested|suggests|stated|' +
+  'confirmed|confirms|claimed|maintained|maintains|predicted|predicts|pointed out|points out|posted|tweeted|' +
+  'reiterated|reiterates|underlined|underlines|responded|countered|objected|recounted|reflected|agreed|agrees|' +
+  'insisted|remarks|vowed|vows|promised|promises|conceded|added later|told reporters|told journalists';
+const SAY_RE = new RegExp(`\\b(?:${SAY})\\b`, 'g');
+const STARTS_WITH_SAY = new RegExp(`^(?:(?:also|then|later|further|simply)\\s+)?(?:${SAY})\\b`);
+const HAS_SAY = new RegExp(`\\b(?:${SAY})\\b`);
+
+const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'him', 'her', 'them']);
+export const isPronoun = (s: string): boolean => PRONOUNS.has(s.toLowerCase());
+
+// Lower-case words that may begin a speaker ("a senior official", "officials", "the ministry").
+const LOWER_STARTS = new Set([
+  'a',
+  'an',
+  'the',
+  'one',
+  'another',
+  'some',
+  'several',
+  'many',
+  'most',
+  'two',
+  'three',
+  'four',
+  'his',
+  'her',
+  'its',
+  'their',
+  'officials',
+  'diplomats',
+  'analysts',
+  'participants',
+  'observers',
+  'experts',
+  'sources',
+  'negotiators',
+  'ministers',
+  'envoys',
+  'delegates',
+  'aides',
+  'spokespeople',
+]);
+
+// Where a verb-first speaker ("said Anna Weber on Tuesday") stops.
+const NP_STOP = new Set([
+  'on',
+  'in',
+  'at',
+  'during',
+  'after',
+  'before',
+  'when',
+  'while',
+  'who',
+  'which',
+  'last',
+  'this',
+  'earlier',
+  'later',
+  'yesterday',
+  'today',
+  'tonight',
+  'recently',
+  'afterwards',
+  'adding',
+  'noting',
+  'as',
+  'and',
+  'but',
+  'because',
+  'following',
+  'speaking',
+  'told',
+  'to',
+]);
+
+const TITLE_ABBREVIATION =
+  /^(?:Dr|Mr|Mrs|Ms|Mx|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Amb|St|Jr|Sr)\.$|^(?:\p{L}\.)+$/u;
+
+/** A speaker and optional role from text such as "Anna Weber, director of the institute". */
+function splitRole(np: string): { speaker: string; role?: string } {
+  const parts = np
+    .split(/,\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const [first, second] = parts;
+  if (first && second && !/^(?:who|which|whose)\b/.test(second)) {
+    // "the institute's director, Anna Weber" names the person second.
+    if (/^\p{Ll}/u.test(first) && /^\p{Lu}/u.test(second) && !/^(?:The|A|An)\b/.test(second)) {
+      return { speaker: second, role: first };
+    }
+    return { speaker: first, role: second };
+  }
+  if (first) {
+    // "EU special envoy Maria Lopez": the role runs up to a capitalised name at the end.
+    const m =
+      /^(.*\b\p{Ll}[\p{L}'’-]*)\s+((?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\.\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)+)$/u.exec(
+        first,
+      );
+    if (m?.[1] && m[2] && /^\p{Lu}/u.test(m[1]) && wordCount(m[1]) <= 6) return { speaker: m[2], role: m[1] };
+  }
+  return { speaker: first ?? np };
+}
+
+function plausible(speaker: string): boolean {
+  const words = speaker.split(/\s+/);
+  const firstWord = words[0] ?? '';
+  if (words.length === 0 || words.length > 12 || speaker.length > 120) return false;
+  if (/[“”"«»]/.test(speaker) || HAS_SAY.test(speaker)) return false;
+  if (isPronoun(speaker)) return true;
+  if (/^\p{Lu}/u.test(firstWord))
+    return !/^(?:It|This|That|These|Those|There|Here|What|Which)$/.test(firstWord);
+  return LOWER_STARTS.has(firstWord.toLowerCase());
+}
+
+function finish(np: string, via: Attribution['via']): Attribution | undefined {
+  const cleaned = squash(np)
+    .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, '')
+    .replace(/^(?:and|but|while|as|then|also|later|meanwhile|however|yet|so|when|where)\s+/i, '');
+  if (!cleaned) return undefined;
+  const { speaker, role } = splitRole(cleaned);
+  const s = speaker.replace(/\s+(?:has|had|have|also|then|later|once|again)$/, '').trim();
+  if (!plausible(s)) return undefined;
+  const out: Attribution = { speaker: isPronoun(s) ? s.toLowerCase() : capitalizeFirst(s), via };
+  if (role && role.length <= 120 && !/^(?:who|which)\b/.test(role)) out.role = role;
+  return out;
+}
+
+/** Words from the start of `text` up to where a noun phrase plainly ends. */
+function leadingNounPhrase(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const taken: string[] = [];
+  for (const w of words) {
+    const bare = w.replace(/[,.;:!?)”"’]+$/, '');
+    if (taken.length > 0 && NP_STOP.has(bare.toLowerCase())) break;
+    taken.push(w);
+    if (/[;:!?)”"]$/.test(w)) break;
+    if (/\.$/.test(w) && !TITLE_ABBREVIATION.test(w)) break;
+    if (/,$/.test(w)) {
+      // Keep one appositive ("said Anna Weber, the envoy"): read on to the next comma or full stop.
+      if (taken.some((t, i) => i < taken.length - 1 && /,$/.test(t))) break;
+    }
+    if (taken.length >= 14) break;
+  }
+  return taken.join(' ').replace(/,$/, '');
+}
+
+/** Attribution in the words after a closing mark: "…,” said X", "…,” X told Y", "…,” according to X". */
+export function attributionAfter(after: string): Attribution | undefined {
+  const text = squash(after).replace(/^[\s,;:—–-]+/, '');
+  if (!text) return undefined;
+  const according = /^according to\s+(.+)/i.exec(text);
+  if (according?.[1]) return finish(leadingNounPhrase(according[1]), 'according-to');
+  const verbFirst = STARTS_WITH_SAY.exec(text);
+  if (verbFirst) {
+    const rest = text.slice(verbFirst[0].length);
+    return finish(leadingNounPhrase(rest), 'said-after');
+  }
+  SAY_RE.lastIndex = 0;
+  const m = SAY_RE.exec(text);
+  if (!m) return undefined;
+  const np = text.slice(0, m.index);
+  if (wordCount(np) > 14 || /[.!?]\s/.test(np.replace(/\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|St)\.\s/g, '')))
+    return undefined;
+  return finish(np, 'said-after');
+}
+
+/**
+ * Attribution in the words before an opening mark: "X said, “…", "X told reporters: “…",
+ * "According to X, “…", "As X put it, “…", and the colon form "Minister X: “…".
+ */
+export function attributionBefore(before: string): Attribution | undefined {
+  const text = squash(before);
+  if (!text) return undefined;
+  const according = /\baccording to\s+(.+?)[,:]?\s*$/i.exec(text);
+  if (according?.[1]) return finish(according[1], 'according-to');
+  const putIt = /\b(?:as|in the words of)\s+(.+?)\s*(?:put it|puts it|said|says)?[,:]\s*$/i.exec(text);
+  if (putIt?.[1] && /^(?:as|in the words of)\b/i.test(putIt[0]) && /put it|in the words of/i.test(putIt[0])) {
+    return finish(putIt[1].replace(/\s+put(?:s)? it$/i, ''), 'put-it');
+  }
+  const verbs = [...text.matchAll(SAY_RE)];
+  const last = verbs.at(-1);
+  if (last && last.index !== undefined) {
+    const between = text.slice(last.index + last[0].length);
+    // Reported speech leading into a partial quote is fine; a whole new clause is not.
+    if (between.length <= 90 && !/[.!?]\s+\p{Lu}/u.test(between)) {
+      const head = text.slice(0, last.index);
+      const clause =
+        head.split(/;\s+|\s+(?:and|but|while|because|whereas|although)\s+(?=[\p{Lu}\p{Ll}])/u).at(-1) ?? head;
+      const attribution = finish(clauseSubject(clause), 'said-before');
+      if (attribution) return attribution;
+    }
+  }
+  const colon = /(?:^|[.!?]\s+)([^.!?:]{2,80}):\s*$/u.exec(text);
+  if (colon?.[1] && isNameLike(colon[1])) return finish(colon[1], 'colon');
+  return undefined;
+}
+
+/** The subject at the end of a clause, keeping a name with its appositive ("X, the envoy,"). */
+function clauseSubject(clause: string): string {
+  const t = clause.trim();
+  if (t.endsWith(',')) {
+    const parts = t.replace(/,$/, '').split(/,\s*/);
+    return parts.slice(-2).join(', ');
+  }
+  return t.split(/,\s*/).at(-1) ?? t;
+}
+
+/** No verb among the words: "Foreign Minister Jan Novak", "EU envoy Maria Lopez". */
+function isNameLike(text: string): boolean {
+  if (wordCount(text) > 8 || !/^\p{Lu}/u.test(text.trim())) return false;
+  return tokenize(text).every((t) => !t.isWord || !['VERB', 'AUX', 'PRON'].includes(t.pos));
+}
