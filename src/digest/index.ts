@@ -1,0 +1,194 @@
+/**
+ * Contract of the digest domain: schedules, their store, the run ledger, the Poster a transport
+ * implements, and the services the /schedule and /status commands use. Implementations live
+ * beside this file (when.ts, store.ts, ledger.ts, scheduler.ts, compose.ts, service.ts).
+ */
+import { z } from 'zod';
+import type { DataProblem, Library } from '../briefings/index.js';
+import type { Reply } from '../render/index.js';
+
+export const FORMATS = ['brief', 'full'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const iso = z.string().min(1);
+
+/** How the last run of a schedule ended. `late` runs are catch-ups after downtime. */
+export const LastRunSchema = z.object({
+  slot: iso,
+  outcome: z.enum(['sent', 'failed', 'empty', 'skipped']),
+  at: iso,
+  late: z.boolean().optional(),
+  manual: z.boolean().optional(),
+  messageId: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type LastRun = z.infer<typeof LastRunSchema>;
+
+/** Channel health as last seen: failing schedules name the reason and any missing permission. */
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'failing']),
+  reason: z.string().optional(),
+  missing: z.array(z.string()).optional(),
+  since: iso.optional(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const ScheduleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]{4,12}$/),
+  guildId: z.string().min(1),
+  channelId: z.string().min(1),
+  channelName: z.string().optional(),
+  /** What the admin typed, normalised (`daily 08:00` or the cron). */
+  when: z.string().min(1),
+  /** The 5-field cron node-cron runs. */
+  cron: z.string().min(1),
+  timezone: z.string().min(1),
+  /** Theme ids; empty means every theme. */
+  themes: z.array(z.string()),
+  format: z.enum(FORMATS),
+  skipIfEmpty: z.boolean(),
+  paused: z.boolean(),
+  createdBy: z.string(),
+  createdAt: iso,
+  updatedAt: iso,
+  /** Slots before this instant are not due (creation, resume, or a new `when`). */
+  activeSince: iso,
+  lastRun: LastRunSchema.optional(),
+  health: HealthSchema.default({ status: 'ok' }),
+  /** Slots missed while the bot was down and too old to catch up. */
+  missed: z.object({ count: z.number().int(), latest: iso, recordedAt: iso }).optional(),
+  /** What the last posted digest contained, to mark what is new in the next one. */
+  seen: z
+    .object({
+      at: iso,
+      lookahead: z.array(z.string()),
+      briefings: z.array(z.string()),
+    })
+    .optional(),
+});
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+/** What an admin sets with /schedule add and edit. */
+export interface ScheduleInput {
+  channelId: string;
+  channelName?: string;
+  when: string;
+  timezone: string;
+  themes: string[];
+  format: Format;
+  skipIfEmpty: boolean;
+}
+
+export const LedgerEntrySchema = z.object({
+  key: z.string(),
+  guildId: z.string(),
+  scheduleId: z.string(),
+  slot: iso,
+  status: z.enum(['pending', 'sent', 'failed', 'empty', 'skipped']),
+  nonce: z.string().max(25),
+  late: z.boolean().optional(),
+  manual: z.boolean().optional(),
+  messageId: z.string().optional(),
+  reason: z.string().optional(),
+  attempts: z.number().int(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+/** A store write or read that failed: shown to the admin, never swallowed. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+export type ChannelCheck =
+  | { ok: true }
+  | { ok: false; reason: 'missing-permissions'; missing: string[] }
+  | { ok: false; reason: 'channel-gone' };
+
+/** The permissions a digest needs, in Discord's own words. */
+export const REQUIRED_PERMISSIONS = ['View Channel', 'Send Messages', 'Embed Links'] as const;
+
+/**
+ * Discord refused the message: 50001 Missing Access, 50013 Missing Permissions, 10003 Unknown
+ * Channel. Anything else (5xx after retries, timeouts) is a plain Error.
+ */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    readonly code: 50001 | 50013 | 10003,
+    message: string,
+    readonly missing: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** How digests reach a channel. The Discord client implements it; so does the console. */
+export interface Poster {
+  check(guildId: string, channelId: string): Promise<ChannelCheck>;
+  /** Sends with the nonce and enforce_nonce; returns the message id. Throws DeliveryError. */
+  send(guildId: string, channelId: string, reply: Reply, nonce: string): Promise<string>;
+  /**
+   * Looks for a digest already posted with this marker (in its footer) since the instant: the
+   * message id, null if verified absent. Throws when it cannot tell. Optional: without it, a run
+   * left pending longer than Discord's nonce window is not resent (see ledger.ts).
+   */
+  find?(guildId: string, channelId: string, marker: string, since: Date): Promise<string | null>;
+}
+
+/** A schedule as listed: with its next runs. */
+export interface ScheduleView {
+  schedule: Schedule;
+  nextRuns: Date[];
+}
+
+export interface SavedSchedule extends ScheduleView {
+  /** DST notes and other things the admin should know. */
+  notes: string[];
+}
+
+export interface Preview {
+  schedule: Schedule;
+  /** The slot the next run is for; undefined when paused. */
+  at: Date | undefined;
+  /** Exactly what would be posted, or null when skip-if-empty would skip it. */
+  reply: Reply | null;
+  items: number;
+}
+
+export interface RunOutcome {
+  status: LedgerEntry['status'];
+  messageId?: string;
+  reason?: string;
+}
+
+/** What /schedule calls. Every method is scoped to one guild: another guild's id is not found. */
+export interface ScheduleService {
+  readonly limits: { minIntervalMinutes: number; maxPerGuild: number; defaultTimezone: string };
+  list(guildId: string): Promise<ScheduleView[]>;
+  get(guildId: string, id: string): Promise<ScheduleView>;
+  add(guildId: string, userId: string, input: ScheduleInput, library: Library): Promise<SavedSchedule>;
+  edit(guildId: string, id: string, patch: Partial<ScheduleInput>, library: Library): Promise<SavedSchedule>;
+  remove(guildId: string, id: string): Promise<Schedule>;
+  setPaused(guildId: string, id: string, paused: boolean): Promise<ScheduleView>;
+  preview(guildId: string, id: string, library: Library): Promise<Preview>;
+  runNow(guildId: string, id: string, library: Library): Promise<RunOutcome>;
+}
+
+export interface DataStatus {
+  /** When the snapshot in use was loaded. */
+  loadedAt: Date;
+  /** When data/ was last read, successfully or not. */
+  lastReloadAt?: Date;
+  /** Problems of the last load; the snapshot in use is the last good one. */
+  problems: readonly DataProblem[];
+}
+
+/** What /status reports besides schedules. */
+export interface StatusProvider {
+  uptimeMs(): number;
+  data(): DataStatus;
+  /** E.g. "shard 0 of 2"; omitted when not sharded. */
+  shard?(): string | undefined;
+}

@@ -1,0 +1,165 @@
+/**
+ * Exactly-once delivery of one run, keyed by (guild, schedule, slot).
+ *
+ * The ledger entry is written `pending` before anything is sent, then `sent` with the message id,
+ * or `failed` with the reason. The message carries a nonce derived from the run key, with
+ * enforce_nonce, so Discord itself answers a second send of the same nonce with the first message
+ * instead of posting again. How each crash point ends:
+ *
+ * - before the pending write: nothing was sent and nothing recorded; the slot is still due.
+ * - after pending, before or during the send: the entry is pending. Within Discord's nonce window
+ *   (documented as "a few minutes"; we count 2) a resend with the same nonce is safe either way:
+ *   Discord posts it once, or returns the message it already posted.
+ * - after the send, before the `sent` write: the same as above; the resend is de-duplicated.
+ * - a pending entry older than the window: the nonce no longer protects us, so the ledger decides.
+ *   With a Poster that can `find`, we look in the channel for the digest's marker (its footer):
+ *   found means sent, verified absent means send now. Without `find`, or when the channel cannot
+ *   be read, the run is recorded failed as "outcome unknown" and not resent: a missing digest is
+ *   visible in /status and can be re-run by hand; a duplicate cannot be taken back.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Reply } from '../render/index.js';
+import { DeliveryError, type LedgerEntry, type Poster } from './index.js';
+import type { Store } from './store.js';
+
+/** Discord's enforce_nonce window is "a few minutes"; stay well inside it. */
+export const NONCE_WINDOW_MS = 2 * 60_000;
+
+export const runKey = (guildId: string, scheduleId: string, slot: string): string =>
+  `${guildId}:${scheduleId}:${slot}`;
+
+/** 120 bits of the run key's SHA-256 in base 36: at most 24 characters (Discord allows 25). */
+export function nonceFor(key: string): string {
+  const digest = createHash('sha256').update(key).digest();
+  return BigInt(`0x${digest.subarray(0, 15).toString('hex')}`).toString(36);
+}
+
+/** The marker a digest carries in its footer, so a later process can find it in the channel. */
+export const markerFor = (nonce: string): string => `run ${nonce.slice(0, 10)}`;
+
+export interface RunRequest {
+  guildId: string;
+  channelId: string;
+  scheduleId: string;
+  /** ISO instant of the slot, or `manual-<ISO>` for /schedule run-now. */
+  slot: string;
+  late?: boolean;
+  manual?: boolean;
+  /** Builds the message; null means skip (empty digest with skip-if-empty). */
+  compose(marker: string): Reply | null;
+}
+
+export interface LedgerDeps {
+  store: Store;
+  poster: Poster;
+  now: () => Date;
+  log?: Logger | undefined;
+}
+
+export interface RunResult {
+  entry: LedgerEntry;
+  /** The reply that was sent (or attempted); undefined when nothing was composed. */
+  reply?: Reply;
+  /** Permissions found missing, for channel health. */
+  missing?: string[];
+  /** True when this call decided nothing new (already sent, failed or skipped before). */
+  replayed: boolean;
+}
+
+/** A failure that may pass (network, 5xx after the client's own retries): the entry stays pending. */
+export class TransientDeliveryError extends Error {
+  override readonly name = 'TransientDeliveryError';
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Delivers one run at most once; see the module comment for every crash point. */
+export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promise<RunResult> {
+  const { store, poster, now, log } = deps;
+  const key = runKey(request.guildId, request.scheduleId, request.slot);
+  const existing = await store.ledgerGet(key);
+  if (existing && existing.status !== 'pending') return { entry: existing, replayed: true };
+
+  const nonce = existing?.nonce ?? nonceFor(key);
+  const marker = markerFor(nonce);
+  const stamp = now().toISOString();
+  const base: LedgerEntry = existing ?? {
+    key,
+    guildId: request.guildId,
+    scheduleId: request.scheduleId,
+    slot: request.slot,
+    status: 'pending',
+    nonce,
+    attempts: 0,
+    createdAt: stamp,
+    updatedAt: stamp,
+    ...(request.late ? { late: true } : {}),
+    ...(request.manual ? { manual: true } : {}),
+  };
+  const record = async (patch: Partial<LedgerEntry>): Promise<LedgerEntry> => {
+    const entry: LedgerEntry = { ...base, ...patch, updatedAt: now().toISOString() };
+    await store.ledgerSet(entry);
+    return entry;
+  };
+
+  if (existing && now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS) {
+    if (!poster.find) {
+      const reason = `outcome unknown: pending since ${existing.updatedAt}, past Discord's nonce window; not resent to avoid a duplicate`;
+      log?.warn({ key }, reason);
+      return { entry: await record({ status: 'failed', reason }), replayed: false };
+    }
+    try {
+      const since = new Date(Date.parse(existing.createdAt) - 60_000);
+      const found = await poster.find(request.guildId, request.channelId, marker, since);
+      if (found) {
+        log?.info({ key, messageId: found }, 'pending run was already posted; recorded as sent');
+        return {
+          entry: await record({ status: 'sent', messageId: found, reason: undefined }),
+          replayed: false,
+        };
+      }
+    } catch (error) {
+      const reason = `outcome unknown: could not read the channel to check (${describe(error)}); not resent to avoid a duplicate`;
+      return { entry: await record({ status: 'failed', reason }), replayed: false };
+    }
+  }
+
+  const check = await poster.check(request.guildId, request.channelId);
+  if (!check.ok) {
+    const reason =
+      check.reason === 'channel-gone'
+        ? 'channel not found: it was deleted or the bot cannot see it'
+        : `missing permission: ${check.missing.join(', ')}`;
+    const missing = check.reason === 'missing-permissions' ? check.missing : [];
+    return { entry: await record({ status: 'failed', reason }), missing, replayed: false };
+  }
+
+  const reply = request.compose(marker);
+  if (!reply) return { entry: await record({ status: 'empty' }), replayed: false };
+
+  // Written before sending: a crash from here on leaves a pending entry, never an unrecorded post.
+  await record({ status: 'pending', attempts: base.attempts + 1 });
+  base.attempts += 1;
+  let messageId: string;
+  try {
+    messageId = await poster.send(request.guildId, request.channelId, reply, nonce);
+  } catch (error) {
+    if (error instanceof DeliveryError) {
+      const reason =
+        error.code === 10003
+          ? 'channel not found: it was deleted or the bot cannot see it'
+          : error.missing.length
+            ? `missing permission: ${error.missing.join(', ')}`
+            : `${error.code === 50001 ? 'missing access' : 'missing permissions'} (Discord ${error.code})`;
+      return {
+        entry: await record({ status: 'failed', reason }),
+        reply,
+        missing: error.missing,
+        replayed: false,
+      };
+    }
+    throw new TransientDeliveryError(describe(error));
+  }
+  return { entry: await record({ status: 'sent', messageId, reason: undefined }), reply, replayed: false };
+}

@@ -1,0 +1,82 @@
+/**
+ * Wiring of the digest domain for main.ts: store, scheduler and ScheduleService over one Poster.
+ * `start()` catches up on missed runs and starts the cron tasks; `stop()` stops them and closes
+ * the store (pending writes first).
+ */
+import type { Library } from '../briefings/index.js';
+import type { Logger } from '../log.js';
+import { executeRun } from './deliver.js';
+import type { Poster, ScheduleService } from './index.js';
+import { type CatchUpReport, type CronLike, createScheduler, type Scheduler } from './scheduler.js';
+import { createScheduleService } from './service.js';
+import { openStore, type Store } from './store.js';
+
+export interface DigestOptions {
+  /** STORE_URL, e.g. sqlite://state/attache.sqlite or memory:// */
+  storeUrl: string;
+  poster: Poster;
+  /** The current snapshot (hot reload swaps it). */
+  library: () => Library;
+  now?: () => Date;
+  defaultTimezone: string;
+  minIntervalMinutes: number;
+  maxPerGuild: number;
+  catchUpWindowHours: number;
+  /** For sharding: only schedules of guilds this process holds run here. */
+  ownsGuild?: (guildId: string) => boolean;
+  log?: Logger;
+  cron?: CronLike;
+  locale?: string;
+}
+
+export interface Digests {
+  store: Store;
+  scheduler: Scheduler;
+  schedules: ScheduleService;
+  start(): Promise<CatchUpReport[]>;
+  stop(): Promise<void>;
+}
+
+export async function createDigests(options: DigestOptions): Promise<Digests> {
+  const now = options.now ?? (() => new Date());
+  const store = await openStore(options.storeUrl);
+  const runDeps = {
+    store,
+    poster: options.poster,
+    now,
+    library: options.library,
+    log: options.log,
+    ...(options.locale ? { locale: options.locale } : {}),
+  };
+  const scheduler = createScheduler({
+    store,
+    now,
+    catchUpWindowMs: options.catchUpWindowHours * 3_600_000,
+    run: (guildId, scheduleId, slot, { late }) => executeRun(runDeps, guildId, scheduleId, slot, { late }),
+    ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+    ...(options.cron ? { cron: options.cron } : {}),
+    log: options.log,
+  });
+  const schedules = createScheduleService({
+    store,
+    poster: options.poster,
+    scheduler,
+    now,
+    library: options.library,
+    minIntervalMinutes: options.minIntervalMinutes,
+    maxPerGuild: options.maxPerGuild,
+    defaultTimezone: options.defaultTimezone,
+    log: options.log,
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
+  return {
+    store,
+    scheduler,
+    schedules,
+    start: () => scheduler.start(),
+    async stop() {
+      scheduler.stop();
+      await store.close();
+    },
+  };
+}

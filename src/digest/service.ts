@@ -1,0 +1,248 @@
+/**
+ * The ScheduleService behind /schedule: guard rails (when, zone, interval, cap, themes, channel),
+ * persistence, and keeping the scheduler's tasks in step so every change takes effect at once.
+ * Every method is scoped to one guild; an id from another guild is simply not found.
+ */
+import { randomInt } from 'node:crypto';
+import type { Library } from '../briefings/index.js';
+import { UserError } from '../errors.js';
+import { composeDigest } from './compose.js';
+import { executeRun, type RunDeps } from './deliver.js';
+import type { Poster, Preview, RunOutcome, Schedule, ScheduleService, ScheduleView } from './index.js';
+import { markerFor, nonceFor, runKey } from './ledger.js';
+import type { Scheduler } from './scheduler.js';
+import type { Store } from './store.js';
+import { checkWhen, compileRule } from './when.js';
+
+export interface ServiceDeps {
+  store: Store;
+  poster: Poster;
+  scheduler: Pick<Scheduler, 'sync' | 'remove'>;
+  now: () => Date;
+  library: () => Library;
+  minIntervalMinutes: number;
+  maxPerGuild: number;
+  defaultTimezone: string;
+  log?: RunDeps['log'];
+  locale?: string;
+}
+
+const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+const newId = (taken: ReadonlySet<string>): string => {
+  for (;;) {
+    let id = '';
+    for (let i = 0; i < 6; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+    if (!taken.has(id)) return id;
+  }
+};
+
+/** Theme ids from what the admin typed (ids or labels, comma-separated); unknown ones named. */
+export function parseThemes(input: string | undefined, library: Library): string[] {
+  if (input === undefined) return [];
+  const wanted = input
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  for (const typed of wanted) {
+    const folded = typed.toLowerCase();
+    const theme =
+      library.theme(folded) ??
+      library.themes.find((t) => t.label.toLowerCase() === folded || t.id === folded);
+    if (theme) {
+      if (!ids.includes(theme.id)) ids.push(theme.id);
+    } else unknown.push(typed);
+  }
+  if (unknown.length) {
+    const known = library.themes.map((t) => t.id).join(', ');
+    throw new UserError(
+      `unknown theme ${unknown.map((u) => `"${u}"`).join(', ')}. Theme ids: ${known}.`,
+      'themes',
+    );
+  }
+  return ids;
+}
+
+export function createScheduleService(deps: ServiceDeps): ScheduleService {
+  const { store, poster, scheduler, now } = deps;
+  const limits = {
+    minIntervalMinutes: deps.minIntervalMinutes,
+    maxPerGuild: deps.maxPerGuild,
+    defaultTimezone: deps.defaultTimezone,
+  };
+  const runDeps: RunDeps = {
+    store,
+    poster,
+    now,
+    library: deps.library,
+    log: deps.log,
+    ...(deps.locale ? { locale: deps.locale } : {}),
+  };
+
+  const view = (schedule: Schedule): ScheduleView => ({
+    schedule,
+    nextRuns: schedule.paused ? [] : compileRule(schedule.cron, schedule.timezone).nextN(now(), 3),
+  });
+
+  const find = async (guildId: string, id: string): Promise<Schedule> => {
+    const wanted = id.trim().toLowerCase();
+    const schedule = (await store.readGuild(guildId)).find((s) => s.id === wanted);
+    if (!schedule) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+    return schedule;
+  };
+
+  const checkChannel = async (guildId: string, channelId: string): Promise<void> => {
+    const check = await poster.check(guildId, channelId);
+    if (check.ok) return;
+    if (check.reason === 'channel-gone') {
+      throw new UserError('I cannot see that channel. Pick a text channel of this server.', 'channel');
+    }
+    throw new UserError(
+      `I am missing ${check.missing.join(', ')} in <#${channelId}>. Grant ${check.missing.length > 1 ? 'them' : 'it'} to the bot (channel settings → Permissions) and try again.`,
+      'channel',
+    );
+  };
+
+  /** Replaces one schedule inside the guild record; not found if it vanished meanwhile. */
+  const replace = (guildId: string, id: string, change: (s: Schedule) => Schedule): Promise<Schedule> =>
+    store.updateGuild(guildId, (list) => {
+      const current = list.find((s) => s.id === id);
+      if (!current) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+      const next = change(current);
+      return { schedules: list.map((s) => (s.id === id ? next : s)), result: next };
+    });
+
+  return {
+    limits,
+
+    async list(guildId) {
+      return (await store.readGuild(guildId)).map(view);
+    },
+
+    async get(guildId, id) {
+      return view(await find(guildId, id));
+    },
+
+    async add(guildId, userId, input, library) {
+      const existing = await store.readGuild(guildId);
+      if (existing.length >= deps.maxPerGuild) {
+        throw new UserError(
+          `this server already has ${existing.length} schedules, the limit is ${deps.maxPerGuild}. Remove one with /schedule remove first.`,
+        );
+      }
+      const checked = checkWhen(input.when, input.timezone, {
+        now: now(),
+        minIntervalMinutes: deps.minIntervalMinutes,
+      });
+      const themes = parseThemes(input.themes.join(','), library);
+      await checkChannel(guildId, input.channelId);
+      const stamp = now().toISOString();
+      const schedule = await store.updateGuild(guildId, (list) => {
+        // Checked again under the guild's lock: two concurrent adds cannot both pass the cap.
+        if (list.length >= deps.maxPerGuild) {
+          throw new UserError(
+            `this server already has ${list.length} schedules, the limit is ${deps.maxPerGuild}.`,
+          );
+        }
+        const created: Schedule = {
+          id: newId(new Set(list.map((s) => s.id))),
+          guildId,
+          channelId: input.channelId,
+          ...(input.channelName ? { channelName: input.channelName } : {}),
+          when: checked.label,
+          cron: checked.cron,
+          timezone: checked.timeZone,
+          themes,
+          format: input.format,
+          skipIfEmpty: input.skipIfEmpty,
+          paused: false,
+          createdBy: userId,
+          createdAt: stamp,
+          updatedAt: stamp,
+          activeSince: stamp,
+          health: { status: 'ok' },
+        };
+        return { schedules: [...list, created], result: created };
+      });
+      scheduler.sync(schedule);
+      return { ...view(schedule), notes: checked.notes };
+    },
+
+    async edit(guildId, id, patch, library) {
+      const current = await find(guildId, id);
+      const timingChanged = patch.when !== undefined || patch.timezone !== undefined;
+      const checked = timingChanged
+        ? checkWhen(patch.when ?? current.when, patch.timezone ?? current.timezone, {
+            now: now(),
+            minIntervalMinutes: deps.minIntervalMinutes,
+          })
+        : undefined;
+      const themes = patch.themes !== undefined ? parseThemes(patch.themes.join(','), library) : undefined;
+      const channelChanged = patch.channelId !== undefined && patch.channelId !== current.channelId;
+      if (patch.channelId !== undefined) await checkChannel(guildId, patch.channelId);
+      const stamp = now().toISOString();
+      const updated = await replace(guildId, current.id, (s) => ({
+        ...s,
+        ...(patch.channelId !== undefined ? { channelId: patch.channelId } : {}),
+        ...(patch.channelName !== undefined ? { channelName: patch.channelName } : {}),
+        ...(checked
+          ? { when: checked.label, cron: checked.cron, timezone: checked.timeZone, activeSince: stamp }
+          : {}),
+        ...(themes !== undefined ? { themes } : {}),
+        ...(patch.format !== undefined ? { format: patch.format } : {}),
+        ...(patch.skipIfEmpty !== undefined ? { skipIfEmpty: patch.skipIfEmpty } : {}),
+        ...(channelChanged || patch.channelId !== undefined ? { health: { status: 'ok' as const } } : {}),
+        updatedAt: stamp,
+      }));
+      scheduler.sync(updated);
+      return { ...view(updated), notes: checked?.notes ?? [] };
+    },
+
+    async remove(guildId, id) {
+      const current = await find(guildId, id);
+      const removed = await store.updateGuild(guildId, (list) => {
+        const found = list.find((s) => s.id === current.id);
+        if (!found) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+        return { schedules: list.filter((s) => s.id !== current.id), result: found };
+      });
+      scheduler.remove(removed.id);
+      return removed;
+    },
+
+    async setPaused(guildId, id, paused) {
+      const current = await find(guildId, id);
+      const stamp = now().toISOString();
+      const updated = await replace(guildId, current.id, (s) =>
+        s.paused === paused
+          ? s
+          : // Slots that passed while paused are not due: resuming starts afresh.
+            { ...s, paused, updatedAt: stamp, ...(paused ? {} : { activeSince: stamp }) },
+      );
+      scheduler.sync(updated);
+      return view(updated);
+    },
+
+    async preview(guildId, id, library): Promise<Preview> {
+      const schedule = await find(guildId, id);
+      const rule = compileRule(schedule.cron, schedule.timezone);
+      const at = rule.next(now());
+      const slot = at ?? now();
+      const digest = composeDigest({
+        library,
+        schedule,
+        slot,
+        now: slot,
+        marker: markerFor(nonceFor(runKey(guildId, schedule.id, slot.toISOString()))),
+        ...(deps.locale ? { locale: deps.locale } : {}),
+      });
+      return { schedule, at: schedule.paused ? undefined : at, reply: digest.reply, items: digest.items };
+    },
+
+    async runNow(guildId, id, library): Promise<RunOutcome> {
+      const schedule = await find(guildId, id);
+      return executeRun(runDeps, guildId, schedule.id, 'manual', { manual: true, library });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Where schedules and the run ledger live: keyv, with @keyv/sqlite by default.
+ *
+ * - Every read and write is checked. keyv swallows adapter errors by default (a failed set returns
+ *   false, a failed get returns undefined), so `throwOnErrors` is on, results are checked too, and
+ *   any failure becomes a StoreError that the admin sees.
+ * - Schedules and ledger are separate tables (separate keyv instances), so listing schedules never
+ *   walks the ledger and `clear()` (which matches with SQL LIKE) is never needed for isolation.
+ * - One record per guild holds that guild's schedules: listing and the per-guild cap are one read,
+ *   and a guild can only ever reach its own schedules. Writes to one guild are serialised in
+ *   process; across processes each guild belongs to one shard, so one writer.
+ * - SQLite runs in WAL mode with `synchronous=NORMAL` and a busy timeout: the adapter has no
+ *   option for WAL, and without it several processes on one file lose writes.
+ * - Other keyv adapters plug in by URL scheme with `registerStoreAdapter`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { z } from 'zod';
+import { type LedgerEntry, LedgerEntrySchema, type Schedule, ScheduleSchema, StoreError } from './index.js';
+
+/** A keyv store for one table (sqlite) or namespace (other backends). */
+export type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
+
+/** Builds a backend for one table from the STORE_URL. */
+export type AdapterFactory = (url: string, table: string) => Promise<StoreBackend>;
+
+export interface Store {
+  readonly url: string;
+  readGuild(guildId: string): Promise<Schedule[]>;
+  /** Runs `change` on the guild's schedules and saves what it returns; serialised per guild. */
+  updateGuild<T>(
+    guildId: string,
+    change: (schedules: Schedule[]) => { schedules: Schedule[]; result: T },
+  ): Promise<T>;
+  /** Every guild with schedules. */
+  guilds(): AsyncIterable<{ guildId: string; schedules: Schedule[] }>;
+  ledgerGet(key: string): Promise<LedgerEntry | undefined>;
+  ledgerSet(entry: LedgerEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SQLITE_PRAGMAS = ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL'];
+const BUSY_TIMEOUT_MS = 5000;
+
+const sqliteAdapter: AdapterFactory = async (url, table) => {
+  const file = url.replace(/^sqlite:\/\//, '');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table, busyTimeout: BUSY_TIMEOUT_MS });
+  // Fails here, at startup, if the file cannot be opened, rather than at the first write.
+  for (const pragma of SQLITE_PRAGMAS) await adapter.query(pragma);
+  return adapter;
+};
+
+const memoryAdapter: AdapterFactory = async () => new Map();
+
+const adapters = new Map<string, AdapterFactory>([
+  ['sqlite', sqliteAdapter],
+  ['memory', memoryAdapter],
+]);
+
+/** Lets another keyv adapter serve a URL scheme, e.g. `redis` with @keyv/redis. */
+export function registerStoreAdapter(scheme: string, factory: AdapterFactory): void {
+  adapters.set(scheme, factory);
+}
+
+const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(ScheduleSchema) });
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export async function openStore(
+  url: string,
+  options: { adapters?: Map<string, AdapterFactory> } = {},
+): Promise<Store> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  const factory = scheme ? (options.adapters ?? adapters).get(scheme) : undefined;
+  if (!scheme || !factory) {
+    const known = [...(options.adapters ?? adapters).keys()].map((s) => `${s}://`).join(', ');
+    throw new StoreError(
+      `STORE_URL "${url.replace(/\/\/[^@/]*@/, '//…@')}" has no adapter; use one of ${known}`,
+    );
+  }
+  let backends: [StoreBackend, StoreBackend];
+  try {
+    backends = [await factory(url, 'schedules'), await factory(url, 'ledger')];
+  } catch (error) {
+    throw new StoreError(`cannot open the store: ${describe(error)}`);
+  }
+  // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
+  const [schedules, ledger] = backends.map(
+    (store, i) => new Keyv({ store, namespace: i === 0 ? 'schedules' : 'ledger', throwOnErrors: true }),
+  ) as [Keyv, Keyv];
+  for (const kv of [schedules, ledger]) {
+    // Errors are thrown to the caller; the listener only stops an unhandled 'error' event.
+    kv.on('error', () => undefined);
+  }
+
+  const read = async (kv: Keyv, key: string, what: string): Promise<unknown> => {
+    try {
+      return await kv.get(key);
+    } catch (error) {
+      throw new StoreError(`could not read ${what}: ${describe(error)}`);
+    }
+  };
+  const write = async (kv: Keyv, key: string, value: unknown, what: string): Promise<void> => {
+    let ok: boolean;
+    try {
+      ok = await kv.set(key, value);
+    } catch (error) {
+      throw new StoreError(`could not save ${what}: ${describe(error)}`);
+    }
+    if (!ok) throw new StoreError(`could not save ${what}: the store refused the write`);
+  };
+  const parseGuild = (guildId: string, raw: unknown): Schedule[] => {
+    if (raw === undefined) return [];
+    const parsed = GuildRecordSchema.safeParse(raw);
+    if (!parsed.success) throw new StoreError(`the stored schedules of guild ${guildId} are unreadable`);
+    return parsed.data.schedules;
+  };
+
+  const readGuild = async (guildId: string): Promise<Schedule[]> =>
+    parseGuild(guildId, await read(schedules, guildId, `the schedules of guild ${guildId}`));
+
+  const locks = new Map<string, Promise<unknown>>();
+  const updateGuild = <T>(
+    guildId: string,
+    change: (current: Schedule[]) => { schedules: Schedule[]; result: T },
+  ): Promise<T> => {
+    const previous = locks.get(guildId) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const { schedules: next, result } = change(await readGuild(guildId));
+      await write(schedules, guildId, { v: 1, schedules: next }, `the schedules of guild ${guildId}`);
+      return result;
+    });
+    const settled = run.catch(() => undefined);
+    locks.set(guildId, settled);
+    void settled.then(() => {
+      if (locks.get(guildId) === settled) locks.delete(guildId);
+    });
+    return run;
+  };
+
+  async function* guilds(): AsyncIterable<{ guildId: string; schedules: Schedule[] }> {
+    if (!schedules.iterator) throw new StoreError(`the store at ${scheme}:// cannot list its keys`);
+    const found: [string, unknown][] = [];
+    try {
+      // Collected first: the sqlite iterator pages with OFFSET, which writes during the walk would shift.
+      for await (const [key, value] of schedules.iterator(undefined)) found.push([String(key), value]);
+    } catch (error) {
+      throw new StoreError(`could not list schedules: ${describe(error)}`);
+    }
+    for (const [guildId, value] of found) yield { guildId, schedules: parseGuild(guildId, value) };
+  }
+
+  return {
+    url,
+    readGuild,
+    updateGuild,
+    guilds,
+    async ledgerGet(key) {
+      const raw = await read(ledger, key, `the run record ${key}`);
+      if (raw === undefined) return undefined;
+      const parsed = LedgerEntrySchema.safeParse(raw);
+      if (!parsed.success) throw new StoreError(`the run record ${key} is unreadable`);
+      return parsed.data;
+    },
+    async ledgerSet(entry) {
+      await write(ledger, entry.key, entry, `the run record ${entry.key}`);
+    },
+    async close() {
+      await Promise.allSettled([...locks.values()]);
+      await Promise.all([schedules.disconnect(), ledger.disconnect()]);
+    },
+  };
+}

@@ -1,0 +1,350 @@
+/**
+ * The `when` of a schedule: presets (`daily 08:00`, `weekdays 07:30`, `weekly mon 09:00`) and
+ * 5-field cron, turned into a Rule that knows its slots in a time zone.
+ *
+ * Slots follow node-cron's own behaviour, so what we predict is what fires: a local time in a
+ * spring-forward gap has no slot that day, and a local time that occurs twice on a fall-back day
+ * has one slot, the first. Day matching is delegated to node-cron's matcher so that every cron
+ * feature it accepts (ranges, steps, names, L) means the same thing here.
+ */
+import cron from 'node-cron';
+import { UserError } from '../errors.js';
+import { addDays, hhmm, instantsOf, isoDate, isTimeZone, localParts, offsetMinutes } from './zoned.js';
+
+export interface Timing {
+  /** 5-field cron that node-cron runs. */
+  cron: string;
+  /** The admin's input, normalised (`weekly mon 09:00`, or the cron itself). */
+  label: string;
+}
+
+const EXAMPLES = '"daily 08:00", "weekdays 07:30", "weekly mon 09:00" or a cron such as "0 8 * * 1-5"';
+
+const DAYS: Record<string, number> = {
+  sun: 0,
+  sunday: 0,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+};
+const DAY_SHORT = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
+const FIELD_RANGES = ['0-59', '0-23', '1-31', '1-12 or jan-dec', '0-7 or sun-sat'];
+const FIELD_KEYS: Record<string, number> = { minute: 0, hour: 1, dayOfMonth: 2, month: 3, dayOfWeek: 4 };
+
+const whenError = (message: string): UserError => new UserError(message, 'when');
+
+function parseTime(token: string | undefined, preset: string): { hour: number; minute: number } {
+  const example = `e.g. "${preset} 08:00"`;
+  if (token === undefined) throw whenError(`"${preset}" needs a time HH:MM (24-hour), ${example}.`);
+  const m = /^(\d{1,2}):(\d{2})$/.exec(token);
+  if (!m) throw whenError(`time "${token}" is not HH:MM (24-hour), ${example}.`);
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  if (hour > 23) throw whenError(`hour "${m[1]}" in "${token}" must be 00-23, ${example}.`);
+  if (minute > 59) throw whenError(`minute "${m[2]}" in "${token}" must be 00-59, ${example}.`);
+  return { hour, minute };
+}
+
+function parseCron(input: string, fields: string[]): Timing {
+  if (fields.length === 6) {
+    throw whenError(
+      `"${input}" has 6 fields; seconds are not supported. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5".`,
+    );
+  }
+  if (fields.length !== 5) {
+    throw whenError(
+      `"${input}" is neither a preset nor a 5-field cron (it has ${fields.length} fields). Use ${EXAMPLES}.`,
+    );
+  }
+  const expression = fields.join(' ');
+  const result = cron.validateDetailed(expression);
+  if (!result.valid) {
+    const first = result.errors[0];
+    const index = first ? FIELD_KEYS[first.field] : undefined;
+    if (index !== undefined) {
+      throw whenError(
+        `${FIELD_NAMES[index]} "${fields[index]}" is not valid (allowed: ${FIELD_RANGES[index]}, with * , - /), e.g. "0 8 * * 1-5" for 08:00 on weekdays.`,
+      );
+    }
+    throw whenError(
+      `"${input}" is not a valid cron: ${first?.message ?? 'unknown problem'}. Use ${EXAMPLES}.`,
+    );
+  }
+  return { cron: expression, label: expression };
+}
+
+/** Parses what an admin typed. Throws a UserError on option `when` naming the wrong part. */
+export function parseWhen(input: string): Timing {
+  const tokens = input.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const [head, ...rest] = tokens;
+  if (head === undefined) throw whenError(`say when, e.g. ${EXAMPLES}.`);
+  if (head === 'daily' || head === 'weekdays') {
+    if (rest.length > 1)
+      throw whenError(`unexpected "${rest.slice(1).join(' ')}" after the time, e.g. "${head} 08:00".`);
+    const { hour, minute } = parseTime(rest[0], head);
+    const days = head === 'daily' ? '*' : '1-5';
+    return { cron: `${minute} ${hour} * * ${days}`, label: `${head} ${hhmm(hour, minute)}` };
+  }
+  if (head === 'weekly') {
+    const [dayToken, timeToken, ...extra] = rest;
+    if (dayToken === undefined) throw whenError('"weekly" needs a day and a time, e.g. "weekly mon 09:00".');
+    const day = DAYS[dayToken];
+    if (day === undefined) {
+      throw whenError(
+        `day "${dayToken}" is not a day of the week (mon, tue, wed, thu, fri, sat, sun), e.g. "weekly mon 09:00".`,
+      );
+    }
+    if (extra.length > 0)
+      throw whenError(`unexpected "${extra.join(' ')}" after the time, e.g. "weekly mon 09:00".`);
+    const { hour, minute } = parseTime(timeToken, `weekly ${DAY_SHORT[day]}`);
+    return { cron: `${minute} ${hour} * * ${day}`, label: `weekly ${DAY_SHORT[day]} ${hhmm(hour, minute)}` };
+  }
+  if (
+    /^[a-z]+$/.test(head) &&
+    !/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)/.test(head)
+  ) {
+    throw whenError(`"${head}" is not a preset. Use ${EXAMPLES}.`);
+  }
+  return parseCron(input.trim(), tokens);
+}
+
+export function checkTimeZone(timeZone: string): string {
+  if (!isTimeZone(timeZone)) {
+    throw new UserError(
+      `"${timeZone}" is not an IANA time zone; pick one from the list, e.g. "Europe/Brussels" or "UTC".`,
+      'timezone',
+    );
+  }
+  // Canonical spelling, so "europe/brussels" is stored as "Europe/Brussels".
+  return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+}
+
+type CalendarDate = { year: number; month: number; day: number };
+
+export interface Rule {
+  readonly cron: string;
+  readonly timeZone: string;
+  /** First slot strictly after the instant; undefined if the rule never fires. */
+  next(after: Date): Date | undefined;
+  nextN(after: Date, count: number): Date[];
+  /** Latest slot at or before the instant. */
+  prev(atOrBefore: Date): Date | undefined;
+  /** Local wall-clock times of day, in minutes since midnight, ascending. */
+  readonly times: readonly number[];
+  dayMatches(date: CalendarDate): boolean;
+}
+
+// Leap-day schedules fire once in 4 years (8 across a skipped century year).
+const SEARCH_DAYS = 366 * 8 + 2;
+const rules = new Map<string, Rule>();
+
+export function compileRule(expression: string, timeZone: string): Rule {
+  const cacheKey = `${expression}|${timeZone}`;
+  const cached = rules.get(cacheKey);
+  if (cached) return cached;
+
+  const fields = expression.trim().split(/\s+/);
+  const parsed = cron.parse(expression);
+  const times = parsed.hour.flatMap((h) => parsed.minute.map((m) => h * 60 + m)).sort((a, b) => a - b);
+  // A matcher for the day fields only: every second of a matching day matches.
+  const dayTask = cron.createTask(`* * * ${fields[2]} ${fields[3]} ${fields[4]}`, () => undefined, {
+    timezone: timeZone,
+  });
+  // Destroying removes it from node-cron's registry; its matcher keeps working.
+  dayTask.destroy();
+
+  const dayMatches = (date: CalendarDate): boolean => {
+    // Around local noon: off by at most the DST shift, so still on this local date.
+    const noonUtc = Date.UTC(date.year, date.month - 1, date.day, 12);
+    return dayTask.match(new Date(noonUtc - offsetMinutes(noonUtc, timeZone) * 60_000));
+  };
+  const slotAt = (date: CalendarDate, t: number): number | undefined =>
+    instantsOf(date, Math.floor(t / 60), t % 60, timeZone)[0];
+
+  const next = (after: Date): Date | undefined => {
+    const afterMs = after.getTime();
+    let date: CalendarDate = localParts(afterMs, timeZone);
+    for (let i = 0; i < SEARCH_DAYS; i++, date = addDays(date, 1)) {
+      if (!dayMatches(date)) continue;
+      for (const t of times) {
+        const slot = slotAt(date, t);
+        if (slot !== undefined && slot > afterMs) return new Date(slot);
+      }
+    }
+    return undefined;
+  };
+  const prev = (atOrBefore: Date): Date | undefined => {
+    const limit = atOrBefore.getTime();
+    let date: CalendarDate = localParts(limit, timeZone);
+    for (let i = 0; i < SEARCH_DAYS; i++, date = addDays(date, -1)) {
+      if (!dayMatches(date)) continue;
+      for (let j = times.length - 1; j >= 0; j--) {
+        const slot = slotAt(date, times[j] ?? 0);
+        if (slot !== undefined && slot <= limit) return new Date(slot);
+      }
+    }
+    return undefined;
+  };
+  const nextN = (after: Date, count: number): Date[] => {
+    const out: Date[] = [];
+    let cursor: Date | undefined = after;
+    while (out.length < count && cursor) {
+      cursor = next(cursor);
+      if (cursor) out.push(cursor);
+    }
+    return out;
+  };
+
+  const rule: Rule = { cron: expression, timeZone, next, nextN, prev, times, dayMatches };
+  if (rules.size > 1000) rules.clear();
+  rules.set(cacheKey, rule);
+  return rule;
+}
+
+export interface Transition {
+  /** Local dates around the change (the change may fall either side of local midnight). */
+  dates: CalendarDate[];
+  forward: boolean;
+}
+
+/** DST (and other offset) changes within the horizon, found by sampling each day at noon UTC. */
+export function transitions(timeZone: string, from: Date, days: number): Transition[] {
+  const out: Transition[] = [];
+  const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), 12);
+  let previous = offsetMinutes(start, timeZone);
+  for (let i = 1; i <= days; i++) {
+    const at = start + i * 86_400_000;
+    const offset = offsetMinutes(at, timeZone);
+    if (offset !== previous) {
+      const before = localParts(at - 86_400_000, timeZone);
+      const after = localParts(at, timeZone);
+      out.push({ dates: [before, after, addDays(before, 1)], forward: offset > previous });
+      previous = offset;
+    }
+  }
+  return out;
+}
+
+/**
+ * Plain-language notes on slots that DST moves in the coming year, e.g. "02:30 does not exist in
+ * Europe/Brussels on 2026-03-29: no digest that day".
+ */
+export function dstNotes(rule: Rule, changes: readonly Transition[]): string[] {
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  for (const change of changes) {
+    for (const date of change.dates) {
+      if (seen.has(isoDate(date)) || !rule.dayMatches(date)) continue;
+      for (const t of rule.times) {
+        const count = instantsOf(date, Math.floor(t / 60), t % 60, rule.timeZone).length;
+        const time = hhmm(Math.floor(t / 60), t % 60);
+        if (count === 0) {
+          seen.add(isoDate(date));
+          notes.push(
+            `${time} does not exist in ${rule.timeZone} on ${isoDate(date)} (clocks go forward): skipped on ${isoDate(date)}.`,
+          );
+        } else if (count === 2) {
+          seen.add(isoDate(date));
+          notes.push(
+            `${time} happens twice in ${rule.timeZone} on ${isoDate(date)} (clocks go back): it runs once, at the first ${time}.`,
+          );
+        }
+      }
+    }
+  }
+  return notes;
+}
+
+/**
+ * The shortest real time between two consecutive slots: wall-clock gaps within a day and across
+ * consecutive matching days, plus the real gaps around each DST change in the horizon (spring
+ * forward can bring 01:30 and 03:00 within 30 minutes of each other).
+ */
+export function minGapMinutes(
+  rule: Rule,
+  from: Date,
+  changes: readonly Transition[],
+  options: { days?: number; enough?: number } = {},
+): number {
+  const { days = 400, enough = 0 } = options;
+  const { times } = rule;
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) min = Math.min(min, (times[i] ?? 0) - (times[i - 1] ?? 0));
+  // Already too close on an ordinary day: no need to look at DST.
+  if (min < enough) return min;
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first !== undefined && last !== undefined) {
+    let date: CalendarDate = localParts(from, rule.timeZone);
+    let previousMatched = rule.dayMatches(date);
+    for (let i = 0; i < days && min > first + 1440 - last; i++) {
+      date = addDays(date, 1);
+      const matched = rule.dayMatches(date);
+      if (matched && previousMatched) min = Math.min(min, first + 1440 - last);
+      previousMatched = matched;
+    }
+  }
+  for (const change of changes) {
+    const start = change.dates[0];
+    if (!start) continue;
+    const begin = instantsOf(addDays(start, -1), 0, 0, rule.timeZone)[0];
+    if (begin === undefined) continue;
+    const slots = rule.nextN(new Date(begin), times.length * 3 + 1);
+    for (let i = 1; i < slots.length; i++) {
+      const gap = ((slots[i]?.getTime() ?? 0) - (slots[i - 1]?.getTime() ?? 0)) / 60_000;
+      min = Math.min(min, gap);
+    }
+  }
+  if (!Number.isFinite(min)) {
+    // A single time on days that never follow each other: the gap is at least a day.
+    const slots = rule.nextN(from, 2);
+    const [a, b] = slots;
+    return a && b ? (b.getTime() - a.getTime()) / 60_000 : Number.POSITIVE_INFINITY;
+  }
+  return min;
+}
+
+export interface CheckedWhen extends Timing {
+  timeZone: string;
+  rule: Rule;
+  /** DST notes to show when saving. */
+  notes: string[];
+}
+
+/** Everything the guard rails need: parse, zone, "never runs", minimum interval. */
+export function checkWhen(
+  input: string,
+  timeZone: string,
+  options: { now: Date; minIntervalMinutes: number },
+): CheckedWhen {
+  const timing = parseWhen(input);
+  const zone = checkTimeZone(timeZone);
+  const rule = compileRule(timing.cron, zone);
+  if (!rule.next(options.now)) {
+    throw whenError(
+      `"${timing.label}" never runs (no such date in the next 8 years), e.g. "0 8 1 * *" for the 1st of each month.`,
+    );
+  }
+  const changes = transitions(zone, options.now, 400);
+  const gap = minGapMinutes(rule, options.now, changes, { enough: options.minIntervalMinutes });
+  if (gap < options.minIntervalMinutes) {
+    throw whenError(
+      `"${timing.label}" runs every ${Math.round(gap)} min at times; schedules must be at least ${options.minIntervalMinutes} min apart, e.g. "daily 08:00" or "0 8,14 * * *".`,
+    );
+  }
+  return { ...timing, timeZone: zone, rule, notes: dstNotes(rule, changes) };
+}

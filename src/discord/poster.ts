@@ -1,0 +1,116 @@
+/**
+ * The Poster digests go through on Discord (see src/digest/index.ts for the contract).
+ *
+ * Permissions are checked before each post rather than learnt from 403s: Discord bans a bot
+ * temporarily after 10,000 invalid requests in 10 minutes. Messages carry the run's nonce with
+ * enforce_nonce, so a resend after a crash is de-duplicated by Discord, and mention nobody.
+ */
+import {
+  type Client,
+  DiscordAPIError,
+  type GuildTextBasedChannel,
+  PermissionFlagsBits,
+  type PermissionResolvable,
+  SnowflakeUtil,
+} from 'discord.js';
+import { type ChannelCheck, DeliveryError, type Poster } from '../digest/index.js';
+
+const NEEDED: [string, PermissionResolvable][] = [
+  ['View Channel', PermissionFlagsBits.ViewChannel],
+  ['Send Messages', PermissionFlagsBits.SendMessages],
+  ['Embed Links', PermissionFlagsBits.EmbedLinks],
+];
+
+const apiCode = (error: unknown): number | undefined =>
+  error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
+
+export function createDiscordPoster(client: Client): Poster {
+  /**
+   * The channel if it exists in that guild and can hold messages; null when gone (a channel of
+   * another guild counts as gone); 'no-access' when Discord hides it from the bot (50001).
+   */
+  const resolve = async (
+    guildId: string,
+    channelId: string,
+  ): Promise<GuildTextBasedChannel | null | 'no-access'> => {
+    try {
+      const channel = await client.channels.fetch(channelId);
+      if (!channel || channel.isDMBased() || !channel.isTextBased() || channel.guildId !== guildId)
+        return null;
+      return channel;
+    } catch (error) {
+      const code = apiCode(error);
+      if (code === 10003) return null;
+      if (code === 50001) return 'no-access';
+      throw error;
+    }
+  };
+
+  const missingIn = (channel: GuildTextBasedChannel): string[] => {
+    const me = client.user;
+    const permissions = me ? channel.permissionsFor(me) : null;
+    if (!permissions) return NEEDED.map(([name]) => name);
+    const needed: [string, PermissionResolvable][] = channel.isThread()
+      ? [
+          NEEDED[0] as [string, PermissionResolvable],
+          ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
+          NEEDED[2] as [string, PermissionResolvable],
+        ]
+      : NEEDED;
+    return needed.filter(([, flag]) => !permissions.has(flag)).map(([name]) => name);
+  };
+
+  const check = async (guildId: string, channelId: string): Promise<ChannelCheck> => {
+    const channel = await resolve(guildId, channelId);
+    if (!channel) return { ok: false, reason: 'channel-gone' };
+    if (channel === 'no-access')
+      return { ok: false, reason: 'missing-permissions', missing: ['View Channel'] };
+    const missing = missingIn(channel);
+    return missing.length ? { ok: false, reason: 'missing-permissions', missing } : { ok: true };
+  };
+
+  return {
+    check,
+
+    async send(guildId, channelId, reply, nonce) {
+      const channel = await resolve(guildId, channelId);
+      if (!channel) throw new DeliveryError(10003, 'channel not found');
+      if (channel === 'no-access') throw new DeliveryError(50001, 'missing access', ['View Channel']);
+      try {
+        const message = await channel.send({
+          ...(reply.content ? { content: reply.content } : {}),
+          ...(reply.embeds ? { embeds: reply.embeds } : {}),
+          ...(reply.components ? { components: reply.components } : {}),
+          nonce,
+          enforceNonce: true,
+          allowedMentions: { parse: [] },
+        });
+        return message.id;
+      } catch (error) {
+        const code = apiCode(error);
+        if (code === 50001 || code === 50013 || code === 10003) {
+          // Discord does not say which permission; our own check usually can.
+          const missing = code === 10003 ? [] : missingIn(channel);
+          throw new DeliveryError(code, error instanceof Error ? error.message : String(error), missing);
+        }
+        throw error;
+      }
+    },
+
+    async find(guildId, channelId, marker, since) {
+      const channel = await resolve(guildId, channelId);
+      if (!channel) return null;
+      if (channel === 'no-access') throw new Error('cannot read the channel: missing access');
+      const me = client.user;
+      if (!me) throw new Error('not logged in');
+      const messages = await channel.messages.fetch({
+        after: SnowflakeUtil.generate({ timestamp: since }).toString(),
+        limit: 100,
+      });
+      const found = messages.find(
+        (m) => m.author.id === me.id && m.embeds.some((e) => e.footer?.text.includes(marker) === true),
+      );
+      return found ? found.id : null;
+    },
+  };
+}
