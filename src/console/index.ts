@@ -1,0 +1,19 @@
+/**
+ * The local console transport: the same commands as Discord, typed at a prompt or piped in, with
+ * replies printed as text. `runConsole` is what main.ts calls when there is no token (or with
+ * `--console`); `startConsole` also returns `post`, for showing scheduled digests in the console.
+ */
+export { parseCommandLine } from './parse.js';
+export { renderReply } from './render-text.js';
+export {
+  CONSOLE_CHANNEL,
+  type ConsoleFacts,
+  type ConsoleInvokers,
+  type ConsoleLog,
+  type ConsoleOptions,
+  type ConsoleResult,
+  type ConsoleSession,
+  consoleFacts,
+  runConsole,
+  startConsole,
+} from './session.js';

@@ -1,0 +1,238 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, test, vi } from 'vitest';
+import { type ConsoleOptions, runConsole, startConsole } from '../../src/console/index.js';
+import { fakeRegistry, makeContext } from './fake-commands.js';
+
+function sink() {
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return { output, text: () => text };
+}
+
+const base = (output: PassThrough): Omit<ConsoleOptions, 'input'> => ({
+  registry: fakeRegistry(),
+  makeContext: makeContext(),
+  output,
+  isTTY: false,
+  env: {},
+  locale: 'en-GB',
+  timeZone: 'UTC',
+});
+
+async function pipe(script: string, extra: Partial<ConsoleOptions> = {}) {
+  const { output, text } = sink();
+  const result = await runConsole({ ...base(output), input: Readable.from([script]), ...extra });
+  return { result, text: text() };
+}
+
+/** The answers in order: what follows each echoed `› line`. */
+const answers = (text: string) =>
+  text
+    .split(/^› .*$/m)
+    .slice(1)
+    .map((a) => a.trim());
+
+describe('GIVEN a script piped to the console', () => {
+  test('WHEN it runs two commands THEN both answers print, in order, and the session ends at end of input', async () => {
+    const { result, text } = await pipe('/theme security\n/quote\n');
+    expect(result).toEqual({ exitCode: 0, commands: 2, errors: 0 });
+    const [theme, quote] = answers(text);
+    expect(theme).toContain('Theme security-defence, page 1');
+    expect(quote).toContain('Quote number 1.');
+    expect(text).toMatch(/^› \/theme security$/m);
+    expect(text).not.toContain('\x1b');
+  });
+
+  test('WHEN the last line has no newline THEN it still runs', async () => {
+    const { result, text } = await pipe('/quote');
+    expect(result.commands).toBe(1);
+    expect(text).toContain('Quote number 1.');
+  });
+
+  test('WHEN a value is not an exact id THEN autocomplete resolves it and the console says so', async () => {
+    const { text } = await pipe('/theme security\n/theme security-defence\n');
+    const [resolved, exact] = answers(text);
+    expect(resolved).toMatch(/^→ theme: "security" → security-defence \(Security & defence\)$/m);
+    expect(exact).not.toContain('→');
+    expect(exact).toContain('Theme security-defence, page 1');
+  });
+
+  test('WHEN several suggestions match THEN the best is used and the others named', async () => {
+    const { text } = await pipe('/theme dialogue\n/theme s\n');
+    expect(answers(text)[0]).toContain('→ theme: "dialogue" → political-dialogue');
+    expect(answers(text)[1]).toMatch(
+      /→ theme: "s" → security-defence .*; also matching: strategic-communication$/m,
+    );
+  });
+
+  test('WHEN nothing matches THEN the value goes to the command as typed and its error is shown', async () => {
+    const { result, text } = await pipe('/theme zzz\n');
+    expect(text).toContain('There is no theme zzz. Pick one from the list.');
+    expect(result.errors).toBe(1);
+  });
+
+  test('WHEN blank lines and # comments appear THEN they are skipped silently', async () => {
+    const { result, text } = await pipe('\n# a comment\n   \n/quote\n');
+    expect(result.commands).toBe(1);
+    expect(text.match(/^› /gm)).toHaveLength(1);
+  });
+
+  test('WHEN exit is typed THEN the rest of the input is not run', async () => {
+    const { result, text } = await pipe('/quote\nexit\n/quote\n');
+    expect(result.commands).toBe(1);
+    expect(text).not.toContain('Quote number 2');
+  });
+
+  test('WHEN a subcommand names the console channel THEN the command gets the console context and channel', async () => {
+    const { text } = await pipe('/schedule add channel:#briefings when:"daily 08:00"\n');
+    expect(text).toContain('guild=console user=console-user');
+    expect(text).toContain('"channel":{"id":"briefings","name":"briefings"}');
+    expect(text).toContain('"when":"daily 08:00"');
+  });
+});
+
+describe('GIVEN a reply with buttons', () => {
+  test('WHEN a label is typed in any case THEN that button is pressed', async () => {
+    const { result, text } = await pipe('/theme security\nnext\nNEXT ▶\n');
+    const [, second, third] = answers(text);
+    expect(second).toContain('Theme security-defence, page 2');
+    expect(third).toContain('Theme security-defence, page 3');
+    expect(result.commands).toBe(3);
+  });
+
+  test('WHEN a disabled button is typed THEN it is refused', async () => {
+    const { text } = await pipe('/theme security\nprev\n');
+    expect(answers(text)[1]).toContain('The “◀ Prev” button is disabled.');
+  });
+
+  test('WHEN a newer reply brings other buttons THEN those are the ones pressed', async () => {
+    const { text } = await pipe('/theme security\n/quote\nanother\nnext\n');
+    const all = answers(text);
+    expect(all[2]).toContain('Quote number 2.');
+    expect(all[3]).toContain('Commands start with a slash');
+    expect(all[3]).toContain('Buttons you can press: Another, Source.');
+  });
+
+  test('WHEN a link button is typed THEN its URL is printed', async () => {
+    const { text } = await pipe('/quote\nsource\n');
+    expect(answers(text)[1]).toBe('Source: https://example.org/a');
+  });
+
+  test('WHEN the first buttons appear THEN the console explains how to press them, once', async () => {
+    const { text } = await pipe('/quote\nanother\n');
+    expect(text.match(/Type a button's label to press it\./g)).toHaveLength(1);
+  });
+});
+
+describe('GIVEN a line that cannot run', () => {
+  test.each([
+    ['an unknown command', '/nope', /⚠️ Unknown command \/nope\. .*Commands: \/boom/],
+    ['a bad option', '/search war page:x', /⚠️ page must be a whole number, not "x"\./],
+    ['a missing option', '/theme', /⚠️ theme is required\. Usage: \/theme <theme> \[briefing\]/],
+    ['an unterminated quote', '/search "war', /⚠️ unterminated quote/],
+  ])(
+    'WHEN it has %s THEN the same clear error as in Discord is printed and the session goes on',
+    async (_c, line, message) => {
+      const { result, text } = await pipe(`${line}\n/quote\n`);
+      expect(answers(text)[0]).toMatch(message);
+      expect(answers(text)[1]).toContain('Quote number 1.');
+      expect(result).toEqual({ exitCode: 0, commands: 2, errors: 1 });
+    },
+  );
+
+  test('WHEN a command fails unexpectedly THEN an apology with an error id is printed and the fault logged', async () => {
+    const log = { error: vi.fn() };
+    const { text } = await pipe('/boom\n', { log });
+    const id = /error id: (\w+)/.exec(text)?.[1];
+    expect(text).toContain('Sorry, something went wrong on our side.');
+    expect(text).not.toContain('disk on fire');
+    expect(log.error).toHaveBeenCalledWith(
+      expect.objectContaining({ errorId: id, command: 'boom', guildId: 'console', err: expect.any(Error) }),
+      'console command failed',
+    );
+  });
+
+  test.each([
+    [
+      'plain words',
+      'hello there',
+      /^Commands start with a slash, e\.g\. \/brief\. Type help for the list\.$/,
+    ],
+    [
+      'a command without its slash',
+      'theme security',
+      /^Did you mean \/theme security\? Commands start with a slash\.$/,
+    ],
+  ])('WHEN it is %s THEN a short hint is printed', async (_c, line, hint) => {
+    const { result, text } = await pipe(`${line}\n`);
+    expect(answers(text)[0]).toMatch(hint);
+    expect(result.commands).toBe(0);
+  });
+});
+
+describe('GIVEN a request for help', () => {
+  test.each(['help', '/help', '?'])(
+    'WHEN %s is typed THEN commands and console tips are listed',
+    async (line) => {
+      const { text } = await pipe(`${line}\n`);
+      expect(text).toContain('/theme <theme> [briefing] What the briefings say on one theme');
+      expect(text).toContain('/schedule add|list … Digests on a schedule');
+      expect(text).toContain('At this console');
+    },
+  );
+
+  test('WHEN help names a command THEN its options are described', async () => {
+    const { text } = await pipe('help schedule\n');
+    expect(text).toContain('/schedule add <channel> <when> [format] [skip_if_empty]');
+    expect(text).toContain('• format (text, one of: brief, full) Format');
+    expect(text).toContain('• skip_if_empty (true/false) Skip empty digests');
+  });
+});
+
+describe('GIVEN where the output goes', () => {
+  const styledOutput = async (env: NodeJS.ProcessEnv) =>
+    (await pipe('/theme security\n', { isTTY: true, env })).text;
+
+  test('WHEN it is a terminal THEN replies are styled', async () => {
+    expect(await styledOutput({})).toContain('\x1b[38;2;31;111;235m▌');
+  });
+
+  test.each([
+    ['NO_COLOR is set', { NO_COLOR: '1' }],
+    ['the terminal is dumb', { TERM: 'dumb' }],
+  ])('WHEN %s THEN no escape code is written', async (_c, env) => {
+    expect(await styledOutput(env)).not.toContain('\x1b');
+  });
+});
+
+describe('GIVEN a digest posted to a console channel', () => {
+  test('WHEN posted THEN it prints under the channel name and gets a message id', async () => {
+    const { output, text } = sink();
+    const input = new PassThrough();
+    const session = startConsole({ ...base(output), input });
+    const id = session.post('briefings', { content: 'Looking ahead: **3 items**' }, 'digest (late)');
+    expect(id).toMatch(/^console-/);
+    expect(() => session.post('general', { content: 'x' })).toThrow(/no channel general/);
+    input.end();
+    await session.done;
+    expect(text()).toContain('── #briefings · digest (late) ──\nLooking ahead: 3 items');
+  });
+});
+
+describe('GIVEN an interactive terminal', () => {
+  test('WHEN a command is completed with Tab and entered THEN it runs, and Ctrl-D leaves', async () => {
+    const { output, text } = sink();
+    const input = new PassThrough();
+    const session = startConsole({ ...base(output), input, isTTY: true, interactive: true });
+    input.write('/quo\t');
+    await vi.waitFor(() => expect(text()).toContain('/quote '));
+    input.write('\r');
+    await vi.waitFor(() => expect(text()).toContain('Quote number 1.'));
+    input.write('\x04');
+    await expect(session.done).resolves.toEqual({ exitCode: 0, commands: 1, errors: 0 });
+    expect(text()).toContain('attaché› ');
+  });
+});
