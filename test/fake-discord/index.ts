@@ -1,0 +1,456 @@
+/**
+ * A Discord-faithful fake for tests and benchmarks: REST and gateway on 127.0.0.1, driven by a
+ * real discord.js Client. Nothing here reaches the network.
+ *
+ * Start, connect, stop:
+ *   const fake = await startFakeDiscord({ requireSafeMentions: true });
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.restUrl } });
+ *   await client.login(fake.token);            // or: const client = await loginClient(fake)  (client.ts)
+ *   ...
+ *   await client.destroy(); await fake.close();
+ *
+ * World (default: one guild with #general and #briefings, roles "Attaché" (the bot: View Channel,
+ * Send Messages, Embed Links) and "Admin" (Manage Server), users "member" and "admin"):
+ *   fake.guildId, fake.channelId('general'), fake.roleId('Admin'), fake.userId('admin'), fake.bot, fake.application
+ *   fake.addGuild(seed) · fake.addChannel({ name, overwrites }, guildId?)      -> CHANNEL_CREATE
+ *   fake.removeChannel(id)                                                     -> CHANNEL_DELETE; then 10003
+ *   fake.setOverwrites(channelId, [{ id: 'bot' | '@everyone' | role/user name or id, allow?, deny? }]) -> CHANNEL_UPDATE
+ *   fake.setRolePermissions(roleRef, bits, guildId?)                           -> GUILD_ROLE_UPDATE
+ *   fake.addMember({ user, roles }, guildId?) · fake.permissionsOf(channelId, userId = bot)
+ *
+ * REST (paths `/api/v10/...`): gateway/bot, users, applications/@me, channels, channel messages
+ * (POST/GET/PATCH/DELETE; 50001/50013 from roles + overwrites, 10003 after removal, enforce_nonce
+ * returns the original within `nonceWindowMs`), guilds, roles, members, interaction callbacks
+ * (types 4-9; one per interaction, within `responseWindowMs`), interaction webhooks (follow-ups,
+ * GET/PATCH/DELETE of @original and follow-ups, token valid 15 min), application commands (global
+ * and guild: PUT bulk, POST, GET, PATCH, DELETE; ids kept across re-registration). Anything else:
+ * 404 and `fake.unexpected`.
+ *
+ * Validation: every body is checked against `discord-api-spec/zod` for its route plus Discord's
+ * unwritten rules (rules.ts: embeds <= 6000 chars together, content <= 2000, <= 5 rows of <= 5
+ * buttons, unique custom ids, <= 25 autocomplete choices, command definitions). A failure answers
+ * 400 like Discord and lands in `fake.violations`; so do protocol faults (late, double or
+ * mistyped callbacks) and, with `requireSafeMentions`, any message body without
+ * `allowed_mentions: { parse: [] }`. In vitest: `useFakeDiscord()` / `expectClean(fake)` (vitest.ts).
+ * A test that expects a violation takes it with `fake.takeViolations()`.
+ *
+ * Recording: fake.requests (method, path, query, body, headers, time, status, response, route),
+ * fake.messages(channelId, { includeInteractions? }), fake.callbacks(), fake.interactions(),
+ * fake.commands(guildId?), fake.stats { requests, rateLimited, byStatus },
+ * fake.waitFor(fake => value | falsy, timeoutMs) resolves with the first truthy value.
+ *
+ * Rate limits and faults: `rateLimits: { global: 50, routes: DISCORD_ROUTE_LIMITS }` (interaction
+ * responses exempt from the global limit; 429 with retry-after, X-RateLimit-Global/Scope and a
+ * Discord body; buckets send X-RateLimit-*), `fake.inject({ method?, path: string | RegExp,
+ * status, code?, times?, retryAfter?, global? })`. Every 429 counts in `fake.stats.rateLimited`.
+ *
+ * Interactions: `const i = await fake.interact({ type: 'command' | 'autocomplete' | 'button' |
+ * 'select', name, subcommand?, options?, focused?, customId?, message?, user?, memberPermissions?,
+ * guildId?, channelId? })` dispatches INTERACTION_CREATE and resolves at the first callback:
+ * `i.callback` ({ type, data }), `i.accepted`, `i.reply` (the response message as it is now),
+ * `await i.waitForEdit()`, `await i.waitForFollowup()`, `await i.waitForReply()` (a deferral
+ * resolved). Option types come from the registered definition when the bot registered one.
+ *
+ * Gateway: `fake.sessions()` live sessions, `fake.restartGateway({ resumable? })` drops every
+ * connection (the client RESUMEs and missed events are replayed), `fake.dispatch(event, data,
+ * guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
+ * go to the shard that holds it.
+ */
+import { createSnowflakes, monotonicMs, realClearTimeout, realSetTimeout } from './clock.js';
+import type {
+  CallbackBody,
+  Core,
+  FakeMessage,
+  InteractionRecord,
+  RecordedRequest,
+  StoredCommand,
+  Violation,
+} from './core.js';
+import { createGateway } from './gateway.js';
+import { createInteraction, type InteractOptions } from './interactions.js';
+import { toBits } from './permissions.js';
+import { createLimiter, type Injection, type InjectionHandle, type RateLimitOptions } from './ratelimit.js';
+import { createFakeServer } from './server.js';
+import {
+  addChannel,
+  addGuild,
+  addMember,
+  type Bits,
+  type ChannelSeed,
+  channelJson,
+  defaultGuildSeed,
+  findChannel,
+  type GuildSeed,
+  guildCreateJson,
+  type MemberSeed,
+  type OverwriteSeed,
+  permissionsIn,
+  resolveOverwrite,
+  roleJson,
+  type User,
+  type World,
+} from './state.js';
+
+export type {
+  CallbackBody,
+  FakeMessage,
+  InteractionRecord,
+  RecordedRequest,
+  StoredCommand,
+  Violation,
+} from './core.js';
+export type { InteractOptions } from './interactions.js';
+export { DISCORD_ROUTE_LIMITS, type Injection, type RateLimitOptions, type RouteLimit } from './ratelimit.js';
+export { embedLength } from './rules.js';
+export type { ChannelSeed, GuildSeed, MemberSeed, OverwriteSeed, RoleSeed, UserSeed } from './state.js';
+
+export interface FakeDiscordOptions {
+  /** Default: one guild (see the top of this file). */
+  guilds?: GuildSeed[];
+  application?: { id?: string; name?: string };
+  bot?: { id?: string; username?: string };
+  /** When set, bot routes accept only this token (others get 401). */
+  token?: string;
+  rateLimits?: RateLimitOptions;
+  /** How long a nonce with enforce_nonce is remembered per channel; default 2 minutes. */
+  nonceWindowMs?: number;
+  /** Time allowed for the first interaction response (real time); default 3000. */
+  responseWindowMs?: number;
+  /** Interaction token lifetime for edits and follow-ups; default 15 minutes. */
+  tokenTtlMs?: number;
+  /** Record every message body without `allowed_mentions: { parse: [] }` as a violation. */
+  requireSafeMentions?: boolean;
+  /** Recommended shard count answered by /gateway/bot; default 1. */
+  shards?: number;
+  heartbeatIntervalMs?: number;
+  /** Wall clock for timestamps, snowflakes, nonce window and token lifetime; default Date.now. */
+  now?: () => number;
+  port?: number;
+}
+
+export interface InteractionHandle {
+  readonly id: string;
+  readonly token: string;
+  /** The INTERACTION_CREATE data that was dispatched. */
+  readonly payload: Record<string, unknown>;
+  /** The first callback the bot sent. */
+  readonly callback: CallbackBody;
+  /** Whether Discord (the fake) accepted that callback. */
+  readonly accepted: boolean;
+  /** The response message as it stands now (after edits), if the callback created or targeted one. */
+  readonly reply: FakeMessage | undefined;
+  readonly edits: readonly unknown[];
+  readonly followups: readonly FakeMessage[];
+  readonly record: InteractionRecord;
+  /** Resolves with the response message once it has been edited `count` times in total. */
+  waitForEdit(count?: number, timeoutMs?: number): Promise<FakeMessage>;
+  waitForFollowup(count?: number, timeoutMs?: number): Promise<FakeMessage>;
+  /** Resolves when the response message exists and is no longer a loading (deferred) message. */
+  waitForReply(timeoutMs?: number): Promise<FakeMessage>;
+}
+
+export interface FakeDiscord {
+  /** For `new Client({ rest: { api: fake.restUrl } })`. */
+  readonly restUrl: string;
+  readonly gatewayUrl: string;
+  /** A bot token the fake accepts. */
+  readonly token: string;
+  readonly application: { id: string; name: string };
+  readonly bot: User;
+  /** The first guild. */
+  readonly guildId: string;
+  channelId(name: string, guildId?: string): string;
+  roleId(name: string, guildId?: string): string;
+  userId(username: string): string;
+
+  readonly requests: RecordedRequest[];
+  readonly violations: Violation[];
+  readonly unexpected: RecordedRequest[];
+  readonly stats: Core['stats'];
+  /** Returns the violations so far and clears them (for tests that expect some). */
+  takeViolations(): Violation[];
+  /** Channel posts, oldest first; interaction replies too with `includeInteractions`. */
+  messages(channelId: string, opts?: { includeInteractions?: boolean }): FakeMessage[];
+  /** Every interaction callback received, in order. */
+  callbacks(): { interactionId: string; body: CallbackBody; accepted: boolean; status: number }[];
+  interactions(): InteractionRecord[];
+  commands(guildId?: string): StoredCommand[];
+  waitFor<T>(predicate: (fake: FakeDiscord) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+
+  interact(opts: InteractOptions & { timeoutMs?: number }): Promise<InteractionHandle>;
+  dispatch(event: string, data: unknown, guildId?: string): number;
+  sessions(): number;
+  restartGateway(opts?: { code?: number; resumable?: boolean }): void;
+
+  addGuild(seed: GuildSeed): string;
+  addChannel(seed: ChannelSeed, guildId?: string): string;
+  removeChannel(channelId: string): void;
+  setOverwrites(channelId: string, overwrites: OverwriteSeed[]): void;
+  setRolePermissions(role: string, permissions: Bits, guildId?: string): void;
+  addMember(seed: MemberSeed, guildId?: string): string;
+  permissionsOf(channelId: string, userId?: string): bigint;
+
+  inject(rule: Injection): InjectionHandle;
+  clearInjections(): void;
+  /** Forget requests, violations, messages and interactions; keep the world and commands. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const describeRecent = (core: Core) =>
+  core.requests
+    .slice(-8)
+    .map((r) => `  ${r.method} ${r.path} -> ${r.status ?? '…'}`)
+    .join('\n') || '  (no requests)';
+
+export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promise<FakeDiscord> => {
+  const now = options.now ?? Date.now;
+  const nextId = createSnowflakes(now);
+  const botUser: User = {
+    id: options.bot?.id ?? nextId(),
+    username: options.bot?.username ?? 'Attaché',
+    globalName: null,
+    bot: true,
+  };
+  const world: World = {
+    application: { id: options.application?.id ?? botUser.id, name: options.application?.name ?? 'Attaché' },
+    bot: botUser,
+    users: new Map([[botUser.id, botUser]]),
+    guilds: new Map(),
+    deletedChannels: new Set(),
+    nextId,
+    now,
+  };
+  for (const seed of options.guilds ?? [defaultGuildSeed()]) addGuild(world, seed);
+
+  let gatewayUrl = '';
+  const gateway = createGateway(world, {
+    url: () => gatewayUrl,
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+  });
+  const waiters = new Set<() => void>();
+  const core: Core = {
+    world,
+    gateway,
+    limiter: createLimiter(options.rateLimits),
+    requests: [],
+    violations: [],
+    unexpected: [],
+    stats: { requests: 0, rateLimited: 0, byStatus: {} },
+    messageIndex: new Map(),
+    channelMessages: new Map(),
+    nonces: new Map(),
+    interactions: new Map(),
+    commands: { global: [], guild: new Map() },
+    options: {
+      ...(options.token ? { token: options.token } : {}),
+      nonceWindowMs: options.nonceWindowMs ?? 120_000,
+      responseWindowMs: options.responseWindowMs ?? 3000,
+      tokenTtlMs: options.tokenTtlMs ?? 15 * 60_000,
+      requireSafeMentions: options.requireSafeMentions ?? false,
+      shards: options.shards ?? 1,
+    },
+    notify: () => {
+      for (const wake of [...waiters]) wake();
+    },
+  };
+  gateway.onDispatch(() => core.notify());
+  const http = createFakeServer(core, gateway);
+  const base = await http.listen(options.port);
+  gatewayUrl = http.gatewayUrl();
+
+  const guildOrThrow = (guildId?: string) => {
+    const guild = guildId ? world.guilds.get(guildId) : [...world.guilds.values()][0];
+    if (!guild) throw new Error(`fake-discord: no guild ${guildId ?? ''}`);
+    return guild;
+  };
+  const channelOrThrow = (channelId: string) => {
+    const channel = findChannel(world, channelId);
+    if (!channel) throw new Error(`fake-discord: no channel ${channelId}`);
+    return channel;
+  };
+
+  const waitFor = <T>(
+    predicate: (f: FakeDiscord) => T | undefined | null | false,
+    timeoutMs = 2000,
+  ): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const started = monotonicMs();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        waiters.delete(check);
+        if (timer) realClearTimeout(timer);
+      };
+      function check() {
+        try {
+          const value = predicate(fake);
+          if (value) {
+            done();
+            resolve(value);
+          }
+        } catch (err) {
+          done();
+          reject(err);
+        }
+      }
+      waiters.add(check);
+      timer = realSetTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `fake-discord: waitFor timed out after ${Math.round(monotonicMs() - started)} ms; last requests:\n${describeRecent(core)}`,
+          ),
+        );
+      }, timeoutMs);
+      check();
+    });
+
+  const handleFor = (record: InteractionRecord): InteractionHandle => {
+    const first = () => {
+      const cb = record.callbacks[0];
+      if (!cb) throw new Error('fake-discord: no callback yet');
+      return cb;
+    };
+    return {
+      id: record.id,
+      token: record.token,
+      payload: record.payload,
+      get callback() {
+        return first().body;
+      },
+      get accepted() {
+        return first().accepted;
+      },
+      get reply() {
+        return record.original;
+      },
+      edits: record.edits,
+      followups: record.followups,
+      record,
+      waitForEdit: (count = 1, timeoutMs = 3000) =>
+        waitFor(() => record.edits.length >= count && record.original, timeoutMs),
+      waitForFollowup: (count = 1, timeoutMs = 3000) =>
+        waitFor(() => record.followups.length >= count && record.followups[count - 1], timeoutMs),
+      waitForReply: (timeoutMs = 3000) =>
+        waitFor(() => record.original && !(record.original.flags & 128) && record.original, timeoutMs),
+    };
+  };
+
+  const fake: FakeDiscord = {
+    restUrl: `${base}/api`,
+    gatewayUrl,
+    token: options.token ?? 'fake-discord-token',
+    application: world.application,
+    bot: botUser,
+    get guildId() {
+      return guildOrThrow().id;
+    },
+    channelId(name, guildId) {
+      const channel = [...guildOrThrow(guildId).channels.values()].find((c) => c.name === name);
+      if (!channel) throw new Error(`fake-discord: no channel #${name}`);
+      return channel.id;
+    },
+    roleId(name, guildId) {
+      const role = [...guildOrThrow(guildId).roles.values()].find((r) => r.name === name);
+      if (!role) throw new Error(`fake-discord: no role ${name}`);
+      return role.id;
+    },
+    userId(username) {
+      const user = [...world.users.values()].find((u) => u.username === username);
+      if (!user) throw new Error(`fake-discord: no user ${username}`);
+      return user.id;
+    },
+
+    requests: core.requests,
+    violations: core.violations,
+    unexpected: core.unexpected,
+    stats: core.stats,
+    takeViolations: () => core.violations.splice(0),
+    messages: (channelId, opts = {}) =>
+      (core.channelMessages.get(channelId) ?? []).filter((m) => opts.includeInteractions || !m.webhook_id),
+    callbacks: () =>
+      [...core.interactions.values()]
+        .flatMap((r) => r.callbacks.map((c) => ({ interactionId: r.id, ...c })))
+        .sort((a, b) => Number(BigInt(a.interactionId) - BigInt(b.interactionId))),
+    interactions: () => [...core.interactions.values()],
+    commands: (guildId) => (guildId ? (core.commands.guild.get(guildId) ?? []) : core.commands.global),
+    waitFor,
+
+    async interact(opts) {
+      const record = createInteraction(core, opts);
+      if (gateway.dispatch('INTERACTION_CREATE', record.payload, record.guildId) === 0) {
+        core.interactions.delete(record.id);
+        throw new Error('fake-discord: no gateway session to receive the interaction; log a client in first');
+      }
+      record.dispatchedAt = monotonicMs();
+      const timeout = opts.timeoutMs ?? core.options.responseWindowMs + 1000;
+      await waitFor(() => record.callbacks.length > 0, timeout).catch(() => {
+        throw new Error(
+          `fake-discord: no callback for ${opts.type} ${opts.name ?? opts.customId ?? ''} within ${timeout} ms; last requests:\n${describeRecent(core)}`,
+        );
+      });
+      return handleFor(record);
+    },
+    dispatch: (event, data, guildId) => gateway.dispatch(event, data, guildId),
+    sessions: () => [...gateway.sessions.values()].filter((s) => s.socket).length,
+    restartGateway: (opts) => gateway.disconnectAll(opts),
+
+    addGuild(seed) {
+      const guild = addGuild(world, seed);
+      gateway.dispatch('GUILD_CREATE', guildCreateJson(world, guild), guild.id);
+      return guild.id;
+    },
+    addChannel(seed, guildId) {
+      const channel = addChannel(world, guildOrThrow(guildId), seed);
+      gateway.dispatch('CHANNEL_CREATE', channelJson(channel), channel.guildId);
+      return channel.id;
+    },
+    removeChannel(channelId) {
+      const channel = channelOrThrow(channelId);
+      world.guilds.get(channel.guildId)?.channels.delete(channelId);
+      world.deletedChannels.add(channelId);
+      gateway.dispatch('CHANNEL_DELETE', channelJson(channel), channel.guildId);
+    },
+    setOverwrites(channelId, overwrites) {
+      const channel = channelOrThrow(channelId);
+      const guild = guildOrThrow(channel.guildId);
+      channel.overwrites = overwrites.map((o) => resolveOverwrite(world, guild, o));
+      gateway.dispatch('CHANNEL_UPDATE', channelJson(channel), channel.guildId);
+    },
+    setRolePermissions(roleRef, permissions, guildId) {
+      const guild = guildOrThrow(guildId);
+      const role = guild.roles.get(roleRef) ?? [...guild.roles.values()].find((r) => r.name === roleRef);
+      if (!role) throw new Error(`fake-discord: no role ${roleRef}`);
+      role.permissions = toBits(permissions);
+      gateway.dispatch('GUILD_ROLE_UPDATE', { guild_id: guild.id, role: roleJson(role) }, guild.id);
+    },
+    addMember(seed, guildId) {
+      return addMember(world, guildOrThrow(guildId), seed).userId;
+    },
+    permissionsOf: (channelId, userId = botUser.id) =>
+      permissionsIn(world, channelOrThrow(channelId), userId),
+
+    inject: (rule) => core.limiter.inject(rule),
+    clearInjections: () => core.limiter.clearInjections(),
+    reset() {
+      core.requests.length = 0;
+      core.violations.length = 0;
+      core.unexpected.length = 0;
+      core.stats.requests = 0;
+      core.stats.rateLimited = 0;
+      core.stats.byStatus = {};
+      core.messageIndex.clear();
+      core.channelMessages.clear();
+      core.nonces.clear();
+      core.interactions.clear();
+      core.limiter.clearInjections();
+    },
+    async close() {
+      waiters.clear();
+      await gateway.close();
+      await http.close();
+    },
+  };
+
+  return fake;
+};
