@@ -49,28 +49,41 @@ const isRealDate = (year: number, month: number, day: number): boolean => {
  * so both numbers and strings are accepted and normalised to a string.
  */
 export const PARTIAL_DATE_RE = /^(\d{4})(?:-(?:(0[1-9]|1[0-2])(?:-(\d{2}))?|Q([1-4])))?$/;
+const PUBLICATION_DATE_RE = /^\d{4}-(?:0[1-9]|1[0-2])(?:-\d{2})?$/;
+const DATE_FORMATS = 'YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY';
 
+const checkPartialDate = (value: string, ctx: z.RefinementCtx<string>): void => {
+  const m = PARTIAL_DATE_RE.exec(value);
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a date: use ${DATE_FORMATS}` });
+    return;
+  }
+  if (m[3] !== undefined && !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    ctx.addIssue({ code: 'custom', message: `${value} is not a real calendar date` });
+  }
+};
+
+// The `pattern` metadata only feeds the generated JSON Schema, so editors flag a bad date as it is
+// typed; the checks above stay the source of the messages.
 export const partialDate = z
-  .union([z.string(), z.number().int()])
+  .union(
+    [
+      z.string().meta({ pattern: PARTIAL_DATE_RE.source }),
+      z.number().int().min(1000, 'a year has four digits').max(9999, 'a year has four digits'),
+    ],
+    { error: `expected a date: ${DATE_FORMATS}` },
+  )
   .transform((v) => String(v))
-  .superRefine((value, ctx) => {
-    const m = PARTIAL_DATE_RE.exec(value);
-    if (!m) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY`,
-      });
-      return;
-    }
-    if (m[3] !== undefined && !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-      ctx.addIssue({ code: 'custom', message: `${value} is not a real calendar date` });
-    }
-  });
+  .superRefine(checkPartialDate);
 
 /** A publication date: a day or, where the source gives only that, a month. */
-export const publicationDate = partialDate.refine((v) => /^\d{4}-\d{2}(?:-\d{2})?$/.test(v), {
-  message: 'a publication date must be YYYY-MM-DD or YYYY-MM',
-});
+export const publicationDate = z
+  .string({ error: 'expected a publication date: YYYY-MM-DD or YYYY-MM' })
+  .meta({ pattern: PUBLICATION_DATE_RE.source })
+  .superRefine(checkPartialDate)
+  .refine((v) => !PARTIAL_DATE_RE.test(v) || PUBLICATION_DATE_RE.test(v), {
+    message: 'a publication date must be YYYY-MM-DD or YYYY-MM',
+  });
 
 const hexColour = z
   .string()

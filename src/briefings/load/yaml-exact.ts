@@ -1,0 +1,149 @@
+/**
+ * The exact reader: `yaml` (eemeli) with a LineCounter, so every problem can point at the node it
+ * is about. Slower than the fast path (js-yaml), so it runs only on files that have a problem.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+
+export type PathSegment = PropertyKey;
+export interface Position {
+  line: number;
+  column: number;
+}
+export interface SyntaxProblem extends Position {
+  field: string;
+  message: string;
+}
+
+export interface ExactDoc {
+  /** The document as plain data; undefined when the file holds no content (empty or comments only). */
+  data: unknown;
+  syntax: SyntaxProblem[];
+  /** Where the node at `path` starts, or the deepest existing ancestor when the path runs out. */
+  at(path: readonly PathSegment[]): Position;
+  /** Where the key `key` of the mapping at `path` starts. */
+  keyAt(path: readonly PathSegment[], key: string): Position;
+  /** Field path around a character offset, for problems found in the raw text. */
+  fieldAt(offset: number): string;
+}
+
+/** `sections[2].themes[0]` */
+export const fieldOf = (path: readonly PathSegment[]): string => {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+};
+
+const keyName = (pair: Pair): string | undefined => {
+  const k = pair.key;
+  if (isScalar(k)) return String(k.value);
+  return typeof k === 'string' || typeof k === 'number' ? String(k) : undefined;
+};
+
+const startOf = (node: unknown): number | undefined =>
+  node && typeof node === 'object' && 'range' in node ? ((node as Node).range?.[0] ?? undefined) : undefined;
+
+const endOf = (node: unknown): number | undefined =>
+  node && typeof node === 'object' && 'range' in node ? ((node as Node).range?.[2] ?? undefined) : undefined;
+
+/** A key written with no value (`title:`) has an empty null scalar placed after the colon; point at the key. */
+const isBlank = (node: unknown): boolean => isScalar(node) && node.value === null && !node.source;
+
+const pairStart = (pair: Pair): number | undefined => startOf(pair.key) ?? startOf(pair.value);
+
+/** Field path of the deepest node around `offset`: where a syntax error sits, in the curator's terms. */
+const pathAtOffset = (root: unknown, offset: number): PathSegment[] => {
+  const path: PathSegment[] = [];
+  let node: unknown = root;
+  for (;;) {
+    let next: unknown;
+    let seg: PathSegment | undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const start = pairStart(pair);
+        if (start === undefined || start > offset) break;
+        const name = keyName(pair);
+        if (name === undefined) break;
+        seg = name;
+        next = pair.value;
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const start = startOf(item);
+        if (start !== undefined && start <= offset) {
+          seg = i;
+          next = item;
+        }
+      });
+    }
+    if (seg === undefined) return path;
+    path.push(seg);
+    const end = endOf(next);
+    if (!(isMap(next) || isSeq(next)) || (end !== undefined && offset > end)) return path;
+    node = next;
+  }
+};
+
+const TAB_MESSAGE = (line: number) =>
+  `line ${line} is indented with a tab: YAML forbids tabs for indentation, use spaces`;
+
+export const parseExact = (text: string): ExactDoc => {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  const syntax: SyntaxProblem[] = doc.errors.map((e) => {
+    const at = pos(e.pos[0]);
+    const field = fieldOf(pathAtOffset(doc.contents, e.pos[0]));
+    if (e.code === 'TAB_AS_INDENT') return { ...at, field, message: TAB_MESSAGE(at.line) };
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(e.pos[0], e.pos[1]).trim();
+      return { ...at, field, message: `key "${key}" appears twice in the same mapping: keep one` };
+    }
+    return { ...at, field, message: `YAML syntax: ${e.message}` };
+  });
+
+  const walk = (path: readonly PathSegment[]): { node: unknown; offset: number } => {
+    let node: unknown = doc.contents;
+    let offset = startOf(node) ?? 0;
+    for (const seg of path) {
+      let next: unknown;
+      let nextOffset: number | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && keyName(p) === String(seg));
+        if (pair) {
+          next = pair.value;
+          nextOffset = isBlank(pair.value) ? pairStart(pair) : (startOf(pair.value) ?? pairStart(pair));
+        }
+      } else if (isSeq(node) && typeof seg === 'number') {
+        next = node.items[seg];
+        nextOffset = startOf(next);
+      }
+      if (nextOffset === undefined) break;
+      node = next;
+      offset = nextOffset;
+    }
+    return { node, offset };
+  };
+
+  return {
+    data: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    syntax,
+    at: (path) => pos(walk(path).offset),
+    fieldAt: (offset) => fieldOf(pathAtOffset(doc.contents, offset)),
+    keyAt: (path, key) => {
+      const { node, offset } = walk(path);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyName(p) === key);
+        const start = pair && pairStart(pair);
+        if (start !== undefined) return pos(start);
+      }
+      return pos(offset);
+    },
+  };
+};

@@ -1,0 +1,263 @@
+/**
+ * Loads a data folder (`themes.yaml`, `briefings/*.yaml`) into a LoadResult: every valid briefing
+ * and every problem, each pointing at file, line, column and field. A bad file never takes the
+ * good ones down.
+ *
+ * Two stages, so hot reload can reuse the first: `scanData` checks each file on its own (and
+ * skips files unchanged since a previous scan); `settle` adds what needs all files together
+ * (theme ids against themes.yaml, duplicate briefing ids) and assembles the result.
+ */
+import type { Dirent } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative } from 'node:path';
+import type { Briefing, DataProblem, LoadResult } from './index.js';
+import { type BriefingOutcome, checkBriefingFile, type ThemeRef } from './load/briefing-file.js';
+import { suggest } from './load/issues.js';
+import { createPacer, mapLimit } from './load/pace.js';
+import { decodeUtf8 } from './load/text.js';
+import { checkThemesFile, type ThemesOutcome } from './load/themes-file.js';
+import { type ExactDoc, fieldOf, type Position, parseExact } from './load/yaml-exact.js';
+
+export type { BriefingOutcome } from './load/briefing-file.js';
+export type { ThemesOutcome } from './load/themes-file.js';
+
+export interface LoadOptions {
+  /** Read every file with the exact reader (slower; what `data:check` uses). */
+  exact?: boolean;
+  /** Files read at once. */
+  concurrency?: number;
+  /** Longest stretch of CPU work before yielding to the event loop, in ms. */
+  sliceMs?: number;
+}
+
+interface CachedFile {
+  stamp: string;
+  outcome: BriefingOutcome;
+}
+
+export interface DataScan {
+  dir: string;
+  themes: ThemesOutcome;
+  /** One per `briefings/*.yaml`, in file-name order. */
+  briefings: BriefingOutcome[];
+  /** Problems with the folder itself: missing, or files that would be silently ignored. */
+  folder: DataProblem[];
+  files: number;
+  /** Lets the next scan skip files whose size, mtime and inode are unchanged. */
+  cache: Map<string, CachedFile>;
+}
+
+export interface Settled {
+  result: LoadResult;
+  /** Valid briefings by path on disk. */
+  accepted: Map<string, Briefing>;
+  themesUsable: boolean;
+}
+
+/** Paths as a curator would type them: relative to the working directory when inside it. */
+const displayBase = (dir: string): string => {
+  if (!isAbsolute(dir)) return normalize(dir);
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
+};
+
+const folderProblem = (file: string, message: string): DataProblem => ({
+  file,
+  line: 1,
+  column: 1,
+  field: '',
+  message,
+});
+
+const isMissing = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
+
+const readIfExists = async (path: string): Promise<Buffer | undefined> => {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      return await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+};
+
+const listBriefings = async (dir: string): Promise<Dirent[] | undefined> => {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+};
+
+export const scanData = async (
+  dir: string,
+  options: LoadOptions & { previous?: DataScan } = {},
+): Promise<DataScan> => {
+  const base = displayBase(dir);
+  const show = (rel: string) => join(base, rel);
+  const pace = createPacer(options.sliceMs);
+  const cache = new Map<string, CachedFile>();
+  const folder: DataProblem[] = [];
+
+  const info = await stat(dir).catch((e: unknown) => (isMissing(e) ? undefined : Promise.reject(e)));
+  if (!info?.isDirectory()) {
+    const message = info
+      ? 'not a folder: point at a data folder holding themes.yaml and briefings/'
+      : 'no such folder';
+    return {
+      dir,
+      themes: { file: show('themes.yaml'), themes: [], usable: false, problems: [] },
+      briefings: [],
+      folder: [folderProblem(base, message)],
+      files: 0,
+      cache,
+    };
+  }
+
+  const themesBytes = await readIfExists(join(dir, 'themes.yaml'));
+  const themes = checkThemesFile(show('themes.yaml'), themesBytes);
+
+  const entries = await listBriefings(join(dir, 'briefings'));
+  if (entries === undefined) {
+    folder.push(
+      folderProblem(
+        show('briefings'),
+        'missing: put briefing files in a briefings/ folder beside themes.yaml',
+      ),
+    );
+  }
+  const names: string[] = [];
+  for (const entry of entries ?? []) {
+    // Editors' swap and lock files start with a dot; they are not the curator's files.
+    if (entry.name.startsWith('.') || !(entry.isFile() || entry.isSymbolicLink())) continue;
+    if (entry.name.endsWith('.yaml')) names.push(entry.name);
+    else if (entry.name.endsWith('.yml')) {
+      const fixed = `${entry.name.slice(0, -4)}.yaml`;
+      folder.push(
+        folderProblem(
+          show(join('briefings', entry.name)),
+          `not loaded: briefing files end in .yaml, rename it ${fixed}`,
+        ),
+      );
+    }
+  }
+  names.sort();
+
+  const briefings = await mapLimit(names, options.concurrency ?? 32, async (name) => {
+    const path = join(dir, 'briefings', name);
+    const fh = await open(path, 'r');
+    let outcome: BriefingOutcome;
+    let stamp: string;
+    try {
+      const s = await fh.stat();
+      stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;
+      const cached = options.previous?.cache.get(path);
+      if (cached && cached.stamp === stamp) {
+        outcome = cached.outcome;
+      } else {
+        const bytes = await fh.readFile();
+        outcome = checkBriefingFile(show(join('briefings', name)), path, name.slice(0, -5), bytes, options);
+      }
+    } finally {
+      await fh.close();
+    }
+    cache.set(path, { stamp, outcome });
+    await pace();
+    return outcome;
+  });
+
+  return { dir, themes, briefings, folder, files: (themesBytes ? 1 : 0) + briefings.length, cache };
+};
+
+const listThemes = (ids: readonly string[]): string =>
+  ids.length <= 12 ? ids.join(', ') : `${ids.slice(0, 12).join(', ')} and ${ids.length - 12} more`;
+
+export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise<Settled> => {
+  const pace = createPacer(options.sliceMs);
+  // Files accepted by the fast path carry no positions; read them exactly only if they turn out wrong.
+  const exactDocs = new Map<string, Promise<ExactDoc | undefined>>();
+  const exactOf = (o: BriefingOutcome) => {
+    let doc = exactDocs.get(o.path);
+    if (!doc) {
+      doc = readIfExists(o.path).then((bytes) => {
+        const decoded = bytes && decodeUtf8(bytes);
+        return decoded?.ok ? parseExact(decoded.text) : undefined;
+      });
+      exactDocs.set(o.path, doc);
+    }
+    return doc;
+  };
+  const where = async (
+    o: BriefingOutcome,
+    at: Position | undefined,
+    path: ThemeRef['path'],
+  ): Promise<Position> => at ?? (await exactOf(o))?.at(path) ?? { line: 1, column: 1 };
+
+  const extra = new Map<BriefingOutcome, DataProblem[]>();
+  const add = (o: BriefingOutcome, p: DataProblem) => extra.set(o, [...(extra.get(o) ?? []), p]);
+
+  if (scan.themes.usable) {
+    const ids = scan.themes.themes.map((t) => t.id);
+    const known = new Set(ids);
+    for (const o of scan.briefings) {
+      for (const ref of o.themeRefs) {
+        if (known.has(ref.id)) continue;
+        const near = suggest(ref.id, ids);
+        const hint = near
+          ? `did you mean "${near}"? (themes are defined in ${scan.themes.file})`
+          : `themes in ${scan.themes.file}: ${listThemes(ids)}`;
+        add(o, {
+          file: o.file,
+          ...(await where(o, ref.at, ref.path)),
+          field: fieldOf(ref.path),
+          message: `unknown theme "${ref.id}": ${hint}`,
+        });
+      }
+      await pace();
+    }
+  }
+
+  const byId = new Map<string, BriefingOutcome[]>();
+  for (const o of scan.briefings) {
+    if (o.id !== undefined) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
+  }
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    const owner = group.find((o) => o.expectedId === id) ?? group[0];
+    for (const o of group) {
+      if (o === owner || !owner) continue;
+      add(o, {
+        file: o.file,
+        ...(await where(o, o.idAt, ['id'])),
+        field: 'id',
+        message: `duplicate briefing id "${id}": ${owner.file} already uses it (ids must be unique)`,
+      });
+    }
+  }
+
+  const accepted = new Map<string, Briefing>();
+  const problems: DataProblem[] = [...scan.folder, ...scan.themes.problems];
+  for (const o of scan.briefings) {
+    const own = [...o.problems, ...(extra.get(o) ?? [])].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
+    problems.push(...own);
+    if (o.briefing && own.length === 0) accepted.set(o.path, o.briefing);
+  }
+
+  return {
+    result: { themes: scan.themes.themes, briefings: [...accepted.values()], problems, files: scan.files },
+    accepted,
+    themesUsable: scan.themes.usable,
+  };
+};
+
+/** Reads and checks a data folder; never throws for bad data, only for unreadable disks. */
+export const loadData = async (dir: string, options: LoadOptions = {}): Promise<LoadResult> =>
+  (await settle(await scanData(dir, options), options)).result;
