@@ -101,9 +101,10 @@ const find = (registry: Registry, name: string): Command => {
   return command;
 };
 
+/** Administrator implies every permission, whether or not Discord spelled the bits out. */
 const canManageGuild = (ctx: CommandContext): boolean =>
   ctx.memberPermissions !== null &&
-  (ctx.memberPermissions & PermissionFlagsBits.ManageGuild) === PermissionFlagsBits.ManageGuild;
+  (ctx.memberPermissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
 
 function requireAdmin(command: Command, ctx: CommandContext): void {
   if (!command.admin || canManageGuild(ctx)) return;

@@ -43,6 +43,9 @@ export const safeSnippet = (snippet: string): string =>
 
 /** A masked link whose label and URL cannot break out of the link syntax. */
 export function maskedLink(label: string, url: string): string {
-  const safeUrl = url.replace(/[()<>\s]/g, (c) => encodeURIComponent(c));
+  const safeUrl = url.replace(
+    /[()<>\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
   return `[${escapeInline(label)}](${safeUrl})`;
 }

@@ -53,15 +53,20 @@ const openBold = (text: string): boolean => ((text.match(/(?<!\\)\*\*/g) ?? []).
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 1) return safeSlice(ELLIPSIS, max);
-  // Room for the ellipsis and, if needed, a closing `**`.
-  let cut = safeSlice(text, max - 3);
+  let cut = cutAtWord(text, max - 1);
+  // Closing an open `**` costs two characters: cut again with room for them.
+  if (openBold(cut)) cut = `${cutAtWord(text, max - 3).replace(/\*+$/, '')}**`;
+  if (openBold(cut)) cut = cut.slice(0, -2);
+  return `${cut}${ELLIPSIS}`;
+}
+
+function cutAtWord(text: string, room: number): string {
+  let cut = safeSlice(text, room);
   const space = cut.search(/\s\S*$/);
   if (space >= Math.floor(cut.length * 0.6)) cut = cut.slice(0, space);
   cut = cut.replace(/[\s,;:–—-]+$/u, '');
   while (/(?<!\\)(?:\\\\)*\\$/.test(cut)) cut = cut.slice(0, -1);
-  if (openBold(cut)) cut = `${cut.replace(/\*+$/, '')}**`;
-  const out = `${cut}${ELLIPSIS}`;
-  return out.length <= max ? out : `${safeSlice(text, max - 1)}${ELLIPSIS}`;
+  return cut;
 }
 
 /** The last index ≤ max in `text` where a split reads naturally: paragraph, line, word, anything. */

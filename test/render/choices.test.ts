@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type Candidate,
+  fold,
+  Match,
+  matchQuality,
+  rankChoices,
+  resolveTyped,
+} from '../../src/render/choices.js';
+
+const c = (name: string, value = name): Candidate => ({ name, value });
+
+describe('matchQuality', () => {
+  test.each([
+    ['security', 'security', Match.Exact],
+    ['Sécurité', 'securite', Match.Exact],
+    ['security-defence', 'sec', Match.Prefix],
+    ['security-defence', 'def', Match.WordPrefix],
+    ['Economy & reconstruction', 'recon', Match.WordPrefix],
+    ['security-defence', 'fence', Match.Substring],
+    ['security-defence', 'zzz', Match.None],
+  ])('GIVEN %j and query %j THEN the match is %i', (text, query, quality) => {
+    expect(matchQuality(text, fold(query))).toBe(quality);
+  });
+});
+
+describe('rankChoices', () => {
+  test('GIVEN candidates of every quality WHEN ranked THEN exact, prefix, word-prefix, substring', () => {
+    const list = [c('nodefences'), c('defence policy'), c('air defence'), c('defence'), c('nothing')];
+    expect(rankChoices(list, 'defence').map((x) => x.value)).toEqual([
+      'defence',
+      'defence policy',
+      'air defence',
+      'nodefences',
+    ]);
+  });
+
+  test('GIVEN an empty query WHEN ranked THEN the candidates keep their own order', () => {
+    expect(rankChoices([c('b'), c('a')], '').map((x) => x.value)).toEqual(['b', 'a']);
+  });
+
+  test('GIVEN 100 matches with long names WHEN ranked THEN 25 choices within 100 characters', () => {
+    const list = Array.from({ length: 100 }, (_, i) => c(`match ${i} ${'long '.repeat(40)}`, `v${i}`));
+    const out = rankChoices(list, 'match');
+    expect(out).toHaveLength(25);
+    for (const choice of out) expect(choice.name.length).toBeLessThanOrEqual(100);
+  });
+
+  test('GIVEN a value over 100 characters or a duplicate WHEN ranked THEN it is left out', () => {
+    const out = rankChoices([c('a', 'x'.repeat(101)), c('ab', 'same'), c('abc', 'same')], 'a');
+    expect(out).toEqual([{ name: 'ab', value: 'same' }]);
+  });
+});
+
+describe('resolveTyped', () => {
+  const themes = [
+    {
+      name: 'Security & defence',
+      value: 'security-defence',
+      keys: ['security-defence', 'Security & defence'],
+    },
+    {
+      name: 'Political dialogue',
+      value: 'political-dialogue',
+      keys: ['political-dialogue', 'Political dialogue'],
+    },
+    { name: 'Process', value: 'process', keys: ['process'] },
+    { name: 'Process expectations', value: 'process-expectations', keys: ['process-expectations'] },
+  ];
+
+  test.each([
+    ['security', 'security-defence'],
+    ['SECURITY & DEFENCE', 'security-defence'],
+    ['dialogue', 'political-dialogue'],
+    ['process', 'process'],
+    ['proc', undefined],
+    ['nothing', undefined],
+  ])('GIVEN the user typed %j THEN it means %j', (typed, value) => {
+    expect(resolveTyped(themes, typed)?.value).toBe(value);
+  });
+});
