@@ -113,7 +113,10 @@ export const SourceSchema = z.strictObject({
     .optional(),
 });
 
-const themeList = z.array(slug).min(1, 'name at least one theme');
+const themeList = z
+  .array(slug)
+  .min(1, 'name at least one theme')
+  .describe('Theme ids defined in data/themes.yaml.');
 
 export const SectionSchema = z.strictObject({
   heading: text(LIMITS.heading),
@@ -144,7 +147,9 @@ export const BriefingSchema = z.strictObject({
   status: z.enum(['draft', 'published']).default('published'),
   title: text(LIMITS.title),
   source: SourceSchema,
-  published: publicationDate,
+  published: publicationDate.describe(
+    'When the source was published: YYYY-MM-DD, or YYYY-MM if it gives no day.',
+  ),
   location: text(LIMITS.location).optional(),
   summary: text(LIMITS.briefingSummary).describe("The curator's own words."),
   sections: z.array(SectionSchema).min(1, 'a briefing needs at least one section'),
