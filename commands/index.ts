@@ -9,6 +9,7 @@ import type {
 } from 'discord.js';
 import type { z } from 'zod';
 import type { Library } from '../src/briefings/index.js';
+import type { ScheduleService, StatusProvider } from '../src/digest/index.js';
 import type { Reply } from '../src/render/index.js';
 
 /** A channel option, resolved by the transport. */
@@ -44,7 +45,12 @@ export interface CommandContext {
  * transport without it still serves the other commands; a command that needs a missing service
  * throws a UserError.
  */
-export type CommandServices = {};
+export type CommandServices = {
+  /** Digest schedules of the current guild (see src/digest). */
+  schedules?: ScheduleService;
+  /** Uptime and data snapshot for /status. */
+  status?: StatusProvider;
+};
 
 export interface FocusedOption {
   name: string;

@@ -159,7 +159,9 @@ export function compileRule(expression: string, timeZone: string): Rule {
 
   const fields = expression.trim().split(/\s+/);
   const parsed = cron.parse(expression);
-  const times = parsed.hour.flatMap((h) => parsed.minute.map((m) => h * 60 + m)).sort((a, b) => a - b);
+  const times = [...new Set(parsed.hour.flatMap((h) => parsed.minute.map((m) => h * 60 + m)))].sort(
+    (a, b) => a - b,
+  );
   // A matcher for the day fields only: every second of a matching day matches.
   const dayTask = cron.createTask(`* * * ${fields[2]} ${fields[3]} ${fields[4]}`, () => undefined, {
     timezone: timeZone,

@@ -1,0 +1,310 @@
+import {
+  type APIApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ChannelType,
+  InteractionContextType,
+  PermissionFlagsBits,
+} from 'discord.js';
+import { z } from 'zod';
+import { FORMATS, type ScheduleInput, type ScheduleService } from '../src/digest/index.js';
+import { channelMention, nextRunsText, savedEmbed, scheduleField } from '../src/digest/views.js';
+import { timeZones } from '../src/digest/zoned.js';
+import { UserError } from '../src/errors.js';
+import { rankChoices } from '../src/render/choices.js';
+import type { Reply } from '../src/render/index.js';
+import { BRAND_COLOUR } from '../src/render/style.js';
+import { discordTimestamp } from '../src/render/timestamps.js';
+import type { Command, CommandContext } from './index.js';
+
+const channel = z.object(
+  { id: z.string().min(1), name: z.string().optional() },
+  { error: 'must be a channel' },
+);
+const text = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+const id = text(20);
+const setting = {
+  when: text(100),
+  timezone: text(64),
+  themes: z.string({ error: 'must be text' }).trim().max(300, 'must be at most 300 characters'),
+  format: z.enum(FORMATS, { error: 'must be brief or full' }),
+  skip_if_empty: z.boolean({ error: 'must be true or false' }),
+};
+
+const options = z.discriminatedUnion('subcommand', [
+  z.strictObject({
+    subcommand: z.literal('add'),
+    channel,
+    when: setting.when,
+    timezone: setting.timezone.optional(),
+    themes: setting.themes.optional(),
+    format: setting.format.default('brief'),
+    skip_if_empty: setting.skip_if_empty.default(true),
+  }),
+  z.strictObject({ subcommand: z.literal('list') }),
+  z.strictObject({
+    subcommand: z.literal('edit'),
+    id,
+    channel: channel.optional(),
+    when: setting.when.optional(),
+    timezone: setting.timezone.optional(),
+    themes: setting.themes.optional(),
+    format: setting.format.optional(),
+    skip_if_empty: setting.skip_if_empty.optional(),
+  }),
+  ...(['remove', 'pause', 'resume', 'preview', 'run-now'] as const).map((name) =>
+    z.strictObject({ subcommand: z.literal(name), id }),
+  ),
+]);
+
+type Options = z.infer<typeof options>;
+
+const idOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'id',
+  description: 'The schedule (see /schedule list)',
+  required: true,
+  autocomplete: true,
+  max_length: 20,
+} as const;
+
+const settingOptions = (required: boolean) => [
+  {
+    type: ApplicationCommandOptionType.Channel,
+    name: 'channel',
+    description: 'Where the digest is posted',
+    required,
+    channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: 'when',
+    description: 'daily 08:00, weekdays 07:30, weekly mon 09:00, or a 5-field cron',
+    required,
+    max_length: 100,
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: 'timezone',
+    description: 'IANA time zone, e.g. Europe/Brussels (default from the bot settings)',
+    autocomplete: true,
+    max_length: 64,
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: 'themes',
+    description: 'Comma-separated theme ids (all themes when empty)',
+    max_length: 300,
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: 'format',
+    description: 'brief (default) or full',
+    choices: FORMATS.map((f) => ({ name: f, value: f })),
+  },
+  {
+    type: ApplicationCommandOptionType.Boolean,
+    name: 'skip_if_empty',
+    description: 'Post nothing when nothing matches (default true)',
+  },
+];
+
+const sub = (name: string, description: string, opts: readonly object[] = [idOption]) => ({
+  type: ApplicationCommandOptionType.Subcommand as const,
+  name,
+  description,
+  options: opts as never[],
+});
+
+const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
+
+/** The registry refuses non-admins too; a guild may override default_member_permissions, so check here as well. */
+function services(ctx: CommandContext): { schedules: ScheduleService; guildId: string } {
+  if (ctx.guildId === null) throw new UserError('/schedule works only inside a server.');
+  if (ctx.memberPermissions === null || (ctx.memberPermissions & MANAGE_GUILD) !== MANAGE_GUILD) {
+    throw new UserError('/schedule is for members with the Manage Server permission. Ask a server admin.');
+  }
+  const schedules = ctx.services.schedules;
+  if (!schedules) throw new UserError('Schedules are not available in this session.');
+  return { schedules, guildId: ctx.guildId };
+}
+
+const themesList = (value: string | undefined): string[] | undefined =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+
+const reply = (embed: Reply['embeds'], content?: string): Reply => ({
+  ...(content ? { content } : {}),
+  ...(embed ? { embeds: embed } : {}),
+  ephemeral: true,
+});
+
+async function execute(ctx: CommandContext, opts: Options): Promise<Reply> {
+  const { schedules, guildId } = services(ctx);
+  switch (opts.subcommand) {
+    case 'add': {
+      const input: ScheduleInput = {
+        channelId: opts.channel.id,
+        ...(opts.channel.name ? { channelName: opts.channel.name } : {}),
+        when: opts.when,
+        timezone: opts.timezone ?? schedules.limits.defaultTimezone,
+        themes: themesList(opts.themes) ?? [],
+        format: opts.format,
+        skipIfEmpty: opts.skip_if_empty,
+      };
+      const saved = await schedules.add(guildId, ctx.userId, input, ctx.library);
+      return reply([savedEmbed(`Schedule ${saved.schedule.id} added`, saved, saved.notes, ctx.library)]);
+    }
+    case 'list': {
+      const views = await schedules.list(guildId);
+      if (!views.length) {
+        return reply([
+          {
+            title: 'No schedules yet',
+            description: 'Add one with `/schedule add channel:#briefings when:"daily 08:00"`.',
+            color: BRAND_COLOUR,
+          },
+        ]);
+      }
+      const { maxPerGuild } = schedules.limits;
+      return reply([
+        {
+          title: `Schedules in this server (${views.length} of at most ${maxPerGuild})`,
+          color: BRAND_COLOUR,
+          fields: views.map((v) => scheduleField(v, ctx.library)),
+        },
+      ]);
+    }
+    case 'edit': {
+      const themes = themesList(opts.themes);
+      const patch: Partial<ScheduleInput> = {
+        ...(opts.channel
+          ? { channelId: opts.channel.id, ...(opts.channel.name ? { channelName: opts.channel.name } : {}) }
+          : {}),
+        ...(opts.when !== undefined ? { when: opts.when } : {}),
+        ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+        ...(themes !== undefined ? { themes } : {}),
+        ...(opts.format !== undefined ? { format: opts.format } : {}),
+        ...(opts.skip_if_empty !== undefined ? { skipIfEmpty: opts.skip_if_empty } : {}),
+      };
+      if (Object.keys(patch).length === 0) {
+        throw new UserError('say what to change: channel, when, timezone, themes, format or skip_if_empty.');
+      }
+      const saved = await schedules.edit(guildId, opts.id, patch, ctx.library);
+      return reply([savedEmbed(`Schedule ${saved.schedule.id} updated`, saved, saved.notes, ctx.library)]);
+    }
+    case 'remove': {
+      const removed = await schedules.remove(guildId, opts.id);
+      return reply([
+        {
+          title: `Schedule ${removed.id} removed`,
+          description: `No more ${removed.when} (${removed.timezone}) digests in ${channelMention(removed)}.`,
+          color: BRAND_COLOUR,
+        },
+      ]);
+    }
+    case 'pause':
+    case 'resume': {
+      const view = await schedules.setPaused(guildId, opts.id, opts.subcommand === 'pause');
+      const s = view.schedule;
+      return reply([
+        {
+          title: `Schedule ${s.id} ${s.paused ? 'paused' : 'resumed'}`,
+          description: s.paused
+            ? `No digests in ${channelMention(s)} until \`/schedule resume id:${s.id}\`.`
+            : `Next runs in ${channelMention(s)}:\n${nextRunsText(view.nextRuns)}`,
+          color: BRAND_COLOUR,
+        },
+      ]);
+    }
+    case 'preview': {
+      const preview = await schedules.preview(guildId, opts.id, ctx.library);
+      const s = preview.schedule;
+      const when = preview.at
+        ? `${discordTimestamp(preview.at, 'F')} (${discordTimestamp(preview.at, 'R')})`
+        : 'when it is resumed (paused now)';
+      if (!preview.reply) {
+        return reply(
+          undefined,
+          `Nothing would be posted in ${channelMention(s)} at ${when}: nothing matches and skip_if_empty is on.`,
+        );
+      }
+      return reply(preview.reply.embeds, `Preview: ${channelMention(s)} receives this at ${when}.`);
+    }
+    case 'run-now': {
+      const outcome = await schedules.runNow(guildId, opts.id, ctx.library);
+      const s = (await schedules.get(guildId, opts.id)).schedule;
+      const text =
+        outcome.status === 'sent'
+          ? `✅ Digest posted in ${channelMention(s)}.`
+          : outcome.status === 'empty'
+            ? `⏭️ Nothing to post in ${channelMention(s)}: nothing matches and skip_if_empty is on.`
+            : `❌ Not posted in ${channelMention(s)}: ${outcome.reason ?? outcome.status}.`;
+      return reply(undefined, text);
+    }
+  }
+}
+
+async function autocomplete(
+  ctx: CommandContext,
+  focused: { name: string; value: string },
+): Promise<APIApplicationCommandOptionChoice[]> {
+  if (focused.name === 'timezone') {
+    const fallback = ctx.services.schedules?.limits.defaultTimezone;
+    const zones = timeZones();
+    const ordered = fallback ? [fallback, ...zones.filter((z) => z !== fallback)] : zones;
+    return rankChoices(
+      ordered.map((zone) => ({
+        name: zone.replace(/_/g, ' '),
+        value: zone,
+        keys: [zone, zone.replace(/_/g, ' ')],
+      })),
+      focused.value,
+    );
+  }
+  if (focused.name === 'id') {
+    const schedules = ctx.services.schedules;
+    if (!schedules || ctx.guildId === null) return [];
+    const views = await schedules.list(ctx.guildId);
+    return rankChoices(
+      views.map(({ schedule: s }) => ({
+        name: `${s.id} · ${s.when} (${s.timezone}) · #${s.channelName ?? s.channelId}${s.paused ? ' · paused' : ''}`,
+        value: s.id,
+        keys: [s.id, s.when, s.channelName ?? s.channelId],
+      })),
+      focused.value,
+    );
+  }
+  return [];
+}
+
+export default {
+  definition: {
+    name: 'schedule',
+    description: 'Scheduled "looking ahead" digests for this server (Manage Server)',
+    default_member_permissions: String(MANAGE_GUILD),
+    contexts: [InteractionContextType.Guild],
+    options: [
+      sub('add', 'Post a digest on a schedule', settingOptions(true)),
+      sub('list', 'Every schedule of this server, with next run and last outcome', []),
+      sub('edit', 'Change a schedule', [idOption, ...settingOptions(false)]),
+      sub('remove', 'Delete a schedule'),
+      sub('pause', 'Stop a schedule until resumed'),
+      sub('resume', 'Start a paused schedule again'),
+      sub('preview', 'Show exactly what the next run would post, and when'),
+      sub('run-now', 'Post the digest now'),
+    ],
+  },
+  options,
+  admin: true,
+  execute,
+  autocomplete,
+} satisfies Command<typeof options>;

@@ -1,0 +1,175 @@
+import { describe, expect, test } from 'vitest';
+import { checkTimeZone, checkWhen, compileRule, parseWhen } from '../../src/digest/when.js';
+import { UserError } from '../../src/errors.js';
+
+const NOW = new Date('2026-03-01T00:00:00Z');
+const iso = (dates: readonly (Date | undefined)[]) => dates.map((d) => d?.toISOString());
+
+describe('presets to cron', () => {
+  test.each([
+    ['daily 08:00', '0 8 * * *', 'daily 08:00'],
+    ['daily 8:05', '5 8 * * *', 'daily 08:05'],
+    ['  Daily   23:59 ', '59 23 * * *', 'daily 23:59'],
+    ['weekdays 07:30', '30 7 * * 1-5', 'weekdays 07:30'],
+    ['weekly mon 09:00', '0 9 * * 1', 'weekly mon 09:00'],
+    ['weekly Sunday 18:15', '15 18 * * 0', 'weekly sun 18:15'],
+    ['weekly fri 00:00', '0 0 * * 5', 'weekly fri 00:00'],
+    ['0 8 * * 1-5', '0 8 * * 1-5', '0 8 * * 1-5'],
+    ['30 6 1 * *', '30 6 1 * *', '30 6 1 * *'],
+    ['0 9 * * mon', '0 9 * * mon', '0 9 * * mon'],
+  ])('GIVEN "%s" THEN cron is "%s" and label "%s"', (input, cron, label) => {
+    expect(parseWhen(input)).toEqual({ cron, label });
+  });
+});
+
+describe('invalid when names the wrong part and gives an example', () => {
+  test.each([
+    ['', /say when/, /daily 08:00/],
+    ['daily', /needs a time HH:MM/, /daily 08:00/],
+    ['daily 25:00', /hour "25"/, /daily 08:00/],
+    ['daily 08:61', /minute "61"/, /daily 08:00/],
+    ['daily 8', /time "8" is not HH:MM/, /daily 08:00/],
+    ['daily 08:00 extra', /unexpected "extra"/, /daily 08:00/],
+    ['weekly funday 09:00', /day "funday"/, /weekly mon 09:00/],
+    ['weekly mon', /needs a time/, /weekly mon 08:00/],
+    ['weekly', /needs a day and a time/, /weekly mon 09:00/],
+    ['fortnightly 09:00', /"fortnightly" is not a preset/, /0 8 \* \* 1-5/],
+    ['0 8 * *', /4 fields/, /daily 08:00/],
+    ['0 0 8 * * *', /6 fields; seconds are not supported/, /0 8 \* \* 1-5/],
+    ['61 8 * * *', /minute "61"/, /0 8 \* \* 1-5/],
+    ['0 24 * * *', /hour "24"/, /0 8 \* \* 1-5/],
+    ['0 8 32 * *', /day of month "32"/, /0 8 \* \* 1-5/],
+    ['0 8 * 13 *', /month "13"/, /0 8 \* \* 1-5/],
+    ['0 8 * * 9', /day of week "9"/, /0 8 \* \* 1-5/],
+  ])('GIVEN "%s" THEN the error says %s with an example', (input, part, example) => {
+    let error: unknown;
+    try {
+      checkWhen(input, 'Europe/Brussels', { now: NOW, minIntervalMinutes: 60 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).option).toBe('when');
+    expect((error as UserError).message).toMatch(part);
+    expect((error as UserError).message).toMatch(example);
+  });
+});
+
+describe('guard rails', () => {
+  test.each([
+    ['*/5 * * * *', 60, /every 5 min/],
+    ['0,30 * * * *', 60, /every 30 min/],
+    ['0 8,8 * * *', 60, null],
+    ['0 * * * *', 60, null],
+    ['0 * * * *', 61, /every 60 min/],
+    ['0 8,9 * * *', 120, /every 60 min/],
+  ])('GIVEN "%s" and a minimum of %i min THEN %s', (when, min, error) => {
+    const run = () => checkWhen(when, 'UTC', { now: NOW, minIntervalMinutes: min });
+    if (error) expect(run).toThrow(error);
+    else expect(run).not.toThrow();
+  });
+
+  test('GIVEN a time DST squeezes in spring WHEN the minimum is 60 min THEN the real 30-minute gap is refused', () => {
+    // 01:30 CET and 03:00 CEST on 2026-03-29 are 30 real minutes apart.
+    expect(() =>
+      checkWhen('30,0 1,3 * * *', 'Europe/Brussels', { now: NOW, minIntervalMinutes: 60 }),
+    ).toThrow(/every 30 min/);
+  });
+
+  test('GIVEN a date that never comes THEN it is refused', () => {
+    expect(() => checkWhen('0 8 31 2 *', 'UTC', { now: NOW, minIntervalMinutes: 60 })).toThrow(UserError);
+  });
+
+  test.each([
+    ['Europe/Brussels', 'Europe/Brussels'],
+    ['europe/brussels', 'Europe/Brussels'],
+    ['UTC', 'UTC'],
+  ])('GIVEN time zone "%s" THEN it is stored as "%s"', (input, canonical) => {
+    expect(checkTimeZone(input)).toBe(canonical);
+  });
+
+  test.each(['Mars/Olympus', 'CET+1', ''])(
+    'GIVEN time zone "%s" THEN it is refused on option timezone',
+    (tz) => {
+      expect(() => checkWhen('daily 08:00', tz, { now: NOW, minIntervalMinutes: 60 })).toThrow(
+        expect.objectContaining({ option: 'timezone' }),
+      );
+    },
+  );
+});
+
+describe('Europe/Brussels around the DST changes of 2026', () => {
+  const tz = 'Europe/Brussels';
+
+  test('GIVEN daily 02:30 WHEN clocks go forward on 2026-03-29 THEN there is no slot that day', () => {
+    const rule = compileRule('30 2 * * *', tz);
+    expect(iso(rule.nextN(new Date('2026-03-27T12:00:00Z'), 3))).toEqual([
+      '2026-03-28T01:30:00.000Z', // 02:30 CET
+      '2026-03-30T00:30:00.000Z', // 02:30 CEST
+      '2026-03-31T00:30:00.000Z',
+    ]);
+  });
+
+  test('GIVEN daily 02:30 WHEN clocks go back on 2026-10-25 THEN there is one slot, at the first 02:30', () => {
+    const rule = compileRule('30 2 * * *', tz);
+    expect(iso(rule.nextN(new Date('2026-10-23T12:00:00Z'), 3))).toEqual([
+      '2026-10-24T00:30:00.000Z',
+      '2026-10-25T00:30:00.000Z', // 02:30 CEST, not again at 02:30 CET
+      '2026-10-26T01:30:00.000Z',
+    ]);
+    expect(rule.prev(new Date('2026-10-25T23:00:00Z'))?.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+  });
+
+  test.each([
+    [
+      '2026-03-27T12:00:00Z',
+      ['2026-03-28T07:00:00.000Z', '2026-03-29T06:00:00.000Z', '2026-03-30T06:00:00.000Z'],
+    ],
+    [
+      '2026-10-23T12:00:00Z',
+      ['2026-10-24T06:00:00.000Z', '2026-10-25T07:00:00.000Z', '2026-10-26T07:00:00.000Z'],
+    ],
+  ])('GIVEN daily 08:00 from %s THEN it stays at 08:00 local on both sides', (from, expected) => {
+    expect(iso(compileRule('0 8 * * *', tz).nextN(new Date(from), 3))).toEqual(expected);
+  });
+
+  test('GIVEN daily 02:30 WHEN saved THEN the gap on 2026-03-29 and the repeat on 2026-10-25 are flagged', () => {
+    const { notes } = checkWhen('daily 02:30', tz, { now: NOW, minIntervalMinutes: 60 });
+    expect(notes[0]).toMatch(/02:30 does not exist in Europe\/Brussels on 2026-03-29.*skipped on 2026-03-29/);
+    expect(notes[1]).toMatch(/02:30 happens twice .* 2026-10-25.*runs once/);
+  });
+
+  test.each(['daily 08:00', 'weekly sun 01:59', 'weekdays 02:30'])(
+    'GIVEN "%s" WHEN no slot falls in a DST change THEN nothing is flagged',
+    (when) => {
+      // 2026-03-29 and 2026-10-25 are Sundays: weekdays 02:30 never meets them.
+      expect(checkWhen(when, tz, { now: NOW, minIntervalMinutes: 60 }).notes).toEqual([]);
+    },
+  );
+
+  test('GIVEN weekly sun 02:15 THEN the Sunday in the gap is flagged', () => {
+    const { notes } = checkWhen('weekly sun 02:15', tz, { now: NOW, minIntervalMinutes: 60 });
+    expect(notes.some((n) => n.includes('skipped on 2026-03-29'))).toBe(true);
+  });
+});
+
+describe('slots', () => {
+  test('GIVEN weekdays 07:30 in New York THEN slots skip the weekend', () => {
+    const rule = compileRule('30 7 * * 1-5', 'America/New_York');
+    // Friday 2026-03-06 → Monday 2026-03-09 (DST starts 2026-03-08 in New York).
+    expect(iso(rule.nextN(new Date('2026-03-06T00:00:00Z'), 2))).toEqual([
+      '2026-03-06T12:30:00.000Z',
+      '2026-03-09T11:30:00.000Z',
+    ]);
+  });
+
+  test.each([
+    ['2026-03-02T07:00:00Z', '2026-03-02T07:00:00.000Z'],
+    ['2026-03-02T06:59:59Z', '2026-03-01T07:00:00.000Z'],
+  ])(
+    'GIVEN daily 08:00 Brussels WHEN asking for the latest slot at or before %s THEN it is %s',
+    (at, slot) => {
+      expect(compileRule('0 8 * * *', 'Europe/Brussels').prev(new Date(at))?.toISOString()).toBe(slot);
+    },
+  );
+});
