@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DeliveryError, StoreError } from '../../src/digest/index.js';
+import { type ChannelCheck, DeliveryError, StoreError } from '../../src/digest/index.js';
 import {
   deliverOnce,
   NONCE_WINDOW_MS,
@@ -137,13 +137,13 @@ describe('exactly once', () => {
 });
 
 describe('channel problems', () => {
-  test.each([
+  test.each<[ChannelCheck, RegExp, string[]]>([
     [
-      { ok: false, reason: 'missing-permissions', missing: ['Embed Links'] } as const,
+      { ok: false, reason: 'missing-permissions', missing: ['Embed Links'] },
       /missing permission: Embed Links/,
       ['Embed Links'],
     ],
-    [{ ok: false, reason: 'channel-gone' } as const, /channel not found/, []],
+    [{ ok: false, reason: 'channel-gone' }, /channel not found/, []],
   ])(
     'GIVEN the check fails (%o) THEN nothing is sent and the run is failed with the reason',
     async (check, reason, missing) => {
