@@ -36,6 +36,8 @@ export interface ParsedLine {
   raw: RawOptions;
   /** Text options the user typed whose definition offers autocomplete, in definition order. */
   autocompletable: string[];
+  /** Options filled from bare words rather than `name:value`, in order. */
+  positional: string[];
 }
 
 const isSubcommand = (o: APIApplicationCommandOption): o is APIApplicationCommandSubcommandOption =>
@@ -83,7 +85,7 @@ export function parseCommandLine(line: string, env: ParseEnv): ParsedLine {
   }
 
   const label = subcommand === undefined ? `/${name}` : `/${name} ${subcommand}`;
-  const texts = assign(words, options, label, env);
+  const { texts, positional } = assign(words, options, label, env);
 
   const raw: RawOptions = subcommand === undefined ? {} : { subcommand };
   const autocompletable: string[] = [];
@@ -99,9 +101,10 @@ export function parseCommandLine(line: string, env: ParseEnv): ParsedLine {
     raw[option.name] = convert(option, text, env);
     if (option.type === T.String && option.autocomplete === true) autocompletable.push(option.name);
   }
+  const filled = positional.filter((n) => raw[n] !== undefined);
   return subcommand === undefined
-    ? { name, command, options, raw, autocompletable }
-    : { name, command, subcommand, options, raw, autocompletable };
+    ? { name, command, options, raw, autocompletable, positional: filled }
+    : { name, command, subcommand, options, raw, autocompletable, positional: filled };
 }
 
 /** Decides which typed text belongs to which option. */
@@ -110,7 +113,7 @@ function assign(
   options: APIApplicationCommandBasicOption[],
   label: string,
   env: ParseEnv,
-): Map<string, string> {
+): { texts: Map<string, string>; positional: string[] } {
   const byName = new Map(options.map((o) => [o.name, o]));
   const texts = new Map<string, string>();
   const positional: string[] = [];
@@ -134,6 +137,7 @@ function assign(
   }
 
   const free = options.filter((o) => !texts.has(o.name));
+  const filled: string[] = [];
   let last: APIApplicationCommandBasicOption | undefined;
   for (const text of positional) {
     const next = free[0];
@@ -145,13 +149,14 @@ function assign(
     } else if (next !== undefined) {
       free.shift();
       texts.set(next.name, text);
+      filled.push(next.name);
       last = next;
     } else {
       const takes = options.length === 0 ? 'takes no options' : `takes: ${usage(label, options)}`;
       throw new UserError(`Too many values: "${text}" is left over; ${label} ${takes}`);
     }
   }
-  return texts;
+  return { texts, positional: filled };
 }
 
 /** `name:value` when `name` is one of the options; a near miss is an error, anything else is a value. */

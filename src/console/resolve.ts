@@ -44,27 +44,64 @@ export async function resolveAutocomplete(
 ): Promise<Resolution> {
   const raw: RawOptions = { ...parsed.raw };
   const notes: string[] = [];
+  const suggest = async (option: string, value: string): Promise<APIApplicationCommandOptionChoice[]> => {
+    try {
+      return await autocomplete(parsed.name, { name: option, value }, raw, ctx);
+    } catch {
+      // Autocomplete is a convenience: if it fails, the command judges the typed value itself.
+      return [];
+    }
+  };
+
+  await rejoinSplitValues(parsed, raw, suggest, notes);
+
   for (const option of parsed.autocompletable) {
     const typed = raw[option];
     if (typeof typed !== 'string') continue;
-    let choices: APIApplicationCommandOptionChoice[];
-    try {
-      choices = await autocomplete(parsed.name, { name: option, value: typed }, raw, ctx);
-    } catch {
-      // Autocomplete is a convenience: if it fails, the command judges the typed value itself.
-      continue;
-    }
+    const choices = await suggest(option, typed);
     if (choices.some((c) => String(c.value) === typed)) continue;
     const exact = choices.find((c) => fold(String(c.value)) === fold(typed) || fold(c.name) === fold(typed));
     const matching = exact ? [exact] : choices.filter((c) => matches(typed, c));
     const best = matching[0] ?? (choices.length === 1 ? choices[0] : undefined);
     if (best === undefined) continue;
-    raw[option] = typeof best.value === 'string' ? best.value : String(best.value);
-    const named = best.name === String(best.value) ? '' : ` (${best.name})`;
+    const value = String(best.value);
+    raw[option] = value;
+    // Suggestion names often end with the id already: "Security & defence (security-defence)".
+    const shown = best.name.includes(value) ? best.name : `${value} (${best.name})`;
     const others = matching.slice(1, 4).map((c) => String(c.value));
     const more = matching.length > 4 ? `, +${matching.length - 4} more` : '';
     const also = others.length > 0 ? `; also matching: ${others.join(', ')}${more}` : '';
-    notes.push(`${option}: "${typed}" → ${String(best.value)}${named}${also}`);
+    notes.push(`${option}: "${typed}" → ${shown}${also}`);
   }
   return { raw, notes };
+}
+
+/**
+ * `/theme security & defence` fills `theme` with "security" and `briefing` with "& defence". When
+ * the later value matches nothing and the two together match the earlier option, the user meant
+ * one value with spaces: join them back.
+ */
+async function rejoinSplitValues(
+  parsed: ParsedLine,
+  raw: RawOptions,
+  suggest: (option: string, value: string) => Promise<APIApplicationCommandOptionChoice[]>,
+  notes: string[],
+): Promise<void> {
+  const candidates = parsed.positional.filter((n) => parsed.autocompletable.includes(n));
+  for (let i = candidates.length - 1; i >= 1; i--) {
+    const first = candidates[i - 1];
+    const second = candidates[i];
+    if (first === undefined || second === undefined) continue;
+    const a = raw[first];
+    const b = raw[second];
+    if (typeof a !== 'string' || typeof b !== 'string') continue;
+    const known = (value: string, choices: APIApplicationCommandOptionChoice[]) =>
+      choices.some((c) => String(c.value) === value || matches(value, c));
+    if (known(b, await suggest(second, b))) continue;
+    const joined = `${a} ${b}`;
+    if (!known(joined, await suggest(first, joined))) continue;
+    raw[first] = joined;
+    delete raw[second];
+    notes.push(`read "${joined}" as one ${first} (no ${second} matches "${b}")`);
+  }
 }

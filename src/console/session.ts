@@ -91,7 +91,7 @@ export interface ConsoleSession {
   done: Promise<ConsoleResult>;
   /**
    * Shows a message "posted" to a console channel (a scheduled digest) between prompts, and
-   * returns its message id. Throws for a channel the console does not have.
+   * returns its message id.
    */
   post(channelId: string, reply: Reply, note?: string): string;
   readonly channels: readonly ChannelRef[];
@@ -271,12 +271,11 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     if (helpTopic && !(line.startsWith('/') && ownHelpTakesOptions)) await help(helpTopic[1]?.trim() ?? '');
     else if (line.startsWith('/')) await runCommand(line);
     else {
-      const wanted = fold(line);
-      const found =
-        buttons.find((b) => b.label.toLowerCase() === line.toLowerCase()) ??
-        (wanted === '' ? undefined : buttons.find((b) => fold(b.label) === wanted));
-      if (found) await press(found);
-      else hint(line);
+      const found = findButton(buttons, line);
+      if (found.length === 1 && found[0]) await press(found[0]);
+      else if (found.length > 1) {
+        write(ansi.yellow(`Which button? ${found.map((b) => b.label).join(', ')}. Type more of its label.`));
+      } else hint(line);
     }
     write('');
     return true;
@@ -317,8 +316,8 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     channels,
     close: () => rl.close(),
     post(channelId, reply, note) {
-      const channel = channels.find((c) => c.id === channelId);
-      if (channel === undefined) throw new UserError(`The console has no channel ${channelId}.`);
+      // A schedule stored before the channel list changed still shows, under its own id.
+      const channel = channels.find((c) => c.id === channelId) ?? { id: channelId };
       const id = `console-${Date.now()}-${++posted}`;
       const header = ansi.cyan(`── #${channel.name ?? channel.id}${note ? ` · ${note}` : ''} ──`);
       if (interactive) output.write('\r\x1b[2K');
@@ -329,6 +328,27 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       return id;
     },
   };
+}
+
+/**
+ * The buttons a typed line names: the one whose label it is (ignoring case, spaces, arrows and
+ * emoji), else those whose label it begins, so `another` presses "Another quote".
+ */
+function findButton(buttons: readonly Pressable[], line: string): Pressable[] {
+  const exact = buttons.filter((b) => b.label.toLowerCase() === line.toLowerCase());
+  if (exact.length > 0) return exact.slice(0, 1);
+  const wanted = fold(line);
+  if (wanted === '') return [];
+  const same = buttons.filter((b) => fold(b.label) === wanted);
+  if (same.length > 0) return same.slice(0, 1);
+  const words = line.toLowerCase().split(/\s+/);
+  return buttons.filter((b) => {
+    const label = b.label
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => fold(w) !== '');
+    return words.every((w, i) => label[i]?.startsWith(w));
+  });
 }
 
 const isPressable = (button: APIButtonComponent): boolean =>

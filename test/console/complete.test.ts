@@ -7,7 +7,7 @@ const registry = fakeRegistry();
 const state: CompletionState = {
   commands: registry.commands,
   channels: [{ id: 'briefings', name: 'briefings' }],
-  buttons: ['Next ▶', 'Another'],
+  buttons: ['Next ▶', 'Another quote'],
   autocomplete: (...args) => invokeAutocomplete(registry, ...args),
   context: () =>
     makeContext()({
@@ -33,7 +33,7 @@ describe('GIVEN a partly typed line and Tab', () => {
     ['/search query:', []],
     ['/nope ', []],
     ['help th', ['theme']],
-    ['an', ['another']],
+    ['an', ['another quote']],
     [
       '',
       [
@@ -43,7 +43,7 @@ describe('GIVEN a partly typed line and Tab', () => {
         '/schedule ',
         '/search ',
         '/theme ',
-        'another',
+        'another quote',
         'exit',
         'help',
         'next ▶',

@@ -98,8 +98,14 @@ function quoteReply(n: number) {
           {
             type: 2 as const,
             style: ButtonStyle.Primary as const,
-            label: 'Another',
+            label: 'Another quote',
             custom_id: 'quote:another:',
+          },
+          {
+            type: 2 as const,
+            style: ButtonStyle.Secondary as const,
+            label: 'Another theme',
+            custom_id: 'quote:another:theme',
           },
           {
             type: 2 as const,

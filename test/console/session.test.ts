@@ -68,6 +68,15 @@ describe('GIVEN a script piped to the console', () => {
     );
   });
 
+  test('WHEN a value with spaces is split across two options THEN it is read back as one', async () => {
+    const { text } = await pipe('/theme security & defence\n/theme security b-1\n');
+    const [joined, separate] = answers(text);
+    expect(joined).toContain('→ read "security & defence" as one theme (no briefing matches "& defence")');
+    expect(joined).toContain('→ theme: "security & defence" → security-defence (Security & defence)');
+    expect(joined).toContain('Theme security-defence, page 1');
+    expect(separate).not.toContain('read');
+  });
+
   test('WHEN nothing matches THEN the value goes to the command as typed and its error is shown', async () => {
     const { result, text } = await pipe('/theme zzz\n');
     expect(text).toContain('There is no theme zzz. Pick one from the list.');
@@ -103,17 +112,31 @@ describe('GIVEN a reply with buttons', () => {
     expect(result.commands).toBe(3);
   });
 
+  test.each([
+    ['the start of its label', 'another q'],
+    ['the start of each word', 'ANO QUO'],
+  ])('WHEN %s is typed THEN that button is pressed', async (_c, typed) => {
+    const { text } = await pipe(`/quote\n${typed}\n`);
+    expect(answers(text)[1]).toContain('Quote number 2.');
+  });
+
+  test('WHEN what is typed begins two labels THEN the console asks which', async () => {
+    const { result, text } = await pipe('/quote\nanother\n');
+    expect(answers(text)[1]).toBe('Which button? Another quote, Another theme. Type more of its label.');
+    expect(result.commands).toBe(1);
+  });
+
   test('WHEN a disabled button is typed THEN it is refused', async () => {
     const { text } = await pipe('/theme security\nprev\n');
     expect(answers(text)[1]).toContain('The “◀ Prev” button is disabled.');
   });
 
   test('WHEN a newer reply brings other buttons THEN those are the ones pressed', async () => {
-    const { text } = await pipe('/theme security\n/quote\nanother\nnext\n');
+    const { text } = await pipe('/theme security\n/quote\nanother quote\nnext\n');
     const all = answers(text);
     expect(all[2]).toContain('Quote number 2.');
     expect(all[3]).toContain('Commands start with a slash');
-    expect(all[3]).toContain('Buttons you can press: Another, Source.');
+    expect(all[3]).toContain('Buttons you can press: Another quote, Another theme, Source.');
   });
 
   test('WHEN a link button is typed THEN its URL is printed', async () => {
@@ -122,7 +145,7 @@ describe('GIVEN a reply with buttons', () => {
   });
 
   test('WHEN the first buttons appear THEN the console explains how to press them, once', async () => {
-    const { text } = await pipe('/quote\nanother\n');
+    const { text } = await pipe('/quote\nanother q\n');
     expect(text.match(/Type a button's label to press it\./g)).toHaveLength(1);
   });
 });
@@ -215,10 +238,11 @@ describe('GIVEN a digest posted to a console channel', () => {
     const session = startConsole({ ...base(output), input });
     const id = session.post('briefings', { content: 'Looking ahead: **3 items**' }, 'digest (late)');
     expect(id).toMatch(/^console-/);
-    expect(() => session.post('general', { content: 'x' })).toThrow(/no channel general/);
+    session.post('123', { content: 'elsewhere' });
     input.end();
     await session.done;
     expect(text()).toContain('── #briefings · digest (late) ──\nLooking ahead: 3 items');
+    expect(text()).toContain('── #123 ──\nelsewhere');
   });
 });
 
