@@ -223,6 +223,26 @@ describe('GIVEN the first curated briefing', () => {
   });
 });
 
+describe('GIVEN the curator guide data/README.md', () => {
+  test('WHEN its example briefing is parsed THEN it is valid and uses only known themes', () => {
+    const guide = readFileSync(`${dataDir}README.md`, 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(example, 'a ```yaml example block').toBeDefined();
+    const doc = parseDocument(example ?? '');
+    expect([...doc.errors, ...doc.warnings]).toEqual([]);
+    const result = BriefingSchema.safeParse(doc.toJS());
+    expect(result.error?.issues ?? []).toEqual([]);
+    const known = new Set(loadThemes().map((t) => t.id));
+    const used = [
+      ...(result.data?.sections.flatMap((s) => s.themes) ?? []),
+      ...(result.data?.quotes.flatMap((q) => q.themes) ?? []),
+      ...(result.data?.looking_ahead.flatMap((l) => l.themes) ?? []),
+    ];
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((id) => !known.has(id))).toEqual([]);
+  });
+});
+
 describe.skipIf(!existsSync(seedPath))('GIVEN the source article beside the project', () => {
   const article = existsSync(seedPath) ? readFileSync(seedPath, 'utf8') : '';
 
