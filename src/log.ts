@@ -3,7 +3,7 @@
  * Anything that looks like a credential is redacted by path, so a logged config or request never
  * carries the token.
  */
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -22,7 +22,7 @@ export interface LogOptions {
   level: string;
   format?: 'json' | 'pretty' | undefined;
   /** Where JSON lines go; defaults to stdout. Pretty output always goes to stderr's terminal. */
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 export function createLogger({ level, format, destination }: LogOptions): Logger {
@@ -42,5 +42,5 @@ export function createLogger({ level, format, destination }: LogOptions): Logger
       },
     });
   }
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }

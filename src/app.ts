@@ -1,0 +1,102 @@
+/**
+ * Wiring shared by every transport: config → library (hot-reloaded) → commands → schedules.
+ * The transport (Discord or the console) supplies the Poster digests go through and calls
+ * `makeContext` for each interaction.
+ */
+import type { CommandContext } from '../commands/index.js';
+import { buildLibraryAsync } from './briefings/library.js';
+import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
+import type { Config } from './config.js';
+import type { Poster, StatusProvider } from './digest/index.js';
+import { createDigests, type Digests } from './digest/runtime.js';
+import type { Logger } from './log.js';
+import { loadCommands, type Registry } from './registry.js';
+
+export type InteractionFacts = Pick<
+  CommandContext,
+  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
+>;
+
+export interface App {
+  readonly registry: Registry;
+  readonly live: LiveLibrary;
+  readonly digests: Digests;
+  makeContext(facts: InteractionFacts): CommandContext;
+  /** Catches up on missed digests and starts the schedules' cron tasks. */
+  startSchedules(): Promise<void>;
+  /** Stops schedules and the data watcher, and closes the store. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  poster: Poster;
+  now?: () => Date;
+  random?: () => number;
+  /** Sharding: only the schedules of guilds this process holds run here. */
+  ownsGuild?: (guildId: string) => boolean;
+  /** Watch data/ for changes (off in tests that don't need it). */
+  watch?: boolean;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const startedAt = now();
+
+  const live = await createLiveLibrary({
+    dir: config.DATA_DIR,
+    build: (load) => buildLibraryAsync(load),
+    log: log.child({ component: 'data' }),
+    debounceMs: config.RELOAD_DEBOUNCE_MS,
+    watch: options.watch ?? true,
+  });
+  const registry = await loadCommands();
+  const digests = await createDigests({
+    storeUrl: config.STORE_URL,
+    poster: options.poster,
+    library: () => live.current(),
+    now,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+    minIntervalMinutes: config.SCHEDULE_MIN_INTERVAL_MINUTES,
+    maxPerGuild: config.SCHEDULE_MAX_PER_GUILD,
+    catchUpWindowHours: config.CATCH_UP_WINDOW_HOURS,
+    log: log.child({ component: 'digest' }),
+    ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+  });
+
+  const status: StatusProvider = {
+    uptimeMs: () => now().getTime() - startedAt.getTime(),
+    data: () => {
+      const reload = live.lastReload();
+      return {
+        loadedAt: live.current().loadedAt,
+        ...(reload ? { lastReloadAt: reload.at } : {}),
+        problems: live.problems(),
+      };
+    },
+  };
+
+  return {
+    registry,
+    live,
+    digests,
+    makeContext: (facts) => ({
+      ...facts,
+      library: live.current(),
+      now,
+      random,
+      services: { schedules: digests.schedules, status },
+    }),
+    async startSchedules() {
+      const reports = await digests.start();
+      log.info({ reports }, 'schedules started');
+    },
+    async stop() {
+      await digests.stop();
+      await live.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The Discord transport: one client, one interaction dispatcher, digests through the Discord
+ * Poster. Schedules start once the guild list is known, so a shard runs only its own guilds'.
+ */
+import { Events } from 'discord.js';
+import { type App, createApp } from '../app.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createClient } from './client.js';
+import { createDispatcher } from './dispatcher.js';
+import { createDiscordPoster } from './poster.js';
+
+export interface Bot {
+  app: App;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: Config & { DISCORD_TOKEN: string }, log: Logger): Promise<Bot> {
+  const client = createClient({ apiUrl: config.DISCORD_API_URL });
+  const app = await createApp({
+    config,
+    log,
+    poster: createDiscordPoster(client),
+    ownsGuild: (guildId) => client.guilds.cache.has(guildId),
+  });
+  const dispatch = createDispatcher({ registry: app.registry, log, makeContext: app.makeContext });
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    dispatch(interaction).catch((error: unknown) => log.error({ err: error }, 'dispatch failed'));
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'client error'));
+  client.on(Events.ShardDisconnect, (event, shardId) =>
+    log.warn({ code: event.code, shardId }, 'gateway disconnected'),
+  );
+  client.on(Events.ShardResume, (shardId) => log.info({ shardId }, 'gateway resumed'));
+
+  const ready = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (c) => {
+      log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'connected to Discord');
+      app.startSchedules().then(resolve, (error: unknown) => {
+        log.error({ err: error }, 'schedules could not start');
+        resolve();
+      });
+    });
+  });
+  await client.login(config.DISCORD_TOKEN);
+  await ready;
+
+  return {
+    app,
+    async stop() {
+      await app.stop();
+      await client.destroy();
+    },
+  };
+}

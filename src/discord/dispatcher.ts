@@ -1,0 +1,188 @@
+/**
+ * The one interaction dispatcher: every interaction goes through `dispatch`, which builds the
+ * command context, runs the registry, and answers. User errors are answered ephemerally with what
+ * to do; anything else is logged with its context and answered with an apology and an error id.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type InteractionReplyOptions,
+  MessageFlags,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { CommandContext, RawOptions } from '../../commands/index.js';
+import { isUserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
+import { apologyReply, errorReply } from '../render/errors.js';
+import type { Reply } from '../render/index.js';
+
+/** What the dispatcher needs from the rest of the bot. */
+export interface DispatcherDeps {
+  registry: Registry;
+  log: Logger;
+  /** Adds the library snapshot, clock and services to the interaction's own facts. */
+  makeContext: (base: InteractionFacts) => CommandContext;
+  /** Work still running after this long is deferred, well inside Discord's 3 s window. */
+  deferAfterMs?: number;
+}
+
+export type InteractionFacts = Pick<
+  CommandContext,
+  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
+>;
+
+const factsOf = (interaction: Interaction): InteractionFacts => ({
+  guildId: interaction.guildId,
+  channelId: interaction.channelId,
+  userId: interaction.user.id,
+  memberPermissions: interaction.memberPermissions?.bitfield ?? null,
+  locale: interaction.locale,
+});
+
+/** Flattens option data into `name -> value`, with `subcommand` for commands that have them. */
+export function rawOptionsOf(data: readonly CommandInteractionOption[]): RawOptions {
+  const raw: RawOptions = {};
+  for (const option of data) {
+    if (option.options && (option.type === 1 || option.type === 2)) {
+      raw[option.type === 1 ? 'subcommand' : 'group'] = option.name;
+      Object.assign(raw, rawOptionsOf(option.options));
+    } else if (option.channel) {
+      raw[option.name] = {
+        id: option.channel.id,
+        name: 'name' in option.channel ? (option.channel.name ?? '') : '',
+      };
+    } else if (option.value !== undefined) {
+      raw[option.name] = option.value;
+    }
+  }
+  return raw;
+}
+
+const toDiscord = (reply: Reply): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } => ({
+  content: reply.content ?? '',
+  embeds: reply.embeds ?? [],
+  components: reply.components ?? [],
+  allowedMentions: { parse: [] },
+  ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+});
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const deferAfterMs = deps.deferAfterMs ?? 2000;
+
+  const context = (interaction: Interaction) => deps.makeContext(factsOf(interaction));
+
+  /** Runs `work`; if it is still running after `deferAfterMs`, defers first so the token stays valid. */
+  async function answer(interaction: RepliableInteraction, work: Promise<Reply>, update: boolean) {
+    let deferred: Promise<unknown> | undefined;
+    const timer = setTimeout(() => {
+      deferred =
+        update && interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply();
+    }, deferAfterMs);
+    let reply: Reply;
+    try {
+      reply = await work;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (deferred) {
+      await deferred;
+      if (reply.ephemeral && !update) {
+        // A public deferral cannot turn private: replace it with an ephemeral follow-up.
+        await interaction.deleteReply();
+        await interaction.followUp(toDiscord(reply));
+      } else {
+        const { flags: _flags, ...edit } = toDiscord(reply);
+        await interaction.editReply(edit);
+      }
+    } else if (update && interaction.isMessageComponent()) {
+      const { flags: _flags, ...edit } = toDiscord(reply);
+      await interaction.update(edit);
+    } else {
+      await interaction.reply(toDiscord(reply));
+    }
+  }
+
+  async function fail(interaction: RepliableInteraction, error: unknown, where: Record<string, unknown>) {
+    let reply: Reply;
+    if (isUserError(error)) {
+      reply = errorReply(error);
+    } else {
+      const errorId = randomUUID().slice(0, 8);
+      deps.log.error({ err: error, errorId, ...where }, 'interaction failed');
+      reply = apologyReply(errorId);
+    }
+    const payload = { ...toDiscord(reply), flags: MessageFlags.Ephemeral as const };
+    try {
+      if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    } catch (replyError) {
+      deps.log.warn({ err: replyError, ...where }, 'could not answer the interaction with its error');
+    }
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction) {
+    const raw = rawOptionsOf(interaction.options.data);
+    const where = { command: interaction.commandName, ...whereOf(interaction) };
+    deps.log.debug({ ...where, options: raw }, 'command');
+    try {
+      await answer(
+        interaction,
+        invokeCommand(deps.registry, interaction.commandName, raw, context(interaction)),
+        false,
+      );
+    } catch (error) {
+      await fail(interaction, error, where);
+    }
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction) {
+    const focused = interaction.options.getFocused(true);
+    const where = { command: interaction.commandName, option: focused.name, ...whereOf(interaction) };
+    try {
+      const choices = await invokeAutocomplete(
+        deps.registry,
+        interaction.commandName,
+        { name: focused.name, value: String(focused.value) },
+        rawOptionsOf(interaction.options.data),
+        context(interaction),
+      );
+      await interaction.respond(choices);
+    } catch (error) {
+      // Autocomplete has no error channel: an empty list is the only honest answer.
+      if (!isUserError(error)) deps.log.error({ err: error, ...where }, 'autocomplete failed');
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+  }
+
+  async function onButton(interaction: ButtonInteraction) {
+    const where = { customId: interaction.customId, ...whereOf(interaction) };
+    try {
+      await answer(
+        interaction,
+        invokeButton(deps.registry, interaction.customId, context(interaction)),
+        true,
+      );
+    } catch (error) {
+      await fail(interaction, error, where);
+    }
+  }
+
+  return async function dispatch(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) return onCommand(interaction);
+    if (interaction.isAutocomplete()) return onAutocomplete(interaction);
+    if (interaction.isButton()) return onButton(interaction);
+    deps.log.debug({ type: interaction.type }, 'ignored interaction type');
+  };
+}
+
+const whereOf = (interaction: Interaction) => ({
+  guildId: interaction.guildId,
+  channelId: interaction.channelId,
+  userId: interaction.user.id,
+  interactionId: interaction.id,
+});

@@ -1,0 +1,88 @@
+/**
+ * Entry point: `npm start` runs the Discord bot when DISCORD_TOKEN is set and the local console
+ * otherwise (`--console` forces it). Config is checked before anything starts; SIGINT and SIGTERM
+ * stop schedules, close the gateway and the store, and exit.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type App, createApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { startConsole } from './console/index.js';
+import { createConsolePoster } from './digest/console-poster.js';
+import { startBot } from './discord/bot.js';
+import { createLogger, type Logger } from './log.js';
+
+function onSignals(stop: () => Promise<void>, log: Logger) {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+async function runDiscord(config: Config & { DISCORD_TOKEN: string }) {
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  log.info({ dataDir: config.DATA_DIR, apiUrl: config.DISCORD_API_URL ?? 'default' }, 'starting Attaché');
+  const bot = await startBot(config, log);
+  onSignals(() => bot.stop(), log);
+}
+
+async function runLocalConsole(config: Config): Promise<number> {
+  // The console's own output is the answers; logs go to stderr, quiet unless asked for.
+  const level = process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn';
+  const log = createLogger({ level, format: config.LOG_FORMAT ?? 'json', destination: pino.destination(2) });
+  mkdirSync(config.STATE_DIR, { recursive: true });
+  const abort = new AbortController();
+  let session: ReturnType<typeof startConsole> | undefined;
+  const app: App = await createApp({
+    config,
+    log,
+    poster: createConsolePoster((post) => session?.post(post.channelId, post.reply)),
+  });
+  session = startConsole({
+    registry: app.registry,
+    makeContext: app.makeContext,
+    input: process.stdin,
+    output: process.stdout,
+    log,
+    historyFile: join(config.STATE_DIR, 'console-history'),
+    signal: abort.signal,
+  });
+  await app.startSchedules();
+  process.once('SIGTERM', () => abort.abort());
+  const result = await session.done;
+  await app.stop();
+  return result.exitCode;
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const token = config.DISCORD_TOKEN;
+  if (token && !process.argv.includes('--console')) {
+    await runDiscord({ ...config, DISCORD_TOKEN: token });
+  } else {
+    process.exit(await runLocalConsole(config));
+  }
+}
+
+await main();
