@@ -270,39 +270,51 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     return channel;
   };
 
+  /**
+   * Re-checked after every request and dispatch, and every few ms as well, because what a test
+   * waits for is often client-side state (a cache updated after a dispatch).
+   */
   const waitFor = <T>(
     predicate: (f: FakeDiscord) => T | undefined | null | false,
     timeoutMs = 2000,
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const started = monotonicMs();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = () => {
+      let poll: ReturnType<typeof setTimeout> | undefined;
+      let settled = false;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
         waiters.delete(check);
-        if (timer) realClearTimeout(timer);
+        if (poll) realClearTimeout(poll);
+        outcome();
       };
       function check() {
+        if (settled) return;
         try {
           const value = predicate(fake);
-          if (value) {
-            done();
-            resolve(value);
-          }
+          if (value) finish(() => resolve(value));
         } catch (err) {
-          done();
-          reject(err);
+          finish(() => reject(err));
         }
       }
+      const tick = () => {
+        check();
+        if (settled) return;
+        if (monotonicMs() - started >= timeoutMs) {
+          finish(() =>
+            reject(
+              new Error(
+                `fake-discord: waitFor timed out after ${Math.round(monotonicMs() - started)} ms; last requests:\n${describeRecent(core)}`,
+              ),
+            ),
+          );
+          return;
+        }
+        poll = realSetTimeout(tick, 5);
+      };
       waiters.add(check);
-      timer = realSetTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `fake-discord: waitFor timed out after ${Math.round(monotonicMs() - started)} ms; last requests:\n${describeRecent(core)}`,
-          ),
-        );
-      }, timeoutMs);
-      check();
+      tick();
     });
 
   const handleFor = (record: InteractionRecord): InteractionHandle => {

@@ -23,7 +23,7 @@ export interface PermissionInput {
   overwrites: readonly Overwrite[];
 }
 
-const ALL = (1n << 53n) - 1n;
+const ALL = Object.values(PermissionFlagsBits).reduce((acc, bit) => acc | bit, 0n);
 
 export const basePermissions = (input: PermissionInput): bigint => {
   if (input.userId === input.ownerId) return ALL;
@@ -48,8 +48,9 @@ export const channelPermissions = (input: PermissionInput): bigint => {
   perms = (perms & ~deny) | allow;
   const member = input.overwrites.find((o) => o.type === 1 && o.id === input.userId);
   if (member) perms = (perms & ~member.deny) | member.allow;
-  // Without View Channel nothing else in the channel applies (Discord's implicit deny).
-  return perms & PermissionFlagsBits.ViewChannel ? perms : 0n;
+  // The bitfield stays as computed (discord.js's permissionsFor gives the same); the implicit
+  // rule "no View Channel, nothing else" is applied where access is checked.
+  return perms;
 };
 
 export const toBits = (value: bigint | string | number | readonly bigint[] | undefined): bigint => {

@@ -132,6 +132,17 @@ export const interactionCallback = (
   return answer({ ...response, ...(problems.length ? { violation: { kind: 'mentions', problems } } : {}) });
 };
 
+/** A callback whose body Discord refused still shows up in the interaction's history. */
+export const rejectedCallback = (core: Core, id: string, token: string, body: unknown, status: number) => {
+  const record = core.interactions.get(id);
+  if (!record || record.token !== token) return;
+  record.callbacks.push({
+    body: (isObject(body) ? body : {}) as unknown as CallbackBody,
+    accepted: false,
+    status,
+  });
+};
+
 /** The interaction behind an interaction webhook (application id + token), or Discord's error. */
 const byToken = (core: Core, appId: string, token: string): InteractionRecord | HandlerResult => {
   const record = [...core.interactions.values()].find((r) => r.token === token);

@@ -11,7 +11,7 @@ import {
   discordError,
   type HandlerResult,
 } from './messages.js';
-import { followUp, interactionCallback, webhookMessage } from './responses.js';
+import { followUp, interactionCallback, rejectedCallback, webhookMessage } from './responses.js';
 import { channelJson, findChannel, type Guild, guildJson, memberJson, roleJson, userJson } from './state.js';
 import type { BodyKind } from './validate.js';
 
@@ -34,6 +34,8 @@ export interface Route {
   /** Interaction responses are not bound by the global rate limit. */
   exemptFromGlobal?: boolean;
   handle(ctx: RouteContext): HandlerResult;
+  /** Called instead of `handle` when the body fails validation (Discord answered 400). */
+  rejected?(ctx: RouteContext, status: number): void;
 }
 
 const compile = (template: string) =>
@@ -43,7 +45,7 @@ const route = (
   method: string,
   template: string,
   handle: Route['handle'],
-  extra: Partial<Pick<Route, 'kind' | 'auth' | 'exemptFromGlobal'>> = {},
+  extra: Partial<Pick<Route, 'kind' | 'auth' | 'exemptFromGlobal' | 'rejected'>> = {},
 ): Route => ({ method, template, pattern: compile(template), auth: true, handle, ...extra });
 
 const ok = (body: unknown): HandlerResult => ({ status: 200, body });
@@ -233,7 +235,12 @@ export const routes: Route[] = [
         ctx.body,
         ctx.query.with_response === 'true',
       ),
-    { kind: 'interaction-callback', auth: false, exemptFromGlobal: true },
+    {
+      kind: 'interaction-callback',
+      auth: false,
+      exemptFromGlobal: true,
+      rejected: (ctx, status) => rejectedCallback(ctx.core, p(ctx, 'id'), p(ctx, 'token'), ctx.body, status),
+    },
   ),
   route(
     'POST',

@@ -107,6 +107,10 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
     if (matched.route.kind) {
       const problems = validateBody(matched.route.kind, body, files);
       if (problems.length) {
+        matched.route.rejected?.(
+          { core, params: matched.params, query: record.query, body, gatewayUrl: gatewayUrl() },
+          400,
+        );
         const empty = problems.every((p) => p.code === 'MESSAGE_EMPTY');
         return answer(
           {

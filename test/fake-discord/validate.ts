@@ -44,10 +44,11 @@ const describe = (issue: SpecIssue): { code: string; message: string } => {
 const flatten = (issue: SpecIssue, prefix: PropertyKey[]): { path: PropertyKey[]; issue: SpecIssue }[] => {
   const path = [...prefix, ...issue.path];
   if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ path, issue }];
-  const typeMismatch = (branch: SpecIssue[]) =>
-    branch.some((i) => i.path.length === 1 && i.path[0] === 'type');
+  // A branch failing at its root or on `type` is the wrong branch, not the sender's mistake.
+  const wrongBranch = (branch: SpecIssue[]) =>
+    branch.some((i) => i.path.length === 0 || (i.path.length === 1 && i.path[0] === 'type'));
   const ranked = [...issue.errors].sort(
-    (a, b) => Number(typeMismatch(a)) - Number(typeMismatch(b)) || a.length - b.length,
+    (a, b) => Number(wrongBranch(a)) - Number(wrongBranch(b)) || a.length - b.length,
   );
   return (ranked[0] ?? []).flatMap((i) => flatten(i, path));
 };
@@ -108,7 +109,21 @@ const callbackProblems = (body: unknown): Problem[] => {
   }
 };
 
-export const validateBody = (kind: BodyKind, body: unknown, files = 0): Problem[] => {
+/** The spec and the rules can both catch one mistake; report it once. */
+const dedupe = (problems: Problem[]): Problem[] => {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}|${p.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+export const validateBody = (kind: BodyKind, body: unknown, files = 0): Problem[] =>
+  dedupe(check(kind, body, files));
+
+const check = (kind: BodyKind, body: unknown, files: number): Problem[] => {
   switch (kind) {
     case 'message-create':
       return [...specProblems(schemas.messageCreate, body), ...messageRules(body, { creating: true, files })];
