@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import { afterEach, describe, expect, test } from 'vitest';
+import { StoreError } from '../../src/digest/index.js';
+import { createDigests } from '../../src/digest/runtime.js';
+import { type AdapterFactory, openStore } from '../../src/digest/store.js';
+import { defaultLibrary, fakePoster } from './fixtures.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attache-store-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const options = (storeUrl: string) => ({
+  storeUrl,
+  poster: fakePoster(),
+  library: defaultLibrary,
+  now: () => new Date('2026-03-02T09:00:00Z'),
+  defaultTimezone: 'Europe/Brussels',
+  minIntervalMinutes: 60,
+  maxPerGuild: 25,
+  catchUpWindowHours: 6,
+});
+
+const input = {
+  channelId: 'c1',
+  when: 'daily 08:00',
+  timezone: 'Europe/Brussels',
+  themes: [],
+  format: 'brief' as const,
+  skipIfEmpty: true,
+};
+
+describe('sqlite store', () => {
+  test('GIVEN a schedule saved WHEN the process restarts THEN it is still there and its task starts', async () => {
+    const url = `sqlite://${join(tempDir(), 'nested', 'attache.sqlite')}`;
+    const first = await createDigests(options(url));
+    const saved = await first.schedules.add('g1', 'u1', input, defaultLibrary());
+    await first.stop();
+
+    const second = await createDigests(options(url));
+    const listed = await second.schedules.list('g1');
+    await second.start();
+    const active = second.scheduler.active();
+    await second.stop();
+    expect(listed.map((v) => v.schedule)).toEqual([saved.schedule]);
+    expect(active).toEqual([saved.schedule.id]);
+  });
+
+  test('GIVEN the sqlite store THEN the file runs in WAL mode', async () => {
+    const file = join(tempDir(), 'attache.sqlite');
+    const store = await openStore(`sqlite://${file}`);
+    await store.updateGuild('g1', (s) => ({ schedules: s, result: undefined }));
+    await store.close();
+    const raw = new KeyvSqlite({ uri: `sqlite://${file}` });
+    const [row] = (await raw.query('PRAGMA journal_mode')) as { journal_mode: string }[];
+    await raw.disconnect();
+    expect(row?.journal_mode).toBe('wal');
+  });
+
+  test('GIVEN two processes on one file WHEN both write THEN no write is lost', async () => {
+    const url = `sqlite://${join(tempDir(), 'attache.sqlite')}`;
+    const a = await openStore(url);
+    const b = await openStore(url);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).ledgerSet({
+          key: `g:s:${i}`,
+          guildId: 'g',
+          scheduleId: 's',
+          slot: String(i),
+          status: 'sent',
+          nonce: 'n',
+          attempts: 1,
+          createdAt: 'x',
+          updatedAt: 'x',
+        }),
+      ),
+    );
+    const found = await Promise.all(Array.from({ length: 40 }, (_, i) => a.ledgerGet(`g:s:${i}`)));
+    await Promise.all([a.close(), b.close()]);
+    expect(found.filter(Boolean)).toHaveLength(40);
+  });
+});
+
+describe('failures are never silent', () => {
+  class BrokenMap extends Map<unknown, unknown> {
+    override set(key: unknown, value: unknown): this {
+      if (String(key).includes('ledger:') || String(key).includes('schedules:'))
+        throw new Error('disk I/O error');
+      return super.set(key, value);
+    }
+  }
+  const broken = new Map<string, AdapterFactory>([['broken', async () => new BrokenMap()]]);
+
+  test('GIVEN an adapter that fails writes WHEN a schedule is saved THEN a StoreError reaches the caller', async () => {
+    const store = await openStore('broken://', { adapters: broken });
+    await expect(store.updateGuild('g1', (s) => ({ schedules: s, result: undefined }))).rejects.toThrow(
+      new StoreError('could not save the schedules of guild g1: disk I/O error'),
+    );
+  });
+
+  test('GIVEN an adapter that fails writes WHEN a run is recorded THEN a StoreError reaches the caller', async () => {
+    const store = await openStore('broken://', { adapters: broken });
+    await expect(
+      store.ledgerSet({
+        key: 'k',
+        guildId: 'g',
+        scheduleId: 's',
+        slot: 'x',
+        status: 'pending',
+        nonce: 'n',
+        attempts: 0,
+        createdAt: 'x',
+        updatedAt: 'x',
+      }),
+    ).rejects.toBeInstanceOf(StoreError);
+  });
+
+  test('GIVEN stored data that is not a schedule list THEN reading it is a StoreError, not an empty list', async () => {
+    const shared = new Map<unknown, unknown>();
+    const adapters = new Map<string, AdapterFactory>([['shared', async () => shared]]);
+    const store = await openStore('shared://', { adapters });
+    shared.set('schedules:g1', JSON.stringify({ value: { v: 1, schedules: [{ id: 'nope' }] } }));
+    await expect(store.readGuild('g1')).rejects.toBeInstanceOf(StoreError);
+  });
+
+  test.each(['redis://localhost', 'nonsense', 'postgres://x'])(
+    'GIVEN STORE_URL %s without an adapter THEN opening names the choices',
+    async (url) => {
+      await expect(openStore(url)).rejects.toThrow(/sqlite:\/\/, memory:\/\//);
+    },
+  );
+});
+
+describe('guild isolation in storage', () => {
+  test('GIVEN schedules in two guilds THEN each record holds only its own', async () => {
+    const digests = await createDigests(options('memory://'));
+    await digests.schedules.add('g1', 'u1', input, defaultLibrary());
+    await digests.schedules.add('g2', 'u2', input, defaultLibrary());
+    const all: { guildId: string; ids: string[] }[] = [];
+    for await (const g of digests.store.guilds())
+      all.push({ guildId: g.guildId, ids: g.schedules.map((s) => s.guildId) });
+    await digests.stop();
+    expect(all).toEqual([
+      { guildId: 'g1', ids: ['g1'] },
+      { guildId: 'g2', ids: ['g2'] },
+    ]);
+  });
+});
