@@ -6,7 +6,7 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import { z } from 'zod';
-import { FORMATS, type ScheduleInput, type ScheduleService } from '../src/digest/index.js';
+import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
 import { channelMention, nextRunsText, savedEmbed, scheduleField } from '../src/digest/views.js';
 import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
@@ -147,7 +147,21 @@ const reply = (embed: Reply['embeds'], content?: string): Reply => ({
   ephemeral: true,
 });
 
+/** A store failure is the admin's business too: say what failed instead of a bare apology. */
 async function execute(ctx: CommandContext, opts: Options): Promise<Reply> {
+  try {
+    return await run(ctx, opts);
+  } catch (error) {
+    if (error instanceof StoreError) {
+      throw new UserError(
+        `the schedule store failed (${error.message}). Check /schedule list before trying again; if it keeps failing, tell the bot operator.`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
   const { schedules, guildId } = services(ctx);
   switch (opts.subcommand) {
     case 'add': {

@@ -2,7 +2,7 @@ import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import { formatProblem } from '../src/briefings/index.js';
 import type { ScheduleView } from '../src/digest/index.js';
-import { scheduleField } from '../src/digest/views.js';
+import { formatUptime, scheduleField } from '../src/digest/views.js';
 import { UserError } from '../src/errors.js';
 import type { Reply } from '../src/render/index.js';
 import { truncate } from '../src/render/limits.js';
@@ -14,14 +14,6 @@ const options = z.strictObject({});
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
 /** Problems listed before "and N more"; the rest are in the logs and `npm run data:check`. */
 const PROBLEMS_SHOWN = 5;
-
-export function formatUptime(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', `${minutes % 60} min`].filter(Boolean);
-  return parts.join(' ');
-}
 
 function dataField(ctx: CommandContext): { name: string; value: string } {
   const stats = ctx.library.stats;

@@ -106,3 +106,12 @@ export function savedEmbed(
     footer: { text: `Schedule ${s.id} · /schedule preview id:${s.id} shows the next digest` },
   };
 }
+
+/** `2 d 3 h 4 min` */
+export function formatUptime(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', `${minutes % 60} min`].filter(Boolean);
+  return parts.join(' ');
+}
