@@ -39,7 +39,13 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * A Discord timestamp as local text. Relative ones also give the date, since a console reader
  * cannot hover to see it as a Discord user can.
  */
-export function formatTimestamp(seconds: number, style: string, o: MarkupOptions): string {
+export function formatTimestamp(
+  seconds: number,
+  style: string,
+  o: MarkupOptions,
+  /** The same instant is already shown as a date nearby: give only the relative part. */
+  dateShown = false,
+): string {
   const date = new Date(seconds * 1000);
   if (Number.isNaN(date.getTime())) return `<t:${seconds}:${style}>`;
   const zone = o.timeZone === undefined ? {} : { timeZone: o.timeZone };
@@ -50,6 +56,7 @@ export function formatTimestamp(seconds: number, style: string, o: MarkupOptions
       Math.round(diff / size),
       unit,
     );
+    if (dateShown) return relative;
     const absolute = new Intl.DateTimeFormat(o.locale, { dateStyle: 'medium', ...zone }).format(date);
     return `${relative} (${absolute})`;
   }
@@ -73,8 +80,9 @@ export function renderInline(line: string, o: MarkupOptions): string {
 
   let s = line.replace(ESCAPABLE, (_m, c: string) => keep(c));
   s = s.replace(/``([^`]+)``|`([^`]+)`/g, (_m, a?: string, b?: string) => keep(ansi.cyan(a ?? b ?? '')));
+  const dated = new Set([...s.matchAll(/<t:(-?\d+)(?::[dDfF])?>/g)].map((m) => m[1]));
   s = s.replace(/<t:(-?\d+)(?::([tTdDfFR]))?>/g, (_m, t: string, style?: string) =>
-    keep(ansi.underline(formatTimestamp(Number(t), style ?? 'f', o))),
+    keep(ansi.underline(formatTimestamp(Number(t), style ?? 'f', o, dated.has(t)))),
   );
   s = s.replace(/<@!?(\d+)>/g, (_m, id: string) => keep(ansi.cyan(`@${o.names?.users?.[id] ?? id}`)));
   s = s.replace(/<@&(\d+)>/g, (_m, id: string) => keep(ansi.cyan(`@role:${id}`)));

@@ -38,6 +38,13 @@ export interface ParsedLine {
   autocompletable: string[];
   /** Options filled from bare words rather than `name:value`, in order. */
   positional: string[];
+  /**
+   * Required options with autocomplete left out: the error is raised after asking autocomplete,
+   * so it can list what to pick from (`/schedule remove` lists the schedule ids).
+   */
+  missing: string[];
+  /** `/theme <theme> [briefing]`, for messages. */
+  usage: string;
 }
 
 const isSubcommand = (o: APIApplicationCommandOption): o is APIApplicationCommandSubcommandOption =>
@@ -89,23 +96,37 @@ export function parseCommandLine(line: string, env: ParseEnv): ParsedLine {
 
   const raw: RawOptions = subcommand === undefined ? {} : { subcommand };
   const autocompletable: string[] = [];
+  const missing: string[] = [];
   for (const option of options) {
     const text = texts.get(option.name);
     // Discord's client never sends a blank option; neither does the console.
     if (text === undefined || text.trim() === '') {
-      if (option.required) {
-        throw new UserError(`\`${option.name}\` is required. Usage: ${usage(label, options)}`, option.name);
-      }
+      if (option.required && option.type === T.String && option.autocomplete === true)
+        missing.push(option.name);
+      else if (option.required) throw requiredError(option.name, usage(label, options));
       continue;
     }
     raw[option.name] = convert(option, text, env);
     if (option.type === T.String && option.autocomplete === true) autocompletable.push(option.name);
   }
   const filled = positional.filter((n) => raw[n] !== undefined);
+  const common = { name, command, options, raw, autocompletable, positional: filled, missing };
+  const usageText = usage(label, options);
   return subcommand === undefined
-    ? { name, command, options, raw, autocompletable, positional: filled }
-    : { name, command, subcommand, options, raw, autocompletable, positional: filled };
+    ? { ...common, usage: usageText }
+    : { ...common, subcommand, usage: usageText };
 }
+
+export const requiredError = (
+  option: string,
+  usageText: string,
+  choices: readonly string[] = [],
+): UserError => {
+  const shown = choices.slice(0, 10).join(', ');
+  const more = choices.length > 10 ? `, … (${choices.length} in all)` : '';
+  const pick = choices.length > 0 ? ` Choose from: ${shown}${more}.` : '';
+  return new UserError(`\`${option}\` is required. Usage: ${usageText}${pick}`, option);
+};
 
 /** Decides which typed text belongs to which option. */
 function assign(

@@ -7,7 +7,7 @@
  */
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import type { CommandContext, FocusedOption, RawOptions } from '../../commands/index.js';
-import type { ParsedLine } from './parse.js';
+import { type ParsedLine, requiredError } from './parse.js';
 
 export type Autocomplete = (
   name: string,
@@ -52,6 +52,17 @@ export async function resolveAutocomplete(
       return [];
     }
   };
+
+  const [missing] = parsed.missing;
+  if (missing !== undefined) {
+    // Never filled in, even with one choice: `/schedule remove` must not pick a schedule itself.
+    const choices = await suggest(missing, '');
+    throw requiredError(
+      missing,
+      parsed.usage,
+      choices.map((c) => String(c.value)),
+    );
+  }
 
   await rejoinSplitValues(parsed, raw, suggest, notes);
 

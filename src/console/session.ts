@@ -131,6 +131,8 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     input: options.input,
     ...(interactive ? { output } : {}),
     terminal: interactive,
+    // A script saved on Windows ends lines with \r\n: one line, not two.
+    crlfDelay: Number.POSITIVE_INFINITY,
     historySize: interactive ? HISTORY_SIZE : 0,
     ...(interactive && options.historyFile ? { history: readHistory(options.historyFile) } : {}),
     removeHistoryDuplicates: true,
@@ -167,7 +169,16 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
 
   /** Read each time: the terminal may have been resized. */
   const columns = () => (output as NodeJS.WritableStream & { columns?: number }).columns;
-  const write = (text: string) => output.write(`${text}\n`);
+  let outputClosed = false;
+  const write = (text: string) => {
+    if (!outputClosed) output.write(`${text}\n`);
+  };
+  // `npm run console < script | head` closes our output early: stop quietly, as `cat` would.
+  output.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    outputClosed = true;
+    rl.close();
+  });
 
   const show = (reply: Reply, now: Date) => {
     const pressable = (reply.components ?? [])
@@ -298,7 +309,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
         if (interactive && options.historyFile && line.trim() !== '') {
           await appendFile(options.historyFile, `${line}\n`).catch(() => undefined);
         }
-        if (!(await handle(line))) break;
+        if (outputClosed || !(await handle(line))) break;
         if (interactive) rl.prompt();
       }
     } catch (error) {

@@ -118,6 +118,12 @@ describe('GIVEN a line typed at the console', () => {
     expect(raw(`/schedule add #briefings daily skip_if_empty:${text}`).skip_if_empty).toBe(expected);
   });
 
+  test('WHEN a required option with autocomplete is missing THEN it is left for autocomplete to list choices', () => {
+    const parsed = parseCommandLine('/theme', env);
+    expect(parsed.missing).toEqual(['theme']);
+    expect(parsed.usage).toBe('/theme <theme> [briefing]');
+  });
+
   test('WHEN a text option offers autocomplete THEN it is marked for lookup, in definition order', () => {
     expect(parseCommandLine('/theme security b-1', env).autocompletable).toEqual(['theme', 'briefing']);
     expect(parseCommandLine('/search war', env).autocompletable).toEqual([]);
@@ -130,11 +136,11 @@ describe('GIVEN a line the console must refuse', () => {
     ['a mistyped command', '/thme security', undefined, /Did you mean theme\?/],
     [
       'a missing required option',
-      '/theme',
-      'theme',
-      /`theme` is required\. Usage: \/theme <theme> \[briefing\]/,
+      '/search',
+      'query',
+      /`query` is required\. Usage: \/search <query> \[page\]/,
     ],
-    ['an empty required option', '/theme theme:""', 'theme', /`theme` is required/],
+    ['an empty required option', '/search query:""', 'query', /`query` is required/],
     ['a mistyped option name', '/theme thme:security', undefined, /no option "thme"\. Did you mean theme\?/],
     ['an option given twice', '/theme theme:a theme:b', 'theme', /given twice/],
     ['a value left over', '/lookahead month extra', undefined, /Too many values: "extra"/],

@@ -110,6 +110,12 @@ describe('GIVEN Discord markup in text', () => {
     expect(renderReply({ content: `<t:${seconds}>` }, plain)).toBe('20 April 2026 at 16:20');
   });
 
+  test('WHEN a relative timestamp follows the same instant as a date THEN the date is not repeated', () => {
+    expect(renderReply({ content: `<t:${seconds}:D> (<t:${seconds}:R>)` }, plain)).toBe(
+      '20 April 2026 (in 2 months)',
+    );
+  });
+
   test('WHEN a past timestamp is relative THEN it says ago', () => {
     expect(renderReply({ content: `<t:${at('2026-02-28T09:00:00Z')}:R>` }, plain)).toBe(
       'yesterday (28 Feb 2026)',

@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, test, vi } from 'vitest';
 import { type ConsoleOptions, runConsole, startConsole } from '../../src/console/index.js';
 import { fakeRegistry, makeContext } from './fake-commands.js';
@@ -83,6 +83,23 @@ describe('GIVEN a script piped to the console', () => {
     expect(result.errors).toBe(1);
   });
 
+  test('WHEN the script has Windows line endings THEN each line runs once', async () => {
+    const { result, text } = await pipe('/quote\r\n\r\n/quote\r\n');
+    expect(result.commands).toBe(2);
+    expect(text).not.toContain('\r');
+  });
+
+  test('WHEN the reader of the output goes away THEN the session ends quietly', async () => {
+    const output = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const input = Readable.from(['/quote\n'.repeat(50)]);
+    const result = await runConsole({ ...base(new PassThrough()), output, input });
+    expect(result.exitCode).toBe(0);
+  });
+
   test('WHEN blank lines and # comments appear THEN they are skipped silently', async () => {
     const { result, text } = await pipe('\n# a comment\n   \n/quote\n');
     expect(result.commands).toBe(1);
@@ -154,7 +171,12 @@ describe('GIVEN a line that cannot run', () => {
   test.each([
     ['an unknown command', '/nope', /⚠️ Unknown command \/nope\. .*Commands: \/boom/],
     ['a bad option', '/search war page:x', /⚠️ page must be a whole number, not "x"\./],
-    ['a missing option', '/theme', /⚠️ theme is required\. Usage: \/theme <theme> \[briefing\]/],
+    ['a missing option', '/search', /⚠️ query is required\. Usage: \/search <query> \[page\]$/m],
+    [
+      'a missing option that autocompletes',
+      '/theme',
+      /⚠️ theme is required\. Usage: \/theme <theme> \[briefing\] Choose from: security-defence, political-dialogue, economy-reconstruction, strategic-communication\./,
+    ],
     ['an unterminated quote', '/search "war', /⚠️ unterminated quote/],
   ])(
     'WHEN it has %s THEN the same clear error as in Discord is printed and the session goes on',
