@@ -103,8 +103,11 @@ export interface Library {
   /** Sections tagged with the theme, newest briefing first, then in document order. */
   byTheme(themeId: string, briefingId?: string): SectionEntry[];
   quotes(filter?: { theme?: string; speaker?: string }): QuoteEntry[];
-  /** Distinct speakers, most quoted first. */
-  speakers(): string[];
+  /**
+   * Distinct speakers, most quoted first. With `match` (for autocomplete), only speakers whose name
+   * starts with it, then those with a word starting with it, then those containing it.
+   */
+  speakers(match?: string): string[];
   /** A random matching quote using the given generator (seedable: see `seededRandom`). */
   randomQuote(filter: { theme?: string; speaker?: string }, random: () => number): QuoteEntry | undefined;
   /**
@@ -116,4 +119,6 @@ export interface Library {
   search(query: string, options?: { limit?: number; offset?: number }): SearchResult;
   /** Distinct sources of published briefings with the briefings citing them, newest first. */
   sources(): { source: Source; briefings: Briefing[] }[];
+  /** Releases the search index; call it on the snapshot a reload has replaced, once it is idle. */
+  dispose?(): void;
 }

@@ -1,0 +1,259 @@
+/**
+ * The Library: an immutable snapshot of the published briefings with every index built once, so a
+ * command's query is a lookup, never a scan of the data. Hot reload builds a new snapshot off to
+ * the side (`buildLibraryAsync` keeps the event loop breathing meanwhile) and swaps it in whole.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Briefing,
+  Library,
+  LibraryStats,
+  LoadResult,
+  LookaheadEntry,
+  QuoteEntry,
+  SectionEntry,
+  Source,
+} from './index.js';
+import { comparePeriods, resolvePeriod, windowEnd } from './period.js';
+import { pickRandom } from './random.js';
+import { createSearchIndex, type SearchIndex } from './search.js';
+
+export interface LibraryOptions {
+  /** When the snapshot was taken; defaults to now. */
+  loadedAt?: Date;
+}
+
+export interface AsyncLibraryOptions extends LibraryOptions {
+  /** Longest stretch of work between two yields to the event loop, in milliseconds. */
+  sliceMs?: number;
+}
+
+/** Case, accents and spacing do not make a different speaker: "Kaja Kallas" = "kaja  kallas". */
+export const normaliseSpeaker = (speaker: string): string =>
+  speaker.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Newest first, ties by id so the order is stable. ISO dates sort as strings; a month-only date
+ * ("2026-01") sorts just before the days of its month, as the less precise of the two.
+ */
+const newestFirst = (briefings: readonly Briefing[]): Briefing[] =>
+  [...briefings].sort((a, b) => byString(b.published, a.published) || byString(a.id, b.id));
+
+const lookaheadKey = (briefing: Briefing, index: number, text: string): string =>
+  `${briefing.id}#${index}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+
+const sourceKey = (source: Source): string => source.name.toLowerCase().replace(/\s+/g, ' ').trim();
+
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
+/** A group's URL is shown only when every briefing in it shares it (an outlet's home page, say). */
+function groupSource(newest: Source, briefings: readonly Briefing[]): Source {
+  const url = newest.url;
+  if (url === undefined || briefings.some((b) => b.source.url !== url))
+    return Object.freeze({ name: newest.name });
+  return newest;
+}
+
+/**
+ * Collects every index while briefings are fed to it newest first, one at a time, so the async
+ * build can yield between any two of them.
+ */
+function createIndexer(load: LoadResult, search: SearchIndex) {
+  const published = newestFirst(load.briefings.filter((b) => b.status === 'published'));
+  const byId = new Map<string, Briefing>();
+  const sectionsByTheme = new Map<string, SectionEntry[]>();
+  const quotes: QuoteEntry[] = [];
+  const quotesByTheme = new Map<string, QuoteEntry[]>();
+  const quotesBySpeaker = new Map<string, QuoteEntry[]>();
+  const speakerNames = new Map<string, { name: string; count: number }>();
+  const dated: LookaheadEntry[] = [];
+  const undated: LookaheadEntry[] = [];
+  const sources = new Map<string, { source: Source; briefings: Briefing[] }>();
+  let sections = 0;
+
+  const add = (briefing: Briefing, order: number) => {
+    deepFreeze(briefing);
+    byId.set(briefing.id, briefing);
+    briefing.sections.forEach((section, index) => {
+      sections++;
+      const entry: SectionEntry = Object.freeze({ briefing, section, index });
+      for (const theme of new Set(section.themes)) push(sectionsByTheme, theme, entry);
+    });
+    briefing.quotes.forEach((quote, index) => {
+      const entry: QuoteEntry = Object.freeze({
+        briefing,
+        quote,
+        source: quote.source ?? briefing.source,
+        index,
+      });
+      quotes.push(entry);
+      for (const theme of new Set(quote.themes)) push(quotesByTheme, theme, entry);
+      const key = normaliseSpeaker(quote.speaker);
+      push(quotesBySpeaker, key, entry);
+      const known = speakerNames.get(key);
+      if (known) known.count++;
+      else speakerNames.set(key, { name: quote.speaker.trim(), count: 1 });
+    });
+    briefing.looking_ahead.forEach((item, index) => {
+      const period = item.horizon === undefined ? undefined : resolvePeriod(item.horizon);
+      const key = lookaheadKey(briefing, index, item.text);
+      if (period) dated.push(Object.freeze({ briefing, item, index, period: Object.freeze(period), key }));
+      else undated.push(Object.freeze({ briefing, item, index, key }));
+    });
+    const group = sources.get(sourceKey(briefing.source));
+    if (group) group.briefings.push(briefing);
+    else sources.set(sourceKey(briefing.source), { source: briefing.source, briefings: [briefing] });
+    search.add(briefing, order);
+  };
+
+  const finish = (options: LibraryOptions): Library => {
+    // Stable sort: equal periods keep newest-briefing-first, document order.
+    dated.sort((a, b) => (a.period && b.period ? comparePeriods(a.period, b.period) : 0));
+    const lookahead = [...dated, ...undated];
+    const speakers = [...speakerNames.entries()]
+      .sort(([, a], [, b]) => b.count - a.count || a.name.localeCompare(b.name))
+      .map(([key, { name }]) => ({ key, name }));
+    const sourceList = [...sources.values()].map(({ source, briefings }) =>
+      Object.freeze({
+        source: groupSource(source, briefings),
+        briefings: Object.freeze(briefings) as Briefing[],
+      }),
+    );
+    const stats: LibraryStats = Object.freeze({
+      briefings: published.length,
+      drafts: load.briefings.length - published.length,
+      themes: load.themes.length,
+      sections,
+      quotes: quotes.length,
+      lookahead: lookahead.length,
+    });
+    const themes = Object.freeze(load.themes.map((t) => deepFreeze(t)));
+    const themeById = new Map(themes.map((t) => [t.id, t]));
+    // Numbers, not Dates: comparing Dates goes through valueOf() and is several times slower.
+    const spans = new Map<LookaheadEntry, readonly [number, number]>();
+    for (const e of dated) if (e.period) spans.set(e, [e.period.start.getTime(), e.period.end.getTime()]);
+    const loadedAt = new Date((options.loadedAt ?? new Date()).getTime());
+
+    const quotesFor = ({ theme, speaker }: { theme?: string; speaker?: string } = {}): QuoteEntry[] => {
+      if (speaker !== undefined) {
+        const list = quotesBySpeaker.get(normaliseSpeaker(speaker)) ?? [];
+        return theme === undefined ? [...list] : list.filter((q) => q.quote.themes.includes(theme));
+      }
+      return [...(theme === undefined ? quotes : (quotesByTheme.get(theme) ?? []))];
+    };
+
+    const library: Library = {
+      get loadedAt() {
+        return new Date(loadedAt.getTime());
+      },
+      stats,
+      themes,
+      theme: (id) => themeById.get(id),
+      latest: (limit) => published.slice(0, limit === undefined ? undefined : Math.max(0, Math.floor(limit))),
+      briefing: (id) => byId.get(id),
+      byTheme(themeId, briefingId) {
+        const list = sectionsByTheme.get(themeId) ?? [];
+        return briefingId === undefined ? [...list] : list.filter((e) => e.briefing.id === briefingId);
+      },
+      quotes: quotesFor,
+      speakers(match) {
+        if (match === undefined || match.trim() === '') return speakers.map((s) => s.name);
+        const needle = normaliseSpeaker(match);
+        const rank = (key: string): number => {
+          if (key.startsWith(needle)) return 0;
+          if (key.split(/[^\p{L}\p{N}]+/u).some((w) => w.startsWith(needle))) return 1;
+          return key.includes(needle) ? 2 : -1;
+        };
+        const ranked = speakers.map((s) => ({ name: s.name, rank: rank(s.key) })).filter((s) => s.rank >= 0);
+        // Stable sort keeps "most quoted first" within each kind of match.
+        return ranked.sort((a, b) => a.rank - b.rank).map((s) => s.name);
+      },
+      randomQuote: (filter, random) => pickRandom(quotesFor(filter), random),
+      lookahead({ theme, within = 'all', now = new Date() }: Parameters<Library['lookahead']>[0] = {}) {
+        const list = theme === undefined ? lookahead : lookahead.filter((e) => e.item.themes.includes(theme));
+        if (within === 'all') return [...list];
+        const from = now.getTime();
+        const to = (windowEnd(now, within) ?? now).getTime();
+        return list.filter((e) => {
+          const span = spans.get(e);
+          return span !== undefined && span[0] < to && span[1] > from;
+        });
+      },
+      search: (query, options) => search.search(query, options),
+      sources: () => [...sourceList],
+      dispose: () => search.close(),
+    };
+    return Object.freeze(library);
+  };
+
+  return { published, add, finish };
+}
+
+/**
+ * Builds a snapshot in one go (at boot). It takes ownership of the loaded objects and freezes them.
+ * Call `dispose()` on a snapshot once it has been replaced and no query is using it.
+ */
+export function buildLibrary(load: LoadResult, options: LibraryOptions = {}): Library {
+  const search = createSearchIndex();
+  try {
+    const indexer = createIndexer(load, search);
+    search.begin();
+    indexer.published.forEach((briefing, order) => {
+      indexer.add(briefing, order);
+    });
+    search.commit();
+    return indexer.finish(options);
+  } catch (error) {
+    search.close();
+    throw error;
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Like `buildLibrary`, for hot reload: works in slices of at most `sliceMs` and yields to the event
+ * loop between them, so commands keep being answered from the old snapshot meanwhile.
+ */
+export async function buildLibraryAsync(
+  load: LoadResult,
+  options: AsyncLibraryOptions = {},
+): Promise<Library> {
+  const sliceMs = options.sliceMs ?? 20;
+  const search = createSearchIndex();
+  try {
+    const indexer = createIndexer(load, search);
+    search.begin();
+    let next = 0;
+    while (next < indexer.published.length) {
+      await yieldToEventLoop();
+      const started = performance.now();
+      do {
+        const briefing = indexer.published[next];
+        if (briefing) indexer.add(briefing, next);
+        next++;
+      } while (next < indexer.published.length && performance.now() - started < sliceMs);
+    }
+    await yieldToEventLoop();
+    search.commit();
+    await yieldToEventLoop();
+    return indexer.finish(options);
+  } catch (error) {
+    search.close();
+    throw error;
+  }
+}

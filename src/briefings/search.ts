@@ -1,0 +1,343 @@
+/**
+ * Full-text search over published briefings with SQLite FTS5 (in-memory, through better-sqlite3).
+ *
+ * One FTS5 row per briefing, one column per kind of text (title, quotes, headings, summary, section
+ * summaries, points), ranked by bm25 with column weights. Ranking briefings rather than every
+ * point and quote separately keeps a common word ("Ukraine") to ten thousand rows to score instead
+ * of a hundred and fifty thousand, and gives each column honest length statistics (with one row per
+ * item, the title column would be empty in most rows and every real title would look far too long).
+ * Each hit then names the best-matching item of its briefing: highlight() marks the matches, and
+ * items inside a column are kept apart by a paragraph separator the tokenizer ignores.
+ *
+ * User input never reaches FTS5 syntax: it is split into word tokens, each one quoted.
+ */
+import Database from 'better-sqlite3';
+import type { Briefing, SearchHit, SearchResult } from './index.js';
+
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+/** Unicode paragraph separator: a separator to unicode61, so it never joins two items' words. */
+const SEP = '\u2029';
+const ELLIPSIS = '…';
+
+interface Item {
+  text: string;
+  label?: string;
+}
+
+interface ColumnSpec {
+  name: string;
+  kind: SearchHit['kind'];
+  /** bm25 weight: title > quote/heading > summary > point. */
+  weight: number;
+  items(b: Briefing): Item[];
+}
+
+const quoteLine = (q: Briefing['quotes'][number]) => `${q.text} — ${q.speaker}${q.role ? `, ${q.role}` : ''}`;
+
+const COLUMNS: readonly ColumnSpec[] = [
+  { name: 'title', kind: 'title', weight: 10, items: (b) => [{ text: b.title }] },
+  {
+    name: 'quotes',
+    kind: 'quote',
+    weight: 6,
+    items: (b) => b.quotes.map((q) => ({ text: quoteLine(q), label: q.speaker })),
+  },
+  {
+    name: 'headings',
+    kind: 'section',
+    weight: 6,
+    items: (b) => b.sections.map((s) => ({ text: s.heading, label: s.heading })),
+  },
+  { name: 'summary', kind: 'summary', weight: 3, items: (b) => [{ text: b.summary }] },
+  {
+    name: 'sections',
+    kind: 'section',
+    weight: 3,
+    items: (b) => b.sections.map((s) => ({ text: s.summary, label: s.heading })),
+  },
+  {
+    name: 'points',
+    kind: 'point',
+    weight: 2,
+    items: (b) => b.sections.flatMap((s) => s.points.map((p) => ({ text: p, label: s.heading }))),
+  },
+];
+const HEADINGS = COLUMNS.findIndex((c) => c.name === 'headings');
+const SECTIONS = COLUMNS.findIndex((c) => c.name === 'sections');
+
+/** Porter stems English words; unicode61 with diacritics removed lets "economie" find "économie". */
+const TOKENIZE = 'porter unicode61 remove_diacritics 2';
+
+export const SEARCH_LIMITS = {
+  maxTokens: 32,
+  maxTokenLength: 64,
+  /** Shorter last words are not expanded: with no prefix index, "tre*" can mean hundreds of words (~50 ms). */
+  minPrefix: 4,
+  maxLimit: 50,
+  maxOffset: 1000,
+  /** Broader queries rank only the newest this many matching briefings (see `run`). */
+  maxRanked: 2000,
+  /** Words of an item shown around its first match. */
+  snippetWords: 36,
+};
+
+/** Word tokens of what a user typed; punctuation, quotes and operators are dropped. */
+export function queryTokens(query: string): string[] {
+  return (query.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu) ?? [])
+    .slice(0, SEARCH_LIMITS.maxTokens)
+    .map((t) => t.slice(0, SEARCH_LIMITS.maxTokenLength).toLowerCase());
+}
+
+/**
+ * The FTS5 MATCH expression for the tokens: every token a quoted string, so `"`, `*`, `NEAR(`, `-`,
+ * `OR` and `col:` are plain text. `prefixLast` makes the last token match as a prefix.
+ */
+export function toMatchExpression(
+  tokens: readonly string[],
+  mode: 'all' | 'any',
+  prefixLast = false,
+): string {
+  return tokens
+    .map((t, i) => (prefixLast && i === tokens.length - 1 ? `"${t}"*` : `"${t}"`))
+    .join(mode === 'all' ? ' AND ' : ' OR ');
+}
+
+const escapePlain = (text: string): string =>
+  text
+    // Discord's markdown treats a backslash before any ASCII punctuation as an escape.
+    .replace(/[\\*_~`|<[\]]/g, '\\$&')
+    // A zero-width space after @ defuses @everyone, @here and <@id>/<@&id> even if a renderer
+    // forgets allowed_mentions.
+    .replace(/@/g, '@\u200b');
+
+/**
+ * Turns marked text (matches between private-use markers) into Discord markdown on one line:
+ * markdown and mentions escaped, matches in bold.
+ */
+export function formatSnippet(marked: string): string {
+  const line = marked.replace(/\s+/g, ' ').trim();
+  let out = '';
+  let open = false;
+  for (const part of line.split(/([\uE000\uE001])/)) {
+    if (part === OPEN || part === CLOSE) {
+      open = part === OPEN;
+      out += '**';
+    } else {
+      out += escapePlain(part);
+    }
+  }
+  if (open) out += '**';
+  // Block syntax only bites at the start of a line: "# heading", "- item", "> quote", "1. item".
+  return out.replace(/^(\*\*)?(?:([#>+-])|(\d+)\.)/, (_m, bold = '', mark?: string, digits?: string) =>
+    mark !== undefined ? `${bold}\\${mark}` : `${bold}${digits}\\.`,
+  );
+}
+
+/** At most `SEARCH_LIMITS.snippetWords` words of a marked item, starting a little before the first match. */
+function window(marked: string): string {
+  const words = marked.split(/\s+/).filter((w) => w !== '');
+  const max = SEARCH_LIMITS.snippetWords;
+  if (words.length <= max) return words.join(' ');
+  const first = Math.max(
+    0,
+    words.findIndex((w) => w.includes(OPEN)),
+  );
+  const start = Math.max(0, Math.min(first - 6, words.length - max));
+  const end = start + max;
+  let text = words.slice(start, end).join(' ');
+  // A cut through a match must not leave a dangling marker at the start.
+  const close = text.indexOf(CLOSE);
+  const openAt = text.indexOf(OPEN);
+  if (close !== -1 && (openAt === -1 || close < openAt)) text = OPEN + text;
+  return `${start > 0 ? ELLIPSIS : ''}${text}${end < words.length ? ELLIPSIS : ''}`;
+}
+
+const matchedWords = (marked: string): Set<string> =>
+  new Set([...marked.matchAll(/\uE000([^\uE001]*)\uE001/g)].map((m) => (m[1] ?? '').toLowerCase()));
+
+/** The item of a briefing that best shows why it matched: most distinct matched words, then column weight. */
+function bestItem(
+  briefing: Briefing,
+  marked: readonly string[],
+): Omit<SearchHit, 'briefing' | 'score'> | undefined {
+  let best: { words: number; column: number; hit: Omit<SearchHit, 'briefing' | 'score'> } | undefined;
+  COLUMNS.forEach((spec, column) => {
+    const text = marked[column];
+    if (!text?.includes(OPEN)) return;
+    const items = spec.items(briefing);
+    text.split(SEP).forEach((part, index) => {
+      if (!part.includes(OPEN)) return;
+      let words = matchedWords(part);
+      let snippet = window(part);
+      if (column === HEADINGS || column === SECTIONS) {
+        // A section reads as "heading — summary", whichever of the two matched.
+        const heading = marked[HEADINGS]?.split(SEP)[index] ?? '';
+        const summary = marked[SECTIONS]?.split(SEP)[index] ?? '';
+        words = new Set([...matchedWords(heading), ...matchedWords(summary)]);
+        snippet = `${heading} — ${window(summary)}`;
+      }
+      const label = items[index]?.label;
+      const better =
+        !best ||
+        words.size > best.words ||
+        (words.size === best.words && column < best.column && column !== SECTIONS);
+      if (better) {
+        best = {
+          words: words.size,
+          column,
+          hit: {
+            kind: spec.kind,
+            ...(label !== undefined ? { label } : {}),
+            snippet: formatSnippet(snippet),
+          },
+        };
+      }
+    });
+  });
+  return best?.hit;
+}
+
+const MAX_ROWID = Number.MAX_SAFE_INTEGER;
+
+const clean = (text: string): string => text.replace(/[\uE000\uE001\u2029]/g, ' ');
+
+export interface SearchIndex {
+  /**
+   * Indexes one briefing. `order` is its newest-first position: unique, and it breaks score ties
+   * (newer first). Call between `begin` and `commit`: one transaction for the whole build, because
+   * a commit per briefing (or per slice) flushes FTS5 segments each time and multiplies the cost.
+   */
+  add(briefing: Briefing, order: number): void;
+  begin(): void;
+  commit(): void;
+  search(query: string, options?: { limit?: number; offset?: number }): SearchResult;
+  /** Briefings indexed. */
+  readonly size: number;
+  /** Frees the database; idempotent. Searching afterwards throws. */
+  close(): void;
+}
+
+export function createSearchIndex(): SearchIndex {
+  const db = new Database(':memory:');
+  const names = COLUMNS.map((c) => c.name);
+  // No prefix index: prefixes are only tried when a word is not found, and it would cost memory.
+  db.exec(`CREATE VIRTUAL TABLE docs USING fts5(${names.join(', ')}, tokenize = '${TOKENIZE}')`);
+  const weights = COLUMNS.map((c) => c.weight.toFixed(1)).join(', ');
+  db.prepare(`INSERT INTO docs(docs, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
+  const highlightColumns = names.map((_, i) => `highlight(docs, ${i}, '${OPEN}', '${CLOSE}')`).join(', ');
+  const insert = db.prepare(
+    `INSERT INTO docs(rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`,
+  );
+  const exists = db.prepare<[string], number>('SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1').pluck();
+  const count = db.prepare<[string], number>('SELECT count(*) FROM docs WHERE docs MATCH ?').pluck();
+  // Two ways to a page of hits, measured at 10,000 briefings. For whole words, ordering by an
+  // explicit bm25() and then highlighting each hit by rowid costs ~5 ms for a word in every
+  // briefing, against ~8 ms through FTS5's `rank`. A prefix query re-expands the prefix on every
+  // rowid lookup (~1 ms each), so there the `rank` path, which highlights in the same pass, wins.
+  const pageByBm25 = db.prepare<[string, number, number, number], { rowid: number; rank: number }>(
+    `SELECT rowid, bm25(docs, ${weights}) AS rank FROM docs WHERE docs MATCH ? AND rowid <= ? ORDER BY rank LIMIT ? OFFSET ?`,
+  );
+  const highlightRow = db
+    .prepare<[string, number], string[]>(
+      `SELECT ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid = ?`,
+    )
+    .raw(true);
+  const pageByRank = db
+    .prepare<[string, number, number, number], unknown[]>(
+      `SELECT rowid, rank, ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid <= ? ORDER BY rank LIMIT ? OFFSET ?`,
+    )
+    .raw(true);
+  const nthMatch = db
+    .prepare<[string, number], number>(
+      'SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?',
+    )
+    .pluck();
+  const pageOf = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
+    prefix
+      ? (pageByRank.all(match, upTo, limit, offset) as [number, number, ...string[]][]).map(
+          ([rowid, rank, ...marked]) => ({ rowid, rank, marked }),
+        )
+      : pageByBm25
+          .all(match, upTo, limit, offset)
+          .map(({ rowid, rank }) => ({ rowid, rank, marked: highlightRow.get(match, rowid) ?? [] }));
+  const byRow = new Map<number, Briefing>();
+  let closed = false;
+  const assertOpen = () => {
+    if (closed) throw new Error('search index is closed: the library snapshot was disposed');
+  };
+
+  /** The MATCH expression, and whether its last word is a prefix. */
+  const expression = (tokens: string[], mode: 'all' | 'any'): { match: string; prefix: boolean } => {
+    const last = tokens.at(-1) ?? '';
+    // "recon" finds "reconstruction", but a word that exists as typed is not widened ("port" ≠ "Portugal").
+    const prefix =
+      last.length >= SEARCH_LIMITS.minPrefix && exists.get(toMatchExpression([last], 'all')) === undefined;
+    return { match: toMatchExpression(tokens, mode, prefix), prefix };
+  };
+
+  const run = (
+    { match, prefix }: { match: string; prefix: boolean },
+    limit: number,
+    offset: number,
+  ): SearchResult => {
+    const total = count.get(match) ?? 0;
+    if (total === 0 || offset >= total) return { total, hits: [] };
+    // bm25 costs ~0.5 µs per matching briefing, so a word found in every one of 10,000 briefings
+    // would take ~6 ms to rank. Past `maxRanked` matches, only the newest `maxRanked` are ranked
+    // (rowids are newest-first positions): the most relevant of the recent ones, in ~1 ms.
+    const upTo =
+      total > SEARCH_LIMITS.maxRanked ? (nthMatch.get(match, SEARCH_LIMITS.maxRanked - 1) ?? 0) : MAX_ROWID;
+    const hits: SearchHit[] = [];
+    for (const { rowid, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
+      const briefing = byRow.get(rowid);
+      const item = briefing ? bestItem(briefing, marked) : undefined;
+      if (briefing && item) hits.push({ briefing, ...item, score: -rank });
+    }
+    return { total, hits };
+  };
+
+  return {
+    add(briefing, order) {
+      assertOpen();
+      if (byRow.has(order)) throw new Error(`search index: order ${order} is already taken`);
+      byRow.set(order, briefing);
+      insert.run(
+        order,
+        ...COLUMNS.map((c) =>
+          c
+            .items(briefing)
+            .map((i) => clean(i.text))
+            .join(` ${SEP} `),
+        ),
+      );
+    },
+    begin() {
+      assertOpen();
+      db.exec('BEGIN');
+    },
+    commit() {
+      assertOpen();
+      db.exec('COMMIT');
+    },
+    get size() {
+      return byRow.size;
+    },
+    search(query, options = {}) {
+      assertOpen();
+      const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 10)), SEARCH_LIMITS.maxLimit);
+      const offset = Math.min(Math.max(0, Math.floor(options.offset ?? 0)), SEARCH_LIMITS.maxOffset);
+      const tokens = queryTokens(query);
+      if (tokens.length === 0) return { total: 0, hits: [] };
+      const all = run(expression(tokens, 'all'), limit, offset);
+      if (all.total > 0 || tokens.length === 1) return all;
+      // Nothing has every word: rank what has some of them rather than answer "no results".
+      return run(expression(tokens, 'any'), limit, offset);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
