@@ -1,0 +1,147 @@
+/**
+ * The discord.js Poster against a thin stand-in for the client (the e2e suite drives the real
+ * client against the fake Discord). What matters here: which permissions are checked, what a send
+ * carries, and how Discord's refusals become DeliveryErrors.
+ */
+import { type Client, DiscordAPIError, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { describe, expect, test } from 'vitest';
+import { DeliveryError } from '../../src/digest/index.js';
+import { createDiscordPoster } from '../../src/discord/poster.js';
+
+const apiError = (code: number, status: number) =>
+  new DiscordAPIError({ code, message: `error ${code}` }, code, status, 'POST', '/channels/1/messages', {});
+
+interface StubChannel {
+  guildId: string;
+  thread?: boolean;
+  permissions: bigint;
+  sendError?: Error;
+}
+
+function stubClient(channels: Record<string, StubChannel | Error>) {
+  const sent: Record<string, unknown>[] = [];
+  const client = {
+    user: { id: 'bot' },
+    channels: {
+      async fetch(id: string) {
+        const entry = channels[id];
+        if (entry instanceof Error) throw entry;
+        if (!entry) return null;
+        return {
+          id,
+          guildId: entry.guildId,
+          isDMBased: () => false,
+          isTextBased: () => true,
+          isThread: () => entry.thread === true,
+          permissionsFor: () => new PermissionsBitField(entry.permissions),
+          async send(payload: Record<string, unknown>) {
+            if (entry.sendError) throw entry.sendError;
+            sent.push(payload);
+            return { id: `msg-${sent.length}` };
+          },
+        };
+      },
+    },
+  };
+  return { client: client as unknown as Client, sent };
+}
+
+const ALL =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
+
+describe('check', () => {
+  test.each([
+    [ALL, { ok: true }],
+    [
+      PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+      { ok: false, reason: 'missing-permissions', missing: ['Embed Links'] },
+    ],
+    [
+      PermissionFlagsBits.ViewChannel,
+      { ok: false, reason: 'missing-permissions', missing: ['Send Messages', 'Embed Links'] },
+    ],
+    [
+      0n,
+      { ok: false, reason: 'missing-permissions', missing: ['View Channel', 'Send Messages', 'Embed Links'] },
+    ],
+  ])('GIVEN permissions %s THEN the check says %o', async (permissions, expected) => {
+    const { client } = stubClient({ c1: { guildId: 'g1', permissions } });
+    expect(await createDiscordPoster(client).check('g1', 'c1')).toEqual(expected);
+  });
+
+  test('GIVEN a thread THEN Send Messages in Threads is what counts', async () => {
+    const { client } = stubClient({
+      t1: {
+        guildId: 'g1',
+        thread: true,
+        permissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.EmbedLinks,
+      },
+    });
+    expect(await createDiscordPoster(client).check('g1', 't1')).toEqual({
+      ok: false,
+      reason: 'missing-permissions',
+      missing: ['Send Messages in Threads'],
+    });
+  });
+
+  test.each([
+    ['a deleted channel', { c1: apiError(10003, 404) }, 'g1', { ok: false, reason: 'channel-gone' }],
+    [
+      'a channel of another guild',
+      { c1: { guildId: 'other', permissions: ALL } },
+      'g1',
+      { ok: false, reason: 'channel-gone' },
+    ],
+    [
+      'a hidden channel',
+      { c1: apiError(50001, 403) },
+      'g1',
+      { ok: false, reason: 'missing-permissions', missing: ['View Channel'] },
+    ],
+  ])('GIVEN %s THEN the check reports it', async (_what, channels, guildId, expected) => {
+    const { client } = stubClient(channels as Record<string, StubChannel | Error>);
+    expect(await createDiscordPoster(client).check(guildId, 'c1')).toEqual(expected);
+  });
+});
+
+describe('send', () => {
+  test('GIVEN a reply THEN it is sent with the nonce, enforce_nonce and no mentions, and not as ephemeral', async () => {
+    const { client, sent } = stubClient({ c1: { guildId: 'g1', permissions: ALL } });
+    const id = await createDiscordPoster(client).send(
+      'g1',
+      'c1',
+      { embeds: [{ title: 'Digest' }], ephemeral: true },
+      'abc123',
+    );
+    expect(id).toBe('msg-1');
+    expect(sent).toEqual([
+      { embeds: [{ title: 'Digest' }], nonce: 'abc123', enforceNonce: true, allowedMentions: { parse: [] } },
+    ]);
+  });
+
+  test.each([
+    [50013, 403, ALL & ~PermissionFlagsBits.EmbedLinks, ['Embed Links']],
+    [50001, 403, ALL, []],
+    [10003, 404, ALL, []],
+  ])(
+    'GIVEN Discord answers %i THEN a DeliveryError carries the code and missing permissions',
+    async (code, status, permissions, missing) => {
+      const { client } = stubClient({
+        c1: { guildId: 'g1', permissions, sendError: apiError(code, status) },
+      });
+      const error = await createDiscordPoster(client)
+        .send('g1', 'c1', { content: 'x' }, 'n')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect(error).toMatchObject({ code, missing });
+    },
+  );
+
+  test('GIVEN a server error THEN it is not mistaken for a channel problem', async () => {
+    const { client } = stubClient({ c1: { guildId: 'g1', permissions: ALL, sendError: apiError(0, 500) } });
+    const error = await createDiscordPoster(client)
+      .send('g1', 'c1', { content: 'x' }, 'n')
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(DeliveryError);
+  });
+});
