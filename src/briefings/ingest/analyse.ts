@@ -21,7 +21,10 @@ import { clip, contentStems, isStopWord, splitSentences, squash, wordCount } fro
 import { chooseThemes, compileThemes, fallbackTheme } from './themes.js';
 import { deriveTitle } from './title.js';
 
-const LEAD_HEADING = 'Overview';
+// The curators' house rule (data/README.md): a passage without a heading of its own gets one
+// ending in "(untitled)", so nobody mistakes it for the article's words.
+const LEAD_HEADING = 'Opening (untitled)';
+const WHOLE_HEADING = 'Full article (untitled)';
 
 interface SentenceRef {
   text: string;
@@ -53,7 +56,7 @@ export function analyseArticle(text: string, options: IngestOptions): Analysis {
   const fallback = fallbackTheme(options.themes);
 
   const sections: SectionFinding[] = sectionsForText.map((raw, i) => {
-    const heading = raw.heading ?? LEAD_HEADING;
+    const heading = raw.heading ?? (sectionsForText.length === 1 ? WHOLE_HEADING : LEAD_HEADING);
     const body = raw.paragraphs.join('\n');
     const themes = chooseThemes(raw.heading, body, compiled, fallback);
     const own = sentences.map((s, k) => ({ s, k })).filter((x) => x.s.section === i);

@@ -150,17 +150,23 @@ export function horizonOf(sentence: string, published?: PartialDate): string | u
   )) {
     const name = m[1] ?? '';
     const at = m.index ?? 0;
+    const lead = sentence.slice(0, at);
     // "May" is a month only in a date-like setting; "may" the verb is lower case and not matched.
     if (
       name === 'May' &&
       !m[2] &&
-      !/\b(?:in|by|until|from|before|after|during|early|late|mid-?)\s+$/i.test(sentence.slice(0, at))
-    )
+      !/\b(?:in|by|until|from|before|after|during|early|late|mid-?|next|this)\s+$/i.test(lead)
+    ) {
       continue;
+    }
     if (name.length <= 4 && !name.endsWith('.') && !m[2] && !/^(?:May|June|July)$/.test(name)) continue;
     const month = monthNumber(name);
     if (month === undefined || !published || taken(at)) continue;
-    const year = yearOf(month);
+    // "next May" in May means a year on; "next March" in January still means this March.
+    const year =
+      /\bnext\s+$/i.test(lead) && published.month !== undefined && month <= published.month
+        ? published.year + 1
+        : yearOf(month);
     const day = m[2] ? Number(m[2]) : undefined;
     candidates.push({
       at,

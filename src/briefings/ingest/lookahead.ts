@@ -20,7 +20,11 @@ const STRONG: RegExp[] = [
   /\b(?:will be|are to be|is to be)\s+(?:held|hosted|convened|published|presented|signed|launched|reviewed|discussed)\b/i,
   /\b(?:upcoming|forthcoming)\b/i,
   /\bnext\s+(?:round|meeting|session|summit|week|month|year|phase|stage|step|steps|talks|visit|review|ministerial)\b/i,
-  /\b(?:in|over|within|during)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
+  /\b(?:in|over|within|during|for)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
+  /\b(?:planned|scheduled|slated|pencilled|penciled)\s+(?:in\s+)?for\b/i,
+  // Reported future: "said they would finance", "told reporters that the systems would be deployed".
+  /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?!have\b)(?!be\s+(?:a|an|the|no|more|less|very|too|difficult|hard|easy|important|crucial|key)\b)\w+/i,
+  /\b(?:expects?|expected)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,3}to\s+(?!date\b)\w+/i,
   /\bthe\s+(?:days|weeks|months|years|period)\s+ahead\b/i,
   /\blater\s+(?:this|in the|next)\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)\b/i,
   /\b(?:plans?|intends?|is preparing|are preparing|is poised|are poised)\s+to\b/i,
@@ -28,6 +32,7 @@ const STRONG: RegExp[] = [
   /\blooking ahead\b/i,
 ];
 
+// "would be the real test" is a judgement, not an expected event, so copula + noun phrase is left out above.
 // A sentence about the past that merely mentions plans ("had been expected to", "was planned but").
 const BACKWARD = /\b(?:had been|would have|could have|should have|was originally|were originally)\b/i;
 

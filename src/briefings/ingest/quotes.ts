@@ -5,7 +5,13 @@
  * cannot be read from the text keeps `speaker` undefined and says why.
  */
 import { findSpans, type QuoteSpan, sentenceEnd, sentenceStart } from './spans.js';
-import { type Attribution, attributionAfter, attributionBefore, isPronoun } from './speakers.js';
+import {
+  type Attribution,
+  attributionAfter,
+  attributionBefore,
+  isPersonName,
+  isPronoun,
+} from './speakers.js';
 import { squash, wordCount } from './text.js';
 
 export interface FoundQuote {
@@ -27,9 +33,17 @@ export interface QuoteInput {
 
 // Organisations and places: not who "he" or "she" refers to.
 const NOT_A_PERSON =
-  /\b(?:Commission|Union|Ministry|Council|Office|Department|Agency|Bank|Fund|Organi[sz]ation|Forum|Summit|House|Parliament|Government|Institute|Centre|Center|University|Foundation|Committee|Group|Alliance|Nations|States|Kingdom|Republic|Newspaper|Post|Times|News|Morning|Assembly|Court|Service|Programme|Program|Treaty|Talks|Conference)\b/;
-const PERSON_NAME =
-  /(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Amb|Sen)\.\s+)?\p{Lu}\p{Ll}+(?:[-’']\p{Lu}?\p{Ll}+)?(?:\s+\p{Lu}\.)?(?:\s+(?:van|von|de|der|da|di|al|el|bin|ibn)\s+)?(?:\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)+/gu;
+  /\b(?:Commission|Union|Ministry|Council|Office|Department|Agency|Bank|Fund|Organi[sz]ation|Forum|Summit|House|Parliament|Government|Institute|Centre|Center|University|Foundation|Committee|Group|Alliance|Nations|States|Kingdom|Republic|Newspaper|Post|Times|News|Morning|Assembly|Court|Service|Programme|Program|Treaty|Talks|Conference|Studies|Policy|Affairs|Relations|Review|Weekly|Bulletin|Wire|Daily|Journal|Press|Network|Media|Forum|Facility|Sea|Ocean|River)\b/;
+const NAME_PART = "\\p{Lu}(?:\\p{Ll}+|['’]\\p{Lu}\\p{Ll}+)(?:-\\p{Lu}\\p{Ll}+)?";
+const PERSON_NAME = new RegExp(
+  `(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Amb|Sen)\\.\\s+)?${NAME_PART}(?:\\s+\\p{Lu}\\.)?(?:\\s+(?:(?:van|von|de|der|da|di|al|el|bin|ibn)\\s+)?${NAME_PART})+`,
+  'gu',
+);
+// A name right after these is part of an organisation's or outlet's name ("told the Guardian Weekly").
+const BEFORE_ORGANISATION = /\b(?:the|of|for|at|in|from)\s+$/i;
+// Titles that precede a name: "Polish Prime Minister Adam Nowicki" is Adam Nowicki, Polish Prime Minister.
+const TITLE_WORDS =
+  /^(?:Ambassador|President|Minister|Secretary|General|Admiral|Chancellor|Commissioner|Spokesperson|Spokesman|Spokeswoman|Director|Chairman|Chairwoman|Chair|Senator|Representative|Governor|Mayor|Envoy|Representative|Chief|Commander|Colonel|Captain|Judge|Justice|Professor|Rapporteur|Coordinator|Negotiator|Mediator|Adviser|Advisor)$/;
 
 // Capitalised only because they open a sentence: "The Brussels talks", "When Weber".
 const LEADING_FUNCTION_WORDS =
@@ -39,6 +53,7 @@ const MIN_WORDS = 3;
 
 export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
   const found: FoundQuote[] = [];
+  const people = personMentions(sections.flatMap((x) => x.paragraphs).join('\n'));
   let lastNamed: FoundQuote | undefined;
   sections.forEach((section, s) => {
     section.paragraphs.forEach((p, pi) => {
@@ -55,10 +70,13 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
         let attribution = attributionAfter(after) ?? attributionBefore(before);
         if (!attribution && squash(before) === '' && pi > 0) {
           const prevParagraph = section.paragraphs[pi - 1] ?? '';
+          const lastSentence = prevParagraph.slice(sentenceStart(prevParagraph, prevParagraph.length));
           if (/[,:]\s*$/.test(prevParagraph)) {
-            attribution = attributionBefore(
-              prevParagraph.slice(sentenceStart(prevParagraph, prevParagraph.length)),
-            );
+            attribution = attributionBefore(lastSentence);
+          } else if (/\.\s*$/.test(prevParagraph) && findSpans(prevParagraph).length === 0) {
+            // "Admiral X described the challenge in detail." introducing a quoted paragraph.
+            const intro = attributionBefore(lastSentence.replace(/\.\s*$/, ':'));
+            if (intro?.via === 'said-before' && !isPronoun(intro.speaker)) attribution = intro;
           }
         }
         const quote: FoundQuote = { text, via: 'unattributed', section: s, paragraph: pi };
@@ -66,7 +84,7 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
           quote.via = attribution.via;
           quote.speaker = attribution.speaker;
           if (attribution.role) quote.role = attribution.role;
-        } else if (previousInParagraph?.speaker && isContinuation(p, prevSpan, span)) {
+        } else if (previousInParagraph?.speaker && isContinuation(p, prevSpan, span, previousInParagraph)) {
           inherit(quote, previousInParagraph, 'continued');
         } else if (
           pi > 0 &&
@@ -79,7 +97,7 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
           if (prev && !prev.closed) inherit(quote, lastNamed, 'continued');
         }
         if (quote.speaker && isPronoun(quote.speaker))
-          resolvePronoun(quote, p.slice(0, span.open), section, pi, lastNamed);
+          resolvePronoun(quote, p.slice(0, span.open), section, pi, lastNamed, people);
         if (!keep(quote, span)) return;
         if (quote.speaker === undefined && !quote.note) quote.note = 'no speaker named next to the quotation';
         found.push(quote);
@@ -88,6 +106,7 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
       });
     });
   });
+  for (const q of found) if (q.speaker && !/^(?:a|an|the|one)\s/i.test(q.speaker)) fullName(q, people);
   return found;
 }
 
@@ -112,11 +131,23 @@ function keep(quote: FoundQuote, span: QuoteSpan): boolean {
   return words >= 5 || (span.closed && /[.!?]$/.test(quote.text));
 }
 
-/** "“A,” she said. “B.”": nothing but the attribution lies between the two parts. */
-function isContinuation(p: string, prev: QuoteSpan | undefined, current: QuoteSpan): boolean {
+/**
+ * "“A,” she said. “B.”": nothing but the first part's attribution (or a few words) lies between
+ * the two parts, so the second is the same speaker's.
+ */
+function isContinuation(
+  p: string,
+  prev: QuoteSpan | undefined,
+  current: QuoteSpan,
+  prevQuote: FoundQuote,
+): boolean {
   if (!prev) return false;
   const between = p.slice(prev.close + 1, current.open);
-  return wordCount(between) <= 12;
+  const words = wordCount(between);
+  if (words <= 12) return true;
+  const attributedBetween =
+    prevQuote.via === 'said-after' || prevQuote.via === 'according-to' || prevQuote.via === 'pronoun';
+  return attributedBetween && words <= 35 && sentenceEnd(between, 0) >= between.trimEnd().length;
 }
 
 function inherit(quote: FoundQuote, from: FoundQuote, via: FoundQuote['via']): void {
@@ -136,6 +167,7 @@ function resolvePronoun(
   section: QuoteInput,
   paragraph: number,
   lastNamed: FoundQuote | undefined,
+  people: { at: number; name: string }[],
 ): void {
   const pronoun = quote.speaker ?? '';
   quote.pronoun = pronoun;
@@ -144,13 +176,14 @@ function resolvePronoun(
   delete quote.role;
   const nearby = `${section.paragraphs[paragraph - 1] ?? ''} ${textBefore}`;
   const lastSpeaker = lastNamed?.speaker;
-  const surname = lastSpeaker?.split(/\s+/).at(-1) ?? '';
-  const mentions: { at: number; name: string }[] = [...nearby.matchAll(PERSON_NAME)]
-    .map((m) => ({ at: m.index ?? 0, name: m[0].replace(LEADING_FUNCTION_WORDS, '') }))
-    .filter((m) => !NOT_A_PERSON.test(m.name) && m.name.includes(' '));
-  if (lastSpeaker && /^\p{Lu}/u.test(surname)) {
-    for (const m of nearby.matchAll(new RegExp(`\\b${escapeRe(surname)}\\b`, 'g'))) {
-      mentions.push({ at: m.index ?? 0, name: lastSpeaker });
+  const mentions = personMentions(nearby);
+  // Second references ("Lund", "Mr. Lund", "Bennett") count as mentions of the full name.
+  const known = lastSpeaker ? [...people, { at: 0, name: lastSpeaker }] : people;
+  for (const person of known) {
+    const surname = person.name.split(/\s+/).at(-1) ?? '';
+    if (!/^\p{Lu}/u.test(surname)) continue;
+    for (const m of nearby.matchAll(new RegExp(`\\b${escapeRe(surname)}\\b`, 'gu'))) {
+      mentions.push({ at: m.index ?? 0, name: person.name });
     }
   }
   const latest = mentions.sort((a, b) => a.at - b.at).at(-1);
@@ -173,6 +206,37 @@ function resolvePronoun(
     return;
   }
   quote.note = `attributed only to "${pronoun}", and no one is named before it`;
+}
+
+/** People named in `text`, in order: capitalised runs that are not organisations or outlets. */
+function personMentions(text: string): { at: number; name: string }[] {
+  return [...text.matchAll(PERSON_NAME)]
+    .filter((m) => !BEFORE_ORGANISATION.test(text.slice(Math.max(0, (m.index ?? 0) - 6), m.index ?? 0)))
+    .map((m) => ({ at: m.index ?? 0, name: m[0].replace(LEADING_FUNCTION_WORDS, '') }))
+    .filter((m) => !NOT_A_PERSON.test(m.name) && m.name.includes(' '));
+}
+
+/**
+ * "Lindqvist" or "Mr. Lund" on second reference becomes the full name the article introduced
+ * ("NATO Secretary General Mette Lindqvist"), with leading titles moved into the role.
+ */
+function fullName(quote: FoundQuote, people: { at: number; name: string }[]): void {
+  const speaker = quote.speaker ?? '';
+  const surname = /^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Amb|Sen)\.?\s+)?(\p{Lu}[\p{L}'’-]+)$/u.exec(speaker)?.[1];
+  if (surname) {
+    const introduced = people.find((p) => p.name.split(/\s+/).at(-1) === surname);
+    if (introduced) quote.speaker = introduced.name;
+  }
+  const words = (quote.speaker ?? '').split(/\s+/);
+  const lastTitle = words.findLastIndex((w) => TITLE_WORDS.test(w));
+  if (
+    lastTitle >= 0 &&
+    words.length - lastTitle - 1 >= 2 &&
+    isPersonName(words.slice(lastTitle + 1).join(' '))
+  ) {
+    quote.speaker = words.slice(lastTitle + 1).join(' ');
+    quote.role ??= words.slice(0, lastTitle + 1).join(' ');
+  }
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

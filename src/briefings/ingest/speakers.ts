@@ -3,6 +3,7 @@
  * sentence before the opening mark or after the closing one. Nothing here guesses: when the words
  * do not name a speaker, the answer is undefined and the quotation is reported as unattributed.
  */
+import { sentenceEnd } from './spans.js';
 import { capitalizeFirst, squash, tokenize, wordCount } from './text.js';
 
 export interface Attribution {
@@ -20,8 +21,10 @@ const SAY =
   'conceded|concedes|announced|announces|commented|continued|continues|admitted|admits|suggested|suggests|stated|' +
   'confirmed|confirms|claimed|maintained|maintains|predicted|predicts|pointed out|points out|posted|tweeted|' +
   'reiterated|reiterates|underlined|underlines|responded|countered|objected|recounted|reflected|agreed|agrees|' +
-  'insisted|remarks|vowed|vows|promised|promises|conceded|added later|told reporters|told journalists';
-const SAY_RE = new RegExp(`\\b(?:${SAY})\\b`, 'g');
+  'insisted|remarks|vowed|vows|promised|promises|conceded|described|describes|outlined|set out|spoke|' +
+  'told reporters|told journalists';
+// A fresh regex per use: a shared global one carries lastIndex from call to call (matchAll copies it).
+const sayVerbs = (): RegExp => new RegExp(`\\b(?:${SAY})\\b`, 'g');
 const STARTS_WITH_SAY = new RegExp(`^(?:(?:also|then|later|further|simply)\\s+)?(?:${SAY})\\b`);
 const HAS_SAY = new RegExp(`\\b(?:${SAY})\\b`);
 
@@ -94,6 +97,15 @@ const NP_STOP = new Set([
   'to',
 ]);
 
+const NAME_WORD = "\\p{Lu}[\\p{L}'’-]*\\.?";
+const PERSON = new RegExp(
+  `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|al|bin)\\s+)?${NAME_WORD}){1,3}$`,
+  'u',
+);
+
+/** Capitalised words only, two to four of them: "Anna Weber", "Dr. Ingrid Solberg". */
+export const isPersonName = (s: string): boolean => PERSON.test(s.trim());
+
 const TITLE_ABBREVIATION =
   /^(?:Dr|Mr|Mrs|Ms|Mx|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Amb|St|Jr|Sr)\.$|^(?:\p{L}\.)+$/u;
 
@@ -106,9 +118,7 @@ function splitRole(np: string): { speaker: string; role?: string } {
   const [first, second] = parts;
   if (first && second && !/^(?:who|which|whose)\b/.test(second)) {
     // "the institute's director, Anna Weber" names the person second.
-    if (/^\p{Ll}/u.test(first) && /^\p{Lu}/u.test(second) && !/^(?:The|A|An)\b/.test(second)) {
-      return { speaker: second, role: first };
-    }
+    if (isPersonName(second) && !isPersonName(first)) return { speaker: second, role: first };
     return { speaker: first, role: second };
   }
   if (first) {
@@ -128,13 +138,20 @@ function plausible(speaker: string): boolean {
   if (words.length === 0 || words.length > 12 || speaker.length > 120) return false;
   if (/[“”"«»]/.test(speaker) || HAS_SAY.test(speaker)) return false;
   if (isPronoun(speaker)) return true;
+  // "the talks were private" is a clause, not a speaker.
+  if (
+    words.length >= 3 &&
+    tokenize(speaker).some((t) => /^\p{Ll}/u.test(t.text) && (t.pos === 'VERB' || t.pos === 'AUX'))
+  ) {
+    return false;
+  }
   if (/^\p{Lu}/u.test(firstWord))
     return !/^(?:It|This|That|These|Those|There|Here|What|Which)$/.test(firstWord);
   return LOWER_STARTS.has(firstWord.toLowerCase());
 }
 
 function finish(np: string, via: Attribution['via']): Attribution | undefined {
-  const cleaned = squash(np)
+  const cleaned = withoutRelativeClauses(squash(np))
     .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, '')
     .replace(/^(?:and|but|while|as|then|also|later|meanwhile|however|yet|so|when|where)\s+/i, '');
   if (!cleaned) return undefined;
@@ -142,9 +159,14 @@ function finish(np: string, via: Attribution['via']): Attribution | undefined {
   const s = speaker.replace(/\s+(?:has|had|have|also|then|later|once|again)$/, '').trim();
   if (!plausible(s)) return undefined;
   const out: Attribution = { speaker: isPronoun(s) ? s.toLowerCase() : capitalizeFirst(s), via };
-  if (role && role.length <= 120 && !/^(?:who|which)\b/.test(role)) out.role = role;
+  const cleanRole = role?.replace(/[\s.,;:]+$/, '');
+  if (cleanRole && cleanRole.length <= 120 && !/^(?:who|which)\b/.test(cleanRole)) out.role = cleanRole;
   return out;
 }
+
+/** ", who asked not to be named because …," says nothing about who is speaking. */
+const withoutRelativeClauses = (s: string): string =>
+  s.replace(/,\s*(?:who|which|whose)\b[^,]*(?:,|$)/g, ',');
 
 /** Words from the start of `text` up to where a noun phrase plainly ends. */
 function leadingNounPhrase(text: string): string {
@@ -176,12 +198,11 @@ export function attributionAfter(after: string): Attribution | undefined {
     const rest = text.slice(verbFirst[0].length);
     return finish(leadingNounPhrase(rest), 'said-after');
   }
-  SAY_RE.lastIndex = 0;
-  const m = SAY_RE.exec(text);
+  const m = sayVerbs().exec(text);
   if (!m) return undefined;
   const np = text.slice(0, m.index);
-  if (wordCount(np) > 14 || /[.!?]\s/.test(np.replace(/\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|St)\.\s/g, '')))
-    return undefined;
+  // The speaker must be in the same sentence as the quotation ("U.S." and "Dr." do not end one).
+  if (wordCount(np) > 14 || sentenceEnd(np, 0) < np.trimEnd().length) return undefined;
   return finish(np, 'said-after');
 }
 
@@ -198,13 +219,13 @@ export function attributionBefore(before: string): Attribution | undefined {
   if (putIt?.[1] && /^(?:as|in the words of)\b/i.test(putIt[0]) && /put it|in the words of/i.test(putIt[0])) {
     return finish(putIt[1].replace(/\s+put(?:s)? it$/i, ''), 'put-it');
   }
-  const verbs = [...text.matchAll(SAY_RE)];
+  const verbs = [...text.matchAll(sayVerbs())];
   const last = verbs.at(-1);
   if (last && last.index !== undefined) {
     const between = text.slice(last.index + last[0].length);
     // Reported speech leading into a partial quote is fine; a whole new clause is not.
     if (between.length <= 90 && !/[.!?]\s+\p{Lu}/u.test(between)) {
-      const head = text.slice(0, last.index);
+      const head = withoutRelativeClauses(text.slice(0, last.index));
       const clause =
         head.split(/;\s+|\s+(?:and|but|while|because|whereas|although)\s+(?=[\p{Lu}\p{Ll}])/u).at(-1) ?? head;
       const attribution = finish(clauseSubject(clause), 'said-before');

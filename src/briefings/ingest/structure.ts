@@ -77,12 +77,13 @@ function wrapWidth(lines: Line[]): number | undefined {
   return nearMax / lengths.length >= 0.3 ? max : undefined;
 }
 
-function isMetaLine(text: string): boolean {
+function isMetaLine(line: Line): boolean {
+  const text = line.text;
   if (BYLINE.test(text) && wordCount(text) <= 12) return true;
   if (SOURCE_LINE.test(text)) return true;
-  if (wordCount(text) <= 14 && findDates(text).length > 0 && (META_PREFIX.test(text) || !/[.!?]$/.test(text)))
-    return true;
-  return false;
+  // A dated header line stands alone; in wrapped text a dateline starts the lead paragraph instead.
+  const standalone = META_PREFIX.test(text) || line.blankAfter || wordCount(text) <= 6;
+  return wordCount(text) <= 14 && findDates(text).length > 0 && standalone && !/[.!?]$/.test(text);
 }
 
 export function parseStructure(text: string): ArticleStructure {
@@ -98,7 +99,7 @@ export function parseStructure(text: string): ArticleStructure {
   }
   for (; i < lines.length; i++) {
     const line = lines[i];
-    if (!line || !isMetaLine(line.text)) break;
+    if (!line || !isMetaLine(line)) break;
     readMeta(line.text, result);
   }
 
@@ -136,6 +137,12 @@ function readMeta(text: string, into: ArticleStructure): void {
   const source = SOURCE_LINE.exec(text);
   if (source?.[1]) into.headerSource = source[1].trim();
   else if (BYLINE.test(text)) into.byline = text.replace(/^By\s+/, '').trim();
+  else if (/[|•·]/.test(text)) {
+    // "*Atlantic Affairs Review* | Washington, D.C., April 2, 2026": the undated part names the outlet.
+    const parts = text.split(/\s*[|•·]\s*/).map((p) => p.replace(/^[*_]+|[*_]+$/g, '').trim());
+    const outlet = parts.find((p) => p && findDates(p).length === 0 && !/\bmin(?:ute)?s?\b/i.test(p));
+    if (outlet && parts.indexOf(outlet) === 0) into.headerSource ??= outlet;
+  }
   const date = findDates(text)[0];
   if (date && !into.headerDate) into.headerDate = date.date;
 }

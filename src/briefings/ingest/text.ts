@@ -22,26 +22,66 @@ export interface Token {
 /** Splits one paragraph into sentences; abbreviations such as Dr., U.S., Jan. and p.m. stay whole. */
 export function splitSentences(paragraph: string): string[] {
   if (paragraph.trim() === '') return [];
-  const out = nlp
-    .readDoc(paragraph)
-    .sentences()
-    .out()
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return mergeQuoteTails(out);
+  const spans: [number, number][] = [];
+  let cursor = 0;
+  for (const raw of nlp.readDoc(paragraph).sentences().out()) {
+    const t = raw.trim();
+    if (!t) continue;
+    const at = paragraph.indexOf(t, cursor);
+    // wink returns sentences verbatim; if one cannot be found, fall back to its own text.
+    if (at < 0)
+      return mergeBrokenSentences(
+        nlp
+          .readDoc(paragraph)
+          .sentences()
+          .out()
+          .map((x) => x.trim()),
+      );
+    spans.push([at, at + t.length]);
+    cursor = at + t.length;
+  }
+  return mergeBrokenSentences(
+    spans.map(([a, b]) => paragraph.slice(a, b)),
+    paragraph,
+    spans,
+  );
 }
 
+const TITLE_END = /(?:^|[\s(])(?:Dr|Mr|Mrs|Ms|Mx|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Adm|Amb|St)\.$/;
+const MONTH_END = /(?:^|\s)(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/;
+const INITIALISM_END = /(?:^|[\s(-])(?:\p{Lu}\.)+$/u;
+const ATTRIBUTION_START =
+  /^(?:(?:said|says|told|added|asked|wrote|replied)\b|(?:he|she|they|it)\s+(?:said|says|added|asked|told|wrote)\b|(?:[\p{Lu}][\p{L}.'’-]*\s+){1,4}(?:said|says|told|added|asked|wrote|replied)\b)/u;
+
 /**
- * The splitter may cut after a closing quote mark's sentence end ("…sudden gestures.” She left."
- * is fine) but it also sometimes leaves a lone closing mark as its own "sentence"; glue it back.
+ * Undo the splitter's known slips: "EU-U.S. task force" cut after "U.", "Dr. | Weber", "Jan. | 5",
+ * and "“…months?” | Lindqvist said." where the attribution belongs to the quoted question.
  */
-function mergeQuoteTails(sentences: string[]): string[] {
+function mergeBrokenSentences(sentences: string[], paragraph?: string, spans?: [number, number][]): string[] {
   const out: string[] = [];
-  for (const s of sentences) {
+  const outSpans: [number, number][] = [];
+  sentences.forEach((s, i) => {
     const prev = out.at(-1);
-    if (prev !== undefined && /^[”"’»)\]]+$/.test(s)) out[out.length - 1] = prev + s;
-    else out.push(s);
-  }
+    const glue =
+      prev !== undefined &&
+      ((INITIALISM_END.test(prev) && /^\p{Lu}\./u.test(s)) ||
+        TITLE_END.test(prev) ||
+        (MONTH_END.test(prev) && /^\d/.test(s)) ||
+        /^[”"’»)\]]+$/.test(s) ||
+        (/[?!][”"’]$/.test(prev) && ATTRIBUTION_START.test(s)));
+    const span = spans?.[i];
+    const prevSpan = outSpans.at(-1);
+    if (glue && prev !== undefined) {
+      // Rejoin from the paragraph itself so "EU-U.S." keeps having no space in it.
+      if (paragraph !== undefined && span && prevSpan) {
+        prevSpan[1] = span[1];
+        out[out.length - 1] = paragraph.slice(prevSpan[0], prevSpan[1]);
+      } else out[out.length - 1] = `${prev}${/^[”"’»)\]]/.test(s) ? '' : ' '}${s}`;
+    } else {
+      out.push(s);
+      if (span) outSpans.push([span[0], span[1]]);
+    }
+  });
   return out;
 }
 

@@ -1,0 +1,290 @@
+/**
+ * npm run bench:ingest [-- --verbose] [--check] [--themes <file>]
+ *
+ * Runs ingest over the labelled articles in bench/ingest-corpus/ and prints precision and recall
+ * per field against labels.yaml (matching rules are described at the top of that file). --check
+ * exits non-zero when a target is missed; --verbose lists every miss and false alarm.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { analyseArticle } from '../src/briefings/ingest/analyse.js';
+import type { Analysis } from '../src/briefings/ingest/index.js';
+import { decodeArticle } from '../src/briefings/ingest/input.js';
+import { loadThemes } from '../src/briefings/ingest/themes.js';
+
+const CORPUS = resolve(import.meta.dirname, 'ingest-corpus');
+
+const speakerList = z.union([z.string(), z.array(z.string()), z.null()]);
+const LabelSchema = z.object({
+  file: z.string(),
+  title: z.string().nullable(),
+  published: z.string(),
+  location: z.string().nullable(),
+  source: z.string().nullable(),
+  headings: z.array(z.string()),
+  quotes: z.array(z.object({ text: z.string(), speaker: speakerList, optional: z.boolean().optional() })),
+  lookahead: z.array(z.object({ text: z.string(), horizon: z.string().optional() })),
+  themes: z.record(z.string(), z.array(z.string())).optional(),
+});
+type Label = z.infer<typeof LabelSchema>;
+
+interface Tally {
+  expected: number;
+  found: number;
+  tp: number;
+  /** Recall's numerator can differ from precision's when one prediction matches several labels. */
+  recalled: number;
+}
+const tally = (): Tally => ({ expected: 0, found: 0, tp: 0, recalled: 0 });
+
+const words = (s: string): string[] =>
+  s
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .split(/[^\p{L}\p{N}']+/u)
+    .filter(Boolean);
+
+/** Dice overlap of the two word multisets. */
+function similar(a: string, b: string): boolean {
+  const wa = words(a);
+  const wb = words(b);
+  const counts = new Map<string, number>();
+  for (const w of wa) counts.set(w, (counts.get(w) ?? 0) + 1);
+  let shared = 0;
+  for (const w of wb) {
+    const n = counts.get(w) ?? 0;
+    if (n > 0) {
+      shared++;
+      counts.set(w, n - 1);
+    }
+  }
+  return wa.length + wb.length > 0 && (2 * shared) / (wa.length + wb.length) >= 0.8;
+}
+
+const normSpeaker = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/\./g, '')
+    .replace(/^the\s+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+function sameSpeaker(found: string | undefined, expected: Label['quotes'][number]['speaker']): boolean {
+  if (found === undefined || expected === null) return false;
+  const f = normSpeaker(found);
+  return (Array.isArray(expected) ? expected : [expected]).some((e) => {
+    const x = normSpeaker(e);
+    if (x === f) return true;
+    const [shorter, longer] = x.length < f.length ? [x, f] : [f, x];
+    return shorter.split(' ').length >= 2 && longer.endsWith(` ${shorter}`);
+  });
+}
+
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+const sameSentence = (a: string, b: string): boolean =>
+  squash(a).replace(/[“”]/g, '"').replace(/[‘’]/g, "'") ===
+  squash(b).replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
+
+interface Fields {
+  headings: Tally;
+  quotes: Tally;
+  quoteText: Tally;
+  unattributed: Tally;
+  lookahead: Tally;
+  horizon: Tally;
+  themes: Tally;
+  meta: Tally;
+}
+
+function score(label: Label, a: Analysis, fields: Fields, misses: string[]): void {
+  const say = (what: string) => misses.push(`  ${label.file}: ${what}`);
+
+  const headings = a.sections.filter((s) => s.headingFound).map((s) => s.heading);
+  fields.headings.expected += label.headings.length;
+  fields.headings.found += headings.length;
+  for (const h of headings) {
+    if (label.headings.some((e) => squash(e) === squash(h))) fields.headings.tp++;
+    else say(`heading false alarm: "${h}"`);
+  }
+  for (const e of label.headings) {
+    if (headings.some((h) => squash(h) === squash(e))) fields.headings.recalled++;
+    else say(`heading missed: "${e}"`);
+  }
+
+  const attributed = a.quotes;
+  const required = label.quotes.filter((q) => !q.optional);
+  const withSpeaker = required.filter((q) => q.speaker !== null);
+  fields.quotes.expected += withSpeaker.length;
+  for (const q of attributed) {
+    const optional = label.quotes.find((e) => e.optional && similar(e.text, q.text));
+    if (optional) continue;
+    fields.quotes.found++;
+    if (withSpeaker.some((e) => similar(e.text, q.text) && sameSpeaker(q.speaker, e.speaker)))
+      fields.quotes.tp++;
+    else say(`quote wrong or extra: ${q.speaker} — “${q.text.slice(0, 70)}”`);
+  }
+  for (const e of withSpeaker) {
+    if (attributed.some((q) => similar(e.text, q.text) && sameSpeaker(q.speaker, e.speaker)))
+      fields.quotes.recalled++;
+    else {
+      const near = [...a.quotes, ...a.unattributed].find((q) => similar(e.text, q.text));
+      say(
+        `quote missed: ${JSON.stringify(e.speaker)} — “${e.text.slice(0, 60)}” (found as: ${near ? (near.speaker ?? 'unattributed') : 'not found'})`,
+      );
+    }
+  }
+
+  const all = [...a.quotes, ...a.unattributed];
+  fields.quoteText.expected += required.length;
+  fields.quoteText.found += all.filter(
+    (q) => !label.quotes.some((e) => e.optional && similar(e.text, q.text)),
+  ).length;
+  fields.quoteText.tp += all.filter((q) => required.some((e) => similar(e.text, q.text))).length;
+  fields.quoteText.recalled += required.filter((e) => all.some((q) => similar(e.text, q.text))).length;
+
+  const nobody = required.filter((q) => q.speaker === null);
+  fields.unattributed.expected += nobody.length;
+  fields.unattributed.found += a.unattributed.length;
+  for (const u of a.unattributed) {
+    if (nobody.some((e) => similar(e.text, u.text))) fields.unattributed.tp++;
+    else say(`reported unattributed but the label names a speaker or no quote: “${u.text.slice(0, 60)}”`);
+  }
+  fields.unattributed.recalled += nobody.filter((e) =>
+    a.unattributed.some((u) => similar(e.text, u.text)),
+  ).length;
+
+  fields.lookahead.expected += label.lookahead.length;
+  fields.lookahead.found += a.lookahead.length;
+  for (const l of a.lookahead) {
+    if (label.lookahead.some((e) => sameSentence(e.text, l.text))) fields.lookahead.tp++;
+    else say(`looking-ahead false alarm (cue "${l.cue}"): ${l.text}`);
+  }
+  for (const e of label.lookahead) {
+    const hit = a.lookahead.find((l) => sameSentence(e.text, l.text));
+    if (hit) fields.lookahead.recalled++;
+    else say(`looking-ahead missed: ${e.text}`);
+    if (e.horizon && hit) {
+      fields.horizon.expected++;
+      fields.horizon.found++;
+      if (hit.horizon === e.horizon) {
+        fields.horizon.tp++;
+        fields.horizon.recalled++;
+      } else say(`horizon ${hit.horizon ?? 'none'} instead of ${e.horizon}: ${e.text.slice(0, 60)}`);
+    }
+  }
+
+  for (const [heading, expected] of Object.entries(label.themes ?? {})) {
+    const section = a.sections.find((s) => s.headingFound && squash(s.heading) === squash(heading));
+    if (!section) continue;
+    const got = section.themes.themes;
+    fields.themes.expected += expected.length;
+    fields.themes.found += got.length;
+    fields.themes.tp += got.filter((t) => expected.includes(t)).length;
+    fields.themes.recalled += expected.filter((t) => got.includes(t)).length;
+    if (got.join() !== expected.join())
+      say(`themes of "${heading}": ${got.join(', ')} (labelled ${expected.join(', ')})`);
+  }
+
+  const meta: [string, boolean][] = [
+    [
+      'title',
+      label.title === null
+        ? a.title.how === 'derived'
+        : a.title.how === 'found' && a.title.value === label.title,
+    ],
+    ['published', a.published.value === label.published],
+    ['location', (a.location?.value ?? null) === label.location],
+    ['source', label.source === null ? a.source.how === 'placeholder' : a.source.value === label.source],
+  ];
+  for (const [field, ok] of meta) {
+    fields.meta.expected++;
+    fields.meta.found++;
+    if (ok) {
+      fields.meta.tp++;
+      fields.meta.recalled++;
+    } else {
+      const got = {
+        title: a.title.value,
+        published: a.published.value,
+        location: a.location?.value,
+        source: a.source.value,
+      }[field];
+      say(`${field}: got ${JSON.stringify(got)}, labelled ${JSON.stringify(label[field as keyof Label])}`);
+    }
+  }
+}
+
+const pct = (n: number, d: number): string => (d === 0 ? '   —  ' : (n / d).toFixed(3).padStart(6));
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      verbose: { type: 'boolean', short: 'v' },
+      check: { type: 'boolean' },
+      themes: { type: 'string' },
+    },
+  });
+  const themes = await loadThemes(resolve(values.themes ?? 'data/themes.yaml'));
+  const labels = z
+    .object({ articles: z.array(LabelSchema) })
+    .parse(parse(await readFile(join(CORPUS, 'labels.yaml'), 'utf8')));
+  const files = (await readdir(CORPUS)).filter((f) => f.endsWith('.txt'));
+  const unlabelled = files.filter((f) => !labels.articles.some((l) => l.file === f));
+  const fields: Fields = {
+    headings: tally(),
+    quotes: tally(),
+    quoteText: tally(),
+    unattributed: tally(),
+    lookahead: tally(),
+    horizon: tally(),
+    themes: tally(),
+    meta: tally(),
+  };
+  const misses: string[] = [];
+  const now = new Date('2026-11-28T00:00:00Z');
+  let words = 0;
+  const started = performance.now();
+  for (const label of labels.articles) {
+    const text = decodeArticle(await readFile(join(CORPUS, label.file)), label.file);
+    const analysis = analyseArticle(text, { themes, origin: label.file, now });
+    words += analysis.words;
+    score(label, analysis, fields, misses);
+  }
+  const elapsed = performance.now() - started;
+
+  const rows: [string, Tally, string, (t: Tally) => boolean][] = [
+    ['headings', fields.headings, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
+    ['quotes with right speaker', fields.quotes, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
+    ['quotes found (any speaker)', fields.quoteText, '', () => true],
+    ['unattributed reported', fields.unattributed, '', () => true],
+    ['looking-ahead sentences', fields.lookahead, 'P >= 0.90', (t) => t.tp / t.found >= 0.9],
+    ['horizons (of matched items)', fields.horizon, '', () => true],
+    ['section themes', fields.themes, '', () => true],
+    ['title/date/place/source', fields.meta, '', () => true],
+  ];
+  const out: string[] = [];
+  out.push(
+    `Ingest benchmark: ${labels.articles.length} labelled articles, ${words} words, ${elapsed.toFixed(0)} ms`,
+  );
+  if (unlabelled.length > 0) out.push(`(not labelled, skipped: ${unlabelled.join(', ')})`);
+  out.push('');
+  out.push('| field                        | expected | found |  TP | precision | recall | target    |');
+  out.push('|------------------------------|---------:|------:|----:|----------:|-------:|-----------|');
+  let failed = false;
+  for (const [name, t, target, ok] of rows) {
+    const met = target === '' ? '' : ok(t) ? `${target} ✓` : `${target} ✗`;
+    if (target && !ok(t)) failed = true;
+    out.push(
+      `| ${name.padEnd(28)} | ${String(t.expected).padStart(8)} | ${String(t.found).padStart(5)} | ${String(t.tp).padStart(3)} |    ${pct(t.tp, t.found)} | ${pct(t.recalled, t.expected)} | ${met.padEnd(9)} |`,
+    );
+  }
+  if (values.verbose && misses.length > 0) out.push('', 'Misses and false alarms:', ...misses);
+  else if (misses.length > 0) out.push('', `${misses.length} misses or false alarms; --verbose lists them.`);
+  console.log(out.join('\n'));
+  return values.check && failed ? 1 : 0;
+}
+
+process.exitCode = await main();
