@@ -1,5 +1,7 @@
 import {
+  type APIApplicationCommandBasicOption,
   type APIApplicationCommandOptionChoice,
+  type APIApplicationCommandSubcommandOption,
   ApplicationCommandOptionType,
   ChannelType,
   InteractionContextType,
@@ -63,16 +65,16 @@ const options = z.discriminatedUnion('subcommand', [
 
 type Options = z.infer<typeof options>;
 
-const idOption = {
+const idOption: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
   name: 'id',
   description: 'The schedule (see /schedule list)',
   required: true,
   autocomplete: true,
   max_length: 20,
-} as const;
+};
 
-const settingOptions = (required: boolean) => [
+const settingOptions = (required: boolean): APIApplicationCommandBasicOption[] => [
   {
     type: ApplicationCommandOptionType.Channel,
     name: 'channel',
@@ -113,11 +115,15 @@ const settingOptions = (required: boolean) => [
   },
 ];
 
-const sub = (name: string, description: string, opts: readonly object[] = [idOption]) => ({
-  type: ApplicationCommandOptionType.Subcommand as const,
+const sub = (
+  name: string,
+  description: string,
+  opts: APIApplicationCommandBasicOption[] = [idOption],
+): APIApplicationCommandSubcommandOption => ({
+  type: ApplicationCommandOptionType.Subcommand,
   name,
   description,
-  options: opts as never[],
+  options: opts,
 });
 
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;

@@ -41,7 +41,7 @@ function dataField(ctx: CommandContext): { name: string; value: string } {
   return { name: 'Data', value: truncate(lines.join('\n'), 1024) };
 }
 
-async function execute(ctx: CommandContext): Promise<Reply> {
+async function execute(ctx: CommandContext, _options: z.infer<typeof options>): Promise<Reply> {
   if (ctx.guildId === null) throw new UserError('/status works only inside a server.');
   if (ctx.memberPermissions === null || (ctx.memberPermissions & MANAGE_GUILD) !== MANAGE_GUILD) {
     throw new UserError('/status is for members with the Manage Server permission. Ask a server admin.');
