@@ -109,8 +109,15 @@ export const describeIssues = (
   schema: z.ZodType,
 ): FieldIssue[] => {
   const out: FieldIssue[] = [];
+  // zod goes on checking a value of the wrong type ("too long" for text where a list belongs); once
+  // the type is wrong, nothing else about that value is worth saying.
+  const wrongType = new Set(
+    issues.filter((i) => i.code === 'invalid_type' || i.code === 'invalid_union').map((i) => fieldOf(i.path)),
+  );
   for (const issue of issues) {
     const path = [...issue.path];
+    if (wrongType.has(fieldOf(path)) && issue.code !== 'invalid_type' && issue.code !== 'invalid_union')
+      continue;
     const value = valueAt(data, path);
     switch (issue.code) {
       case 'unrecognized_keys': {

@@ -86,6 +86,24 @@ const pathAtOffset = (root: unknown, offset: number): PathSegment[] => {
   }
 };
 
+/**
+ * Under tab indentation the parsed tree is a guess. If the file parses once each tab is read as
+ * two spaces, that tree names the field on each line far better: one entry per line.
+ */
+const fieldsWithTabsExpanded = (text: string): string[] | undefined => {
+  const lines = text
+    .split('\n')
+    .map((line) => line.replace(/^[ \t]+/, (indent) => indent.replaceAll('\t', '  ')));
+  const doc = parseDocument(lines.join('\n'), { prettyErrors: false });
+  if (doc.errors.length > 0) return undefined;
+  let offset = 0;
+  return lines.map((line) => {
+    const field = fieldOf(pathAtOffset(doc.contents, offset + (line.length - line.trimStart().length)));
+    offset += line.length + 1;
+    return field;
+  });
+};
+
 const TAB_MESSAGE = (line: number) =>
   `line ${line} is indented with a tab: YAML forbids tabs for indentation, use spaces`;
 
@@ -97,13 +115,19 @@ export const parseExact = (text: string): ExactDoc => {
     return { line: p.line, column: p.col };
   };
 
-  const syntax: SyntaxProblem[] = doc.errors.map((e) => {
+  // Tabs derail the parser, and what it reports after them is mostly echo: report the tabs alone.
+  const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  const tabFields = tabs.length > 0 ? fieldsWithTabsExpanded(text) : undefined;
+  const syntax: SyntaxProblem[] = (tabs.length > 0 ? tabs : doc.errors).map((e) => {
     const at = pos(e.pos[0]);
-    const field = fieldOf(pathAtOffset(doc.contents, e.pos[0]));
-    if (e.code === 'TAB_AS_INDENT') return { ...at, field, message: TAB_MESSAGE(at.line) };
+    const path = pathAtOffset(doc.contents, e.pos[0]);
+    const field = fieldOf(path);
+    if (e.code === 'TAB_AS_INDENT') {
+      return { ...at, field: tabFields?.[at.line - 1] ?? field, message: TAB_MESSAGE(at.line) };
+    }
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(e.pos[0], e.pos[1]).trim();
-      return { ...at, field, message: `key "${key}" appears twice in the same mapping: keep one` };
+      const key = path.at(-1);
+      return { ...at, field, message: `field "${String(key)}" appears twice in the same mapping: keep one` };
     }
     return { ...at, field, message: `YAML syntax: ${e.message}` };
   });
