@@ -411,6 +411,41 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     fake.unexpected.length = 0;
   });
 
+  test('WHEN the bot sends a file THEN the multipart payload_json is validated and the message stored', async () => {
+    const channelId = fake.channelId('general');
+    await sendable(client, channelId).send({
+      content: 'report attached',
+      files: [{ attachment: Buffer.from('hello'), name: 'report.txt' }],
+    });
+    expect(fake.requests.at(-1)?.headers['content-type']).toMatch(/^multipart\/form-data/);
+    expect(fake.messages(channelId).map((m) => m.content)).toEqual(['report attached']);
+  });
+
+  test('WHEN the bot defers and then follows up THEN the first follow-up fills the deferred reply', async () => {
+    bot.handler = async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      await i.followUp({ content: 'filled' });
+      await i.followUp({ content: 'second', flags: MessageFlags.Ephemeral });
+    };
+    const answer = await fake.interact({ type: 'command', name: 'theme', options: { theme: 'x' } });
+    const second = await answer.waitForFollowup(2);
+    expect(answer.reply?.content).toBe('filled');
+    expect(answer.followups[0]?.id).toBe(answer.reply?.id);
+    expect(second.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(answer.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('WHEN the bot reads channel history after a message THEN only newer messages come back, newest first', async () => {
+    const channel = sendable(client, fake.channelId('general'));
+    const first = await channel.send({ content: 'one' });
+    await channel.send({ content: 'two' });
+    await channel.send({ content: 'three' });
+    if (!('messages' in channel)) throw new Error('text channel expected');
+    const after = await channel.messages.fetch({ after: first.id, limit: 10 });
+    expect([...after.values()].map((m) => m.content)).toEqual(['three', 'two']);
+  });
+
   test('WHEN the gateway restarts THEN the client resumes and still receives interactions', async () => {
     bot.handler = async (i) => {
       if (i.isChatInputCommand()) await i.reply({ content: 'still here' });
@@ -506,5 +541,97 @@ describe('GIVEN a response window of 100 ms', () => {
       await client.destroy();
       await fake.close();
     }
+  });
+});
+
+describe('GIVEN two shards in one client', () => {
+  // Guild ids chosen so that (id >> 22) % 2 puts one guild on each shard.
+  const onShard = (shard: number) => ((BigInt(1_000_000 + shard) << 22n) | 1n).toString();
+
+  test('WHEN each shard identifies THEN it gets only its guilds, and interactions reach the right shard', async () => {
+    const fake = await startFakeDiscord({
+      shards: 2,
+      guilds: [
+        { id: onShard(0), name: 'zero', channels: [{ name: 'general' }] },
+        { id: onShard(1), name: 'one', channels: [{ name: 'general' }] },
+      ],
+    });
+    const client = await loginClient(fake, { shards: 'auto' });
+    const bot = stubBot(client);
+    try {
+      expect([...client.guilds.cache.values()].map((g) => [g.name, g.shardId]).sort()).toEqual([
+        ['one', 1],
+        ['zero', 0],
+      ]);
+      bot.handler = async (i) => {
+        if (i.isChatInputCommand()) await i.reply({ content: `shard ${i.guild?.shardId}` });
+      };
+      const answer = await fake.interact({ type: 'command', name: 'where', guildId: onShard(1) });
+      expect(answer.callback.data?.content).toBe('shard 1');
+      expectClean(fake);
+    } finally {
+      await client.destroy();
+      await fake.close();
+    }
+  });
+});
+
+describe("GIVEN Discord's permission rules", () => {
+  const { ViewChannel, SendMessages, EmbedLinks, Administrator, ManageGuild } = PermissionFlagsBits;
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await startFakeDiscord({
+      guilds: [
+        {
+          name: 'rules',
+          everyone: ViewChannel | SendMessages,
+          roles: [
+            { name: 'Attaché', permissions: EmbedLinks },
+            { name: 'Boss', permissions: Administrator },
+            { name: 'Mod', permissions: ManageGuild },
+          ],
+          botRoles: ['Attaché'],
+          members: [
+            { user: { username: 'boss' }, roles: ['Boss'] },
+            { user: { username: 'mod' }, roles: ['Mod'] },
+          ],
+        },
+      ],
+    });
+  });
+  afterAll(() => fake.close());
+
+  test.each([
+    ['no overwrites', 'bot', [], true],
+    ['@everyone denied Send', 'bot', [{ id: '@everyone', deny: SendMessages }], false],
+    [
+      '@everyone denied Send, bot role allowed',
+      'bot',
+      [
+        { id: '@everyone', deny: SendMessages },
+        { id: 'Attaché', allow: SendMessages },
+      ],
+      true,
+    ],
+    [
+      'bot role allowed Send, bot member denied',
+      'bot',
+      [
+        { id: 'Attaché', allow: SendMessages },
+        { id: 'bot', deny: SendMessages },
+      ],
+      false,
+    ],
+    [
+      '@everyone denied everything, administrator',
+      'boss',
+      [{ id: '@everyone', deny: ViewChannel | SendMessages }],
+      true,
+    ],
+    ['Manage Server is not Administrator', 'mod', [{ id: '@everyone', deny: SendMessages }], false],
+  ] as const)('WHEN %s THEN %s may send: %s', (_, who, overwrites, canSend) => {
+    const channelId = fake.addChannel({ name: 'c', overwrites: [...overwrites] });
+    const userId = who === 'bot' ? fake.bot.id : fake.userId(who);
+    expect((fake.permissionsOf(channelId, userId) & SendMessages) === SendMessages).toBe(canSend);
   });
 });

@@ -93,10 +93,12 @@ export interface InteractionRecord {
   payload: Record<string, unknown>;
   channelId: string;
   guildId: string;
+  /** Monotonic ms when INTERACTION_CREATE went out (for latency: callback `at` minus this). */
   dispatchedAt: number;
+  /** Wall-clock ms, for the 15-minute token lifetime. */
   createdAt: number;
   /** Every callback attempt, accepted or not. */
-  callbacks: { body: CallbackBody; accepted: boolean; status: number }[];
+  callbacks: { body: CallbackBody; accepted: boolean; status: number; at: number }[];
   acknowledged: boolean;
   /** The message an edit of @original changes: the reply, or the clicked message after type 6/7. */
   original?: FakeMessage;
@@ -129,6 +131,7 @@ export interface Core {
   /** nonce key -> message id and time, for enforce_nonce. */
   nonces: Map<string, { messageId: string; at: number }>;
   interactions: Map<string, InteractionRecord>;
+  interactionsByToken: Map<string, InteractionRecord>;
   commands: { global: StoredCommand[]; guild: Map<string, StoredCommand[]> };
   options: {
     token?: string;
@@ -137,6 +140,7 @@ export interface Core {
     tokenTtlMs: number;
     requireSafeMentions: boolean;
     shards: number;
+    maxConcurrency: number;
   };
   /** Wake every waitFor; called after each request and dispatch. */
   notify(): void;

@@ -122,6 +122,11 @@ export interface FakeDiscordOptions {
   requireSafeMentions?: boolean;
   /** Recommended shard count answered by /gateway/bot; default 1. */
   shards?: number;
+  /**
+   * session_start_limit.max_concurrency. Discord gives small bots 1, which makes discord.js wait
+   * 5 s between shards' IDENTIFYs; the default 16 keeps multi-shard tests fast.
+   */
+  maxConcurrency?: number;
   heartbeatIntervalMs?: number;
   /** Wall clock for timestamps, snowflakes, nonce window and token lifetime; default Date.now. */
   now?: () => number;
@@ -137,6 +142,8 @@ export interface InteractionHandle {
   readonly callback: CallbackBody;
   /** Whether Discord (the fake) accepted that callback. */
   readonly accepted: boolean;
+  /** From INTERACTION_CREATE sent to the first callback received, in ms (the e2e latency). */
+  readonly latencyMs: number;
   /** The response message as it stands now (after edits), if the callback created or targeted one. */
   readonly reply: FakeMessage | undefined;
   readonly edits: readonly unknown[];
@@ -172,7 +179,7 @@ export interface FakeDiscord {
   /** Channel posts, oldest first; interaction replies too with `includeInteractions`. */
   messages(channelId: string, opts?: { includeInteractions?: boolean }): FakeMessage[];
   /** Every interaction callback received, in order. */
-  callbacks(): { interactionId: string; body: CallbackBody; accepted: boolean; status: number }[];
+  callbacks(): { interactionId: string; body: CallbackBody; accepted: boolean; status: number; at: number }[];
   interactions(): InteractionRecord[];
   commands(guildId?: string): StoredCommand[];
   waitFor<T>(predicate: (fake: FakeDiscord) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
@@ -241,6 +248,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     channelMessages: new Map(),
     nonces: new Map(),
     interactions: new Map(),
+    interactionsByToken: new Map(),
     commands: { global: [], guild: new Map() },
     options: {
       ...(options.token ? { token: options.token } : {}),
@@ -249,6 +257,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       tokenTtlMs: options.tokenTtlMs ?? 15 * 60_000,
       requireSafeMentions: options.requireSafeMentions ?? false,
       shards: options.shards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 16,
     },
     notify: () => {
       for (const wake of [...waiters]) wake();
@@ -333,6 +342,9 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       get accepted() {
         return first().accepted;
       },
+      get latencyMs() {
+        return first().at - record.dispatchedAt;
+      },
       get reply() {
         return record.original;
       },
@@ -392,6 +404,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       const record = createInteraction(core, opts);
       if (gateway.dispatch('INTERACTION_CREATE', record.payload, record.guildId) === 0) {
         core.interactions.delete(record.id);
+        core.interactionsByToken.delete(record.token);
         throw new Error('fake-discord: no gateway session to receive the interaction; log a client in first');
       }
       record.dispatchedAt = monotonicMs();
@@ -455,6 +468,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       core.channelMessages.clear();
       core.nonces.clear();
       core.interactions.clear();
+      core.interactionsByToken.clear();
       core.limiter.clearInjections();
     },
     async close() {

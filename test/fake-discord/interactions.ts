@@ -310,5 +310,6 @@ export const createInteraction = (core: Core, opts: InteractOptions): Interactio
     ...(target ? { target } : {}),
   };
   core.interactions.set(id, record);
+  core.interactionsByToken.set(token, record);
   return record;
 };

@@ -63,7 +63,12 @@ export const interactionCallback = (
   }
   const callback = (isObject(body) ? body : {}) as unknown as CallbackBody;
   const answer = (result: HandlerResult): HandlerResult => {
-    record.callbacks.push({ body: callback, accepted: result.status < 300, status: result.status });
+    record.callbacks.push({
+      body: callback,
+      accepted: result.status < 300,
+      status: result.status,
+      at: monotonicMs(),
+    });
     core.notify();
     return result;
   };
@@ -140,12 +145,13 @@ export const rejectedCallback = (core: Core, id: string, token: string, body: un
     body: (isObject(body) ? body : {}) as unknown as CallbackBody,
     accepted: false,
     status,
+    at: monotonicMs(),
   });
 };
 
 /** The interaction behind an interaction webhook (application id + token), or Discord's error. */
 const byToken = (core: Core, appId: string, token: string): InteractionRecord | HandlerResult => {
-  const record = [...core.interactions.values()].find((r) => r.token === token);
+  const record = core.interactionsByToken.get(token);
   if (!record || appId !== core.world.application.id) return discordError(404, 10015, 'Unknown Webhook');
   if (core.world.now() - record.createdAt > core.options.tokenTtlMs) {
     return protocolError(

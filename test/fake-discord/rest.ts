@@ -2,7 +2,8 @@
  * The REST routes the fake answers, each with the body schema it checks. Anything else is a 404
  * recorded as unexpected, so a test notices a call the fake does not model.
  */
-import type { Core, StoredCommand } from './core.js';
+import { PermissionFlagsBits } from 'discord.js';
+import type { Core, FakeMessage, StoredCommand } from './core.js';
 import {
   applyEdit,
   channelAccess,
@@ -12,7 +13,16 @@ import {
   type HandlerResult,
 } from './messages.js';
 import { followUp, interactionCallback, rejectedCallback, webhookMessage } from './responses.js';
-import { channelJson, findChannel, type Guild, guildJson, memberJson, roleJson, userJson } from './state.js';
+import {
+  channelJson,
+  findChannel,
+  type Guild,
+  guildJson,
+  memberJson,
+  permissionsIn,
+  roleJson,
+  userJson,
+} from './state.js';
 import type { BodyKind } from './validate.js';
 
 export interface RouteContext {
@@ -126,6 +136,33 @@ const oneCommand = (ctx: RouteContext, method: string, guildId?: string): Handle
   return method === 'DELETE' ? { status: 204 } : ok(next.find((c) => c.id === command.id));
 };
 
+/**
+ * Newest first, like Discord, with before/after/around as snowflake bounds. Without Read Message
+ * History Discord answers an empty list rather than an error.
+ */
+const listMessages = (ctx: RouteContext): HandlerResult => {
+  const channelId = p(ctx, 'channel');
+  const refused = channelAccess(ctx.core, channelId, undefined);
+  if (refused) return refused;
+  const channel = findChannel(ctx.core.world, channelId);
+  const perms = channel ? permissionsIn(ctx.core.world, channel, ctx.core.world.bot.id) : 0n;
+  if (!(perms & PermissionFlagsBits.ReadMessageHistory)) return ok([]);
+  const limit = Math.max(1, Math.min(Number(ctx.query.limit ?? 50) || 50, 100));
+  const id = (m: FakeMessage) => BigInt(m.id);
+  const newestFirst = [...(ctx.core.channelMessages.get(channelId) ?? [])].sort((a, b) =>
+    id(a) < id(b) ? 1 : -1,
+  );
+  const { before, after, around } = ctx.query;
+  if (before) return ok(newestFirst.filter((m) => id(m) < BigInt(before)).slice(0, limit));
+  if (after) return ok(newestFirst.filter((m) => id(m) > BigInt(after)).slice(-limit));
+  if (around) {
+    const older = newestFirst.filter((m) => id(m) <= BigInt(around)).slice(0, Math.ceil(limit / 2));
+    const newer = newestFirst.filter((m) => id(m) > BigInt(around)).slice(-Math.floor(limit / 2));
+    return ok([...newer, ...older]);
+  }
+  return ok(newestFirst.slice(0, limit));
+};
+
 const appGuard = (ctx: RouteContext, then: () => HandlerResult): HandlerResult =>
   p(ctx, 'app') === ctx.core.world.application.id ? then() : discordError(404, 10002, 'Unknown Application');
 
@@ -135,7 +172,12 @@ export const routes: Route[] = [
     ok({
       url: ctx.gatewayUrl,
       shards: ctx.core.options.shards,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+      session_start_limit: {
+        total: 1000,
+        remaining: 999,
+        reset_after: 86_400_000,
+        max_concurrency: ctx.core.options.maxConcurrency,
+      },
     }),
   ),
   route('GET', '/users/@me', (ctx) => ok(userJson(ctx.core.world.bot))),
@@ -163,13 +205,7 @@ export const routes: Route[] = [
     if (!channel) return discordError(404, 10003, 'Unknown Channel');
     return channelAccess(ctx.core, channel.id, undefined) ?? ok(channelJson(channel));
   }),
-  route('GET', '/channels/:channel/messages', (ctx) => {
-    const refused = channelAccess(ctx.core, p(ctx, 'channel'), undefined);
-    if (refused) return refused;
-    const limit = Math.min(Number(ctx.query.limit ?? 50), 100);
-    const list = ctx.core.channelMessages.get(p(ctx, 'channel')) ?? [];
-    return ok([...list].reverse().slice(0, limit));
-  }),
+  route('GET', '/channels/:channel/messages', (ctx) => listMessages(ctx)),
   route(
     'POST',
     '/channels/:channel/messages',
