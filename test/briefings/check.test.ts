@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/briefings/check.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const temps: string[] = [];
+afterAll(async () => {
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const run = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+};
+
+const goodDataWith = async (...malformed: string[]): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), 'attache-check-'));
+  temps.push(dir);
+  await cp(join(FIXTURES, 'good'), dir, { recursive: true });
+  for (const name of malformed) await cp(join(FIXTURES, 'malformed', name), join(dir, 'briefings', name));
+  return dir;
+};
+
+describe('data:check main', () => {
+  test('GIVEN clean data THEN it prints only the summary line, drafts counted apart, and exits 0', async () => {
+    const { code, out } = await run('test/fixtures/good');
+    expect(out).toEqual([
+      'test/fixtures/good: 2 briefings (1 draft), 3 themes, 3 sections, 1 quote, 2 looking-ahead items — OK',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  test('GIVEN a folder with bad files beside good ones THEN it prints every problem, counts the good briefings and exits 1', async () => {
+    const dir = await goodDataWith('too-long.yaml', 'unattributed-quote.yaml');
+    const { code, out } = await run(dir);
+    expect(out).toEqual([
+      `${dir}/briefings/too-long.yaml:2:8 title — too long: 250 characters, the limit is 200 characters`,
+      `${dir}/briefings/unattributed-quote.yaml:12:5 quotes[0].speaker — unattributed quote: give its speaker, as the source attributes it`,
+      `${dir}: 2 briefings (1 draft), 3 themes, 3 sections, 1 quote, 2 looking-ahead items — 2 problems in 2 files`,
+    ]);
+    expect(code).toBe(1);
+  });
+
+  test('GIVEN several problems in one file THEN the summary counts problems and files apart', async () => {
+    const dir = await goodDataWith('many-problems.yaml');
+    const { code, out } = await run(dir);
+    expect(out.at(-1)).toMatch(/ — 9 problems in 1 file$/);
+    expect(code).toBe(1);
+  });
+
+  test('GIVEN a broken themes.yaml THEN it says theme ids were not checked', async () => {
+    const { code, out } = await run('test/fixtures/dirs/themes-invalid');
+    expect(out).toContain(
+      "note: briefings' theme ids were not checked, because themes.yaml has problems; fix it and check again",
+    );
+    expect(code).toBe(1);
+  });
+
+  test('GIVEN a folder that does not exist THEN it says so and exits 1', async () => {
+    const { code, out } = await run('no/such/folder');
+    expect(out[0]).toBe('no/such/folder:1:1 — no such folder');
+    expect(code).toBe(1);
+  });
+
+  test.each([
+    [['--verbose'], 'unknown option --verbose'],
+    [['a', 'b'], 'give at most one folder'],
+  ])('GIVEN arguments %j THEN it explains the usage and exits 2', async (args, message) => {
+    const { code, err } = await run(...args);
+    expect(err[0]).toBe(message);
+    expect(err.join('\n')).toContain('usage: npm run data:check');
+    expect(code).toBe(2);
+  });
+
+  test('GIVEN --help THEN it prints the usage and exits 0', async () => {
+    const { code, out } = await run('--help');
+    expect(out[0]).toMatch(/^usage: /);
+    expect(code).toBe(0);
+  });
+});
+
+describe('data:check as a command', () => {
+  const exec = promisify(execFile);
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const check = (dir: string) =>
+    exec(tsx, ['src/briefings/check.ts', dir], { cwd: ROOT }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+
+  test('GIVEN a broken briefing dropped into a copy of good data THEN the process exits 1 naming file, line and field', async () => {
+    const dir = await goodDataWith('impossible-date.yaml');
+    const { code, stdout } = await check(dir);
+    expect(stdout).toContain(
+      `${dir}/briefings/impossible-date.yaml:5:12 published — 2026-02-30 is not a real calendar date`,
+    );
+    expect(stdout).toContain(' — 1 problem in 1 file');
+    expect(code).toBe(1);
+  });
+
+  test('GIVEN the good fixtures THEN the process exits 0 with the summary line', async () => {
+    const { code, stdout } = await check('test/fixtures/good');
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^test\/fixtures\/good: 2 briefings .* — OK$/);
+    expect(code).toBe(0);
+  });
+});
