@@ -7,17 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
-import type { APIButtonComponent } from 'discord.js';
 import { ButtonStyle, PermissionsBitField } from 'discord.js';
 import type { ChannelRef, CommandContext, RawOptions } from '../../commands/index.js';
 import { isUserError, UserError } from '../errors.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import { apologyReply, errorReply, type Reply } from '../render/index.js';
 import { makeAnsi, wantsAnsi } from './ansi.js';
+import { findButton, isPressable, type Pressable, pressablesOf } from './buttons.js';
 import { complete } from './complete.js';
 import { CONSOLE_TIPS, commandHelp, commandList } from './help.js';
 import { parseCommandLine } from './parse.js';
-import { buttonLabel, renderReply } from './render-text.js';
+import { renderReply } from './render-text.js';
 import { type Autocomplete, resolveAutocomplete } from './resolve.js';
 import { closest } from './suggest.js';
 
@@ -98,17 +98,6 @@ export interface ConsoleSession {
   close(): void;
 }
 
-interface Pressable {
-  label: string;
-  button: APIButtonComponent;
-}
-
-const fold = (s: string): string =>
-  s
-    .normalize('NFKD')
-    .replace(/[^\p{L}\p{N}]+/gu, '')
-    .toLowerCase();
-
 export function startConsole(options: ConsoleOptions): ConsoleSession {
   const env = options.env ?? process.env;
   const output = options.output;
@@ -181,9 +170,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
   });
 
   const show = (reply: Reply, now: Date) => {
-    const pressable = (reply.components ?? [])
-      .flatMap((row) => row.components)
-      .map((button) => ({ label: buttonLabel(button), button }));
+    const pressable = pressablesOf(reply);
     const hint = pressable.some((p) => isPressable(p.button)) && !hintShown;
     write(renderReply(reply, { ...textOptions(now), buttonHint: hint }));
     if (hint) hintShown = true;
@@ -340,30 +327,6 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     },
   };
 }
-
-/**
- * The buttons a typed line names: the one whose label it is (ignoring case, spaces, arrows and
- * emoji), else those whose label it begins, so `another` presses "Another quote".
- */
-function findButton(buttons: readonly Pressable[], line: string): Pressable[] {
-  const exact = buttons.filter((b) => b.label.toLowerCase() === line.toLowerCase());
-  if (exact.length > 0) return exact.slice(0, 1);
-  const wanted = fold(line);
-  if (wanted === '') return [];
-  const same = buttons.filter((b) => fold(b.label) === wanted);
-  if (same.length > 0) return same.slice(0, 1);
-  const words = line.toLowerCase().split(/\s+/);
-  return buttons.filter((b) => {
-    const label = b.label
-      .toLowerCase()
-      .split(/\s+/)
-      .filter((w) => fold(w) !== '');
-    return words.every((w, i) => label[i]?.startsWith(w));
-  });
-}
-
-const isPressable = (button: APIButtonComponent): boolean =>
-  !button.disabled && button.style !== ButtonStyle.Link && button.style !== ButtonStyle.Premium;
 
 const HISTORY_SIZE = 1000;
 
