@@ -55,20 +55,31 @@ const safeLocale = (locale: string): string => {
   }
 };
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building a formatter costs far more than using one, and autocomplete formats every briefing. */
+function formatter(locale: string, precision: 'day' | 'month'): Intl.DateTimeFormat {
+  const key = `${locale}|${precision}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      safeLocale(locale),
+      precision === 'day'
+        ? { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+        : { month: 'long', year: 'numeric', timeZone: 'UTC' },
+    );
+    if (formatters.size < 200) formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A period in words at its own precision: `15 March 2026`, `March 2026`, `Q2 2026`, `2026`. */
 export function periodLabel(period: Period, locale = 'en-GB'): string {
-  const loc = safeLocale(locale);
   const { start } = period;
   switch (period.precision) {
     case 'day':
-      return new Intl.DateTimeFormat(loc, {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      }).format(start);
     case 'month':
-      return new Intl.DateTimeFormat(loc, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(start);
+      return formatter(locale, period.precision).format(start);
     case 'quarter':
       return `Q${Math.floor(start.getUTCMonth() / 3) + 1} ${start.getUTCFullYear()}`;
     case 'year':

@@ -178,6 +178,40 @@ export function oversizedBriefings(count: number): Briefing[] {
   );
 }
 
+const LOREM = 'the delegations reviewed the draft text and agreed to meet again before the summit ';
+/** Plain prose of exactly `n` characters (no markdown), ending in a marker word to find it by. */
+export const prose = (n: number, marker: string): string =>
+  `${LOREM.repeat(Math.ceil(n / LOREM.length))
+    .slice(0, n - marker.length - 1)
+    .trimEnd()} ${marker}`;
+
+/** Like the oversized library, with plain prose: escaping adds nothing, so nothing is cut. */
+export function longPlainLibrary(count: number) {
+  const briefings = Array.from({ length: count }, (_, i) =>
+    briefing({
+      id: `long-${String(i).padStart(3, '0')}`,
+      title: prose(LIMITS.title, `title${i}`),
+      source: { name: prose(LIMITS.sourceName, `source${i}`) },
+      published: `2025-${String((i % 12) + 1).padStart(2, '0')}-1${i % 10}`,
+      summary: prose(LIMITS.briefingSummary, `summary${i}`),
+      sections: Array.from({ length: 15 }, (_, s) => ({
+        heading: prose(LIMITS.heading, `heading${i}x${s}`),
+        themes: ['security-defence'],
+        summary: prose(LIMITS.sectionSummary, `summary${i}x${s}`),
+        points: Array.from({ length: LIMITS.pointsPerSection }, (_, p) =>
+          prose(LIMITS.point, `point${i}x${s}x${p}`),
+        ),
+      })),
+      looking_ahead: Array.from({ length: 30 }, (_, k) => ({
+        text: prose(LIMITS.lookahead, `ahead${i}x${k}`),
+        themes: ['security-defence'],
+        ...(k % 3 === 0 ? {} : { horizon: `2026-${String((k % 12) + 1).padStart(2, '0')}` }),
+      })),
+    }),
+  );
+  return fakeLibrary(THEMES, briefings);
+}
+
 export const oversizedLibrary = (count = 30) =>
   fakeLibrary(
     THEMES.map((t) => ({

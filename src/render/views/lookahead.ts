@@ -43,7 +43,11 @@ export interface LookaheadView {
   locale: string;
 }
 
-const PAGE_BUDGET = 5000;
+/** Packed on raw lengths so only the page shown is rendered; escaping and timestamps fit the slack. */
+const PAGE_BUDGET = 4500;
+
+const estimateItem = ({ item, briefing }: LookaheadEntry): number =>
+  item.text.length + briefing.title.length + item.themes.length * 30 + 80;
 const PER_PAGE = 10;
 
 function itemField(library: Library, entry: LookaheadEntry, now: Date, locale: string, showThemes: boolean) {
@@ -71,18 +75,14 @@ export function renderLookahead({ library, theme, within, page, now, locale }: L
         : 'Try a longer window, such as `within:year`, or `within:all` to include undated items.';
     return notice('Nothing ahead', `Nothing is expected${scope} ${WINDOW_WORDS[within]}. ${wider}`, colour);
   }
-  const fields = entries.map((e) => itemField(library, e, now, locale, !theme));
-  const pages = pack(fields, (f) => f.name.length + f.value.length, {
-    budget: PAGE_BUDGET,
-    maxPerPage: PER_PAGE,
-  });
+  const pages = pack(entries, estimateItem, { budget: PAGE_BUDGET, maxPerPage: PER_PAGE });
   const at = clampPage(page, pages.length);
   const dated = entries.filter((e) => e.period).length;
   const header: APIEmbed = {
     title: theme ? `Looking ahead: ${escapeInline(theme.label)}` : 'Looking ahead',
     description: `${entries.length} item${entries.length === 1 ? '' : 's'}${scope}, ${WINDOW_WORDS[within]}; ${dated} dated, soonest first.`,
     color: colour,
-    fields: pages[at] ?? [],
+    fields: (pages[at] ?? []).map((e) => itemField(library, e, now, locale, !theme)),
     footer: { text: pageLabel(at, pages.length) },
   };
   return {

@@ -9,6 +9,9 @@ import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
 import { BRAND_COLOUR, briefingThemeIds, notice, themeLabels } from '../style.js';
 import { discordTimestamp, publishedMarkdown } from '../timestamps.js';
 
+const estimateBriefing = (b: Briefing): number =>
+  b.title.length + b.source.name.length + (b.source.url?.length ?? 0) + briefingThemeIds(b).length * 30 + 80;
+
 export const sourcesState = (page: number): string => encodeState([String(page)]);
 
 function briefingField(library: Library, b: Briefing, locale: string): APIEmbedField {
@@ -31,8 +34,8 @@ export function renderSources(library: Library, page: number, now: Date, locale:
       'No briefings are loaded yet. Curators add them under `data/briefings/`; `npm run data:check` says what is wrong with any that fail to load.',
     );
   }
-  const fields = briefings.map((b) => briefingField(library, b, locale));
-  const pages = pack(fields, (f) => f.name.length + f.value.length, { budget: 5000, maxPerPage: 10 });
+  // Packed on raw lengths so only the page shown is rendered.
+  const pages = pack(briefings, estimateBriefing, { budget: 4500, maxPerPage: 10 });
   const at = clampPage(page, pages.length);
   const sourceCount = library.sources().length;
   const { stats } = library;
@@ -44,7 +47,7 @@ export function renderSources(library: Library, page: number, now: Date, locale:
         title: 'Sources',
         description: `${stats.briefings} briefing${stats.briefings === 1 ? '' : 's'} from ${sourceCount} source${sourceCount === 1 ? '' : 's'}, newest first: ${stats.sections} sections, ${stats.quotes} quotes, ${stats.lookahead} looking-ahead items.${loaded}`,
         color: BRAND_COLOUR,
-        fields: pages[at] ?? [],
+        fields: (pages[at] ?? []).map((b) => briefingField(library, b, locale)),
         footer: { text: pageLabel(at, pages.length) },
       },
     ],

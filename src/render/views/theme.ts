@@ -7,7 +7,7 @@ import type { Briefing, Library, SectionEntry, Theme } from '../../briefings/ind
 import { encodeState, refOf } from '../custom-id.js';
 import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
-import { DISCORD_LIMITS, embedLength, truncate } from '../limits.js';
+import { DISCORD_LIMITS, truncate } from '../limits.js';
 import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
 import { colourOf, notice, sourceFooter } from '../style.js';
 
@@ -19,8 +19,22 @@ export interface ThemeView {
   locale: string;
 }
 
-/** Leaves room for the header embed, which is at most a few hundred characters. */
-const PAGE_BUDGET = 5000;
+/**
+ * Leaves room for the header (a few hundred characters) and for escaping, which adds a backslash
+ * per markdown character: pages are packed on raw lengths so that only the page shown is rendered.
+ */
+const PAGE_BUDGET = 4800;
+
+/** The raw size of a section's embed: cheap enough to run over every section of a large library. */
+export const estimateSection = ({ briefing, section }: SectionEntry): number =>
+  Math.min(
+    DISCORD_LIMITS.description,
+    section.summary.length + section.points.reduce((n, p) => n + p.length + 3, 2),
+  ) +
+  section.heading.length +
+  briefing.title.length +
+  briefing.source.name.length +
+  30;
 
 export const themeState = (page: number, themeId: string, briefingId?: string): string =>
   encodeState([String(page), refOf(themeId), briefingId ? refOf(briefingId) : '']);
@@ -54,8 +68,10 @@ export function renderTheme({ library, theme, briefing, page, locale }: ThemeVie
           colour,
         );
   }
-  const embeds = entries.map((e) => sectionEmbed(e, colour, locale));
-  const pages = pack(embeds, embedLength, { budget: PAGE_BUDGET, maxPerPage: DISCORD_LIMITS.embeds - 1 });
+  const pages = pack(entries, estimateSection, {
+    budget: PAGE_BUDGET,
+    maxPerPage: DISCORD_LIMITS.embeds - 1,
+  });
   const at = clampPage(page, pages.length);
   const briefingCount = new Set(entries.map((e) => e.briefing.id)).size;
   const scope = briefing
@@ -71,7 +87,7 @@ export function renderTheme({ library, theme, briefing, page, locale }: ThemeVie
     footer: { text: pageLabel(at, pages.length) },
   };
   return {
-    embeds: [header, ...(pages[at] ?? [])],
+    embeds: [header, ...(pages[at] ?? []).map((e) => sectionEmbed(e, colour, locale))],
     components: pageButtons('theme', at, pages.length, (p) => themeState(p, theme.id, briefing?.id)),
   };
 }
