@@ -36,7 +36,8 @@ const NOT_A_PERSON =
   /\b(?:Commission|Union|Ministry|Council|Office|Department|Agency|Bank|Fund|Organi[sz]ation|Forum|Summit|House|Parliament|Government|Institute|Centre|Center|University|Foundation|Committee|Group|Alliance|Nations|States|Kingdom|Republic|Newspaper|Post|Times|News|Morning|Assembly|Court|Service|Programme|Program|Treaty|Talks|Conference|Studies|Policy|Affairs|Relations|Review|Weekly|Bulletin|Wire|Daily|Journal|Press|Network|Media|Forum|Facility|Sea|Ocean|River)\b/;
 const NAME_PART = "\\p{Lu}(?:\\p{Ll}+|['’]\\p{Lu}\\p{Ll}+)(?:-\\p{Lu}\\p{Ll}+)?";
 const PERSON_NAME = new RegExp(
-  `(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Amb|Sen)\\.\\s+)?${NAME_PART}(?:\\s+\\p{Lu}\\.)?(?:\\s+(?:(?:van|von|de|der|da|di|al|el|bin|ibn)\\s+)?${NAME_PART})+`,
+  // An acronym may lead a title ("NATO Secretary General …").
+  `(?:\\p{Lu}{2,6}\\s+(?=\\p{Lu}\\p{Ll}))?(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Amb|Sen)\\.\\s+)?${NAME_PART}(?:\\s+\\p{Lu}\\.)?(?:\\s+(?:(?:van|von|de|der|da|di|al|el|bin|ibn)\\s+)?${NAME_PART})+`,
   'gu',
 );
 // A name right after these is part of an organisation's or outlet's name ("told the Guardian Weekly").
@@ -67,7 +68,7 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
         const ceiling = nextSpan ? nextSpan.open : p.length;
         const before = p.slice(sentenceStart(p, span.open, floor), span.open);
         const after = span.closed ? p.slice(span.close + 1, sentenceEnd(p, span.close + 1, ceiling)) : '';
-        let attribution = attributionAfter(after) ?? attributionBefore(before);
+        let attribution = attributionAfter(after, /\.[’'"”]*$/.test(span.inner)) ?? attributionBefore(before);
         if (!attribution && squash(before) === '' && pi > 0) {
           const prevParagraph = section.paragraphs[pi - 1] ?? '';
           const lastSentence = prevParagraph.slice(sentenceStart(prevParagraph, prevParagraph.length));

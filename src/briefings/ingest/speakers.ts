@@ -25,7 +25,7 @@ const SAY =
   'told reporters|told journalists';
 // A fresh regex per use: a shared global one carries lastIndex from call to call (matchAll copies it).
 const sayVerbs = (): RegExp => new RegExp(`\\b(?:${SAY})\\b`, 'g');
-const STARTS_WITH_SAY = new RegExp(`^(?:(?:also|then|later|further|simply)\\s+)?(?:${SAY})\\b`);
+const STARTS_WITH_SAY_RE = new RegExp(`^(?:(?:also|then|later|further|simply)\\s+)?(?:${SAY})\\b`);
 const HAS_SAY = new RegExp(`\\b(?:${SAY})\\b`);
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'him', 'her', 'them']);
@@ -98,6 +98,10 @@ const NP_STOP = new Set([
 ]);
 
 const NAME_WORD = "\\p{Lu}[\\p{L}'’-]*\\.?";
+const SURNAME_OR_NAME = new RegExp(
+  `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+${NAME_WORD}){0,3}$`,
+  'u',
+);
 const PERSON = new RegExp(
   `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|al|bin)\\s+)?${NAME_WORD}){1,3}$`,
   'u',
@@ -118,7 +122,8 @@ function splitRole(np: string): { speaker: string; role?: string } {
   const [first, second] = parts;
   if (first && second && !/^(?:who|which|whose)\b/.test(second)) {
     // "the institute's director, Anna Weber" names the person second.
-    if (isPersonName(second) && !isPersonName(first)) return { speaker: second, role: first };
+    // "The next day, Weber" or "Hungary’s state secretary, László Farkas": the name is second.
+    if (SURNAME_OR_NAME.test(second) && !isPersonName(first)) return { speaker: second, role: first };
     return { speaker: first, role: second };
   }
   if (first) {
@@ -155,13 +160,19 @@ function finish(np: string, via: Attribution['via']): Attribution | undefined {
     .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, '')
     .replace(/^(?:and|but|while|as|then|also|later|meanwhile|however|yet|so|when|where)\s+/i, '');
   if (!cleaned) return undefined;
-  const { speaker, role } = splitRole(cleaned);
+  const { speaker, role } = splitRole(dropFinalStop(cleaned));
   const s = speaker.replace(/\s+(?:has|had|have|also|then|later|once|again)$/, '').trim();
   if (!plausible(s)) return undefined;
   const out: Attribution = { speaker: isPronoun(s) ? s.toLowerCase() : capitalizeFirst(s), via };
   const cleanRole = role?.replace(/[\s.,;:]+$/, '');
   if (cleanRole && cleanRole.length <= 120 && !/^(?:who|which)\b/.test(cleanRole)) out.role = cleanRole;
   return out;
+}
+
+/** "Anna Weber." → "Anna Weber"; "Gen." or "U.S." at the end keep their stop. */
+function dropFinalStop(np: string): string {
+  const last = np.split(/\s+/).at(-1) ?? '';
+  return /\.$/.test(last) && !TITLE_ABBREVIATION.test(last) ? np.slice(0, -1) : np;
 }
 
 /** ", who asked not to be named because …," says nothing about who is speaking. */
@@ -188,12 +199,12 @@ function leadingNounPhrase(text: string): string {
 }
 
 /** Attribution in the words after a closing mark: "…,” said X", "…,” X told Y", "…,” according to X". */
-export function attributionAfter(after: string): Attribution | undefined {
+export function attributionAfter(after: string, quoteEndedSentence = false): Attribution | undefined {
   const text = squash(after).replace(/^[\s,;:—–-]+/, '');
   if (!text) return undefined;
   const according = /^according to\s+(.+)/i.exec(text);
   if (according?.[1]) return finish(leadingNounPhrase(according[1]), 'according-to');
-  const verbFirst = STARTS_WITH_SAY.exec(text);
+  const verbFirst = STARTS_WITH_SAY_RE.exec(text);
   if (verbFirst) {
     const rest = text.slice(verbFirst[0].length);
     return finish(leadingNounPhrase(rest), 'said-after');
@@ -201,6 +212,8 @@ export function attributionAfter(after: string): Attribution | undefined {
   const m = sayVerbs().exec(text);
   if (!m) return undefined;
   const np = text.slice(0, m.index);
+  // After “…done.” a new sentence begins: only a bare "Weber said." still attributes the quotation.
+  if (quoteEndedSentence && (/,/.test(np) || wordCount(np) > 6)) return undefined;
   // The speaker must be in the same sentence as the quotation ("U.S." and "Dr." do not end one).
   if (wordCount(np) > 14 || sentenceEnd(np, 0) < np.trimEnd().length) return undefined;
   return finish(np, 'said-after');
