@@ -27,6 +27,10 @@ export interface DigestOptions {
   log?: Logger;
   cron?: CronLike;
   locale?: string;
+  /** An already open store (tests wrap one to inject faults); storeUrl is then only reported. */
+  store?: Store;
+  /** Delays between retries of a run Discord did not accept (default 20 s, 40 s). */
+  retryDelaysMs?: readonly number[];
 }
 
 export interface Digests {
@@ -39,7 +43,7 @@ export interface Digests {
 
 export async function createDigests(options: DigestOptions): Promise<Digests> {
   const now = options.now ?? (() => new Date());
-  const store = await openStore(options.storeUrl);
+  const store = options.store ?? (await openStore(options.storeUrl));
   const runDeps = {
     store,
     poster: options.poster,
@@ -55,6 +59,7 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     run: (guildId, scheduleId, slot, { late }) => executeRun(runDeps, guildId, scheduleId, slot, { late }),
     ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
     ...(options.cron ? { cron: options.cron } : {}),
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     log: options.log,
   });
   const schedules = createScheduleService({
@@ -75,7 +80,8 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     schedules,
     start: () => scheduler.start(),
     async stop() {
-      scheduler.stop();
+      // Runs in flight finish (and record) before the store closes.
+      await scheduler.stop();
       await store.close();
     },
   };

@@ -58,7 +58,8 @@ export interface Scheduler {
   remove(scheduleId: string): void;
   /** Ids of schedules with a live task. */
   active(): string[];
-  stop(): void;
+  /** Stops every task and pending retry; settles when runs in flight have finished. */
+  stop(): Promise<void>;
 }
 
 /** Runs closer than this to their slot are on time, not late. */
@@ -72,7 +73,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const retryDelays = deps.retryDelaysMs ?? [20_000, 40_000];
   const tasks = new Map<string, { stop(): unknown; destroy(): unknown }>();
   const retryTimers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
+
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  };
 
   const runWithRetry = (
     guildId: string,
@@ -81,7 +89,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     late: boolean,
     attempt = 0,
   ): Promise<void> =>
-    deps.run(guildId, scheduleId, slot, { late }).then(
+    track(deps.run(guildId, scheduleId, slot, { late })).then(
       () => undefined,
       (error: unknown) => {
         const delay = retryDelays[attempt];
@@ -230,7 +238,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           } catch (error) {
             deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'catch-up failed');
           }
-          sync(schedule);
+          try {
+            sync(schedule);
+          } catch (error) {
+            // One bad record (say, a zone this runtime no longer knows) must not stop the others.
+            deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'could not start the schedule');
+          }
         }
       }
       const late = reports.filter((r) => r.action !== 'none');
@@ -240,11 +253,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     sync,
     remove,
     active: () => [...tasks.keys()],
-    stop() {
+    async stop() {
       stopped = true;
       for (const id of [...tasks.keys()]) remove(id);
       for (const timer of retryTimers) clearTimeout(timer);
       retryTimers.clear();
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

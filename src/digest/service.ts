@@ -186,14 +186,15 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       const updated = await replace(guildId, current.id, (s) => ({
         ...s,
         ...(patch.channelId !== undefined ? { channelId: patch.channelId } : {}),
-        ...(patch.channelName !== undefined ? { channelName: patch.channelName } : {}),
+        ...(patch.channelId !== undefined ? { channelName: patch.channelName } : {}),
         ...(checked
           ? { when: checked.label, cron: checked.cron, timezone: checked.timeZone, activeSince: stamp }
           : {}),
         ...(themes !== undefined ? { themes } : {}),
         ...(patch.format !== undefined ? { format: patch.format } : {}),
         ...(patch.skipIfEmpty !== undefined ? { skipIfEmpty: patch.skipIfEmpty } : {}),
-        ...(channelChanged || patch.channelId !== undefined ? { health: { status: 'ok' as const } } : {}),
+        // A new channel starts healthy; the next run checks it again.
+        ...(channelChanged ? { health: { status: 'ok' as const } } : {}),
         updatedAt: stamp,
       }));
       scheduler.sync(updated);
