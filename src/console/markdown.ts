@@ -84,7 +84,8 @@ export function renderInline(line: string, o: MarkupOptions): string {
   s = s.replace(/<t:(-?\d+)(?::([tTdDfFR]))?>/g, (_m, t: string, style?: string) =>
     keep(ansi.underline(formatTimestamp(Number(t), style ?? 'f', o, dated.has(t)))),
   );
-  s = s.replace(/<@!?(\d+)>/g, (_m, id: string) => keep(ansi.cyan(`@${o.names?.users?.[id] ?? id}`)));
+  // Ids are digits in Discord; the console's own user is `console-user`.
+  s = s.replace(/<@!?([\w-]+)>/g, (_m, id: string) => keep(ansi.cyan(`@${o.names?.users?.[id] ?? id}`)));
   s = s.replace(/<@&(\d+)>/g, (_m, id: string) => keep(ansi.cyan(`@role:${id}`)));
   s = s.replace(/<#([\w-]+)>/g, (_m, id: string) => keep(ansi.cyan(`#${o.names?.channels?.[id] ?? id}`)));
   s = s.replace(/<a?(:\w+:)\d+>/g, (_m, name: string) => keep(name));

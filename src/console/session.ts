@@ -296,7 +296,16 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
         if (interactive && options.historyFile && line.trim() !== '') {
           await appendFile(options.historyFile, `${line}\n`).catch(() => undefined);
         }
-        if (outputClosed || !(await handle(line))) break;
+        if (outputClosed) break;
+        let goOn = true;
+        try {
+          goOn = await handle(line);
+        } catch (error) {
+          // Whatever failed outside a command (building its context, say), the session goes on.
+          fail(error, { line }, new Date());
+          write('');
+        }
+        if (!goOn) break;
         if (interactive) rl.prompt();
       }
     } catch (error) {

@@ -200,6 +200,22 @@ describe('GIVEN a line that cannot run', () => {
     );
   });
 
+  test('WHEN the context cannot be built THEN the line is answered with an apology and the session goes on', async () => {
+    let calls = 0;
+    const flaky = makeContext();
+    const { result, text } = await pipe('/quote\n/quote\n', {
+      log: { error: vi.fn() },
+      makeContext: (facts) => {
+        calls++;
+        if (calls === 1) throw new Error('library not ready');
+        return flaky(facts);
+      },
+    });
+    expect(answers(text)[0]).toContain('Sorry, something went wrong on our side.');
+    expect(answers(text)[1]).toContain('Quote number 1.');
+    expect(result.exitCode).toBe(0);
+  });
+
   test.each([
     [
       'plain words',
