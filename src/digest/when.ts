@@ -141,6 +141,8 @@ export interface Rule {
   /** First slot strictly after the instant; undefined if the rule never fires. */
   next(after: Date): Date | undefined;
   nextN(after: Date, count: number): Date[];
+  /** Every slot on these local dates, ascending. */
+  slotsOn(dates: readonly CalendarDate[]): number[];
   /** Latest slot at or before the instant. */
   prev(atOrBefore: Date): Date | undefined;
   /** Local wall-clock times of day, in minutes since midnight, ascending. */
@@ -211,7 +213,14 @@ export function compileRule(expression: string, timeZone: string): Rule {
     return out;
   };
 
-  const rule: Rule = { cron: expression, timeZone, next, nextN, prev, times, dayMatches };
+  const slotsOn = (dates: readonly CalendarDate[]): number[] =>
+    dates
+      .filter(dayMatches)
+      .flatMap((date) => times.map((t) => slotAt(date, t)))
+      .filter((s): s is number => s !== undefined)
+      .sort((a, b) => a - b);
+
+  const rule: Rule = { cron: expression, timeZone, next, nextN, prev, times, dayMatches, slotsOn };
   if (rules.size > 1000) rules.clear();
   rules.set(cacheKey, rule);
   return rule;
@@ -303,11 +312,9 @@ export function minGapMinutes(
   for (const change of changes) {
     const start = change.dates[0];
     if (!start) continue;
-    const begin = instantsOf(addDays(start, -1), 0, 0, rule.timeZone)[0];
-    if (begin === undefined) continue;
-    const slots = rule.nextN(new Date(begin), times.length * 3 + 1);
+    const slots = rule.slotsOn([-1, 0, 1, 2].map((d) => addDays(start, d)));
     for (let i = 1; i < slots.length; i++) {
-      const gap = ((slots[i]?.getTime() ?? 0) - (slots[i - 1]?.getTime() ?? 0)) / 60_000;
+      const gap = ((slots[i] ?? 0) - (slots[i - 1] ?? 0)) / 60_000;
       min = Math.min(min, gap);
     }
   }
