@@ -10,7 +10,9 @@ const ZWSP = '\u200b';
  * `</name:123>` all lose their meaning once a zero-width space follows the sigil.
  */
 export function neutralizeMentions(text: string): string {
-  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#|\/)(?!\u200b)/g, `<$1${ZWSP}`);
+  return text
+    .replace(/@(everyone|here)/gi, `@${ZWSP}$1`)
+    .replace(/<(@[!&]?|#|\/)(?![!&\u200b])/g, `<$1${ZWSP}`);
 }
 
 const URL_RE = /<?https?:\/\/[^\s<>]+>?/g;

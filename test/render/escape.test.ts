@@ -21,7 +21,7 @@ describe('neutralizeMentions', () => {
   );
 
   test('GIVEN already neutralised text WHEN neutralised again THEN it is unchanged', () => {
-    const once = neutralizeMentions('<@123> @here');
+    const once = neutralizeMentions('<@123> <@&4> <@!5> <#6> @here');
     expect(neutralizeMentions(once)).toBe(once);
   });
 });

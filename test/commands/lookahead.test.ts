@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { context, longPlainLibrary, oversizedLibrary } from './fixtures.js';
+import { allPages, button, complete, press, run, texts } from './helpers.js';
+
+const names = (reply: Awaited<ReturnType<typeof run>>) => reply.embeds?.[0]?.fields?.map((f) => f.name);
+
+describe('/lookahead', () => {
+  test('GIVEN no option WHEN run THEN every item, dated soonest first with timestamps, then undated', async () => {
+    const reply = await run('lookahead');
+    expect(names(reply)).toEqual(['2026', '25 January 2026', '10 February 2026', 'Q2 2026', 'No date given']);
+    const values = reply.embeds?.[0]?.fields?.map((f) => f.value) ?? [];
+    expect(values[0]).toMatch(/^2026 \(now\)\nGuarantees to be finalised\./);
+    expect(values[1]).toMatch(
+      /^<t:\d+:D> \(<t:\d+:R>\)\nSanctions review\.\n\*Washington readout on sanctions\* · Economy & reconstruction$/,
+    );
+    expect(values[3]).toMatch(/^Q2 2026 \(<t:\d+:R>\)/);
+    expect(reply.embeds?.[0]?.description).toBe(
+      '5 items, all items, dated and undated; 4 dated, soonest first.',
+    );
+  });
+
+  test.each([
+    ['week', ['2026', '25 January 2026']],
+    ['month', ['2026', '25 January 2026', '10 February 2026']],
+    ['quarter', ['2026', '25 January 2026', '10 February 2026', 'Q2 2026']],
+    ['year', ['2026', '25 January 2026', '10 February 2026', 'Q2 2026']],
+  ])('GIVEN within:%s WHEN run THEN only dated items in that window', async (within, expected) => {
+    expect(names(await run('lookahead', { within }))).toEqual(expected);
+  });
+
+  test('GIVEN a theme WHEN run THEN only its items, in its colour, without repeating the theme', async () => {
+    const reply = await run('lookahead', { theme: 'economy' });
+    expect(names(reply)).toEqual(['25 January 2026', 'Q2 2026']);
+    expect(reply.embeds?.[0]?.color).toBe(0x27ae60);
+    expect(reply.embeds?.[0]?.title).toBe('Looking ahead: Economy & reconstruction');
+    expect(texts(reply)).not.toContain('· Economy');
+  });
+
+  test('GIVEN nothing in the window WHEN run THEN it suggests a longer one', async () => {
+    const reply = await run('lookahead', { theme: 'outlook', within: 'week' });
+    expect(reply.ephemeral).toBe(true);
+    expect(texts(reply)).toContain('Nothing is expected on Outlook in the next week. Try a longer window');
+  });
+
+  test('GIVEN a typed theme WHEN autocompleted THEN it ranks themes', async () => {
+    expect((await complete('lookahead', 'theme', 'out')).map((c) => c.value)).toEqual(['outlook']);
+  });
+
+  test('GIVEN hundreds of items WHEN paged through THEN each appears once, in order, and pages work after a restart', async () => {
+    const lib = longPlainLibrary(10);
+    const ctx = context({ library: lib });
+    const first = await run('lookahead', { within: 'all' }, ctx);
+    const pages = await allPages(first, ctx);
+    const seen = pages.flatMap((p) => p.embeds?.[0]?.fields ?? []);
+    const expected = lib.lookahead({ within: 'all', now: ctx.now() });
+    expect(seen).toHaveLength(expected.length);
+    for (const [i, f] of seen.entries()) expect(f.value).toContain(expected[i]?.item.text.split(' ').at(-1));
+    expect(button(pages.at(-1) ?? {}, 'Next ▶').disabled).toBe(true);
+    const restarted = context({ library: longPlainLibrary(10) });
+    expect(await press(first, 'Next ▶', restarted)).toEqual(pages[1]);
+  });
+
+  test('GIVEN items full of markdown and mentions WHEN paged through THEN every page is within limits', async () => {
+    const ctx = context({ library: oversizedLibrary(5) });
+    const pages = await allPages(
+      await run('lookahead', { theme: 'security-defence', within: 'year' }, ctx),
+      ctx,
+    );
+    expect(pages.length).toBeGreaterThan(2);
+  });
+});
