@@ -16,6 +16,7 @@ import {
 } from 'discord.js';
 import type { ChannelRef, Command, RawOptions } from '../../commands/index.js';
 import { UserError } from '../errors.js';
+import { escapeInline } from '../render/escape.js';
 import { didYouMean } from './suggest.js';
 import { tokenize, type Word } from './tokenize.js';
 
@@ -47,6 +48,9 @@ export interface ParsedLine {
   usage: string;
 }
 
+/** What the user typed, echoed in a message: short, and unable to restyle it or ping anyone. */
+const shown = (typed: string): string => escapeInline(typed.length > 60 ? `${typed.slice(0, 59)}…` : typed);
+
 const isSubcommand = (o: APIApplicationCommandOption): o is APIApplicationCommandSubcommandOption =>
   o.type === T.Subcommand;
 
@@ -61,7 +65,7 @@ export function parseCommandLine(line: string, env: ParseEnv): ParsedLine {
   if (command === undefined) {
     const names = [...env.commands.keys()].sort();
     throw new UserError(
-      `Unknown command /${name}.${didYouMean(name, names)} Commands: ${names.map((n) => `/${n}`).join(', ')}.`,
+      `Unknown command /${shown(name)}.${didYouMean(name, names)} Commands: ${names.map((n) => `/${n}`).join(', ')}.`,
     );
   }
 
@@ -81,7 +85,7 @@ export function parseCommandLine(line: string, env: ParseEnv): ParsedLine {
     const chosen = subcommands.find((s) => s.name === word.text.toLowerCase());
     if (chosen === undefined) {
       throw new UserError(
-        `/${name} has no subcommand "${word.text}".${didYouMean(word.text, names)} Choose one of: ${names.join(', ')}.`,
+        `/${name} has no subcommand "${shown(word.text)}".${didYouMean(word.text, names)} Choose one of: ${names.join(', ')}.`,
         'subcommand',
       );
     }
@@ -174,7 +178,7 @@ function assign(
       last = next;
     } else {
       const takes = options.length === 0 ? 'takes no options' : `takes: ${usage(label, options)}`;
-      throw new UserError(`Too many values: "${text}" is left over; ${label} ${takes}`);
+      throw new UserError(`Too many values: "${shown(text)}" is left over; ${label} ${takes}`);
     }
   }
   return { texts, positional: filled };
@@ -194,7 +198,7 @@ function splitName(
   const hint = didYouMean(prefix, names);
   if (hint !== '' && /^[\w-]+$/.test(prefix)) {
     throw new UserError(
-      `${label} has no option "${prefix}".${hint} (To pass the text itself, quote it: "${word.text}".)`,
+      `${label} has no option "${shown(prefix)}".${hint} (To pass the text itself, quote it: "${shown(word.text)}".)`,
     );
   }
   return undefined;
@@ -241,9 +245,9 @@ function convert(
       const integer = option.type === T.Integer;
       const value = Number(text);
       if (text.trim() === '' || !Number.isFinite(value) || (integer && !/^[+-]?\d+$/.test(text.trim()))) {
-        fail(`must be ${integer ? 'a whole number' : 'a number'}, not "${text}".`);
+        fail(`must be ${integer ? 'a whole number' : 'a number'}, not "${shown(text)}".`);
       }
-      if (integer && !Number.isSafeInteger(value)) fail(`is too large (${text}).`);
+      if (integer && !Number.isSafeInteger(value)) fail(`is too large (${shown(text)}).`);
       if (option.min_value !== undefined && value < option.min_value)
         fail(`must be at least ${option.min_value}.`);
       if (option.max_value !== undefined && value > option.max_value)
@@ -254,7 +258,7 @@ function convert(
       const lower = text.trim().toLowerCase();
       if (TRUE.has(lower)) return true;
       if (FALSE.has(lower)) return false;
-      return fail(`must be true or false (yes/no), not "${text}".`);
+      return fail(`must be true or false (yes/no), not "${shown(text)}".`);
     }
     case T.Channel:
       return channel(text, env, fail);
@@ -263,12 +267,12 @@ function convert(
       if (id !== undefined) return id;
       const bare = text.replace(/^@/, '').toLowerCase();
       if (bare === 'me' || bare === env.userId.toLowerCase()) return env.userId;
-      return fail(`must be a user such as @me or <@123456789012345678>, not "${text}".`);
+      return fail(`must be a user such as @me or <@123456789012345678>, not "${shown(text)}".`);
     }
     case T.Role:
     case T.Mentionable: {
       const id = /^<@[&!]?(\d+)>$/.exec(text)?.[1] ?? (/^\d{17,20}$/.test(text) ? text : undefined);
-      return id ?? fail(`must be a mention such as <@&123456789012345678>, not "${text}".`);
+      return id ?? fail(`must be a mention such as <@&123456789012345678>, not "${shown(text)}".`);
     }
     case T.Attachment:
       return fail('is an attachment, which the console cannot send.');
@@ -285,7 +289,8 @@ function choose<V extends string | number>(
     choices.find((c) => String(c.value) === text) ??
     choices.find((c) => String(c.value).toLowerCase() === lower || c.name.toLowerCase() === lower);
   return (
-    found?.value ?? fail(`cannot be "${text}"; choose one of: ${choices.map((c) => c.value).join(', ')}.`)
+    found?.value ??
+    fail(`cannot be "${shown(text)}"; choose one of: ${choices.map((c) => c.value).join(', ')}.`)
   );
 }
 
@@ -294,7 +299,7 @@ function channel(text: string, env: ParseEnv, fail: (message: string) => never):
   const key = (id ?? text.replace(/^#/, '')).toLowerCase();
   const found = env.channels.find((c) => c.id.toLowerCase() === key || c.name?.toLowerCase() === key);
   const known = env.channels.map((c) => `#${c.name ?? c.id}`).join(', ');
-  return found ?? fail(`cannot be "${text}": the console has no such channel; use ${known}.`);
+  return found ?? fail(`cannot be "${shown(text)}": the console has no such channel; use ${known}.`);
 }
 
 /** `/theme <theme> [briefing]` */

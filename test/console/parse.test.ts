@@ -130,6 +130,16 @@ describe('GIVEN a line typed at the console', () => {
   });
 });
 
+describe('GIVEN a refused line that holds markdown or a mention', () => {
+  test.each([
+    ['/search war page:**x**', '\\*\\*x\\*\\*'],
+    ['/@everyone', '/@\u200beveryone'],
+    [`/search war page:${'9'.repeat(80)}`, `${'9'.repeat(59)}…`],
+  ])('WHEN %s is refused THEN the echo is escaped and short', (line, echoed) => {
+    expect(errorOf(line).message).toContain(echoed);
+  });
+});
+
 describe('GIVEN a line the console must refuse', () => {
   test.each<[string, string, string | undefined, RegExp]>([
     ['an unknown command', '/nope', undefined, /Unknown command \/nope\..*\/theme/],

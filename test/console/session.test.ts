@@ -178,6 +178,7 @@ describe('GIVEN a line that cannot run', () => {
       /⚠️ theme is required\. Usage: \/theme <theme> \[briefing\] Choose from: security-defence, political-dialogue, economy-reconstruction, strategic-communication\./,
     ],
     ['an unterminated quote', '/search "war', /⚠️ unterminated quote/],
+    ['markdown in a bad value', '/search war page:**x**', /⚠️ page must be a whole number, not "\*\*x\*\*"\./],
   ])(
     'WHEN it has %s THEN the same clear error as in Discord is printed and the session goes on',
     async (_c, line, message) => {
@@ -266,6 +267,18 @@ describe('GIVEN where the output goes', () => {
     ['the terminal is dumb', { TERM: 'dumb' }],
   ])('WHEN %s THEN no escape code is written', async (_c, env) => {
     expect(await styledOutput(env)).not.toContain('\x1b');
+  });
+});
+
+describe('GIVEN a session waiting for input', () => {
+  test('WHEN its signal aborts (SIGTERM) THEN it ends as at end of input', async () => {
+    const { output } = sink();
+    const input = new PassThrough();
+    const abort = new AbortController();
+    const session = startConsole({ ...base(output), input, signal: abort.signal });
+    input.write('/quote\n');
+    abort.abort();
+    await expect(session.done).resolves.toMatchObject({ exitCode: 0 });
   });
 });
 
