@@ -55,11 +55,14 @@ export interface LiveLibraryOptions<L extends Library> {
   dir: string;
   build: (load: LoadResult) => L | Promise<L>;
   log: ReloadLogger;
+  /** Quiet time after the last change before reloading (default 300; at least 60). */
   debounceMs?: number;
   /** Watch the folder (default true); off, only `reload()` reloads. */
   watch?: boolean;
   load?: LoadOptions;
 }
+
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
 const hasDispose = (x: unknown): x is { dispose: () => unknown } =>
   typeof x === 'object' && x !== null && 'dispose' in x && typeof x.dispose === 'function';
@@ -76,7 +79,9 @@ export const createLiveLibrary = async <L extends Library>(
   options: LiveLibraryOptions<L>,
 ): Promise<LiveLibrary<L>> => {
   const { dir, build, log } = options;
-  const debounceMs = options.debounceMs ?? 300;
+  // chokidar drops a file's 'change' events for 50 ms after one it emitted; waiting longer than
+  // that before reading means a dropped event's write is always in what the reload reads.
+  const debounceMs = Math.max(options.debounceMs ?? 300, CHOKIDAR_CHANGE_THROTTLE_MS + 10);
   const listeners = new Set<(info: ReloadInfo) => void>();
 
   let snapshot: L | undefined;
