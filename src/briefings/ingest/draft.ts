@@ -56,7 +56,8 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     throw new Error(`internal error: the draft does not pass the briefing schema (${issues})`);
   }
 
-  const doc = new Document(briefing);
+  // Shared arrays (a section's themes reused by its items) must not become YAML aliases a curator trips over.
+  const doc = new Document(briefing, { aliasDuplicateObjects: false });
   doc.commentBefore = header(analysis, options);
   const root = doc.contents as YAMLMap;
   const pair = (map: YAMLMap, key: string): Pair<Node, Node> | undefined =>
@@ -75,7 +76,13 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     'status',
     'drafts are checked by data:check but never served; set "published" once reviewed',
   );
-  markValue(root, 'id', mark(analysis.id, 'must match the file name'));
+  markValue(
+    root,
+    'id',
+    analysis.id.how === 'derived'
+      ? 'DERIVED from the title and date; must equal the file name (without .yaml)'
+      : `${mark(analysis.id, 'an id')}; must equal the file name (without .yaml)`,
+  );
   markValue(root, 'title', mark(analysis.title, 'a title'));
   const source = pair(root, 'source')?.value;
   if (isMap(source)) markValue(source, 'name', mark(analysis.source, 'the source'));
@@ -180,7 +187,8 @@ function unattributedBlock(quotes: QuoteFinding[]): string {
     ' Add one only if you can attribute it from the article.',
   ];
   for (const q of quotes) {
-    lines.push(...wrap(`  “${q.text}” (${q.note ?? 'no speaker'}; section ${q.section + 1})`).split('\n'));
+    const entry = wrap(`“${q.text}” (${q.note ?? 'no speaker'}; section ${q.section + 1})`);
+    lines.push(...entry.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n');
 }

@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { type CliIo, main } from '../../../src/briefings/ingest/cli.js';
+import { BriefingSchema } from '../../../src/briefings/schema.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const THEMES = join(import.meta.dirname, 'fixtures', 'themes.yaml');
+const SEED = join(ROOT, 'bench', 'ingest-corpus', 'brussels-us-ukraine-talks-2026-01.txt');
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ingest-cli-'));
+});
+
+async function run(args: string[], stdin: Uint8Array = new Uint8Array()): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    readStdin: async () => stdin,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    cwd: dir,
+    now: new Date('2026-11-28T09:00:00Z'),
+  };
+  const code = await main([...args, '--themes', THEMES], io);
+  return { code, out, err };
+}
+
+describe('npm run ingest', () => {
+  test('GIVEN the seed article and --out THEN the draft is written, id from the file name, and the findings printed', async () => {
+    const r = await run([SEED, '--out', 'brussels-us-ukraine-talks-2026-01.yaml']);
+    expect(r.code).toBe(0);
+    const draft = parse(await readFile(join(dir, 'brussels-us-ukraine-talks-2026-01.yaml'), 'utf8'));
+    expect(BriefingSchema.parse(draft)).toMatchObject({
+      id: 'brussels-us-ukraine-talks-2026-01',
+      status: 'draft',
+    });
+    expect(r.out).toMatch(/Sections \(15\):/);
+    expect(r.out).toMatch(
+      /Quotes with a speaker \(1\):\n {2}- A senior transatlantic official: “Durable partnerships/,
+    );
+    expect(r.out).toMatch(/Looking ahead \(\d+\):/);
+    expect(r.out).toMatch(/Draft written to brussels-us-ukraine-talks-2026-01\.yaml/);
+  });
+
+  test('GIVEN - and the article on standard input THEN the draft goes to stdout and the report to stderr', async () => {
+    const r = await run(['-'], await readFile(SEED));
+    expect(r.code).toBe(0);
+    expect(BriefingSchema.safeParse(parse(r.out)).success).toBe(true);
+    expect(r.err).toMatch(/Title {6}US Ukraine talks/);
+  });
+
+  test.each([
+    ['an empty file', new Uint8Array(), /is empty/],
+    [
+      'a binary file',
+      Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
+      /binary file/,
+    ],
+    ['a Windows-1252 file', Uint8Array.from([0x93, 0x51, 0x75, 0x6f, 0x74, 0x65, 0x94]), /not valid UTF-8/],
+  ])('GIVEN %s THEN it exits 1 with a clear message and writes nothing', async (_, bytes, message) => {
+    await writeFile(join(dir, 'in.txt'), bytes);
+    const r = await run(['in.txt', '--out', 'out.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message);
+    await expect(readFile(join(dir, 'out.yaml'))).rejects.toThrow();
+  });
+
+  test('GIVEN empty standard input THEN it exits 1 naming standard input', async () => {
+    const r = await run(['-']);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/standard input is empty/) });
+  });
+
+  test('GIVEN a file that does not exist THEN it exits 1 naming it', async () => {
+    const r = await run(['missing.txt']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/missing\.txt does not exist/);
+  });
+
+  test('GIVEN an existing --out file THEN it is not overwritten without --force', async () => {
+    await writeFile(join(dir, 'kept.yaml'), 'curated: true\n');
+    const refused = await run([SEED, '--out', 'kept.yaml']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/already exists; pass --force/);
+    expect(await readFile(join(dir, 'kept.yaml'), 'utf8')).toBe('curated: true\n');
+    expect((await run([SEED, '--out', 'kept.yaml', '--force'])).code).toBe(0);
+  });
+
+  test.each([[[]], [['a.txt', 'b.txt']], [['--nope', 'a.txt']]])(
+    'GIVEN arguments %j THEN it exits 2 with usage',
+    async (args) => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/usage: npm run ingest/);
+    },
+  );
+
+  test('GIVEN a bad --published value THEN it exits 1 saying what to use', async () => {
+    const r = await run([SEED, '--published', '2026-13']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--published 2026-13: use YYYY-MM-DD or YYYY-MM/);
+  });
+});
+
+test('GIVEN the real entry point run with - THEN it reads standard input (process level)', () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const cli = join(ROOT, 'src', 'briefings', 'ingest', 'cli.ts');
+  const ok = spawnSync(tsx, [cli, '-', '--themes', THEMES], {
+    input: 'Ministers Meet\n\nBRUSSELS, May 4, 2026 — “We will meet again in June,” said Anna Weber.\n',
+    encoding: 'utf8',
+  });
+  expect(ok.status).toBe(0);
+  expect(parse(ok.stdout)).toMatchObject({ published: '2026-05-04', quotes: [{ speaker: 'Anna Weber' }] });
+  const empty = spawnSync(tsx, [cli, '-', '--themes', THEMES], { input: '', encoding: 'utf8' });
+  expect(empty.status).toBe(1);
+  expect(empty.stderr).toMatch(/ingest: standard input is empty/);
+});
