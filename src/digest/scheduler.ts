@@ -15,12 +15,19 @@ import type { Store } from './store.js';
 import { compileRule } from './when.js';
 
 /** The part of node-cron the scheduler uses; tests may pass their own. */
+export interface CronTask {
+  stop(): unknown;
+  destroy(): unknown;
+  /** node-cron reports slots it skipped because the process was asleep or the loop blocked. */
+  on?(event: 'execution:missed', listener: (context: { date: Date }) => void): void;
+}
+
 export interface CronLike {
   schedule(
     expression: string,
     fn: (context: { date: Date }) => unknown,
-    options: { timezone: string; name: string; noOverlap: boolean },
-  ): { stop(): unknown; destroy(): unknown };
+    options: { timezone: string; name: string; noOverlap: boolean; suppressMissedWarning: boolean },
+  ): CronTask;
 }
 
 export type RunFn = (
@@ -71,7 +78,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const cronLib: CronLike = deps.cron ?? (cron as unknown as CronLike);
   const owns = deps.ownsGuild ?? (() => true);
   const retryDelays = deps.retryDelaysMs ?? [20_000, 40_000];
-  const tasks = new Map<string, { stop(): unknown; destroy(): unknown }>();
+  const tasks = new Map<string, CronTask>();
   const retryTimers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
@@ -117,13 +124,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (stopped || schedule.paused || !owns(schedule.guildId)) return;
     const rule = compileRule(schedule.cron, schedule.timezone);
     const activeSince = Date.parse(schedule.activeSince);
+    // node-cron passes the slot it fired for; map it onto our slot rules (first of a repeated hour).
+    const slotOf = (context: { date?: Date } | undefined): Date | undefined => {
+      const fired = context?.date instanceof Date ? context.date : deps.now();
+      const slot = rule.prev(new Date(fired.getTime() + 999));
+      return slot && slot.getTime() >= activeSince ? slot : undefined;
+    };
     const task = cronLib.schedule(
       schedule.cron,
       (context) => {
-        // node-cron passes the slot it fired for; map it onto our slot rules (first of a repeated hour).
-        const fired = context?.date instanceof Date ? context.date : deps.now();
-        const slot = rule.prev(new Date(fired.getTime() + 999));
-        if (!slot || slot.getTime() < activeSince) return undefined;
+        const slot = slotOf(context);
+        if (!slot) return undefined;
         return runWithRetry(
           schedule.guildId,
           schedule.id,
@@ -131,8 +142,28 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           deps.now().getTime() - slot.getTime() > ON_TIME_MS,
         );
       },
-      { timezone: schedule.timezone, name: `digest-${schedule.id}`, noOverlap: true },
+      {
+        timezone: schedule.timezone,
+        name: `digest-${schedule.id}`,
+        noOverlap: true,
+        suppressMissedWarning: true,
+      },
     );
+    // A slot node-cron skipped while the process slept or the loop was blocked: the same rule as
+    // catch-up at start (posted once, late, if still inside the window; the ledger keeps it once).
+    task.on?.('execution:missed', (context) => {
+      const slot = slotOf(context);
+      if (!slot || stopped) return;
+      const lateBy = deps.now().getTime() - slot.getTime();
+      if (lateBy > deps.catchUpWindowMs) {
+        deps.log?.warn(
+          { scheduleId: schedule.id, slot: slot.toISOString() },
+          'slot missed beyond the catch-up window',
+        );
+        return;
+      }
+      void runWithRetry(schedule.guildId, schedule.id, slot, lateBy > ON_TIME_MS);
+    });
     tasks.set(schedule.id, task);
   };
 

@@ -240,6 +240,26 @@ describe('catch-up at start', () => {
   });
 });
 
+describe('slots node-cron skips while running', () => {
+  test.each([
+    [5 * 60_000, 1, true],
+    [7 * HOUR, 0, false],
+  ])(
+    'GIVEN the process sleeps through a slot for %i ms THEN it is posted %i time(s), late',
+    async (sleepMs, posts, late) => {
+      vi.useFakeTimers({ now: new Date('2026-03-02T06:59:00Z') });
+      const { scheduler, poster } = await setup([schedule({ activeSince: '2026-03-02T00:00:00.000Z' })]);
+      await scheduler.start();
+      // The clock jumps past the 08:00 slot without any timer running, as after a suspend.
+      vi.setSystemTime(new Date(Date.parse('2026-03-02T07:00:00Z') + sleepMs));
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      await scheduler.stop();
+      expect(poster.sent).toHaveLength(posts);
+      if (late) expect(poster.sent[0]?.reply.embeds?.[0]?.description).toMatch(/Late: this digest was due/);
+    },
+  );
+});
+
 describe('retries', () => {
   test('GIVEN Discord fails twice with a network error THEN the scheduler retries with the same nonce and one digest arrives', async () => {
     vi.useFakeTimers({ now: new Date('2026-03-02T06:59:00Z') });
