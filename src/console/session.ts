@@ -4,7 +4,7 @@
  * script reads like a transcript; the session ends at end of input or on `exit`.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
 import { ButtonStyle, PermissionsBitField } from 'discord.js';
@@ -339,19 +339,25 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
 
 const HISTORY_SIZE = 1000;
 
+/** Newest first, as readline keeps it; a file grown past twice the limit is cut back. */
 function readHistory(file: string): string[] {
-  let text = '';
+  let lines: string[];
   try {
-    text = readFileSync(file, 'utf8');
+    lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
   } catch {
-    // No history yet.
+    return [];
   }
-  // readline keeps the newest entry first.
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(-HISTORY_SIZE)
-    .reverse();
+  const kept = lines.slice(-HISTORY_SIZE);
+  if (lines.length > 2 * HISTORY_SIZE) {
+    try {
+      writeFileSync(file, `${kept.join('\n')}\n`);
+    } catch {
+      // History is a convenience; a read-only state folder only means it keeps growing.
+    }
+  }
+  return kept.reverse();
 }
 
 const REGISTRY_INVOKERS: ConsoleInvokers = {

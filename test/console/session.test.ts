@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, test, vi } from 'vitest';
 import { type ConsoleOptions, runConsole, startConsole } from '../../src/console/index.js';
@@ -298,6 +301,35 @@ describe('GIVEN a digest posted to a console channel', () => {
 });
 
 describe('GIVEN an interactive terminal', () => {
+  test('WHEN Ctrl-C is pressed THEN it drops the typed line, and on an empty line it leaves', async () => {
+    const { output } = sink();
+    const input = new PassThrough();
+    const session = startConsole({ ...base(output), input, isTTY: true, interactive: true });
+    input.write('/quo');
+    input.write('\x03');
+    input.write('/quote\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    input.write('\x03');
+    await expect(session.done).resolves.toEqual({ exitCode: 0, commands: 1, errors: 0 });
+  });
+
+  test('WHEN a history file holds earlier lines THEN ↑ recalls them and new lines are added', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attache-history-'));
+    const historyFile = join(dir, 'console-history');
+    writeFileSync(historyFile, '/theme security\n/quote\n');
+    const { output, text } = sink();
+    const input = new PassThrough();
+    const session = startConsole({ ...base(output), input, isTTY: true, interactive: true, historyFile });
+    input.write('\x1b[A\r');
+    await vi.waitFor(() => expect(text()).toContain('Quote number 1.'));
+    input.write('/search war\r');
+    await vi.waitFor(() => expect(text()).toContain('Results for'));
+    input.end();
+    await session.done;
+    expect(readFileSync(historyFile, 'utf8')).toBe('/theme security\n/quote\n/quote\n/search war\n');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('WHEN a command is completed with Tab and entered THEN it runs, and Ctrl-D leaves', async () => {
     const { output, text } = sink();
     const input = new PassThrough();
