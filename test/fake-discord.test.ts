@@ -319,50 +319,6 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     expect(fake.messages(fake.channelId('general'))).toEqual([]);
   });
 
-  test.each([
-    [
-      'a 4,097-character description (schema)',
-      { embeds: [{ description: 'x'.repeat(4097) }] },
-      'embeds.0.description',
-    ],
-    ['2,001 characters of content', { content: 'x'.repeat(2001) }, 'content'],
-    ['11 embeds', { embeds: Array.from({ length: 11 }, () => ({ title: 't' })) }, 'embeds'],
-    [
-      'six action rows',
-      {
-        content: 'x',
-        components: Array.from({ length: 6 }, (_, n) => ({
-          type: 1,
-          components: [{ type: 2, style: 1, label: 'b', custom_id: `b${n}` }],
-        })),
-      },
-      'components',
-    ],
-    [
-      'a 101-character custom id',
-      {
-        content: 'x',
-        components: [
-          { type: 1, components: [{ type: 2, style: 1, label: 'b', custom_id: 'c'.repeat(101) }] },
-        ],
-      },
-      'components.0.components.0.custom_id',
-    ],
-    ['a 26-character nonce', { content: 'x', nonce: 'n'.repeat(26) }, 'nonce'],
-    ['an empty field value', { embeds: [{ fields: [{ name: 'a', value: '' }] }] }, 'embeds.0.fields.0.value'],
-  ])(
-    'WHEN a message has %s THEN Discord refuses it and the violation names the field',
-    async (_, body, path) => {
-      const err = await apiError(
-        client.rest.post(`/channels/${fake.channelId('general')}/messages`, {
-          body: { ...body, allowed_mentions: { parse: [] } },
-        }),
-      );
-      expect(err.status).toBe(400);
-      expect(fake.takeViolations().flatMap((v) => v.problems.map((p) => p.path))).toContain(path);
-    },
-  );
-
   test('WHEN the same nonce is sent twice with enforce_nonce THEN the original comes back and nothing is created', async () => {
     const general = sendable(client, fake.channelId('general'));
     const briefings = sendable(client, fake.channelId('briefings'));
@@ -573,65 +529,5 @@ describe('GIVEN two shards in one client', () => {
       await client.destroy();
       await fake.close();
     }
-  });
-});
-
-describe("GIVEN Discord's permission rules", () => {
-  const { ViewChannel, SendMessages, EmbedLinks, Administrator, ManageGuild } = PermissionFlagsBits;
-  let fake: FakeDiscord;
-  beforeAll(async () => {
-    fake = await startFakeDiscord({
-      guilds: [
-        {
-          name: 'rules',
-          everyone: ViewChannel | SendMessages,
-          roles: [
-            { name: 'Attaché', permissions: EmbedLinks },
-            { name: 'Boss', permissions: Administrator },
-            { name: 'Mod', permissions: ManageGuild },
-          ],
-          botRoles: ['Attaché'],
-          members: [
-            { user: { username: 'boss' }, roles: ['Boss'] },
-            { user: { username: 'mod' }, roles: ['Mod'] },
-          ],
-        },
-      ],
-    });
-  });
-  afterAll(() => fake.close());
-
-  test.each([
-    ['no overwrites', 'bot', [], true],
-    ['@everyone denied Send', 'bot', [{ id: '@everyone', deny: SendMessages }], false],
-    [
-      '@everyone denied Send, bot role allowed',
-      'bot',
-      [
-        { id: '@everyone', deny: SendMessages },
-        { id: 'Attaché', allow: SendMessages },
-      ],
-      true,
-    ],
-    [
-      'bot role allowed Send, bot member denied',
-      'bot',
-      [
-        { id: 'Attaché', allow: SendMessages },
-        { id: 'bot', deny: SendMessages },
-      ],
-      false,
-    ],
-    [
-      '@everyone denied everything, administrator',
-      'boss',
-      [{ id: '@everyone', deny: ViewChannel | SendMessages }],
-      true,
-    ],
-    ['Manage Server is not Administrator', 'mod', [{ id: '@everyone', deny: SendMessages }], false],
-  ] as const)('WHEN %s THEN %s may send: %s', (_, who, overwrites, canSend) => {
-    const channelId = fake.addChannel({ name: 'c', overwrites: [...overwrites] });
-    const userId = who === 'bot' ? fake.bot.id : fake.userId(who);
-    expect((fake.permissionsOf(channelId, userId) & SendMessages) === SendMessages).toBe(canSend);
   });
 });

@@ -56,7 +56,7 @@
  * guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
  * go to the shard that holds it.
  */
-import { createSnowflakes, monotonicMs, realClearTimeout, realSetTimeout } from './clock.js';
+import { createSnowflakes, monotonicMs } from './clock.js';
 import type {
   CallbackBody,
   Core,
@@ -90,6 +90,7 @@ import {
   type User,
   type World,
 } from './state.js';
+import { createWaiting, describeRecent, type InteractionHandle, interactionHandle } from './waiting.js';
 
 export type {
   CallbackBody,
@@ -103,6 +104,7 @@ export type { InteractOptions } from './interactions.js';
 export { DISCORD_ROUTE_LIMITS, type Injection, type RateLimitOptions, type RouteLimit } from './ratelimit.js';
 export { embedLength } from './rules.js';
 export type { ChannelSeed, GuildSeed, MemberSeed, OverwriteSeed, RoleSeed, UserSeed } from './state.js';
+export type { InteractionHandle } from './waiting.js';
 
 export interface FakeDiscordOptions {
   /** Default: one guild (see the top of this file). */
@@ -131,29 +133,6 @@ export interface FakeDiscordOptions {
   /** Wall clock for timestamps, snowflakes, nonce window and token lifetime; default Date.now. */
   now?: () => number;
   port?: number;
-}
-
-export interface InteractionHandle {
-  readonly id: string;
-  readonly token: string;
-  /** The INTERACTION_CREATE data that was dispatched. */
-  readonly payload: Record<string, unknown>;
-  /** The first callback the bot sent. */
-  readonly callback: CallbackBody;
-  /** Whether Discord (the fake) accepted that callback. */
-  readonly accepted: boolean;
-  /** From INTERACTION_CREATE sent to the first callback received, in ms (the e2e latency). */
-  readonly latencyMs: number;
-  /** The response message as it stands now (after edits), if the callback created or targeted one. */
-  readonly reply: FakeMessage | undefined;
-  readonly edits: readonly unknown[];
-  readonly followups: readonly FakeMessage[];
-  readonly record: InteractionRecord;
-  /** Resolves with the response message once it has been edited `count` times in total. */
-  waitForEdit(count?: number, timeoutMs?: number): Promise<FakeMessage>;
-  waitForFollowup(count?: number, timeoutMs?: number): Promise<FakeMessage>;
-  /** Resolves when the response message exists and is no longer a loading (deferred) message. */
-  waitForReply(timeoutMs?: number): Promise<FakeMessage>;
 }
 
 export interface FakeDiscord {
@@ -204,12 +183,6 @@ export interface FakeDiscord {
   close(): Promise<void>;
 }
 
-const describeRecent = (core: Core) =>
-  core.requests
-    .slice(-8)
-    .map((r) => `  ${r.method} ${r.path} -> ${r.status ?? '…'}`)
-    .join('\n') || '  (no requests)';
-
 export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promise<FakeDiscord> => {
   const now = options.now ?? Date.now;
   const nextId = createSnowflakes(now);
@@ -235,7 +208,6 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     url: () => gatewayUrl,
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
   });
-  const waiters = new Set<() => void>();
   const core: Core = {
     world,
     gateway,
@@ -259,9 +231,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       shards: options.shards ?? 1,
       maxConcurrency: options.maxConcurrency ?? 16,
     },
-    notify: () => {
-      for (const wake of [...waiters]) wake();
-    },
+    notify: () => notify(),
   };
   gateway.onDispatch(() => core.notify());
   const http = createFakeServer(core, gateway);
@@ -279,86 +249,8 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     return channel;
   };
 
-  /**
-   * Re-checked after every request and dispatch, and every few ms as well, because what a test
-   * waits for is often client-side state (a cache updated after a dispatch).
-   */
-  const waitFor = <T>(
-    predicate: (f: FakeDiscord) => T | undefined | null | false,
-    timeoutMs = 2000,
-  ): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const started = monotonicMs();
-      let poll: ReturnType<typeof setTimeout> | undefined;
-      let settled = false;
-      const finish = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        waiters.delete(check);
-        if (poll) realClearTimeout(poll);
-        outcome();
-      };
-      function check() {
-        if (settled) return;
-        try {
-          const value = predicate(fake);
-          if (value) finish(() => resolve(value));
-        } catch (err) {
-          finish(() => reject(err));
-        }
-      }
-      const tick = () => {
-        check();
-        if (settled) return;
-        if (monotonicMs() - started >= timeoutMs) {
-          finish(() =>
-            reject(
-              new Error(
-                `fake-discord: waitFor timed out after ${Math.round(monotonicMs() - started)} ms; last requests:\n${describeRecent(core)}`,
-              ),
-            ),
-          );
-          return;
-        }
-        poll = realSetTimeout(tick, 5);
-      };
-      waiters.add(check);
-      tick();
-    });
-
-  const handleFor = (record: InteractionRecord): InteractionHandle => {
-    const first = () => {
-      const cb = record.callbacks[0];
-      if (!cb) throw new Error('fake-discord: no callback yet');
-      return cb;
-    };
-    return {
-      id: record.id,
-      token: record.token,
-      payload: record.payload,
-      get callback() {
-        return first().body;
-      },
-      get accepted() {
-        return first().accepted;
-      },
-      get latencyMs() {
-        return first().at - record.dispatchedAt;
-      },
-      get reply() {
-        return record.original;
-      },
-      edits: record.edits,
-      followups: record.followups,
-      record,
-      waitForEdit: (count = 1, timeoutMs = 3000) =>
-        waitFor(() => record.edits.length >= count && record.original, timeoutMs),
-      waitForFollowup: (count = 1, timeoutMs = 3000) =>
-        waitFor(() => record.followups.length >= count && record.followups[count - 1], timeoutMs),
-      waitForReply: (timeoutMs = 3000) =>
-        waitFor(() => record.original && !(record.original.flags & 128) && record.original, timeoutMs),
-    };
-  };
+  const { waitFor, notify } = createWaiting(core, () => fake);
+  const handleFor = (record: InteractionRecord) => interactionHandle(record, waitFor);
 
   const fake: FakeDiscord = {
     restUrl: `${base}/api`,
@@ -472,7 +364,6 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       core.limiter.clearInjections();
     },
     async close() {
-      waiters.clear();
       await gateway.close();
       await http.close();
     },

@@ -12,6 +12,8 @@ export interface SpecIssue {
   message: string;
   /** zod v4 puts the issues of each union branch here. */
   errors?: SpecIssue[][];
+  /** For size issues: string, array, number... */
+  origin?: string;
   maximum?: unknown;
   minimum?: unknown;
 }
