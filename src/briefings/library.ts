@@ -16,11 +16,12 @@ import type {
 } from './index.js';
 import { comparePeriods, resolvePeriod, windowEnd } from './period.js';
 import { pickRandom } from './random.js';
-import { createSearchIndex, type SearchIndex } from './search.js';
+import { createSearchIndex, type SearchIndex, type SearchOptions } from './search.js';
 
 export interface LibraryOptions {
   /** When the snapshot was taken; defaults to now. */
   loadedAt?: Date;
+  search?: SearchOptions;
 }
 
 export interface AsyncLibraryOptions extends LibraryOptions {
@@ -79,7 +80,8 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
   const quotes: QuoteEntry[] = [];
   const quotesByTheme = new Map<string, QuoteEntry[]>();
   const quotesBySpeaker = new Map<string, QuoteEntry[]>();
-  const speakerNames = new Map<string, { name: string; count: number }>();
+  /** Spellings in newest-first order of first use, with how often each is used. */
+  const speakerNames = new Map<string, { count: number; spellings: Map<string, number> }>();
   const dated: LookaheadEntry[] = [];
   const undated: LookaheadEntry[] = [];
   const sources = new Map<string, { source: Source; briefings: Briefing[] }>();
@@ -104,9 +106,14 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       for (const theme of new Set(quote.themes)) push(quotesByTheme, theme, entry);
       const key = normaliseSpeaker(quote.speaker);
       push(quotesBySpeaker, key, entry);
+      const spelling = quote.speaker.replace(/\s+/g, ' ').trim();
       const known = speakerNames.get(key);
-      if (known) known.count++;
-      else speakerNames.set(key, { name: quote.speaker.trim(), count: 1 });
+      if (known) {
+        known.count++;
+        known.spellings.set(spelling, (known.spellings.get(spelling) ?? 0) + 1);
+      } else {
+        speakerNames.set(key, { count: 1, spellings: new Map([[spelling, 1]]) });
+      }
     });
     briefing.looking_ahead.forEach((item, index) => {
       const period = item.horizon === undefined ? undefined : resolvePeriod(item.horizon);
@@ -124,9 +131,17 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
     // Stable sort: equal periods keep newest-briefing-first, document order.
     dated.sort((a, b) => (a.period && b.period ? comparePeriods(a.period, b.period) : 0));
     const lookahead = [...dated, ...undated];
+    // A speaker is shown as most often spelled; on a tie, as in the newest briefing.
     const speakers = [...speakerNames.entries()]
-      .sort(([, a], [, b]) => b.count - a.count || a.name.localeCompare(b.name))
-      .map(([key, { name }]) => ({ key, name }));
+      .map(([key, { count, spellings }]) => {
+        let name = '';
+        let best = 0;
+        for (const [spelling, uses] of spellings) {
+          if (uses > best) [name, best] = [spelling, uses];
+        }
+        return { key, name, count };
+      })
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
     const sourceList = [...sources.values()].map(({ source, briefings }) =>
       Object.freeze({
         source: groupSource(source, briefings),
@@ -208,7 +223,7 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
  * Call `dispose()` on a snapshot once it has been replaced and no query is using it.
  */
 export function buildLibrary(load: LoadResult, options: LibraryOptions = {}): Library {
-  const search = createSearchIndex();
+  const search = createSearchIndex(options.search);
   try {
     const indexer = createIndexer(load, search);
     search.begin();
@@ -234,7 +249,7 @@ export async function buildLibraryAsync(
   options: AsyncLibraryOptions = {},
 ): Promise<Library> {
   const sliceMs = options.sliceMs ?? 20;
-  const search = createSearchIndex();
+  const search = createSearchIndex(options.search);
   try {
     const indexer = createIndexer(load, search);
     search.begin();

@@ -161,41 +161,32 @@ function bestItem(
   briefing: Briefing,
   marked: readonly string[],
 ): Omit<SearchHit, 'briefing' | 'score'> | undefined {
-  let best: { words: number; column: number; hit: Omit<SearchHit, 'briefing' | 'score'> } | undefined;
-  COLUMNS.forEach((spec, column) => {
-    const text = marked[column];
-    if (!text?.includes(OPEN)) return;
-    const items = spec.items(briefing);
-    text.split(SEP).forEach((part, index) => {
+  const parts = marked.map((text) => text.split(SEP));
+  const sectionParts = (index: number) => [parts[HEADINGS]?.[index] ?? '', parts[SECTIONS]?.[index] ?? ''];
+  let best: { words: number; column: number; index: number } | undefined;
+  parts.forEach((columnParts, column) => {
+    columnParts.forEach((part, index) => {
       if (!part.includes(OPEN)) return;
-      let words = matchedWords(part);
-      let snippet = window(part);
-      if (column === HEADINGS || column === SECTIONS) {
-        // A section reads as "heading — summary", whichever of the two matched.
-        const heading = marked[HEADINGS]?.split(SEP)[index] ?? '';
-        const summary = marked[SECTIONS]?.split(SEP)[index] ?? '';
-        words = new Set([...matchedWords(heading), ...matchedWords(summary)]);
-        snippet = `${heading} — ${window(summary)}`;
-      }
-      const label = items[index]?.label;
-      const better =
-        !best ||
-        words.size > best.words ||
-        (words.size === best.words && column < best.column && column !== SECTIONS);
-      if (better) {
-        best = {
-          words: words.size,
-          column,
-          hit: {
-            kind: spec.kind,
-            ...(label !== undefined ? { label } : {}),
-            snippet: formatSnippet(snippet),
-          },
-        };
-      }
+      // A section counts the words matched in its heading and its summary together.
+      const words =
+        column === HEADINGS || column === SECTIONS
+          ? new Set(sectionParts(index).flatMap((p) => [...matchedWords(p)])).size
+          : matchedWords(part).size;
+      if (!best || words > best.words) best = { words, column, index };
     });
   });
-  return best?.hit;
+  if (!best) return undefined;
+  const { column, index } = best;
+  const spec = COLUMNS[column];
+  if (!spec) return undefined;
+  const label = spec.items(briefing)[index]?.label;
+  const [heading, summary] = sectionParts(index);
+  // A section reads as "heading — summary", whichever of the two matched.
+  const text =
+    column === HEADINGS || column === SECTIONS
+      ? `${heading} — ${window(summary ?? '')}`
+      : window(parts[column]?.[index] ?? '');
+  return { kind: spec.kind, ...(label !== undefined ? { label } : {}), snippet: formatSnippet(text) };
 }
 
 const MAX_ROWID = Number.MAX_SAFE_INTEGER;
@@ -218,7 +209,13 @@ export interface SearchIndex {
   close(): void;
 }
 
-export function createSearchIndex(): SearchIndex {
+export interface SearchOptions {
+  /** Past this many matching briefings, only the newest this many are ranked; default 2000. */
+  maxRanked?: number;
+}
+
+export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
+  const maxRanked = Math.max(1, options.maxRanked ?? SEARCH_LIMITS.maxRanked);
   const db = new Database(':memory:');
   const names = COLUMNS.map((c) => c.name);
   // No prefix index: prefixes are only tried when a word is not found, and it would cost memory.
@@ -235,17 +232,19 @@ export function createSearchIndex(): SearchIndex {
   // explicit bm25() and then highlighting each hit by rowid costs ~5 ms for a word in every
   // briefing, against ~8 ms through FTS5's `rank`. A prefix query re-expands the prefix on every
   // rowid lookup (~1 ms each), so there the `rank` path, which highlights in the same pass, wins.
+  // better-sqlite3 binds JS numbers as REAL, and FTS5 mishandles `rowid = <real>`: it dropped the
+  // constraint and answered with the first matching row. Every rowid parameter is cast.
   const pageByBm25 = db.prepare<[string, number, number, number], { rowid: number; rank: number }>(
-    `SELECT rowid, bm25(docs, ${weights}) AS rank FROM docs WHERE docs MATCH ? AND rowid <= ? ORDER BY rank LIMIT ? OFFSET ?`,
+    `SELECT rowid, bm25(docs, ${weights}) AS rank FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER) ORDER BY rank LIMIT ? OFFSET ?`,
   );
   const highlightRow = db
     .prepare<[string, number], string[]>(
-      `SELECT ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid = ?`,
+      `SELECT ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid = CAST(? AS INTEGER)`,
     )
     .raw(true);
   const pageByRank = db
     .prepare<[string, number, number, number], unknown[]>(
-      `SELECT rowid, rank, ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid <= ? ORDER BY rank LIMIT ? OFFSET ?`,
+      `SELECT rowid, rank, ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER) ORDER BY rank LIMIT ? OFFSET ?`,
     )
     .raw(true);
   const nthMatch = db
@@ -286,8 +285,7 @@ export function createSearchIndex(): SearchIndex {
     // bm25 costs ~0.5 µs per matching briefing, so a word found in every one of 10,000 briefings
     // would take ~6 ms to rank. Past `maxRanked` matches, only the newest `maxRanked` are ranked
     // (rowids are newest-first positions): the most relevant of the recent ones, in ~1 ms.
-    const upTo =
-      total > SEARCH_LIMITS.maxRanked ? (nthMatch.get(match, SEARCH_LIMITS.maxRanked - 1) ?? 0) : MAX_ROWID;
+    const upTo = total > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
     const hits: SearchHit[] = [];
     for (const { rowid, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
       const briefing = byRow.get(rowid);

@@ -1,0 +1,61 @@
+/** Small in-code builders for Library tests: each returns a valid, fully defaulted object. */
+import type {
+  Briefing,
+  LoadResult,
+  LookaheadItem,
+  Quote,
+  Section,
+  Theme,
+} from '../../src/briefings/index.js';
+
+export const theme = (id: string, over: Partial<Theme> = {}): Theme => ({
+  id,
+  label: id.replace(/-/g, ' '),
+  description: `About ${id}.`,
+  colour: '#1f6feb',
+  keywords: [id],
+  ...over,
+});
+
+export const section = (over: Partial<Section> = {}): Section => ({
+  heading: 'A heading',
+  themes: ['security'],
+  summary: 'A section summary.',
+  points: [],
+  ...over,
+});
+
+export const quote = (over: Partial<Quote> = {}): Quote => ({
+  text: 'We will stand together.',
+  speaker: 'A senior transatlantic official',
+  themes: ['security'],
+  ...over,
+});
+
+export const ahead = (over: Partial<LookaheadItem> = {}): LookaheadItem => ({
+  text: 'Talks continue.',
+  themes: ['outlook'],
+  ...over,
+});
+
+export const briefing = (id: string, over: Partial<Briefing> = {}): Briefing => ({
+  id,
+  status: 'published',
+  title: `Briefing ${id}`,
+  source: { name: 'Example Wire', url: `https://example.org/${id}` },
+  published: '2026-01-15',
+  summary: `Summary of ${id}.`,
+  sections: [section()],
+  quotes: [],
+  looking_ahead: [],
+  ...over,
+});
+
+export const THEMES: Theme[] = ['security', 'economy', 'outlook', 'humanitarian'].map((id) => theme(id));
+
+export const loadOf = (briefings: Briefing[], themes: Theme[] = THEMES): LoadResult => ({
+  themes,
+  briefings,
+  problems: [],
+  files: briefings.length + 1,
+});

@@ -1,0 +1,365 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Briefing, Library } from '../../src/briefings/index.js';
+import { buildLibrary } from '../../src/briefings/library.js';
+import { formatSnippet, queryTokens, toMatchExpression } from '../../src/briefings/search.js';
+import { briefing, loadOf, quote, section } from './library-fixtures.js';
+
+const open: Library[] = [];
+const build = (briefings: Briefing[], options?: Parameters<typeof buildLibrary>[1]) => {
+  const library = buildLibrary(loadOf(briefings), options);
+  open.push(library);
+  return library;
+};
+afterEach(() => {
+  for (const library of open.splice(0)) library.dispose?.();
+});
+
+const corpus = (): Briefing[] => [
+  briefing('titled', {
+    published: '2025-06-01',
+    title: 'Reconstruction of Ukraine after the war',
+    summary: 'Donors met in Rome.',
+    sections: [section({ heading: 'Donors', summary: 'Pledges were made.', points: ['Grants over loans.'] })],
+  }),
+  briefing('pointed', {
+    published: '2026-02-01',
+    title: 'Energy ministers meet',
+    summary: 'Grid repairs were discussed.',
+    sections: [
+      section({
+        heading: 'Grid',
+        summary: 'Winter damage is severe.',
+        points: ['Power lines are down.', 'Funding for reconstruction is short.'],
+      }),
+    ],
+  }),
+  briefing('quoted', {
+    published: '2026-01-20',
+    title: 'Security guarantees debated',
+    summary: 'Allies weighed guarantees for a ceasefire.',
+    sections: [
+      section({
+        heading: 'Air defence',
+        summary: 'Systems are scarce.',
+        points: ['Patriot batteries are requested.'],
+      }),
+      section({ heading: 'Économie et énergie', summary: 'Prices rose sharply over winter.' }),
+    ],
+    quotes: [
+      quote({
+        text: 'Guarantees must be credible and lasting.',
+        speaker: 'Kaja Kallas',
+        role: 'High Representative',
+      }),
+    ],
+  }),
+  briefing('draft', {
+    status: 'draft',
+    published: '2026-03-01',
+    title: 'Secret reconstruction plan',
+    summary: 'Reconstruction reconstruction reconstruction.',
+  }),
+];
+
+const hitIds = (library: Library, query: string) => library.search(query).hits.map((h) => h.briefing.id);
+
+describe('ranking', () => {
+  test('GIVEN a word in an older title and in a newer point WHEN searched THEN the title match ranks first', () => {
+    const result = build(corpus()).search('reconstruction');
+    expect(result.hits.map((h) => [h.briefing.id, h.kind])).toEqual([
+      ['titled', 'title'],
+      ['pointed', 'point'],
+    ]);
+    expect(result.total).toBe(2);
+    const [first, second] = result.hits;
+    expect(first?.score).toBeGreaterThan(second?.score ?? Number.POSITIVE_INFINITY);
+  });
+
+  test('GIVEN a draft that matches WHEN searched THEN it is never served', () => {
+    expect(hitIds(build(corpus()), 'secret')).toEqual([]);
+    expect(hitIds(build(corpus()), 'reconstruction')).not.toContain('draft');
+  });
+
+  test('GIVEN one word in a heading and another briefing with it only in a point WHEN searched THEN the heading ranks first', () => {
+    const library = build([
+      briefing('point', { sections: [section({ heading: 'Other', points: ['Donors were generous.'] })] }),
+      briefing('heading', { published: '2025-01-01', sections: [section({ heading: 'Donors' })] }),
+    ]);
+    expect(library.search('donors').hits.map((h) => [h.briefing.id, h.kind])).toEqual([
+      ['heading', 'section'],
+      ['point', 'point'],
+    ]);
+  });
+
+  test('GIVEN equal matches WHEN ranked THEN the newer briefing comes first', () => {
+    const library = build([
+      briefing('older', { published: '2025-01-01', title: 'Talks in Geneva' }),
+      briefing('newer', { published: '2026-01-01', title: 'Talks in Geneva' }),
+    ]);
+    expect(hitIds(library, 'geneva')).toEqual(['newer', 'older']);
+  });
+
+  test('GIVEN several words WHEN searched THEN briefings need all of them', () => {
+    expect(hitIds(build(corpus()), 'guarantees ceasefire')).toEqual(['quoted']);
+    expect(hitIds(build(corpus()), 'reconstruction funding')).toEqual(['pointed']);
+  });
+
+  test('GIVEN words that no briefing has together WHEN searched THEN briefings with any of them are ranked', () => {
+    const result = build(corpus()).search('patriot donors');
+    expect(result.hits.map((h) => h.briefing.id).sort()).toEqual(['quoted', 'titled']);
+  });
+
+  test('GIVEN more matches than allowed to rank WHEN searched THEN the newest matches are ranked and the total stays exact', () => {
+    const library = build(
+      [
+        briefing('old-title', { published: '2024-01-01', title: 'Sanctions' }),
+        briefing('mid-point', {
+          published: '2025-01-01',
+          sections: [section({ points: ['On sanctions.'] })],
+        }),
+        briefing('new-point', {
+          published: '2026-01-01',
+          sections: [section({ points: ['On sanctions.'] })],
+        }),
+      ],
+      { search: { maxRanked: 2 } },
+    );
+    const result = library.search('sanctions');
+    expect(result.total).toBe(3);
+    expect(result.hits.map((h) => h.briefing.id)).toEqual(['new-point', 'mid-point']);
+  });
+});
+
+describe('matching', () => {
+  test.each([
+    ['guarantee', 'quoted'],
+    ['GUARANTEED', 'quoted'],
+    ['economie', 'quoted'],
+    ['energie', 'quoted'],
+    ['recon', 'titled'],
+    ['reconstr', 'titled'],
+    ['kallas', 'quoted'],
+    ['high representative', 'quoted'],
+  ])(
+    'GIVEN the query %j WHEN searched THEN %j is found (stems, accents, prefixes, speakers)',
+    (query, id) => {
+      expect(hitIds(build(corpus()), query)).toContain(id);
+    },
+  );
+
+  test('GIVEN a short unfinished word WHEN searched THEN it is not widened into a prefix', () => {
+    expect(build(corpus()).search('rec').total).toBe(0);
+  });
+
+  test('GIVEN a word that exists as typed WHEN searched THEN it is not widened to longer words', () => {
+    const library = build([
+      briefing('a', { title: 'Port access' }),
+      briefing('b', { title: 'Portugal joins' }),
+    ]);
+    expect(hitIds(library, 'port')).toEqual(['a']);
+  });
+
+  test.each([
+    '"',
+    '*',
+    'NEAR(',
+    'NEAR(a b, 2)',
+    '-',
+    '- reconstruction',
+    'OR',
+    'AND NOT',
+    '(',
+    ')',
+    'title:war',
+    '^war',
+    '"unbalanced',
+    '{title}: war',
+    '@everyone',
+    '<@&1>',
+    '💥🔥',
+    '',
+    '   ',
+    '\u0000',
+    'x'.repeat(200),
+    'war '.repeat(50),
+    'a b c d e f g h i j k l m n o p q r s t u v w x y z '.repeat(4),
+  ])('GIVEN the hostile query %j WHEN searched THEN it answers without an FTS5 error', (query) => {
+    const result = build(corpus()).search(query);
+    expect(result.total).toBeGreaterThanOrEqual(0);
+    expect(result.hits.length).toBeLessThanOrEqual(10);
+  });
+
+  test.each(['"', '*', '-', '( )', '@', '...', '', '   '])(
+    'GIVEN the query %j with no words WHEN searched THEN there are no hits',
+    (query) => {
+      expect(build(corpus()).search(query)).toEqual({ total: 0, hits: [] });
+    },
+  );
+
+  test('GIVEN operator words in a query WHEN searched THEN they are plain words', () => {
+    const library = build([
+      briefing('near', { title: 'Near the border' }),
+      briefing('other', { title: 'Border crossings' }),
+    ]);
+    expect(hitIds(library, 'NEAR border')).toEqual(['near']);
+    // "not" is a word no briefing has, so nothing has both and any briefing with "border" answers.
+    expect(hitIds(library, 'border NOT').sort()).toEqual(['near', 'other']);
+    expect(hitIds(library, 'border -near')).toEqual(['near']);
+  });
+});
+
+describe('hits and snippets', () => {
+  test('GIVEN a point match WHEN searched THEN the hit names its section and bolds the match', () => {
+    const [hit] = build(corpus()).search('funding').hits;
+    expect(hit).toMatchObject({
+      kind: 'point',
+      label: 'Grid',
+      snippet: '**Funding** for reconstruction is short.',
+    });
+  });
+
+  test('GIVEN a quote match WHEN searched THEN the hit names the speaker and shows the quote', () => {
+    const [hit] = build(corpus()).search('credible').hits;
+    expect(hit).toMatchObject({ kind: 'quote', label: 'Kaja Kallas' });
+    expect(hit?.snippet).toBe(
+      'Guarantees must be **credible** and lasting. — Kaja Kallas, High Representative',
+    );
+  });
+
+  test('GIVEN a match on the speaker only WHEN searched THEN the quote is shown with the speaker in bold', () => {
+    const [hit] = build(corpus()).search('kallas').hits;
+    expect(hit?.kind).toBe('quote');
+    expect(hit?.snippet).toContain('**Kallas**');
+  });
+
+  test('GIVEN a section match WHEN searched THEN the snippet reads heading — summary', () => {
+    const [hit] = build(corpus()).search('scarce').hits;
+    expect(hit).toMatchObject({
+      kind: 'section',
+      label: 'Air defence',
+      snippet: 'Air defence — Systems are **scarce**.',
+    });
+  });
+
+  test('GIVEN a summary match WHEN searched THEN the hit is the summary', () => {
+    const [hit] = build(corpus()).search('rome').hits;
+    expect(hit).toMatchObject({ kind: 'summary', snippet: 'Donors met in **Rome**.' });
+    expect(hit?.label).toBeUndefined();
+  });
+
+  test('GIVEN a title that matches two words WHEN searched THEN both are bold', () => {
+    const [hit] = build(corpus()).search('security guarantees').hits;
+    expect(hit?.briefing.id).toBe('quoted');
+    expect(hit?.snippet).toContain('**Security** **guarantees**');
+  });
+
+  test('GIVEN a long summary WHEN matched near its end THEN the snippet is a window with ellipses', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `w${i}`);
+    words[40] = 'needle';
+    const [hit] = build([briefing('long', { summary: words.join(' ') })]).search('needle').hits;
+    expect(hit?.snippet.startsWith('…')).toBe(true);
+    expect(hit?.snippet.endsWith('…')).toBe(true);
+    expect(hit?.snippet).toContain('**needle**');
+    expect(hit?.snippet.split(' ').length).toBeLessThanOrEqual(40);
+  });
+
+  test('GIVEN curator text with markdown and mentions WHEN it matches THEN the snippet escapes them', () => {
+    const library = build([
+      briefing('hostile', {
+        sections: [
+          section({
+            points: [
+              'Tell @everyone and <@&123> about *bold* _plans_ ~~now~~ `code` ||spoiler|| [link](https://x.y) \\ end',
+            ],
+          }),
+        ],
+      }),
+    ]);
+    const [hit] = library.search('plans').hits;
+    expect(hit?.snippet).toBe(
+      'Tell @\u200beveryone and \\<@\u200b&123> about \\*bold\\* \\_**plans**\\_ \\~\\~now\\~\\~ \\`code\\` \\|\\|spoiler\\|\\| \\[link\\](https://x.y) \\\\ end',
+    );
+    expect(hit?.snippet).not.toMatch(/@everyone|<@&/);
+  });
+
+  test('GIVEN a query for a mention WHEN it matches THEN the mention stays defused around the bold', () => {
+    const library = build([briefing('ping', { summary: 'Never ping @everyone here.' })]);
+    const [hit] = library.search('@everyone').hits;
+    expect(hit?.snippet).toBe('Never ping @\u200b**everyone** here.');
+  });
+});
+
+describe('pagination', () => {
+  const many = () =>
+    Array.from({ length: 25 }, (_, i) =>
+      briefing(`b${String(i).padStart(2, '0')}`, {
+        published: `2026-01-${String(i + 1).padStart(2, '0')}`,
+        title: `Talks round ${i}`,
+      }),
+    );
+
+  test('GIVEN 25 matches WHEN paged by 10 THEN pages do not overlap and cover every match', () => {
+    const library = build(many());
+    const pages = [0, 10, 20].map((offset) => library.search('talks', { limit: 10, offset }));
+    expect(pages.map((p) => p.total)).toEqual([25, 25, 25]);
+    expect(pages.map((p) => p.hits.length)).toEqual([10, 10, 5]);
+    const all = pages.flatMap((p) => p.hits.map((h) => h.briefing.id));
+    expect(new Set(all).size).toBe(25);
+  });
+
+  test.each([
+    [{ limit: 0 }, 1],
+    [{ limit: -5 }, 1],
+    [{ limit: 3 }, 3],
+    [{ limit: 1000 }, 25],
+    [{ offset: 30 }, 0],
+    [{ offset: -3 }, 10],
+  ])('GIVEN options %j WHEN searched THEN %i hits come back', (options, count) => {
+    expect(build(many()).search('talks', options).hits).toHaveLength(count);
+  });
+});
+
+describe('query parsing', () => {
+  test.each([
+    ['Security guarantees', ['security', 'guarantees']],
+    ['"NEAR(a, b)" OR c*', ['near', 'a', 'b', 'or', 'c']],
+    ["Europe's économie", ['europe', 's', 'économie']],
+    ['--- ***', []],
+  ])('GIVEN %j WHEN tokenised THEN the words are %j', (query, tokens) => {
+    expect(queryTokens(query)).toEqual(tokens);
+  });
+
+  test('GIVEN many long words WHEN tokenised THEN there are at most 32, each at most 64 characters', () => {
+    const tokens = queryTokens(`${'y'.repeat(100)} `.repeat(40));
+    expect(tokens).toHaveLength(32);
+    expect(tokens.every((t) => t.length === 64)).toBe(true);
+  });
+
+  test.each([
+    [['a', 'b'], 'all', false, '"a" AND "b"'],
+    [['a', 'b'], 'any', false, '"a" OR "b"'],
+    [['a', 'recon'], 'all', true, '"a" AND "recon"*'],
+  ] as const)(
+    'GIVEN tokens %j (%s, prefix %s) THEN the expression is %s',
+    (tokens, mode, prefix, expected) => {
+      expect(toMatchExpression(tokens, mode, prefix)).toBe(expected);
+    },
+  );
+});
+
+describe('formatSnippet', () => {
+  test.each([
+    ['plain \uE000word\uE001 text', 'plain **word** text'],
+    ['two\n\n lines \t here', 'two lines here'],
+    ['# heading \uE000x\uE001', '\\# heading **x**'],
+    ['- item', '\\- item'],
+    ['> quote', '\\> quote'],
+    ['12. item', '12\\. item'],
+    ['\uE000#\uE001 tag', '**\\#** tag'],
+    ['a_b*c~d`e|f\\g', 'a\\_b\\*c\\~d\\`e\\|f\\\\g'],
+    ['mail me@example.org', 'mail me@\u200bexample.org'],
+    ['cut \uE000open', 'cut **open**'],
+  ])('GIVEN %j WHEN formatted THEN %j', (marked, expected) => {
+    expect(formatSnippet(marked)).toBe(expected);
+  });
+});
