@@ -110,9 +110,23 @@ export function periodMarkdown(period: Period, now: Date, locale = 'en-GB'): str
   }
   const label = periodLabel(period, locale);
   if (period.start.getTime() <= now.getTime() && now.getTime() < period.end.getTime())
-    return `${label} (now)`;
+    return `${label} (under way)`;
   if (period.end.getTime() <= now.getTime()) return `${label} (ended ${discordTimestamp(period.end, 'R')})`;
   return `${label} (${discordTimestamp(period.start, 'R')})`;
+}
+
+/**
+ * Where a period stands for a reader, to put under its label: a day as a Discord timestamp, a
+ * coarser period as when it starts, that it is under way, or when it ended.
+ */
+export function periodRelative(period: Period, now: Date): string {
+  if (period.precision === 'day') {
+    const at = midday(period.start);
+    return `${discordTimestamp(at, 'D')} (${discordTimestamp(at, 'R')})`;
+  }
+  if (period.end.getTime() <= now.getTime()) return `Ended ${discordTimestamp(period.end, 'R')}`;
+  if (period.start.getTime() <= now.getTime()) return `Under way; ends ${discordTimestamp(period.end, 'R')}`;
+  return `Starts ${discordTimestamp(period.start, 'R')}`;
 }
 
 /** A publication date for a message body: a Discord timestamp for a day, words for a month. */

@@ -31,7 +31,7 @@ describe('/search', () => {
   });
 
   describe('pages', () => {
-    const ctx = context({ library: oversizedLibrary(3) });
+    const ctx = context({ library: oversizedLibrary(1) });
 
     test('GIVEN many hits WHEN paged through THEN numbering continues and Next stops at the end', async () => {
       const pages = await allPages(await run('search', { query: 'security' }, ctx), ctx);

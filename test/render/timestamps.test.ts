@@ -3,6 +3,7 @@ import {
   dateLabel,
   discordTimestamp,
   periodMarkdown,
+  periodRelative,
   publishedMarkdown,
   resolvePartialDate,
 } from '../../src/render/timestamps.js';
@@ -42,11 +43,20 @@ describe('Discord timestamps', () => {
 
   test.each([
     ['2026-Q2', `Q2 2026 (${discordTimestamp(new Date('2026-04-01T00:00:00Z'), 'R')})`],
-    ['2026', '2026 (now)'],
+    ['2026', '2026 (under way)'],
     ['2025-Q4', `Q4 2025 (ended ${discordTimestamp(new Date('2026-01-01T00:00:00Z'), 'R')})`],
   ])('GIVEN the coarse period %s WHEN shown THEN it keeps its words: %s', (value, expected) => {
     const p = resolvePartialDate(value);
     expect(p && periodMarkdown(p, NOW)).toBe(expected);
+  });
+
+  test.each([
+    ['2026-Q2', `Starts ${discordTimestamp(new Date('2026-04-01T00:00:00Z'), 'R')}`],
+    ['2026', `Under way; ends ${discordTimestamp(new Date('2027-01-01T00:00:00Z'), 'R')}`],
+    ['2025-12', `Ended ${discordTimestamp(new Date('2026-01-01T00:00:00Z'), 'R')}`],
+  ])('GIVEN the period %s WHEN placed relative to now THEN %s', (value, expected) => {
+    const p = resolvePartialDate(value);
+    expect(p && periodRelative(p, NOW)).toBe(expected);
   });
 
   test('GIVEN a month-only publication date THEN it is shown in words, not as a false day', () => {

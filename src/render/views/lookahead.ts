@@ -9,7 +9,7 @@ import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
 import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
 import { colourOf, notice, themeLabels } from '../style.js';
-import { periodLabel, periodMarkdown } from '../timestamps.js';
+import { periodLabel, periodRelative } from '../timestamps.js';
 
 export const WINDOWS = [
   'week',
@@ -51,7 +51,7 @@ const estimateItem = ({ item, briefing }: LookaheadEntry): number =>
 const PER_PAGE = 10;
 
 function itemField(library: Library, entry: LookaheadEntry, now: Date, locale: string, showThemes: boolean) {
-  const when = entry.period ? periodMarkdown(entry.period, now, locale) : undefined;
+  const when = entry.period ? periodRelative(entry.period, now) : undefined;
   const themes = showThemes ? ` · ${themeLabels(library, entry.item.themes).join(', ')}` : '';
   const lines = [
     ...(when ? [when] : []),

@@ -9,6 +9,8 @@ import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
 import { BRAND_COLOUR, briefingThemeIds, notice, themeLabels } from '../style.js';
 import { discordTimestamp, publishedMarkdown } from '../timestamps.js';
 
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const estimateBriefing = (b: Briefing): number =>
   b.title.length + b.source.name.length + (b.source.url?.length ?? 0) + briefingThemeIds(b).length * 30 + 80;
 
@@ -45,7 +47,7 @@ export function renderSources(library: Library, page: number, now: Date, locale:
     embeds: [
       {
         title: 'Sources',
-        description: `${stats.briefings} briefing${stats.briefings === 1 ? '' : 's'} from ${sourceCount} source${sourceCount === 1 ? '' : 's'}, newest first: ${stats.sections} sections, ${stats.quotes} quotes, ${stats.lookahead} looking-ahead items.${loaded}`,
+        description: `${count(stats.briefings, 'briefing')} from ${count(sourceCount, 'source')}, newest first: ${count(stats.sections, 'section')}, ${count(stats.quotes, 'quote')}, ${count(stats.lookahead, 'looking-ahead item')}.${loaded}`,
         color: BRAND_COLOUR,
         fields: (pages[at] ?? []).map((b) => briefingField(library, b, locale)),
         footer: { text: pageLabel(at, pages.length) },
