@@ -1,0 +1,66 @@
+/**
+ * The real bot (src/discord/bot.ts: client, dispatcher, registry, library, schedules) started
+ * against the fake Discord, with its commands deployed there by the real deploy script.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { type Config, parseConfig } from '../../src/config.js';
+import { type Bot, startBot } from '../../src/discord/bot.js';
+import { deployCommands } from '../../src/discord/deploy.js';
+import type { FakeDiscord } from '../fake-discord/index.js';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface Harness {
+  bot: Bot;
+  config: Config & { DISCORD_TOKEN: string };
+  logs: LogLine[];
+  stop(options?: { keepState?: boolean }): Promise<void>;
+}
+
+/** A pino logger that keeps every line in memory, for assertions on what was logged. */
+export const memoryLogger = (logs: LogLine[]) =>
+  pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line) as LogLine);
+        callback();
+      },
+    }),
+  );
+
+export async function startHarness(
+  fake: FakeDiscord,
+  env: Record<string, string> = {},
+  stateDir = mkdtempSync(join(tmpdir(), 'attache-e2e-')),
+): Promise<Harness> {
+  const config = {
+    ...parseConfig({
+      DATA_DIR: 'data',
+      STATE_DIR: stateDir,
+      DISCORD_API_URL: fake.restUrl,
+      ...env,
+    }),
+    DISCORD_TOKEN: fake.token,
+  };
+  await deployCommands({ ...config, DISCORD_GUILD_ID: fake.guildId });
+  const logs: LogLine[] = [];
+  const bot = await startBot(config, memoryLogger(logs));
+  return {
+    bot,
+    config,
+    logs,
+    async stop({ keepState = false } = {}) {
+      await bot.stop();
+      if (!keepState) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
