@@ -99,7 +99,7 @@ describe('GIVEN the bot connected to Discord with the shipped briefing', () => {
     expect(text).toContain('Durable partnerships are built through consistent dialogue');
     expect(text).toContain('A senior transatlantic official');
     expect(text).toContain('Brussels Morning Newspaper');
-    const another = buttonsOf(i.callback).find((b) => /another/i.test(b.label ?? ''));
+    const another = buttonsOf(i.callback).find((b) => /another/i.test('label' in b ? (b.label ?? '') : ''));
     if (!another || !i.reply) throw new Error('no Another button');
     const pressed = await discord.fake.interact({
       type: 'button',

@@ -50,7 +50,9 @@ const text = (callback: CallbackBody): string =>
     ])
     .join('\n');
 const pageButton = (callback: CallbackBody, label: RegExp) => {
-  const button = buttons(callback).find((b) => label.test(b.label ?? '') && 'custom_id' in b);
+  const button = buttons(callback).find(
+    (b) => label.test('label' in b ? (b.label ?? '') : '') && 'custom_id' in b,
+  );
   if (!button || !('custom_id' in button))
     throw new Error(`no ${label} button in ${JSON.stringify(buttons(callback))}`);
   return button;
