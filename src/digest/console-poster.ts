@@ -20,6 +20,7 @@ export function createConsolePoster(print: (post: ConsolePost) => void): Poster 
   const posted = new Map<string, ConsolePost>();
   let counter = 0;
   return {
+    serves: (guildId) => guildId === CONSOLE_GUILD_ID,
     async check() {
       return { ok: true };
     },

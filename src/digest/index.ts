@@ -135,6 +135,11 @@ export interface Poster {
    * left pending longer than Discord's nonce window is not resent (see ledger.ts).
    */
   find?(guildId: string, channelId: string, marker: string, since: Date): Promise<string | null>;
+  /**
+   * Whether this transport reaches the guild at all. The console and Discord share one store, so
+   * each runs only its own guilds' schedules (the console must never "deliver" a Discord digest).
+   */
+  serves?(guildId: string): boolean;
 }
 
 /** A schedule as listed: with its next runs. */

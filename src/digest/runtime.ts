@@ -22,7 +22,10 @@ export interface DigestOptions {
   minIntervalMinutes: number;
   maxPerGuild: number;
   catchUpWindowHours: number;
-  /** For sharding: only schedules of guilds this process holds run here. */
+  /**
+   * For sharding: only schedules of guilds this process holds run here. Combined with the
+   * poster's own `serves` (console vs Discord guilds).
+   */
   ownsGuild?: (guildId: string) => boolean;
   log?: Logger;
   cron?: CronLike;
@@ -57,7 +60,8 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     now,
     catchUpWindowMs: options.catchUpWindowHours * 3_600_000,
     run: (guildId, scheduleId, slot, { late }) => executeRun(runDeps, guildId, scheduleId, slot, { late }),
-    ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+    ownsGuild: (guildId) =>
+      (options.ownsGuild?.(guildId) ?? true) && (options.poster.serves?.(guildId) ?? true),
     ...(options.cron ? { cron: options.cron } : {}),
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     log: options.log,

@@ -21,6 +21,8 @@ const NEEDED: [string, PermissionResolvable][] = [
   ['Embed Links', PermissionFlagsBits.EmbedLinks],
 ];
 
+const SNOWFLAKE = /^\d{17,20}$/;
+
 const apiCode = (error: unknown): number | undefined =>
   error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
 
@@ -33,6 +35,8 @@ export function createDiscordPoster(client: Client): Poster {
     guildId: string,
     channelId: string,
   ): Promise<GuildTextBasedChannel | null | 'no-access'> => {
+    // Ids that are no snowflake (the console's "briefings") would only earn a 400 from Discord.
+    if (!SNOWFLAKE.test(channelId)) return null;
     try {
       const channel = await client.channels.fetch(channelId);
       if (!channel || channel.isDMBased() || !channel.isTextBased() || channel.guildId !== guildId)
@@ -71,6 +75,7 @@ export function createDiscordPoster(client: Client): Poster {
 
   return {
     check,
+    serves: (guildId) => SNOWFLAKE.test(guildId),
 
     async send(guildId, channelId, reply, nonce) {
       const channel = await resolve(guildId, channelId);

@@ -46,6 +46,8 @@ function stubClient(channels: Record<string, StubChannel | Error>) {
   return { client: client as unknown as Client, sent };
 }
 
+const C1 = '100000000000000001';
+const T1 = '100000000000000002';
 const ALL =
   PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks;
 
@@ -65,19 +67,19 @@ describe('check', () => {
       { ok: false, reason: 'missing-permissions', missing: ['View Channel', 'Send Messages', 'Embed Links'] },
     ],
   ])('GIVEN permissions %s THEN the check says %o', async (permissions, expected) => {
-    const { client } = stubClient({ c1: { guildId: 'g1', permissions } });
-    expect(await createDiscordPoster(client).check('g1', 'c1')).toEqual(expected);
+    const { client } = stubClient({ [C1]: { guildId: 'g1', permissions } });
+    expect(await createDiscordPoster(client).check('g1', C1)).toEqual(expected);
   });
 
   test('GIVEN a thread THEN Send Messages in Threads is what counts', async () => {
     const { client } = stubClient({
-      t1: {
+      [T1]: {
         guildId: 'g1',
         thread: true,
         permissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.EmbedLinks,
       },
     });
-    expect(await createDiscordPoster(client).check('g1', 't1')).toEqual({
+    expect(await createDiscordPoster(client).check('g1', T1)).toEqual({
       ok: false,
       reason: 'missing-permissions',
       missing: ['Send Messages in Threads'],
@@ -85,31 +87,46 @@ describe('check', () => {
   });
 
   test.each([
-    ['a deleted channel', { c1: apiError(10003, 404) }, 'g1', { ok: false, reason: 'channel-gone' }],
+    ['a deleted channel', { [C1]: apiError(10003, 404) }, 'g1', { ok: false, reason: 'channel-gone' }],
     [
       'a channel of another guild',
-      { c1: { guildId: 'other', permissions: ALL } },
+      { [C1]: { guildId: 'other', permissions: ALL } },
       'g1',
       { ok: false, reason: 'channel-gone' },
     ],
     [
       'a hidden channel',
-      { c1: apiError(50001, 403) },
+      { [C1]: apiError(50001, 403) },
       'g1',
       { ok: false, reason: 'missing-permissions', missing: ['View Channel'] },
     ],
   ])('GIVEN %s THEN the check reports it', async (_what, channels, guildId, expected) => {
     const { client } = stubClient(channels as Record<string, StubChannel | Error>);
-    expect(await createDiscordPoster(client).check(guildId, 'c1')).toEqual(expected);
+    expect(await createDiscordPoster(client).check(guildId, C1)).toEqual(expected);
+  });
+});
+
+test.each([
+  ['123456789012345678', true],
+  ['console', false],
+])('GIVEN guild %s THEN the Discord poster serves it: %s', (guildId, served) => {
+  expect(createDiscordPoster(stubClient({}).client).serves?.(guildId)).toBe(served);
+});
+
+test('GIVEN a channel id that is no snowflake THEN it is gone, without asking Discord', async () => {
+  const { client } = stubClient({ briefings: new Error('must not be fetched') });
+  expect(await createDiscordPoster(client).check('123456789012345678', 'briefings')).toEqual({
+    ok: false,
+    reason: 'channel-gone',
   });
 });
 
 describe('send', () => {
   test('GIVEN a reply THEN it is sent with the nonce, enforce_nonce and no mentions, and not as ephemeral', async () => {
-    const { client, sent } = stubClient({ c1: { guildId: 'g1', permissions: ALL } });
+    const { client, sent } = stubClient({ [C1]: { guildId: 'g1', permissions: ALL } });
     const id = await createDiscordPoster(client).send(
       'g1',
-      'c1',
+      C1,
       { embeds: [{ title: 'Digest' }], ephemeral: true },
       'abc123',
     );
@@ -127,10 +144,10 @@ describe('send', () => {
     'GIVEN Discord answers %i THEN a DeliveryError carries the code and missing permissions',
     async (code, status, permissions, missing) => {
       const { client } = stubClient({
-        c1: { guildId: 'g1', permissions, sendError: apiError(code, status) },
+        [C1]: { guildId: 'g1', permissions, sendError: apiError(code, status) },
       });
       const error = await createDiscordPoster(client)
-        .send('g1', 'c1', { content: 'x' }, 'n')
+        .send('g1', C1, { content: 'x' }, 'n')
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect(error).toMatchObject({ code, missing });
@@ -138,9 +155,9 @@ describe('send', () => {
   );
 
   test('GIVEN a server error THEN it is not mistaken for a channel problem', async () => {
-    const { client } = stubClient({ c1: { guildId: 'g1', permissions: ALL, sendError: apiError(0, 500) } });
+    const { client } = stubClient({ [C1]: { guildId: 'g1', permissions: ALL, sendError: apiError(0, 500) } });
     const error = await createDiscordPoster(client)
-      .send('g1', 'c1', { content: 'x' }, 'n')
+      .send('g1', C1, { content: 'x' }, 'n')
       .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(DeliveryError);
   });
