@@ -115,6 +115,15 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     expect(general && me && general.permissionsFor(me)?.has(PermissionFlagsBits.EmbedLinks)).toBe(true);
   });
 
+  test('WHEN commands are registered globally THEN they are kept apart from guild commands', async () => {
+    const [first] = definitions;
+    if (!first) throw new Error('no definition');
+    await client.application?.commands.set([first]);
+    expect(fake.commands().map((c) => c.name)).toEqual(['theme']);
+    expect(fake.commands().every((c) => c.guild_id === undefined)).toBe(true);
+    expect(fake.commands(fake.guildId)).toHaveLength(2);
+  });
+
   test('WHEN commands are registered THEN the fake stores them with ids and keeps ids on re-registration', async () => {
     const first = fake.commands(fake.guildId).map((c) => [c.name, c.id]);
     expect(first.map(([name]) => name)).toEqual(['theme', 'schedule']);
@@ -229,6 +238,33 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     expect(press.callback.type).toBe(7);
     expect(press.reply?.id).toBe(first.reply?.id);
     expect(first.reply?.content).toBe('page 2');
+  });
+
+  test('WHEN a button press is acknowledged with deferUpdate THEN a later editReply changes the clicked message', async () => {
+    bot.handler = async (i) => {
+      if (i.isChatInputCommand()) {
+        await i.reply({
+          content: 'quote 1',
+          components: [
+            {
+              type: 1,
+              components: [
+                { type: 2, style: ButtonStyle.Secondary, label: 'Another', custom_id: 'quote:another:1' },
+              ],
+            },
+          ],
+        });
+      } else if (i.isButton()) {
+        await i.deferUpdate();
+        await i.editReply({ content: 'quote 2' });
+      }
+    };
+    const first = await fake.interact({ type: 'command', name: 'theme', options: { theme: 'x' } });
+    const press = await fake.interact({ type: 'button', customId: 'quote:another:1' });
+    expect(press.callback).toEqual({ type: 6 });
+    const edited = await press.waitForEdit();
+    expect(edited.id).toBe(first.reply?.id);
+    expect(edited.content).toBe('quote 2');
   });
 
   test('WHEN the bot answers one interaction twice THEN the second is refused (40060) and recorded', async () => {
@@ -529,5 +565,50 @@ describe('GIVEN two shards in one client', () => {
       await client.destroy();
       await fake.close();
     }
+  });
+});
+
+describe('GIVEN a fake on a clock the test moves', () => {
+  let clock = Date.parse('2026-03-29T06:00:00Z');
+  let fake: FakeDiscord;
+  let client: Client;
+  let bot: ReturnType<typeof stubBot>;
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ now: () => clock });
+    client = await loginClient(fake);
+    bot = stubBot(client);
+  });
+  afterAll(async () => {
+    await client.destroy();
+    await fake.close();
+  });
+
+  test('WHEN the nonce window has passed THEN the same nonce creates a second message', async () => {
+    const channel = sendable(client, fake.channelId('general'));
+    const send = () => channel.send({ content: 'digest', nonce: 'late-run', enforceNonce: true });
+    const first = await send();
+    clock += 60_000;
+    expect((await send()).id).toBe(first.id);
+    clock += 120_000;
+    expect((await send()).id).not.toBe(first.id);
+    expect(fake.messages(channel.id)).toHaveLength(2);
+  });
+
+  test('WHEN the bot edits its reply after 15 minutes THEN the token is refused (50027) and flagged', async () => {
+    let later: (() => Promise<unknown>) | undefined;
+    bot.handler = async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      later = () => i.editReply({ content: 'too late' });
+    };
+    await fake.interact({ type: 'command', name: 'slow' });
+    const editLater = await fake.waitFor(() => later);
+    clock += 16 * 60_000;
+    const edit = editLater();
+    expect((await apiError(edit)).code).toBe(50027);
+    expect(fake.takeViolations().map((v) => v.problems[0]?.message)).toEqual([
+      'Interaction token used after 15 minutes',
+    ]);
+    expectClean(fake);
   });
 });

@@ -47,14 +47,28 @@
  * Interactions: `const i = await fake.interact({ type: 'command' | 'autocomplete' | 'button' |
  * 'select', name, subcommand?, options?, focused?, customId?, message?, user?, memberPermissions?,
  * guildId?, channelId? })` dispatches INTERACTION_CREATE and resolves at the first callback:
- * `i.callback` ({ type, data }), `i.accepted`, `i.reply` (the response message as it is now),
- * `await i.waitForEdit()`, `await i.waitForFollowup()`, `await i.waitForReply()` (a deferral
- * resolved). Option types come from the registered definition when the bot registered one.
+ * `i.callback` ({ type, data }), `i.accepted`, `i.latencyMs` (dispatch -> callback), `i.reply`
+ * (the response message as it is now), `await i.waitForEdit()`, `await i.waitForFollowup()`,
+ * `await i.waitForReply()` (a deferral resolved). Option types come from the definition the bot
+ * registered (checked like Discord's client does: unknown or missing required options throw;
+ * `strictOptions: false` sends anything); without one they are inferred from the JS values.
+ * `user` defaults to "member" and `memberPermissions` to that member's permissions in the channel.
+ * Buttons find the latest message carrying their custom id unless `message` is given.
+ *
+ * Time: `responseWindowMs` (3 s) runs on real monotonic time, so vitest fake timers cannot break
+ * it; `now` (default Date.now) drives timestamps, the nonce window and the 15-minute token, so a
+ * test can move it. waitFor and rate-limit windows use real timers too.
  *
  * Gateway: `fake.sessions()` live sessions, `fake.restartGateway({ resumable? })` drops every
  * connection (the client RESUMEs and missed events are replayed), `fake.dispatch(event, data,
  * guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
- * go to the shard that holds it.
+ * go to the shard that holds it (`maxConcurrency` default 16 so shards identify at once). Events
+ * respect intents (CHANNEL_* need Guilds, MESSAGE_* need GuildMessages). Destroy clients before
+ * `fake.close()`, or they will try to reconnect to a closed port.
+ *
+ * Not modelled: DMs, threads, modal submits, select menus beyond the custom id and values,
+ * attachments' content, message reactions, and routes not listed above (they land in
+ * `fake.unexpected`).
  */
 import { createSnowflakes, monotonicMs } from './clock.js';
 import type {

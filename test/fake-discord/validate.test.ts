@@ -74,7 +74,7 @@ describe('GIVEN a channel message body', () => {
       { embeds: [{ fields: [{ name: 'a', value: '' }] }] },
       'embeds.0.fields.0.value BASE_TYPE_REQUIRED',
     ],
-    ['a colour above 0xFFFFFF', { embeds: [{ color: 0x1000000 }] }, 'embeds.0.color BASE_TYPE_MAX_LENGTH'],
+    ['a colour above 0xFFFFFF', { embeds: [{ color: 0x1000000 }] }, 'embeds.0.color NUMBER_TYPE_MAX'],
     [
       'a footer with no text field type',
       { embeds: [{ footer: { text: 42 } }] },

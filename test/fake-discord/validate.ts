@@ -20,12 +20,13 @@ export type BodyKind =
 const describe = (issue: SpecIssue): { code: string; message: string } => {
   switch (issue.code) {
     case 'too_big':
-      return {
-        code: 'BASE_TYPE_MAX_LENGTH',
-        message: `Must be ${String(issue.maximum)} or fewer in length.`,
-      };
+      return issue.origin === 'number'
+        ? { code: 'NUMBER_TYPE_MAX', message: `Must be less than or equal to ${String(issue.maximum)}.` }
+        : { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${String(issue.maximum)} or fewer in length.` };
     case 'too_small':
-      return { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${String(issue.minimum)} or more in length.` };
+      return issue.origin === 'number'
+        ? { code: 'NUMBER_TYPE_MIN', message: `Must be greater than or equal to ${String(issue.minimum)}.` }
+        : { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${String(issue.minimum)} or more in length.` };
     case 'invalid_type':
       return { code: 'BASE_TYPE_BAD_TYPE', message: 'Value is of the wrong type or missing.' };
     case 'invalid_value':
