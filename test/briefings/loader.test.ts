@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -253,5 +253,16 @@ describe('GIVEN folder-level fixtures', () => {
     const result = await loadData(join(FIXTURES, 'no-such-folder'));
     expect(result.problems.map((p) => p.message)).toEqual(['no such folder']);
     expect(result.briefings).toEqual([]);
+  });
+
+  test('WHEN a briefing entry cannot be read THEN it is reported and the rest still loads', async () => {
+    const dir = await goodDataWith();
+    await mkdir(join(dir, 'elsewhere'));
+    await symlink(join(dir, 'elsewhere'), join(dir, 'briefings', 'linked.yaml'));
+    const result = await loadData(dir);
+    expect(lines(result.problems, dir)).toEqual([
+      'briefings/linked.yaml:1:1 — cannot read the file (EISDIR)',
+    ]);
+    expect(result.briefings.map((b) => b.id)).toEqual(['alpha', 'beta']);
   });
 });
