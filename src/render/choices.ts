@@ -7,11 +7,11 @@ import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
 export interface Candidate {
-  /** Shown to the user. */
-  name: string;
+  /** Shown to the user; a function when it is costly to build, so only the 25 shown pay for it. */
+  name: string | (() => string);
   /** Sent back as the option value. */
   value: string;
-  /** Texts matched against the query (id, label, title…); `name` when omitted. */
+  /** Texts matched against the query (id, label, title…); `name` (when a string) if omitted. */
   keys?: readonly string[];
 }
 
@@ -47,8 +47,13 @@ export function matchQuality(text: string, foldedQuery: string): Match {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+export const nameOf = (c: Candidate): string => (typeof c.name === 'function' ? c.name() : c.name);
+
+const keysOf = (c: Candidate): readonly string[] =>
+  c.keys ?? (typeof c.name === 'string' ? [c.name] : [c.value]);
+
 const bestMatch = (c: Candidate, q: string): Match =>
-  Math.min(...(c.keys ?? [c.name]).map((k) => matchQuality(k, q)), Match.None);
+  Math.min(...keysOf(c).map((k) => matchQuality(k, q)), Match.None);
 
 /** Candidates that match, best first, stable within a quality. */
 export function rankCandidates<C extends Candidate>(candidates: readonly C[], query: string): C[] {
@@ -72,7 +77,7 @@ export function rankChoices(
     if (c.value.length === 0 || c.value.length > DISCORD_LIMITS.choiceValue || seen.has(c.value)) continue;
     seen.add(c.value);
     out.push({
-      name: truncate(c.name.replace(/\s+/g, ' ').trim() || c.value, DISCORD_LIMITS.choiceName),
+      name: truncate(nameOf(c).replace(/\s+/g, ' ').trim() || c.value, DISCORD_LIMITS.choiceName),
       value: c.value,
     });
   }

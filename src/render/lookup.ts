@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Briefing, Library, Theme } from '../briefings/index.js';
 import { UserError } from '../errors.js';
-import { type Candidate, rankCandidates, resolveTyped } from './choices.js';
+import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.js';
 import { refOf, resolveRef } from './custom-id.js';
 import { escapeInline } from './escape.js';
 import { truncate } from './limits.js';
@@ -25,7 +25,7 @@ export const themeCandidates = (library: Library): Candidate[] =>
 
 export const briefingCandidates = (library: Library, locale = 'en-GB'): Candidate[] =>
   library.latest().map((b) => ({
-    name: `${b.title} — ${dateLabel(b.published, locale)}`,
+    name: () => `${b.title} — ${dateLabel(b.published, locale)}`,
     value: b.id,
     keys: [b.id, b.title],
   }));
@@ -73,7 +73,7 @@ export function resolveSpeaker(speakers: readonly string[], typed: string, optio
   const picked = resolveRef(typed, speakers);
   if (picked) return picked;
   const match = resolveTyped(speakerCandidates(speakers), typed);
-  if (match) return match.keys?.[0] ?? match.name;
+  if (match) return match.keys?.[0] ?? nameOf(match);
   const hint = speakers.length ? ' Pick one from the list as you type.' : '';
   throw new UserError(`No quotes from a speaker matching ${shown(typed)}.${hint}`, option);
 }
