@@ -14,12 +14,14 @@ import { analyseArticle } from '../src/briefings/ingest/analyse.js';
 import type { Analysis } from '../src/briefings/ingest/index.js';
 import { decodeArticle } from '../src/briefings/ingest/input.js';
 import { loadThemes } from '../src/briefings/ingest/themes.js';
+import type { Theme } from '../src/briefings/schema.js';
 
 const CORPUS = resolve(import.meta.dirname, 'ingest-corpus');
 
 const speakerList = z.union([z.string(), z.array(z.string()), z.null()]);
 const LabelSchema = z.object({
   file: z.string(),
+  heldout: z.boolean().optional(),
   title: z.string().nullable(),
   published: z.string(),
   location: z.string().nullable(),
@@ -147,8 +149,11 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
 
   const nobody = required.filter((q) => q.speaker === null);
   fields.unattributed.expected += nobody.length;
-  fields.unattributed.found += a.unattributed.length;
-  for (const u of a.unattributed) {
+  const unattributed = a.unattributed.filter(
+    (u) => !label.quotes.some((e) => e.optional && similar(e.text, u.text)),
+  );
+  fields.unattributed.found += unattributed.length;
+  for (const u of unattributed) {
     if (nobody.some((e) => similar(e.text, u.text))) fields.unattributed.tp++;
     else say(`reported unattributed but the label names a speaker or no quote: “${u.text.slice(0, 60)}”`);
   }
@@ -217,6 +222,62 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
   }
 }
 
+const emptyFields = (): Fields => ({
+  headings: tally(),
+  quotes: tally(),
+  quoteText: tally(),
+  unattributed: tally(),
+  lookahead: tally(),
+  horizon: tally(),
+  themes: tally(),
+  meta: tally(),
+});
+
+function table(fields: Fields): string[] {
+  const rows: [string, Tally, string, (t: Tally) => boolean][] = [
+    ['headings', fields.headings, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
+    ['quotes with right speaker', fields.quotes, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
+    ['quotes found (any speaker)', fields.quoteText, '', () => true],
+    ['unattributed reported', fields.unattributed, '', () => true],
+    ['looking-ahead sentences', fields.lookahead, 'P >= 0.90', (t) => t.tp / t.found >= 0.9],
+    ['horizons (of matched items)', fields.horizon, '', () => true],
+    ['section themes', fields.themes, '', () => true],
+    ['title/date/place/source', fields.meta, '', () => true],
+  ];
+  const out = [
+    '| field                        | expected | found |  TP | precision | recall | target      |',
+    '|------------------------------|---------:|------:|----:|----------:|-------:|-------------|',
+  ];
+  for (const [name, t, target, ok] of rows) {
+    const met = target === '' ? '' : ok(t) ? `${target} ✓` : `${target} ✗`;
+    out.push(
+      `| ${name.padEnd(28)} | ${String(t.expected).padStart(8)} | ${String(t.found).padStart(5)} | ${String(t.tp).padStart(3)} |    ${pct(t.tp, t.found)} | ${pct(t.recalled, t.expected)} | ${met.padEnd(11)} |`,
+    );
+  }
+  return out;
+}
+
+/** Ingest speed on a long article: the corpus bodies repeated to 20,000 words, under headings. */
+async function timeLongArticle(themes: Theme[], now: Date): Promise<{ words: number; ms: number }> {
+  const files = (await readdir(CORPUS)).filter((f) => f.endsWith('.txt')).sort();
+  const bodies = await Promise.all(files.map((f) => readFile(join(CORPUS, f), 'utf8')));
+  const parts = ['Annual Review of Diplomatic Engagement', ''];
+  let words = 0;
+  for (let i = 0; words < 20_000; i++) {
+    const body = bodies[i % bodies.length] ?? '';
+    parts.push(`Part ${i + 1} of the Review`, '', body.split('\n').slice(1).join('\n'), '');
+    words += body.split(/\s+/).length;
+  }
+  const text = parts.join('\n');
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    analyseArticle(text, { themes, origin: 'long', now });
+    times.push(performance.now() - t);
+  }
+  return { words: text.split(/\s+/).length, ms: times.sort((a, b) => a - b)[1] ?? 0 };
+}
+
 const pct = (n: number, d: number): string => (d === 0 ? '   —  ' : (n / d).toFixed(3).padStart(6));
 
 async function main(): Promise<number> {
@@ -233,16 +294,8 @@ async function main(): Promise<number> {
     .parse(parse(await readFile(join(CORPUS, 'labels.yaml'), 'utf8')));
   const files = (await readdir(CORPUS)).filter((f) => f.endsWith('.txt'));
   const unlabelled = files.filter((f) => !labels.articles.some((l) => l.file === f));
-  const fields: Fields = {
-    headings: tally(),
-    quotes: tally(),
-    quoteText: tally(),
-    unattributed: tally(),
-    lookahead: tally(),
-    horizon: tally(),
-    themes: tally(),
-    meta: tally(),
-  };
+  const all = emptyFields();
+  const heldout = emptyFields();
   const misses: string[] = [];
   const now = new Date('2026-11-28T00:00:00Z');
   let words = 0;
@@ -251,36 +304,22 @@ async function main(): Promise<number> {
     const text = decodeArticle(await readFile(join(CORPUS, label.file)), label.file);
     const analysis = analyseArticle(text, { themes, origin: label.file, now });
     words += analysis.words;
-    score(label, analysis, fields, misses);
+    score(label, analysis, all, misses);
+    if (label.heldout) score(label, analysis, heldout, []);
   }
   const elapsed = performance.now() - started;
+  const long = await timeLongArticle(themes, now);
 
-  const rows: [string, Tally, string, (t: Tally) => boolean][] = [
-    ['headings', fields.headings, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
-    ['quotes with right speaker', fields.quotes, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
-    ['quotes found (any speaker)', fields.quoteText, '', () => true],
-    ['unattributed reported', fields.unattributed, '', () => true],
-    ['looking-ahead sentences', fields.lookahead, 'P >= 0.90', (t) => t.tp / t.found >= 0.9],
-    ['horizons (of matched items)', fields.horizon, '', () => true],
-    ['section themes', fields.themes, '', () => true],
-    ['title/date/place/source', fields.meta, '', () => true],
-  ];
   const out: string[] = [];
+  const held = labels.articles.filter((l) => l.heldout).length;
   out.push(
-    `Ingest benchmark: ${labels.articles.length} labelled articles, ${words} words, ${elapsed.toFixed(0)} ms`,
+    `Ingest benchmark: ${labels.articles.length} labelled articles (${held} held out), ${words} words, ${elapsed.toFixed(0)} ms`,
   );
+  out.push(`A ${long.words.toLocaleString('en-US')}-word article: ${long.ms.toFixed(0)} ms (median of 3)`);
   if (unlabelled.length > 0) out.push(`(not labelled, skipped: ${unlabelled.join(', ')})`);
-  out.push('');
-  out.push('| field                        | expected | found |  TP | precision | recall | target    |');
-  out.push('|------------------------------|---------:|------:|----:|----------:|-------:|-----------|');
-  let failed = false;
-  for (const [name, t, target, ok] of rows) {
-    const met = target === '' ? '' : ok(t) ? `${target} ✓` : `${target} ✗`;
-    if (target && !ok(t)) failed = true;
-    out.push(
-      `| ${name.padEnd(28)} | ${String(t.expected).padStart(8)} | ${String(t.found).padStart(5)} | ${String(t.tp).padStart(3)} |    ${pct(t.tp, t.found)} | ${pct(t.recalled, t.expected)} | ${met.padEnd(9)} |`,
-    );
-  }
+  out.push('', 'All labelled articles:', ...table(all));
+  const failed = out.some((l) => l.includes('✗'));
+  if (held > 0) out.push('', `Held-out articles only (${held}; not used for tuning):`, ...table(heldout));
   if (values.verbose && misses.length > 0) out.push('', 'Misses and false alarms:', ...misses);
   else if (misses.length > 0) out.push('', `${misses.length} misses or false alarms; --verbose lists them.`);
   console.log(out.join('\n'));

@@ -23,14 +23,18 @@ const STRONG: RegExp[] = [
   /\b(?:in|over|within|during|for)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
   /\b(?:planned|scheduled|slated|pencilled|penciled)\s+(?:in\s+)?for\b/i,
   // Reported future: "said they would finance", "told reporters that the systems would be deployed".
-  /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?!have\b)(?!be\s+(?:a|an|the|no|more|less|very|too|difficult|hard|easy|important|crucial|key)\b)\w+/i,
+  /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?:be\s+(?:\w+(?:ed|en|wn)|held|built|sent|set|made|paid|kept|run|shut|cut)\b|(?!be\b|have\b)\w+)/i,
   /\b(?:expects?|expected)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,3}to\s+(?!date\b)\w+/i,
   /\bthe\s+(?:days|weeks|months|years|period)\s+ahead\b/i,
   /\blater\s+(?:this|in the|next)\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)\b/i,
   /\b(?:plans?|intends?|is preparing|are preparing|is poised|are poised)\s+to\b/i,
   /\b(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:year|month|quarter|20\d{2}|next)\b/i,
   /\blooking ahead\b/i,
+  /\b(?:agreed|decided|voted)\s+to\s+(?:meet|reconvene|resume|hold|return|convene|review)\b/i,
 ];
+
+// Weaker modals count only with a stated time that has not passed: "could arrive in September".
+const MODAL = /\b(?:should|could|may|might|would)\b/i;
 
 // "would be the real test" is a judgement, not an expected event, so copula + noun phrase is left out above.
 // A sentence about the past that merely mentions plans ("had been expected to", "was planned but").
@@ -39,10 +43,24 @@ const BACKWARD = /\b(?:had been|would have|could have|should have|was originally
 /** Why a sentence looks forward, or undefined when it does not. */
 export function lookaheadSignal(sentence: string, published?: PartialDate): LookaheadSignal | undefined {
   if (BACKWARD.test(sentence)) return undefined;
-  const cue = strongCue(sentence) ?? (mentionsFutureDate(sentence, published) ? 'future date' : undefined);
-  if (!cue) return undefined;
   const horizon = horizonOf(sentence, published);
+  let cue = strongCue(sentence) ?? (mentionsFutureDate(sentence, published) ? 'future date' : undefined);
+  if (!cue && horizon !== undefined) cue = MODAL.exec(sentence)?.[0];
+  if (!cue) return undefined;
+  // Inside a quotation, "we will keep doing it" is a pledge or an opinion; it needs a time to be an item.
+  if (/^(?:will|'ll|’ll|would)$/i.test(cue) && horizon === undefined && insideQuotation(sentence, cue))
+    return undefined;
   return horizon === undefined ? { cue } : { cue, horizon };
+}
+
+function insideQuotation(sentence: string, cue: string): boolean {
+  const at = sentence.search(new RegExp(`\\b${cue}\\b`, 'i'));
+  const before = sentence.slice(0, Math.max(0, at));
+  const opens = (before.match(/[“«]/g) ?? []).length + ((before.match(/"/g) ?? []).length % 2);
+  const closes = (before.match(/[”»]/g) ?? []).length;
+  // A sentence that starts inside a quotation opened earlier in the paragraph shows no opening mark.
+  const startsInside = !/[“"«]/.test(before) && /[”"»]/.test(sentence.slice(at));
+  return opens > closes || startsInside;
 }
 
 function strongCue(sentence: string): string | undefined {

@@ -21,12 +21,13 @@ const SAY =
   'conceded|concedes|announced|announces|commented|continued|continues|admitted|admits|suggested|suggests|stated|' +
   'confirmed|confirms|claimed|maintained|maintains|predicted|predicts|pointed out|points out|posted|tweeted|' +
   'reiterated|reiterates|underlined|underlines|responded|countered|objected|recounted|reflected|agreed|agrees|' +
-  'insisted|remarks|vowed|vows|promised|promises|conceded|described|describes|outlined|set out|spoke|' +
+  'insisted|remarks|vowed|vows|promised|promises|conceded|described|describes|outlined|set out|spoke|called|' +
   'told reporters|told journalists';
 // A fresh regex per use: a shared global one carries lastIndex from call to call (matchAll copies it).
-const sayVerbs = (): RegExp => new RegExp(`\\b(?:${SAY})\\b`, 'g');
+// "so-called" is not a speech verb, hence the look-behind.
+const sayVerbs = (): RegExp => new RegExp(`(?<!-)\\b(?:${SAY})\\b`, 'g');
 const STARTS_WITH_SAY_RE = new RegExp(`^(?:(?:also|then|later|further|simply)\\s+)?(?:${SAY})\\b`);
-const HAS_SAY = new RegExp(`\\b(?:${SAY})\\b`);
+const HAS_SAY = new RegExp(`(?<!-)\\b(?:${SAY})\\b`);
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'him', 'her', 'them']);
 export const isPronoun = (s: string): boolean => PRONOUNS.has(s.toLowerCase());
@@ -98,10 +99,14 @@ const NP_STOP = new Set([
 ]);
 
 const NAME_WORD = "\\p{Lu}[\\p{L}'’-]*\\.?";
+// Up to six capitalised words: "Deputy Infrastructure Minister Serhiy Bondar" (titles are split off later).
 const SURNAME_OR_NAME = new RegExp(
-  `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+${NAME_WORD}){0,3}$`,
+  `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|al|bin)\\s+)?${NAME_WORD}){0,5}$`,
   'u',
 );
+// A possessive or an office makes a phrase a role: "Moldova's President", "Ukraine's representative".
+const ROLE_LIKE =
+  /['’]s\b|\b(?:President|Minister|Secretary|Ambassador|Chancellor|Commissioner|Spokesperson|Director|Chair|Envoy|Representative|Governor|Mayor|Chief|Head)\b/;
 const PERSON = new RegExp(
   `^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\\.\\s+)?${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|al|bin)\\s+)?${NAME_WORD}){1,3}$`,
   'u',
@@ -123,7 +128,12 @@ function splitRole(np: string): { speaker: string; role?: string } {
   if (first && second && !/^(?:who|which|whose)\b/.test(second)) {
     // "the institute's director, Anna Weber" names the person second.
     // "The next day, Weber" or "Hungary’s state secretary, László Farkas": the name is second.
-    if (SURNAME_OR_NAME.test(second) && !isPersonName(first)) return { speaker: second, role: first };
+    if (
+      SURNAME_OR_NAME.test(second) &&
+      (!isPersonName(first) || (ROLE_LIKE.test(first) && !ROLE_LIKE.test(second)))
+    ) {
+      return { speaker: second, role: first };
+    }
     return { speaker: first, role: second };
   }
   if (first) {
@@ -241,13 +251,30 @@ export function attributionBefore(before: string): Attribution | undefined {
       const head = withoutRelativeClauses(text.slice(0, last.index));
       const clause =
         head.split(/;\s+|\s+(?:and|but|while|because|whereas|although)\s+(?=[\p{Lu}\p{Ll}])/u).at(-1) ?? head;
-      const attribution = finish(clauseSubject(clause), 'said-before');
+      const attribution =
+        finish(clauseSubject(clause), 'said-before') ?? finish(sentenceSubject(head), 'said-before');
       if (attribution) return attribution;
     }
   }
   const colon = /(?:^|[.!?]\s+)([^.!?:]{2,80}):\s*$/u.exec(text);
   if (colon?.[1] && isNameLike(colon[1])) return finish(colon[1], 'colon');
   return undefined;
+}
+
+/**
+ * The sentence's subject, for a speech verb in a second predicate: "Ana Ceban, welcomed the
+ * decision but warned that …" — everything before the first lower-case verb.
+ */
+function sentenceSubject(head: string): string {
+  let cursor = 0;
+  for (const t of tokenize(head)) {
+    const at = head.indexOf(t.text, cursor);
+    if (at < 0) return '';
+    if (t.isWord && /^\p{Ll}/u.test(t.text) && (t.pos === 'VERB' || t.pos === 'AUX'))
+      return head.slice(0, at);
+    cursor = at + t.text.length;
+  }
+  return '';
 }
 
 /** The subject at the end of a clause, keeping a name with its appositive ("X, the envoy,"). */
