@@ -49,8 +49,11 @@ describe('shipped data', () => {
     ['theme', 'theme', 'sec'],
     ['quote', 'speaker', 'official'],
     ['brief', 'briefing', 'brussels'],
-  ])('GIVEN /%s %s typed as %j WHEN autocompleted THEN the best match comes first', async (cmd, option, typed) => {
-    const [best] = await complete(cmd, option, typed, {}, ctx);
-    expect(best?.name.toLowerCase()).toContain(typed);
-  });
+  ])(
+    'GIVEN /%s %s typed as %j WHEN autocompleted THEN the best match comes first',
+    async (cmd, option, typed) => {
+      const [best] = await complete(cmd, option, typed, {}, ctx);
+      expect(best?.name.toLowerCase()).toContain(typed);
+    },
+  );
 });

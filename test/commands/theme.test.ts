@@ -116,3 +116,23 @@ describe('/theme', () => {
     });
   });
 });
+
+describe('/theme with the longest ids the schema allows', () => {
+  const themeId = `t${'-x'.repeat(31)}`.slice(0, 64);
+  const briefingId = `b${'-y'.repeat(31)}`.slice(0, 64);
+  const lib = fakeLibrary(
+    [{ ...(THEMES[0] as (typeof THEMES)[number]), id: themeId }],
+    longPlainLibrary(1)
+      .latest()
+      .map((b) => ({ ...b, id: briefingId, sections: b.sections.map((s) => ({ ...s, themes: [themeId] })) })),
+  );
+  const ctx = context({ library: lib });
+
+  test('GIVEN 64-character theme and briefing ids WHEN paged THEN custom ids stay within 100 and still resolve', async () => {
+    const first = await run('theme', { theme: themeId, briefing: briefingId }, ctx);
+    for (const b of buttonsOf(first)) expect('custom_id' in b && b.custom_id.length).toBeLessThanOrEqual(100);
+    const pages = await allPages(first, ctx);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.flatMap((p) => (p.embeds ?? []).slice(1))).toHaveLength(15);
+  });
+});
