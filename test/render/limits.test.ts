@@ -202,6 +202,8 @@ describe('fitReply', () => {
     };
     const out = fitReply({ embeds: [huge, huge, huge] });
     assertWithinDiscordLimits(out);
+    // Transports may fit a reply again: nothing more changes.
+    expect(fitReply(out)).toEqual(out);
     expect(out.embeds?.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(6000);
   });
 });

@@ -56,9 +56,10 @@ export function renderSearch(library: Library, query: string, page: number, loca
   const result =
     at === page ? first : library.search(query, { limit: SEARCH_PAGE_SIZE, offset: at * SEARCH_PAGE_SIZE });
   const carried = query.length <= MAX_CARRIED_QUERY;
-  const footer = carried
-    ? pageLabel(at, pageCount)
-    : `${pageLabel(at, pageCount)} · Shorten the query to ${MAX_CARRIED_QUERY} characters or fewer to page through every result.`;
+  const footer =
+    carried || pageCount === 1
+      ? pageLabel(at, pageCount)
+      : `${pageLabel(at, pageCount)} · Shorten the query to ${MAX_CARRIED_QUERY} characters or fewer to page through every result.`;
   return {
     embeds: [
       {
