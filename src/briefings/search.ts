@@ -111,22 +111,37 @@ const escapePlain = (text: string): string =>
     // forgets allowed_mentions.
     .replace(/@/g, '@\u200b');
 
+/** A URL, markers included: a backslash or bold inside a link would break it. */
+const URL_RE = /https?:\/\/[^\s<>]+/g;
+
 /**
  * Turns marked text (matches between private-use markers) into Discord markdown on one line:
- * markdown and mentions escaped, matches in bold.
+ * markdown and mentions escaped, matches in bold, URLs left intact (unescaped, never bolded).
  */
 export function formatSnippet(marked: string): string {
   const line = marked.replace(/\s+/g, ' ').trim();
   let out = '';
   let open = false;
-  for (const part of line.split(/([\uE000\uE001])/)) {
-    if (part === OPEN || part === CLOSE) {
-      open = part === OPEN;
-      out += '**';
-    } else {
-      out += escapePlain(part);
+  const text = (span: string) => {
+    for (const part of span.split(/([\uE000\uE001])/)) {
+      if (part === OPEN || part === CLOSE) {
+        if (open !== (part === OPEN)) out += '**';
+        open = part === OPEN;
+      } else {
+        out += escapePlain(part);
+      }
     }
+  };
+  let last = 0;
+  for (const m of line.matchAll(URL_RE)) {
+    text(line.slice(last, m.index));
+    if (open) out += '**';
+    for (const marker of m[0].match(/[\uE000\uE001]/g) ?? []) open = marker === OPEN;
+    out += m[0].replace(/[\uE000\uE001]/g, '');
+    if (open) out += '**';
+    last = m.index + m[0].length;
   }
+  text(line.slice(last));
   if (open) out += '**';
   // Block syntax only bites at the start of a line: "# heading", "- item", "> quote", "1. item".
   return out.replace(/^(\*\*)?(?:([#>+-])|(\d+)\.)/, (_m, bold = '', mark?: string, digits?: string) =>

@@ -359,6 +359,9 @@ describe('formatSnippet', () => {
     ['a_b*c~d`e|f\\g', 'a\\_b\\*c\\~d\\`e\\|f\\\\g'],
     ['mail me@example.org', 'mail me@\u200bexample.org'],
     ['cut \uE000open', 'cut **open**'],
+    ['see https://example.org/a_b*c now_', 'see https://example.org/a_b*c now\\_'],
+    ['see https://\uE000example\uE001.org/x', 'see https://example.org/x'],
+    ['\uE000bold\uE001 https://x.y/\uE000z\uE001 \uE000z\uE001', '**bold** https://x.y/z **z**'],
   ])('GIVEN %j WHEN formatted THEN %j', (marked, expected) => {
     expect(formatSnippet(marked)).toBe(expected);
   });
