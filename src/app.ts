@@ -9,6 +9,7 @@ import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import type { Config } from './config.js';
 import type { Poster, StatusProvider } from './digest/index.js';
 import { createDigests, type Digests } from './digest/runtime.js';
+import type { CronLike } from './digest/scheduler.js';
 import type { Logger } from './log.js';
 import { loadCommands, type Registry } from './registry.js';
 
@@ -38,7 +39,12 @@ export interface AppOptions {
   ownsGuild?: (guildId: string) => boolean;
   /** Watch data/ for changes (off in tests that don't need it). */
   watch?: boolean;
+  /** Fires the schedules; node-cron unless a test drives the clock itself. */
+  cron?: CronLike;
 }
+
+/** What tests and benchmarks may replace: the clock and what fires the schedules. */
+export type AppSeams = Pick<AppOptions, 'now' | 'cron' | 'watch'>;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
@@ -65,6 +71,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     catchUpWindowHours: config.CATCH_UP_WINDOW_HOURS,
     log: log.child({ component: 'digest' }),
     ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+    ...(options.cron ? { cron: options.cron } : {}),
   });
 
   const status: StatusProvider = {

@@ -48,7 +48,7 @@ async function runLocalConsole(config: Config): Promise<number> {
   const app: App = await createApp({
     config,
     log,
-    poster: createConsolePoster((post) => session?.post(post.channelId, post.reply)),
+    poster: createConsolePoster((post) => session?.post(post.channelId, post.reply, 'digest')),
   });
   session = startConsole({
     registry: app.registry,

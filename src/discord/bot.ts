@@ -2,8 +2,8 @@
  * The Discord transport: one client, one interaction dispatcher, digests through the Discord
  * Poster. Schedules start once the guild list is known, so a shard runs only its own guilds'.
  */
-import { Events } from 'discord.js';
-import { type App, createApp } from '../app.js';
+import { type Client, Events } from 'discord.js';
+import { type App, type AppSeams, createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createClient } from './client.js';
@@ -12,12 +12,18 @@ import { createDiscordPoster } from './poster.js';
 
 export interface Bot {
   app: App;
+  client: Client;
   stop(): Promise<void>;
 }
 
-export async function startBot(config: Config & { DISCORD_TOKEN: string }, log: Logger): Promise<Bot> {
+export async function startBot(
+  config: Config & { DISCORD_TOKEN: string },
+  log: Logger,
+  seams: AppSeams = {},
+): Promise<Bot> {
   const client = createClient({ apiUrl: config.DISCORD_API_URL });
   const app = await createApp({
+    ...seams,
     config,
     log,
     poster: createDiscordPoster(client),
@@ -48,6 +54,7 @@ export async function startBot(config: Config & { DISCORD_TOKEN: string }, log: 
 
   return {
     app,
+    client,
     async stop() {
       await app.stop();
       await client.destroy();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import type { AppSeams } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
 import { type Bot, startBot } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy.js';
@@ -41,6 +42,7 @@ export async function startHarness(
   fake: FakeDiscord,
   env: Record<string, string> = {},
   stateDir = mkdtempSync(join(tmpdir(), 'attache-e2e-')),
+  seams: AppSeams = {},
 ): Promise<Harness> {
   const config = {
     ...parseConfig({
@@ -53,7 +55,7 @@ export async function startHarness(
   };
   await deployCommands({ ...config, DISCORD_GUILD_ID: fake.guildId });
   const logs: LogLine[] = [];
-  const bot = await startBot(config, memoryLogger(logs));
+  const bot = await startBot(config, memoryLogger(logs), seams);
   return {
     bot,
     config,
