@@ -120,6 +120,10 @@ describe.each([
     /^briefings\/missing-sections\.yaml:1:1 sections — missing required field "sections"$/,
   ],
   ['not-a-mapping.yaml', /^briefings\/not-a-mapping\.yaml:1:1 — expected a mapping of fields/],
+  [
+    'two-documents.yaml',
+    /^briefings\/two-documents\.yaml:11:1 — a file holds one briefing: remove the "---" on line 11/,
+  ],
 ])('GIVEN good data plus the malformed %s', (name, expected) => {
   test('WHEN loaded THEN the problem names file, line, column and field', async () => {
     const dir = await goodDataWith(name);

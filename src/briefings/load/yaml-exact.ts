@@ -15,7 +15,7 @@ export interface SyntaxProblem extends Position {
 }
 
 export interface ExactDoc {
-  /** The document as plain data; undefined when the file holds no content (empty or comments only). */
+  /** The document as plain data; undefined when it has syntax errors or no content (empty, comments only). */
   data: unknown;
   syntax: SyntaxProblem[];
   /** Where the node at `path` starts, or the deepest existing ancestor when the path runs out. */
@@ -109,7 +109,13 @@ const TAB_MESSAGE = (line: number) =>
 
 export const parseExact = (text: string): ExactDoc => {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // Problems are reported through `errors`; nothing should reach the process's warning output.
+    logLevel: 'error',
+  });
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -128,6 +134,13 @@ export const parseExact = (text: string): ExactDoc => {
     if (e.code === 'DUPLICATE_KEY') {
       const key = path.at(-1);
       return { ...at, field, message: `field "${String(key)}" appears twice in the same mapping: keep one` };
+    }
+    if (e.code === 'MULTIPLE_DOCS') {
+      return {
+        ...at,
+        field: '',
+        message: `a file holds one briefing: remove the "---" on line ${at.line} and what follows, or move it to its own file`,
+      };
     }
     return { ...at, field, message: `YAML syntax: ${e.message}` };
   });
@@ -156,7 +169,7 @@ export const parseExact = (text: string): ExactDoc => {
   };
 
   return {
-    data: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    data: doc.contents === null || doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
     syntax,
     at: (path) => pos(walk(path).offset),
     fieldAt: (offset) => fieldOf(pathAtOffset(doc.contents, offset)),
