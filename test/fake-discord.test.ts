@@ -612,3 +612,43 @@ describe('GIVEN a fake on a clock the test moves', () => {
     expectClean(fake);
   });
 });
+
+describe('GIVEN a client whose REST timeout is 150 ms and a Discord slower than that', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    client = await loginClient(fake, { rest: { timeout: 150 } });
+  });
+  afterAll(async () => {
+    await client.destroy();
+    await fake.close();
+  });
+
+  test.each([
+    ['with enforce_nonce', 1, true],
+    ['without a nonce', 2, false],
+  ])(
+    'WHEN a post times out and is retried %s THEN the channel holds %s message(s)',
+    async (_, count, withNonce) => {
+      fake.reset();
+      const channelId = fake.channelId('general');
+      fake.inject({ method: 'POST', path: `/channels/${channelId}/messages`, delayMs: 400 });
+      const channel = sendable(client, channelId);
+      await channel.send(
+        withNonce ? { content: 'digest', nonce: `slow-${count}`, enforceNonce: true } : { content: 'digest' },
+      );
+      await fake.waitFor(
+        () => fake.requests.length === 2 && fake.requests.every((r) => r.status !== undefined),
+      );
+      expect(fake.messages(channelId)).toHaveLength(count);
+    },
+  );
+
+  test('WHEN Discord drops the connection THEN the request fails in the client (undici does not retry it)', async () => {
+    const channelId = fake.channelId('general');
+    fake.inject({ method: 'POST', path: `/channels/${channelId}/messages`, drop: true });
+    await expect(sendable(client, channelId).send({ content: 'lost' })).rejects.toThrow();
+    expect(fake.requests.at(-1)?.status).toBe(0);
+  });
+});

@@ -23,6 +23,7 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Wall-clock ms (Date.now) when it arrived. */
   time: number;
+  /** The answer's status; 0 when an injected fault dropped the connection. */
   status?: number;
   response?: unknown;
   /** The route template matched, e.g. `POST /channels/:channel/messages`. */

@@ -42,7 +42,9 @@
  * Rate limits and faults: `rateLimits: { global: 50, routes: DISCORD_ROUTE_LIMITS }` (interaction
  * responses exempt from the global limit; 429 with retry-after, X-RateLimit-Global/Scope and a
  * Discord body; buckets send X-RateLimit-*), `fake.inject({ method?, path: string | RegExp,
- * status, code?, times?, retryAfter?, global? })`. Every 429 counts in `fake.stats.rateLimited`.
+ * status?, code?, times?, retryAfter?, global?, delayMs?, drop? })`: an error answer, a slow answer
+ * (with no status the request still takes effect, as when Discord acts on a request the client
+ * timed out on), or a dropped connection. Every 429 counts in `fake.stats.rateLimited`.
  *
  * Interactions: `const i = await fake.interact({ type: 'command' | 'autocomplete' | 'button' |
  * 'select', name, subcommand?, options?, focused?, customId?, message?, user?, memberPermissions?,

@@ -32,10 +32,17 @@ export const DISCORD_ROUTE_LIMITS: RouteLimit[] = [
   },
 ];
 
+/**
+ * A fault for matching requests: an error status, a slow answer (`delayMs`; without `status` the
+ * request is then handled normally, as when Discord acts on a request the client gave up on), or
+ * a dropped connection (`drop`).
+ */
 export interface Injection {
   method?: string;
   path: RegExp | string;
-  status: number;
+  status?: number;
+  delayMs?: number;
+  drop?: boolean;
   /** Discord error code in the body (e.g. 50013). */
   code?: number;
   message?: string;
@@ -58,6 +65,12 @@ export interface Verdict {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+}
+
+export interface Fault {
+  verdict?: Verdict;
+  delayMs?: number;
+  drop?: boolean;
 }
 
 export interface LimitRequest {
@@ -111,7 +124,7 @@ export const createLimiter = (options: RateLimitOptions = {}) => {
   let globalWindow = { start: Number.NEGATIVE_INFINITY, count: 0 };
   const buckets = new Map<string, { resetAt: number; remaining: number }>();
 
-  const injected = (req: LimitRequest): Verdict | undefined => {
+  const injected = (req: LimitRequest): Fault | undefined => {
     const handle = injections.find(
       (h) =>
         h.remaining > 0 &&
@@ -122,13 +135,25 @@ export const createLimiter = (options: RateLimitOptions = {}) => {
     handle.remaining -= 1;
     handle.hits += 1;
     const { rule } = handle;
-    if (rule.status === 429)
-      return rateLimited((rule.retryAfter ?? 0.05) * 1000, rule.global ? 'global' : 'user');
+    const timing = {
+      ...(rule.delayMs ? { delayMs: rule.delayMs } : {}),
+      ...(rule.drop ? { drop: true } : {}),
+    };
+    if (rule.status === undefined) return timing;
+    if (rule.status === 429) {
+      return {
+        ...timing,
+        verdict: rateLimited((rule.retryAfter ?? 0.05) * 1000, rule.global ? 'global' : 'user'),
+      };
+    }
     const fallback = DEFAULT_ERRORS[rule.status] ?? { code: 0, message: `${rule.status}: Injected error` };
     return {
-      status: rule.status,
-      body: { code: rule.code ?? fallback.code, message: rule.message ?? fallback.message },
-      headers: {},
+      ...timing,
+      verdict: {
+        status: rule.status,
+        body: { code: rule.code ?? fallback.code, message: rule.message ?? fallback.message },
+        headers: {},
+      },
     };
   };
 
@@ -180,11 +205,13 @@ export const createLimiter = (options: RateLimitOptions = {}) => {
       injections.length = 0;
     },
     /** Decide a request's fate before it reaches the route handler. */
-    check(req: LimitRequest): { verdict?: Verdict; headers: Record<string, string> } {
+    check(req: LimitRequest): Fault & { headers: Record<string, string> } {
       const now = monotonicMs();
-      const fault = injected(req) ?? global(req, now);
-      if (fault) return { verdict: fault, headers: fault.headers };
-      return route(req, now);
+      const fault = injected(req);
+      if (fault?.verdict || fault?.drop) return { ...fault, headers: fault.verdict?.headers ?? {} };
+      const limited = global(req, now);
+      const verdict = limited ? { verdict: limited, headers: limited.headers } : route(req, now);
+      return { ...verdict, ...(fault?.delayMs ? { delayMs: fault.delayMs } : {}) };
     },
   };
 };

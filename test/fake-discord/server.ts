@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { realSetTimeout } from './clock.js';
 import type { Core, RecordedRequest } from './core.js';
 import type { Gateway } from './gateway.js';
 import type { HandlerResult } from './messages.js';
@@ -86,11 +87,18 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
 
     const matched = PREFIX.test(url.pathname) ? matchRoute(method, path) : undefined;
     if (matched) record.route = `${method} ${matched.route.template}`;
-    const { verdict, headers } = core.limiter.check({
+    const { verdict, headers, delayMs, drop } = core.limiter.check({
       method,
       path,
       exemptFromGlobal: matched?.route.exemptFromGlobal === true,
     });
+    if (delayMs) await new Promise((resolve) => realSetTimeout(resolve, delayMs));
+    if (drop) {
+      record.status = 0;
+      req.socket.destroy();
+      core.notify();
+      return;
+    }
     if (verdict) return answer(verdict, headers);
     if (!matched) {
       core.unexpected.push(record);
