@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,7 @@ describe.each([
     /^briefings\/missing-sections\.yaml:1:1 sections — missing required field "sections"$/,
   ],
   ['not-a-mapping.yaml', /^briefings\/not-a-mapping\.yaml:1:1 — expected a mapping of fields/],
+  ['alias-bomb.yaml', /^briefings\/alias-bomb\.yaml:1:1 — aliases \(\*name\) expand to more than 1000 nodes/],
   [
     'two-documents.yaml',
     /^briefings\/two-documents\.yaml:11:1 — a file holds one briefing: remove the "---" on line 11/,
@@ -268,5 +269,17 @@ describe('GIVEN folder-level fixtures', () => {
       'briefings/linked.yaml:1:1 — cannot read the file (EISDIR)',
     ]);
     expect(result.briefings.map((b) => b.id)).toEqual(['alpha', 'beta']);
+  });
+
+  test('WHEN a briefing reuses text through an anchor and alias THEN it loads with the aliased value', async () => {
+    const dir = await goodDataWith();
+    const beta = await readFile(join(dir, 'briefings', 'beta.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'briefings', 'beta.yaml'),
+      `${beta}quotes:\n  - text: &said We stay.\n    speaker: a senior official\n    context: *said\n    themes: [economy]\n`,
+    );
+    const result = await loadData(dir);
+    expect(result.problems).toEqual([]);
+    expect(result.briefings[1]?.quotes[0]?.context).toBe('We stay.');
   });
 });

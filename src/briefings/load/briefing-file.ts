@@ -61,12 +61,16 @@ const wholeFile = (file: string, message: string, line = 1, column = 1): DataPro
   message,
 });
 
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
+
 const EMPTY =
   'the file is empty: a briefing needs at least id, title, source, published, summary and sections';
 
 const fastPath = (text: string, expectedId: string): Briefing | undefined => {
-  // Tabs are the classic curator slip; let the exact reader name the line.
-  if (text.includes('\t')) return undefined;
+  // Tabs are the classic curator slip; let the exact reader name the line. Anchors and aliases
+  // go there too: js-yaml shares aliased nodes, and validating a shared node once per use can
+  // blow up exponentially, while the exact reader caps alias expansion.
+  if (text.includes('\t') || ANCHOR_OR_ALIAS.test(text)) return undefined;
   let data: unknown;
   try {
     data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });

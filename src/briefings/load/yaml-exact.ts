@@ -104,6 +104,8 @@ const fieldsWithTabsExpanded = (text: string): string[] | undefined => {
   });
 };
 
+const MAX_ALIASES = 1000;
+
 const TAB_MESSAGE = (line: number) =>
   `line ${line} is indented with a tab: YAML forbids tabs for indentation, use spaces`;
 
@@ -145,6 +147,21 @@ export const parseExact = (text: string): ExactDoc => {
     return { ...at, field, message: `YAML syntax: ${e.message}` };
   });
 
+  let data: unknown;
+  if (doc.contents !== null && syntax.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch {
+      // yaml refuses to expand aliases past the limit (the "billion laughs" pattern).
+      syntax.push({
+        line: 1,
+        column: 1,
+        field: '',
+        message: `aliases (*name) expand to more than ${MAX_ALIASES} nodes: write the content out instead`,
+      });
+    }
+  }
+
   const walk = (path: readonly PathSegment[]): { node: unknown; offset: number } => {
     let node: unknown = doc.contents;
     let offset = startOf(node) ?? 0;
@@ -169,7 +186,7 @@ export const parseExact = (text: string): ExactDoc => {
   };
 
   return {
-    data: doc.contents === null || doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    data,
     syntax,
     at: (path) => pos(walk(path).offset),
     fieldAt: (offset) => fieldOf(pathAtOffset(doc.contents, offset)),
