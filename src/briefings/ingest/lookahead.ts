@@ -23,7 +23,7 @@ const STRONG: RegExp[] = [
   /\b(?:in|over|within|during|for)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
   /\b(?:planned|scheduled|slated|pencilled|penciled)\s+(?:in\s+)?for\b/i,
   // Reported future: "said they would finance", "told reporters that the systems would be deployed".
-  /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?:be\s+(?:\w+(?:ed|en|wn)|held|built|sent|set|made|paid|kept|run|shut|cut)\b|(?!be\b|have\b)\w+)/i,
+  /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?:be\s+(?:\w+(?:ed|en|wn)|held|built|sent|set|made|paid|kept|run|shut|cut)\b|have\s+to\s+\w+|(?!be\b|have\b)\w+)/i,
   /\b(?:expects?|expected)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,3}to\s+(?!date\b)\w+/i,
   /\bthe\s+(?:days|weeks|months|years|period)\s+ahead\b/i,
   /\blater\s+(?:this|in the|next)\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)\b/i,
@@ -38,7 +38,8 @@ const MODAL = /\b(?:should|could|may|might|would)\b/i;
 
 // "would be the real test" is a judgement, not an expected event, so copula + noun phrase is left out above.
 // A sentence about the past that merely mentions plans ("had been expected to", "was planned but").
-const BACKWARD = /\b(?:had been|would have|could have|should have|was originally|were originally)\b/i;
+// "would have to" is an obligation ahead, not a counterfactual.
+const BACKWARD = /\b(?:had been|(?:would|could|should) have(?!\s+to\b)|was originally|were originally)\b/i;
 
 /** Why a sentence looks forward, or undefined when it does not. */
 export function lookaheadSignal(sentence: string, published?: PartialDate): LookaheadSignal | undefined {

@@ -4,7 +4,7 @@
  * do not name a speaker, the answer is undefined and the quotation is reported as unattributed.
  */
 import { sentenceEnd } from './spans.js';
-import { capitalizeFirst, squash, tokenize, wordCount } from './text.js';
+import { capitalizeFirst, isStopWord, squash, type Token, tokenize, wordCount } from './text.js';
 
 export interface Attribution {
   speaker: string;
@@ -147,17 +147,20 @@ function splitRole(np: string): { speaker: string; role?: string } {
   return { speaker: first ?? np };
 }
 
+/** "were", "met": a clause. "abstaining", "named": a participle describing a noun, as in a speaker. */
+const isFiniteVerb = (t: Token): boolean =>
+  t.pos === 'AUX' || (t.pos === 'VERB' && !/(?:ing|ed|en)$/.test(t.text));
+
 function plausible(speaker: string): boolean {
   const words = speaker.split(/\s+/);
   const firstWord = words[0] ?? '';
   if (words.length === 0 || words.length > 12 || speaker.length > 120) return false;
+  // "One of the" is cut short: a speaker does not end on a function word.
+  if (words.length > 1 && isStopWord(words.at(-1) ?? '') && !isPronoun(words.at(-1) ?? '')) return false;
   if (/[“”"«»]/.test(speaker) || HAS_SAY.test(speaker)) return false;
   if (isPronoun(speaker)) return true;
   // "the talks were private" is a clause, not a speaker.
-  if (
-    words.length >= 3 &&
-    tokenize(speaker).some((t) => /^\p{Ll}/u.test(t.text) && (t.pos === 'VERB' || t.pos === 'AUX'))
-  ) {
+  if (words.length >= 3 && tokenize(speaker).some((t) => /^\p{Ll}/u.test(t.text) && isFiniteVerb(t))) {
     return false;
   }
   if (/^\p{Lu}/u.test(firstWord))
@@ -170,13 +173,26 @@ function finish(np: string, via: Attribution['via']): Attribution | undefined {
     .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, '')
     .replace(/^(?:and|but|while|as|then|also|later|meanwhile|however|yet|so|when|where)\s+/i, '');
   if (!cleaned) return undefined;
-  const { speaker, role } = splitRole(dropFinalStop(cleaned));
+  const split = splitRole(dropFinalStop(cleaned));
+  const { speaker, role } = withAffiliation(split);
   const s = speaker.replace(/\s+(?:has|had|have|also|then|later|once|again)$/, '').trim();
   if (!plausible(s)) return undefined;
   const out: Attribution = { speaker: isPronoun(s) ? s.toLowerCase() : capitalizeFirst(s), via };
   const cleanRole = role?.replace(/[\s.,;:]+$/, '');
   if (cleanRole && cleanRole.length <= 120 && !/^(?:who|which)\b/.test(cleanRole)) out.role = cleanRole;
   return out;
+}
+
+/** "Grace Mensah of Ghana": the person is the name; "of Ghana" joins the role. */
+function withAffiliation(found: { speaker: string; role?: string }): { speaker: string; role?: string } {
+  const m = /^(.+?)\s+(of\s+(?:the\s+)?\p{Lu}.*)$/u.exec(found.speaker);
+  if (
+    !m?.[1] ||
+    !m[2] ||
+    !isPersonName(m[1].replace(/^(?:Ambassador|President|Minister|Secretary|Dr\.|Prof\.)\s+/, ''))
+  )
+    return found;
+  return { speaker: m[1], role: found.role ? `${found.role}, ${m[2]}` : m[2] };
 }
 
 /** "Anna Weber." → "Anna Weber"; "Gen." or "U.S." at the end keep their stop. */

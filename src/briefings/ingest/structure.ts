@@ -83,7 +83,9 @@ function isMetaLine(line: Line): boolean {
   if (SOURCE_LINE.test(text)) return true;
   // A dated header line stands alone; in wrapped text a dateline starts the lead paragraph instead.
   const standalone = META_PREFIX.test(text) || line.blankAfter || wordCount(text) <= 6;
-  return wordCount(text) <= 14 && findDates(text).length > 0 && standalone && !/[.!?]$/.test(text);
+  // "Updated Sept. 10, 2026, 4:15 p.m." ends with a full stop and is still a header line.
+  const sentenceLike = /[.!?]$/.test(text) && !META_PREFIX.test(text) && !/\b[ap]\.m\.$/i.test(text);
+  return wordCount(text) <= 14 && findDates(text).length > 0 && standalone && !sentenceLike;
 }
 
 export function parseStructure(text: string): ArticleStructure {

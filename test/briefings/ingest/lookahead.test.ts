@@ -14,6 +14,9 @@ test.each([
   'Follow-up meetings are planned for the coming weeks.',
   'The summit in 2027 should settle the question.',
   'Alvarez said he expected the summit to endorse a long-term framework.',
+  'He said his organisation would have to renew contracts every few weeks.',
+  'If the council decides in July, the first monitors could arrive in September.',
+  '“We will meet again in March,” she said.',
 ])('GIVEN "%s" THEN it looks ahead', (sentence) => {
   expect(lookaheadSignal(sentence, published)).toBeDefined();
 });
@@ -26,6 +29,9 @@ test.each([
   'The talks are viewed as a reference point for future diplomatic efforts.',
   'Officials said enforcement would be the real test.',
   'Ahead of the meeting, ministers met their counterparts.',
+  'The original draft would have extended the mandate for 12 months.',
+  'Ukraine’s minister said Kyiv would be ready.',
+  '“We have done our homework, and we will keep doing it,” she said.',
 ])('GIVEN "%s" THEN it does not look ahead', (sentence) => {
   expect(lookaheadSignal(sentence, published)).toBeUndefined();
 });

@@ -62,6 +62,21 @@ describe('attributionBefore (words before the opening mark)', () => {
     ['Foreign Minister Jan Novak: ', 'Foreign Minister Jan Novak', 'colon'],
     ['The next day, Weber said: ', 'Weber', 'said-before'],
     [
+      'One of the abstaining delegations said in a statement that the text ',
+      'One of the abstaining delegations',
+      'said-before',
+    ],
+    [
+      'Moldova’s President, Ana Ceban, welcomed the decision but warned that reforms ',
+      'Ana Ceban',
+      'said-before',
+    ],
+    [
+      'Ambassador Grace Mensah of Ghana told the council that the extension was ',
+      'Ambassador Grace Mensah',
+      'said-before',
+    ],
+    [
       'Hungary’s state secretary for energy, László Farkas, said national reserves were ',
       'László Farkas',
       'said-before',

@@ -90,6 +90,14 @@ describe('parseStructure', () => {
     ]);
   });
 
+  test('GIVEN an "Updated …, 4:15 p.m." header line THEN it is read as the date, not as the lead', () => {
+    const s = parseStructure(
+      'A Title Here\nUpdated Sept. 10, 2026, 4:15 p.m.\n\nTALLINN, Estonia — Specialists met.',
+    );
+    expect(s.headerDate).toEqual({ year: 2026, month: 9, day: 10 });
+    expect(s.sections[0]?.paragraphs).toEqual(['TALLINN, Estonia — Specialists met.']);
+  });
+
   test('GIVEN an outlet and date on one header line THEN the outlet is the source', () => {
     const s = parseStructure(
       '# Title Here\n\n*Atlantic Affairs Review* | Washington, D.C., April 2, 2026\n\nBody text.',
