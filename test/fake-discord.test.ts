@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loginClient } from './fake-discord/client.js';
-import { type FakeDiscord, startFakeDiscord } from './fake-discord/index.js';
+import { type FakeDiscord, type InteractOptions, startFakeDiscord } from './fake-discord/index.js';
 import { expectClean, useFakeDiscord } from './fake-discord/vitest.js';
 
 type Handler = (i: Interaction) => Promise<void>;
@@ -188,13 +188,24 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     expect(seen).toEqual(['add', briefings, false, true]);
   });
 
-  test.each([
-    ['an unknown option', { theme: 'x', colour: 'red' }, /unknown option "colour"/],
-    ['a missing required option', { page: 1 }, /required option "theme" missing/],
+  test.each<[string, Omit<InteractOptions, 'type'>, RegExp]>([
+    [
+      'an unknown option',
+      { name: 'theme', options: { theme: 'x', colour: 'red' } },
+      /unknown option "colour"/,
+    ],
+    ['a missing required option', { name: 'theme', options: { page: 1 } }, /required option "theme" missing/],
+    ['no subcommand', { name: 'schedule' }, /needs a subcommand \(add\)/],
+    ['an unknown subcommand', { name: 'schedule', subcommand: 'purge' }, /no subcommand "purge"/],
+    [
+      'a channel that does not exist',
+      { name: 'schedule', subcommand: 'add', options: { channel: '123', when: 'daily 08:00' } },
+      /no channel 123 in this guild/,
+    ],
   ])(
     'WHEN a test sends %s to a registered command THEN interact refuses as Discord would',
-    async (_, options, error) => {
-      await expect(fake.interact({ type: 'command', name: 'theme', options })).rejects.toThrow(error);
+    async (_, opts, error) => {
+      await expect(fake.interact({ type: 'command', ...opts })).rejects.toThrow(error);
     },
   );
 

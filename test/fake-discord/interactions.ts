@@ -117,18 +117,16 @@ const buildOptions = (
   };
   let leafDefs = definition;
   const path: string[] = [];
-  if (opts.subcommandGroup) {
-    leafDefs = leafDefs?.find(
-      (o) => o.type === T.SubcommandGroup && o.name === opts.subcommandGroup,
-    )?.options;
-    path.push(opts.subcommandGroup);
-  }
-  if (opts.subcommand) {
-    leafDefs =
-      leafDefs?.find((o) => o.type === T.Subcommand && o.name === opts.subcommand)?.options ??
-      (definition ? [] : undefined);
-    path.push(opts.subcommand);
-  }
+  const descend = (type: number, name: string) => {
+    const found = leafDefs?.find((o) => o.type === type && o.name === name);
+    if (strict && !found) {
+      throw new Error(`fake-discord: /${[opts.name, ...path].join(' ')} has no subcommand "${name}"`);
+    }
+    leafDefs = found ? (found.options ?? []) : undefined;
+    path.push(name);
+  };
+  if (opts.subcommandGroup) descend(T.SubcommandGroup, opts.subcommandGroup);
+  if (opts.subcommand) descend(T.Subcommand, opts.subcommand);
   if (strict && leafDefs?.some((o) => o.type === T.Subcommand || o.type === T.SubcommandGroup)) {
     throw new Error(
       `fake-discord: /${opts.name} needs a subcommand (${leafDefs.map((o) => o.name).join(', ')})`,
@@ -160,8 +158,9 @@ const buildOptions = (
     const id = String(value);
     if (type === T.Channel) {
       const channel = findChannel(core.world, id);
-      if (!channel) problems.push(`channel option "${name}": no channel ${id}`);
-      else {
+      if (!channel || (strict && channel.guildId !== guild.id)) {
+        problems.push(`channel option "${name}": no channel ${id} in this guild`);
+      } else {
         if (strict && def?.channel_types?.length && !def.channel_types.includes(channel.type))
           problems.push(`"${name}" does not accept channel type ${channel.type}`);
         add('channels', id, {
