@@ -67,9 +67,8 @@ export const main = async (args: readonly string[], io: CheckIO = consoleIO): Pr
   let result: LoadResult;
   let themesUsable: boolean;
   try {
-    // The exact reader for every file: the check is the authority curators and CI rely on.
-    const options = { exact: true };
-    const settled = await settle(await scanData(dir, options), options);
+    // Read exactly as the bot reads: what passes here is what it will serve.
+    const settled = await settle(await scanData(dir));
     result = settled.result;
     themesUsable = settled.themesUsable;
   } catch (e) {

@@ -23,7 +23,7 @@ export type { BriefingOutcome } from './load/briefing-file.js';
 export type { ThemesOutcome } from './load/themes-file.js';
 
 export interface LoadOptions {
-  /** Read every file with the exact reader (slower; what `data:check` uses). */
+  /** Read every file with the exact reader, not only those the fast path rejects (slower; for tests). */
   exact?: boolean;
   /** Files read at once. */
   concurrency?: number;

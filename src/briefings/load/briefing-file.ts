@@ -70,7 +70,9 @@ const fastPath = (text: string, expectedId: string): Briefing | undefined => {
   // Tabs are the classic curator slip; let the exact reader name the line. Anchors and aliases
   // go there too: js-yaml shares aliased nodes, and validating a shared node once per use can
   // blow up exponentially, while the exact reader caps alias expansion.
-  if (text.includes('\t') || ANCHOR_OR_ALIAS.test(text)) return undefined;
+  if (text.includes('\t') || ((text.includes('&') || text.includes('*')) && ANCHOR_OR_ALIAS.test(text))) {
+    return undefined;
+  }
   let data: unknown;
   try {
     data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
