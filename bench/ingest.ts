@@ -319,7 +319,13 @@ async function main(): Promise<number> {
   if (unlabelled.length > 0) out.push(`(not labelled, skipped: ${unlabelled.join(', ')})`);
   out.push('', 'All labelled articles:', ...table(all));
   const failed = out.some((l) => l.includes('✗'));
-  if (held > 0) out.push('', `Held-out articles only (${held}; not used for tuning):`, ...table(heldout));
+  if (held > 0) {
+    out.push(
+      '',
+      `Held-out articles (${held}; written after tuning, blind first figures in labels.yaml):`,
+      ...table(heldout),
+    );
+  }
   if (values.verbose && misses.length > 0) out.push('', 'Misses and false alarms:', ...misses);
   else if (misses.length > 0) out.push('', `${misses.length} misses or false alarms; --verbose lists them.`);
   console.log(out.join('\n'));

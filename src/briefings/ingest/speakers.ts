@@ -137,6 +137,9 @@ function splitRole(np: string): { speaker: string; role?: string } {
     return { speaker: first, role: second };
   }
   if (first) {
+    // "Fatou Diallo of the Sahel Civil Society Network": a person, then where they are from.
+    const affiliated = withAffiliation({ speaker: first });
+    if (affiliated.role) return affiliated;
     // "EU special envoy Maria Lopez": the role runs up to a capitalised name at the end.
     const m =
       /^(.*\b\p{Ll}[\p{L}'’-]*)\s+((?:(?:Dr|Mr|Mrs|Ms|Prof|Gen)\.\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)+)$/u.exec(

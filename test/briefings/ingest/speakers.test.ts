@@ -26,6 +26,11 @@ describe('attributionAfter (words after the closing mark)', () => {
       'the ICRC’s regional director',
     ],
     [' she said.', 'she', undefined],
+    [
+      ' said Fatou Diallo of the Sahel Civil Society Network, adding that…',
+      'Fatou Diallo',
+      'of the Sahel Civil Society Network',
+    ],
     [' the ministry said in a statement.', 'The ministry', undefined],
   ])('GIVEN "…”%s" THEN the speaker is %s', (after, speaker, role) => {
     const a = attributionAfter(after);
