@@ -6,14 +6,17 @@
 const ZWSP = '\u200b';
 
 /**
- * `@everyone`, `@here`, `<@123>`, `<@!123>`, `<@&123>`, `<#123>` and slash-command mentions
- * `</name:123>` all lose their meaning once a zero-width space follows the sigil.
+ * The mentions that can notify someone — `@everyone`, `@here`, `<@123>`, `<@!123>`, `<@&123>` —
+ * lose their meaning once a zero-width space follows the sigil. Every reply passes this (fitReply),
+ * so the bot's own channel links (`<#123>`), which notify nobody, keep working.
  */
 export function neutralizeMentions(text: string): string {
-  return text
-    .replace(/@(everyone|here)/gi, `@${ZWSP}$1`)
-    .replace(/<(@[!&]?|#|\/)(?![!&\u200b])/g, `<$1${ZWSP}`);
+  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?)(?![!&\u200b])/g, `<$1${ZWSP}`);
 }
+
+/** Text the bot did not write also loses channel links and slash-command mentions (`</name:1>`). */
+const neutralizeAllMentions = (text: string): string =>
+  neutralizeMentions(text).replace(/<(#|\/)(?!\u200b)/g, `<$1${ZWSP}`);
 
 const URL_RE = /<?https?:\/\/[^\s<>]+>?/g;
 
@@ -39,7 +42,7 @@ const escapeSpan = (span: string): string =>
     .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
 
 /** Escapes every markdown construct Discord renders, then neutralises mentions. */
-export const escapeText = (text: string): string => neutralizeMentions(escapeMarkdown(text));
+export const escapeText = (text: string): string => neutralizeAllMentions(escapeMarkdown(text));
 
 /** One line of escaped text, for titles, names and labels. */
 export const escapeInline = (text: string): string => escapeText(text.replace(/\s+/g, ' ').trim());
@@ -49,7 +52,7 @@ export const escapeInline = (text: string): string => escapeText(text.replace(/\
  * mention syntax from the data.
  */
 export const safeSnippet = (snippet: string): string =>
-  neutralizeMentions(snippet.replace(/\s+/g, ' ').trim());
+  neutralizeAllMentions(snippet.replace(/\s+/g, ' ').trim());
 
 /** A masked link whose label and URL cannot break out of the link syntax. */
 export function maskedLink(label: string, url: string): string {

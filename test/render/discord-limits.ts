@@ -24,7 +24,8 @@ if (!isSchema(callbackSchema)) throw new Error('discord-api-spec/zod lacks the c
 const CreateMessageInteractionCallbackRequestSchema: SpecSchema = callbackSchema;
 
 /** Mention syntax that Discord would resolve if allowed_mentions were missing. */
-const LIVE_MENTION = /@everyone|@here|<@!?\d|<@&\d|<#\d/i;
+// Channel links (<#id>) notify nobody, so they are not live mentions.
+const LIVE_MENTION = /@everyone|@here|<@!?\d|<@&\d/i;
 
 const textsOf = (e: APIEmbed): string[] => [
   e.title ?? '',

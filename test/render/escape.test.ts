@@ -10,13 +10,25 @@ import {
 const LIVE_MENTION = /@everyone|@here|<@!?\d|<@&\d|<#\d|<\/\w/i;
 
 describe('neutralizeMentions', () => {
-  test.each(['@everyone', '@here', '@EVERYONE', '<@123>', '<@!123>', '<@&123>', '<#1>', '</brief:123>'])(
+  test.each(['@everyone', '@here', '@EVERYONE', '<@123>', '<@!123>', '<@&123>'])(
     'GIVEN %s WHEN neutralised THEN it no longer mentions anyone',
     (mention) => {
       const out = neutralizeMentions(`hi ${mention} there`);
       expect(out).not.toMatch(LIVE_MENTION);
       // Still readable: only invisible characters were added.
       expect(out.replace(/\u200b/g, '')).toBe(`hi ${mention} there`);
+    },
+  );
+
+  test('GIVEN a channel link written by the bot WHEN neutralised THEN it still links (it notifies nobody)', () => {
+    expect(neutralizeMentions('posts to <#123>')).toBe('posts to <#123>');
+  });
+
+  test.each(['<#1>', '</brief:123>', '<@&123>', '@everyone'])(
+    'GIVEN %s in text the bot did not write WHEN escaped THEN it is shown as text, not a mention',
+    (mention) => {
+      const out = escapeText(`hi ${mention} there`);
+      expect(out).not.toMatch(LIVE_MENTION);
     },
   );
 
