@@ -26,6 +26,8 @@ export interface RecordedRequest {
   /** The answer's status; 0 when an injected fault dropped the connection. */
   status?: number;
   response?: unknown;
+  /** Time the fake spent on it, from the first byte to the answer (monotonic ms). */
+  handledMs?: number;
   /** The route template matched, e.g. `POST /channels/:channel/messages`. */
   route?: string;
 }

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { realSetTimeout } from './clock.js';
+import { monotonicMs, realSetTimeout } from './clock.js';
 import type { Core, RecordedRequest } from './core.js';
 import type { Gateway } from './gateway.js';
 import type { HandlerResult } from './messages.js';
@@ -49,6 +49,7 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
   const gatewayUrl = () => `${base.replace(/^http/, 'ws')}/gateway`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const arrived = monotonicMs();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = decodeURIComponent(url.pathname.replace(PREFIX, ''));
@@ -82,6 +83,7 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
         });
       }
       send(res, result, headers);
+      record.handledMs = monotonicMs() - arrived;
       core.notify();
     };
 
