@@ -1,0 +1,34 @@
+/**
+ * `npm run start:sharded`: one process per shard, for bots in many guilds (Discord requires
+ * sharding from 2,500). Each shard runs src/main.ts with its own gateway connection and runs only
+ * the schedules of the guilds it holds; all shards share the schedule store (SQLite in WAL mode
+ * with a busy timeout, or any keyv adapter through STORE_URL).
+ */
+import { ShardingManager } from 'discord.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+
+try {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  if (!config.DISCORD_TOKEN) throw new ConfigError(['DISCORD_TOKEN: expected the bot token to run shards']);
+  const manager = new ShardingManager(new URL('./main.ts', import.meta.url).pathname, {
+    token: config.DISCORD_TOKEN,
+    totalShards: 'auto',
+    execArgv: ['--import', 'tsx'],
+  });
+  manager.on('shardCreate', (shard) => {
+    log.info({ shardId: shard.id }, 'shard started');
+    shard.on('death', () => log.error({ shardId: shard.id }, 'shard process exited'));
+  });
+  const stop = () => {
+    for (const shard of manager.shards.values()) shard.kill();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await manager.spawn();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
