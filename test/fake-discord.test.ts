@@ -399,6 +399,15 @@ describe('GIVEN a logged-in discord.js client and the default guild', () => {
     expect(fake.messages(channelId)).toHaveLength(1);
   });
 
+  test('WHEN a 403 with code 50001 is injected THEN the client sees that Discord error once', async () => {
+    const channelId = fake.channelId('general');
+    fake.inject({ method: 'POST', path: /\/messages$/, status: 403, code: 50001, message: 'Missing Access' });
+    const err = await apiError(sendable(client, channelId).send({ content: 'refused' }));
+    expect([err.status, err.code]).toEqual([403, 50001]);
+    await sendable(client, channelId).send({ content: 'accepted' });
+    expect(fake.messages(channelId).map((m) => m.content)).toEqual(['accepted']);
+  });
+
   test('WHEN an injected 429 arrives THEN the client waits it out and the fake counts it', async () => {
     const channelId = fake.channelId('general');
     fake.inject({ path: /\/messages$/, status: 429, retryAfter: 0.05 });
@@ -661,5 +670,16 @@ describe('GIVEN a client whose REST timeout is 150 ms and a Discord slower than 
     fake.inject({ method: 'POST', path: `/channels/${channelId}/messages`, drop: true });
     await expect(sendable(client, channelId).send({ content: 'lost' })).rejects.toThrow();
     expect(fake.requests.at(-1)?.status).toBe(0);
+  });
+});
+
+describe('GIVEN a fake with a client still connected', () => {
+  test('WHEN the fake closes first THEN close resolves and the client can still be destroyed', async () => {
+    const fake = await startFakeDiscord();
+    const client = await loginClient(fake);
+    expect(fake.sessions()).toBe(1);
+    await fake.close();
+    expect(fake.sessions()).toBe(0);
+    await client.destroy();
   });
 });
