@@ -2,6 +2,7 @@
  * Runs the detectors over one article and gathers what they found into an Analysis. Each detector
  * lives in its own module and knows nothing of the others; this is the only place they meet.
  */
+import { UserError } from '../../errors.js';
 import { LIMITS, publicationDate, slug } from '../schema.js';
 import { type Dateline, parseDateline } from './dateline.js';
 import { formatPartialDate, type PartialDate } from './dates.js';
@@ -35,7 +36,7 @@ export function analyseArticle(text: string, options: IngestOptions): Analysis {
   const structure = parseStructure(text);
   const warnings: string[] = [];
   if (structure.sections.length === 0) {
-    throw new Error('the text has no paragraphs');
+    throw new UserError('the article has no body text: only a title or header lines were found');
   }
   const firstParagraph = structure.sections[0]?.paragraphs[0] ?? '';
   const dateline = parseDateline(firstParagraph);
@@ -159,7 +160,7 @@ function publication(
 ): Finding<string> {
   if (options.published) {
     const checked = publicationDate.safeParse(options.published);
-    if (!checked.success) throw new Error(`--published ${options.published}: use YYYY-MM-DD or YYYY-MM`);
+    if (!checked.success) throw new UserError(`--published ${options.published}: use YYYY-MM-DD or YYYY-MM`);
     return { value: checked.data, how: 'given', note: 'command line' };
   }
   const fromText = dateline?.date ?? structure.headerDate;

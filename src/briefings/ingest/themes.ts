@@ -9,10 +9,15 @@ import { UserError } from '../../errors.js';
 import { type Theme, ThemesFileSchema } from '../schema.js';
 import { isStopWord, stems, tokenize } from './text.js';
 
+export interface CompiledKeyword {
+  /** As written in themes.yaml (or the label word), for the curator. */
+  text: string;
+  stems: string[];
+}
+
 export interface CompiledTheme {
   id: string;
-  /** Stem sequences; each keyword is one sequence. */
-  keywords: string[][];
+  keywords: CompiledKeyword[];
 }
 
 export interface ThemeScore {
@@ -51,19 +56,21 @@ export async function loadThemes(path: string): Promise<Theme[]> {
 
 export function compileThemes(themes: readonly Theme[]): CompiledTheme[] {
   return themes.map((t) => {
-    const keywords = t.keywords.map((k) => stems(k)).filter((s) => s.length > 0);
+    const keywords = t.keywords.map((k) => ({ text: k, stems: stems(k) })).filter((k) => k.stems.length > 0);
     // The label's own content words ("Humanitarian", "Security & defence") count as keywords too.
     for (const word of tokenize(t.label)) {
-      if (word.isWord && !isStopWord(word.text) && word.text.length > 2) keywords.push([word.stem]);
+      if (word.isWord && !isStopWord(word.text) && word.text.length > 2) {
+        keywords.push({ text: word.text.toLowerCase(), stems: [word.stem] });
+      }
     }
     return { id: t.id, keywords: dedupe(keywords) };
   });
 }
 
-const dedupe = (list: string[][]): string[][] => {
+const dedupe = (list: CompiledKeyword[]): CompiledKeyword[] => {
   const seen = new Set<string>();
   return list.filter((k) => {
-    const key = k.join(' ');
+    const key = k.stems.join(' ');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -77,10 +84,10 @@ export function scoreStems(textStems: readonly string[], themes: readonly Compil
       let score = 0;
       const matched: string[] = [];
       for (const kw of t.keywords) {
-        const n = countSequence(textStems, kw);
+        const n = countSequence(textStems, kw.stems);
         if (n > 0) {
-          score += n * kw.length;
-          matched.push(kw.join(' '));
+          score += n * kw.stems.length;
+          matched.push(kw.text);
         }
       }
       return { id: t.id, score, matched };

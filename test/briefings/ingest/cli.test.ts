@@ -109,6 +109,12 @@ describe('npm run ingest', () => {
     },
   );
 
+  test('GIVEN only a title and a byline THEN it exits 1 saying there is no body text', async () => {
+    await writeFile(join(dir, 'head.txt'), 'A Title Only\nBy Someone\n');
+    const r = await run(['head.txt']);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/no body text/) });
+  });
+
   test('GIVEN a bad --published value THEN it exits 1 saying what to use', async () => {
     const r = await run([SEED, '--published', '2026-13']);
     expect(r.code).toBe(1);

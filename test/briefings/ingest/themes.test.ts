@@ -48,8 +48,8 @@ describe('theme matching on stems', async () => {
     const apart = scoreStems(stems('The air was cold; defences held.'), compiled).find(
       (s) => s.id === 'security-defence',
     );
-    expect(together?.matched).toContain('air defenc');
-    expect(apart?.matched).not.toContain('air defenc');
+    expect(together?.matched).toContain('air defence');
+    expect(apart?.matched).not.toContain('air defence');
   });
 
   test('GIVEN a passage no keyword matches THEN the fallback theme is chosen and flagged', () => {
