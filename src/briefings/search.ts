@@ -76,6 +76,14 @@ export const SEARCH_LIMITS = {
   minPrefix: 4,
   maxLimit: 50,
   maxOffset: 1000,
+  /**
+   * When at most this many briefings match, their matching items are the hits, best first: about
+   * `expandedHits` in all, shared out, and at least `hitsPerBriefing` each. Past it, each briefing
+   * is one hit, its best item.
+   */
+  expandBelow: 20,
+  expandedHits: 60,
+  hitsPerBriefing: 3,
   /** Broader queries rank only the newest this many matching briefings (see `run`). */
   maxRanked: 2000,
   /** Words of an item shown around its first match. */
@@ -171,37 +179,46 @@ function window(marked: string): string {
 const matchedWords = (marked: string): Set<string> =>
   new Set([...marked.matchAll(/\uE000([^\uE001]*)\uE001/g)].map((m) => (m[1] ?? '').toLowerCase()));
 
-/** The item of a briefing that best shows why it matched: most distinct matched words, then column weight. */
-function bestItem(
-  briefing: Briefing,
-  marked: readonly string[],
-): Omit<SearchHit, 'briefing' | 'score'> | undefined {
+type ItemHit = Omit<SearchHit, 'briefing' | 'score'>;
+
+/**
+ * The items of a briefing that match, best first: most distinct matched words, then column weight,
+ * then document order. A section is one item, whether its heading, its summary or both matched.
+ */
+function matchingItems(briefing: Briefing, marked: readonly string[]): ItemHit[] {
   const parts = marked.map((text) => text.split(SEP));
   const sectionParts = (index: number) => [parts[HEADINGS]?.[index] ?? '', parts[SECTIONS]?.[index] ?? ''];
-  let best: { words: number; column: number; index: number } | undefined;
+  const found: { words: number; column: number; index: number }[] = [];
+  const sectionsSeen = new Set<number>();
   parts.forEach((columnParts, column) => {
+    const isSection = column === HEADINGS || column === SECTIONS;
     columnParts.forEach((part, index) => {
       if (!part.includes(OPEN)) return;
-      // A section counts the words matched in its heading and its summary together.
-      const words =
-        column === HEADINGS || column === SECTIONS
-          ? new Set(sectionParts(index).flatMap((p) => [...matchedWords(p)])).size
-          : matchedWords(part).size;
-      if (!best || words > best.words) best = { words, column, index };
+      if (isSection) {
+        if (sectionsSeen.has(index)) return;
+        sectionsSeen.add(index);
+      }
+      const words = isSection
+        ? new Set(sectionParts(index).flatMap((p) => [...matchedWords(p)])).size
+        : matchedWords(part).size;
+      // A section ranks as its heading when the heading matched, else as a section summary.
+      const rankAs = isSection && parts[HEADINGS]?.[index]?.includes(OPEN) ? HEADINGS : column;
+      found.push({ words, column: rankAs, index });
     });
   });
-  if (!best) return undefined;
-  const { column, index } = best;
-  const spec = COLUMNS[column];
-  if (!spec) return undefined;
-  const label = spec.items(briefing)[index]?.label;
-  const [heading, summary] = sectionParts(index);
-  // A section reads as "heading — summary", whichever of the two matched.
-  const text =
-    column === HEADINGS || column === SECTIONS
-      ? `${heading} — ${window(summary ?? '')}`
-      : window(parts[column]?.[index] ?? '');
-  return { kind: spec.kind, ...(label !== undefined ? { label } : {}), snippet: formatSnippet(text) };
+  found.sort((a, b) => b.words - a.words || a.column - b.column || a.index - b.index);
+  return found.flatMap(({ column, index }) => {
+    const spec = COLUMNS[column];
+    if (!spec) return [];
+    const label = spec.items(briefing)[index]?.label;
+    const [heading, summary] = sectionParts(index);
+    // A section reads as "heading — summary", whichever of the two matched.
+    const text =
+      column === HEADINGS || column === SECTIONS
+        ? `${heading} — ${window(summary ?? '')}`
+        : window(parts[column]?.[index] ?? '');
+    return [{ kind: spec.kind, ...(label !== undefined ? { label } : {}), snippet: formatSnippet(text) }];
+  });
 }
 
 const MAX_ROWID = Number.MAX_SAFE_INTEGER;
@@ -227,10 +244,13 @@ export interface SearchIndex {
 export interface SearchOptions {
   /** Past this many matching briefings, only the newest this many are ranked; default 2000. */
   maxRanked?: number;
+  /** Up to this many matching briefings, each answers with several hits; default 20. */
+  expandBelow?: number;
 }
 
 export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   const maxRanked = Math.max(1, options.maxRanked ?? SEARCH_LIMITS.maxRanked);
+  const expandBelow = Math.max(0, options.expandBelow ?? SEARCH_LIMITS.expandBelow);
   const db = new Database(':memory:');
   const names = COLUMNS.map((c) => c.name);
   // No prefix index: prefixes are only tried when a word is not found, and it would cost memory.
@@ -295,19 +315,32 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     limit: number,
     offset: number,
   ): SearchResult => {
-    const total = count.get(match) ?? 0;
-    if (total === 0 || offset >= total) return { total, hits: [] };
+    const matched = count.get(match) ?? 0;
+    if (matched === 0) return { total: 0, hits: [] };
+    if (matched <= expandBelow) {
+      // Few briefings match: show where in each, so one briefing can answer with several hits.
+      const each = Math.max(SEARCH_LIMITS.hitsPerBriefing, Math.floor(SEARCH_LIMITS.expandedHits / matched));
+      const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ rowid, rank, marked }) => {
+        const briefing = byRow.get(rowid);
+        if (!briefing) return [];
+        return matchingItems(briefing, marked)
+          .slice(0, each)
+          .map((item) => ({ briefing, ...item, score: -rank }));
+      });
+      return { total: hits.length, hits: hits.slice(offset, offset + limit) };
+    }
+    if (offset >= matched) return { total: matched, hits: [] };
     // bm25 costs ~0.5 µs per matching briefing, so a word found in every one of 10,000 briefings
     // would take ~6 ms to rank. Past `maxRanked` matches, only the newest `maxRanked` are ranked
     // (rowids are newest-first positions): the most relevant of the recent ones, in ~1 ms.
-    const upTo = total > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
+    const upTo = matched > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
     const hits: SearchHit[] = [];
     for (const { rowid, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
       const briefing = byRow.get(rowid);
-      const item = briefing ? bestItem(briefing, marked) : undefined;
+      const [item] = briefing ? matchingItems(briefing, marked) : [];
       if (briefing && item) hits.push({ briefing, ...item, score: -rank });
     }
-    return { total, hits };
+    return { total: matched, hits };
   };
 
   return {

@@ -61,7 +61,10 @@ const corpus = (): Briefing[] => [
   }),
 ];
 
-const hitIds = (library: Library, query: string) => library.search(query).hits.map((h) => h.briefing.id);
+/** The briefings that answer, in rank order (a briefing may give several hits). */
+const hitIds = (library: Library, query: string) => [
+  ...new Set(library.search(query, { limit: 50 }).hits.map((h) => h.briefing.id)),
+];
 
 describe('ranking', () => {
   test('GIVEN a word in an older title and in a newer point WHEN searched THEN the title match ranks first', () => {
@@ -73,6 +76,81 @@ describe('ranking', () => {
     expect(result.total).toBe(2);
     const [first, second] = result.hits;
     expect(first?.score).toBeGreaterThan(second?.score ?? Number.POSITIVE_INFINITY);
+  });
+
+  test('GIVEN few matching briefings WHEN searched THEN each shows its matching items, best first', () => {
+    const library = build([
+      briefing('one', {
+        title: 'Grain corridor reopens',
+        summary: 'The grain deal was renewed.',
+        sections: [
+          section({
+            heading: 'Ports',
+            summary: 'Grain ships sail again.',
+            points: ['Grain prices fell.', 'Insurance is costly.'],
+          }),
+          section({ heading: 'Grain routes', summary: 'Rail links help.', points: ['More grain by rail.'] }),
+        ],
+        quotes: [quote({ text: 'Grain feeds the world.', speaker: 'A minister' })],
+      }),
+      briefing('two', {
+        published: '2025-01-01',
+        sections: [section({ points: ['Grain was mentioned once.'] })],
+      }),
+    ]);
+    const result = library.search('grain', { limit: 50 });
+    expect(result.total).toBe(8);
+    expect(result.hits.map((h) => [h.briefing.id, h.kind, h.label])).toEqual([
+      ['one', 'title', undefined],
+      ['one', 'quote', 'A minister'],
+      ['one', 'section', 'Grain routes'],
+      ['one', 'summary', undefined],
+      ['one', 'section', 'Ports'],
+      ['one', 'point', 'Ports'],
+      ['one', 'point', 'Grain routes'],
+      ['two', 'point', 'A heading'],
+    ]);
+    const second = library.search('grain', { limit: 4, offset: 4 });
+    expect(second.total).toBe(8);
+    expect(second.hits.map((h) => [h.kind, h.label])).toEqual([
+      ['section', 'Ports'],
+      ['point', 'Ports'],
+      ['point', 'Grain routes'],
+      ['point', 'A heading'],
+    ]);
+  });
+
+  test('GIVEN twenty matching briefings WHEN searched THEN each gives at most three hits', () => {
+    const library = build(
+      Array.from({ length: 20 }, (_, i) =>
+        briefing(`b${i}`, {
+          sections: [section({ points: ['Grain one.', 'Grain two.', 'Grain three.', 'Grain four.'] })],
+        }),
+      ),
+    );
+    const result = library.search('grain', { limit: 50 });
+    expect(result.total).toBe(60);
+    const hits = [...result.hits, ...library.search('grain', { limit: 50, offset: 50 }).hits];
+    expect(hits).toHaveLength(60);
+    const perBriefing = new Map<string, number>();
+    for (const h of hits) perBriefing.set(h.briefing.id, (perBriefing.get(h.briefing.id) ?? 0) + 1);
+    expect([...perBriefing.values()].every((n) => n === 3)).toBe(true);
+  });
+
+  test('GIVEN more matching briefings than are expanded WHEN searched THEN each briefing is one hit, its best item', () => {
+    const library = build(
+      [
+        briefing('a', { title: 'Grain talks', sections: [section({ points: ['Grain again.'] })] }),
+        briefing('b', { sections: [section({ points: ['Grain here.', 'Grain there.'] })] }),
+      ],
+      { search: { expandBelow: 1 } },
+    );
+    const result = library.search('grain');
+    expect(result.total).toBe(2);
+    expect(result.hits.map((h) => [h.briefing.id, h.kind])).toEqual([
+      ['a', 'title'],
+      ['b', 'point'],
+    ]);
   });
 
   test('GIVEN a draft that matches WHEN searched THEN it is never served', () => {
@@ -106,7 +184,7 @@ describe('ranking', () => {
 
   test('GIVEN words that no briefing has together WHEN searched THEN briefings with any of them are ranked', () => {
     const result = build(corpus()).search('patriot donors');
-    expect(result.hits.map((h) => h.briefing.id).sort()).toEqual(['quoted', 'titled']);
+    expect([...new Set(result.hits.map((h) => h.briefing.id))].sort()).toEqual(['quoted', 'titled']);
   });
 
   test('GIVEN more matches than allowed to rank WHEN searched THEN the newest matches are ranked and the total stays exact', () => {
@@ -122,7 +200,7 @@ describe('ranking', () => {
           sections: [section({ points: ['On sanctions.'] })],
         }),
       ],
-      { search: { maxRanked: 2 } },
+      { search: { maxRanked: 2, expandBelow: 0 } },
     );
     const result = library.search('sanctions');
     expect(result.total).toBe(3);
