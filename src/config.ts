@@ -80,7 +80,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       // Only the expectation is printed: a received value could be a secret.
-      return `${name}: expected ${issue.message.replace(/^Invalid input: expected /, '')}`;
+      const expectation = issue.message.replace(/^Invalid (input|option): /, '').replace(/^expected /, '');
+      return `${name}: expected ${expectation}`;
     });
     throw new ConfigError(problems);
   }

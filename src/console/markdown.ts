@@ -61,7 +61,14 @@ export function formatTimestamp(
     return `${relative} (${absolute})`;
   }
   const format = STYLES[style] ?? STYLES.f;
-  return new Intl.DateTimeFormat(o.locale, { ...format, ...zone }).format(date);
+  const text = new Intl.DateTimeFormat(o.locale, { ...format, ...zone }).format(date);
+  // Discord shows times in each reader's own zone; the console says which zone it used, so
+  // "daily 08:00 (Europe/Brussels)" next to "7:00 AM UTC" reads right.
+  if (!format?.timeStyle) return text;
+  const zoneName = new Intl.DateTimeFormat(o.locale, { timeZoneName: 'short', ...zone })
+    .formatToParts(date)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  return zoneName ? `${text} ${zoneName}` : text;
 }
 
 /** Characters Discord lets a backslash escape. */

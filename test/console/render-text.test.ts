@@ -94,20 +94,20 @@ describe('GIVEN a reply with an embed, fields, a footer and buttons', () => {
 describe('GIVEN Discord markup in text', () => {
   const seconds = at('2026-04-20T16:20:30Z');
   test.each([
-    ['t', /^16:20$/],
-    ['T', /^16:20:30$/],
+    ['t', /^16:20 UTC$/],
+    ['T', /^16:20:30 UTC$/],
     ['d', /^20\/04\/2026$/],
     ['D', /^20 April 2026$/],
-    ['f', /^20 April 2026(,| at) 16:20$/],
+    ['f', /^20 April 2026(,| at) 16:20 UTC$/],
     // ICU versions differ on the comma after the weekday.
-    ['F', /^Monday,? 20 April 2026(,| at) 16:20$/],
+    ['F', /^Monday,? 20 April 2026(,| at) 16:20 UTC$/],
     ['R', /^in 2 months \(20 Apr 2026\)$/],
   ])('WHEN a timestamp has style %s THEN it reads %s in the local zone', (style, expected) => {
     expect(renderReply({ content: `<t:${seconds}:${style}>` }, plain)).toMatch(expected);
   });
 
   test('WHEN a timestamp has no style THEN it reads as date and time', () => {
-    expect(renderReply({ content: `<t:${seconds}>` }, plain)).toBe('20 April 2026 at 16:20');
+    expect(renderReply({ content: `<t:${seconds}>` }, plain)).toBe('20 April 2026 at 16:20 UTC');
   });
 
   test('WHEN a relative timestamp follows the same instant as a date THEN the date is not repeated', () => {
@@ -124,7 +124,7 @@ describe('GIVEN Discord markup in text', () => {
 
   test('WHEN the time zone differs THEN the local time is shown', () => {
     expect(renderReply({ content: `<t:${seconds}:t>` }, { ...plain, timeZone: 'Europe/Brussels' })).toBe(
-      '18:20',
+      '18:20 CEST',
     );
   });
 
