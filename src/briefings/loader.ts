@@ -12,7 +12,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { Briefing, DataProblem, LoadResult } from './index.js';
-import { type BriefingOutcome, checkBriefingFile, type ThemeRef } from './load/briefing-file.js';
+import { type BriefingOutcome, checkBriefingFile, type ThemeRef, themeRefsOf } from './load/briefing-file.js';
 import { suggest } from './load/issues.js';
 import { createPacer, mapLimit } from './load/pace.js';
 import { decodeUtf8 } from './load/text.js';
@@ -229,7 +229,7 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
     const ids = scan.themes.themes.map((t) => t.id);
     const known = new Set(ids);
     for (const o of scan.briefings) {
-      for (const ref of o.themeRefs) {
+      for (const ref of o.themeRefs ?? themeRefsOf(o.briefing, (id) => !known.has(id))) {
         if (known.has(ref.id)) continue;
         const near = suggest(ref.id, ids);
         const hint = near

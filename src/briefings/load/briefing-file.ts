@@ -30,14 +30,19 @@ export interface BriefingOutcome {
   /** Set when the file on its own is valid. */
   briefing?: Briefing;
   problems: DataProblem[];
-  themeRefs: ThemeRef[];
+  /**
+   * Theme ids the file refers to, located. Left out for a file the fast path accepted: derive
+   * them from `briefing` when needed (most reloads never need them, and 10,000 files' worth of
+   * small objects would only take memory).
+   */
+  themeRefs?: ThemeRef[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Theme ids a briefing refers to, wherever they are, with their field paths. */
-export const themeRefsOf = (data: unknown): ThemeRef[] => {
+/** Theme ids a briefing refers to, wherever they are, with their field paths; `only` filters them. */
+export const themeRefsOf = (data: unknown, only: (id: string) => boolean = () => true): ThemeRef[] => {
   const refs: ThemeRef[] = [];
   if (!isRecord(data)) return refs;
   for (const list of ['sections', 'quotes', 'looking_ahead'] as const) {
@@ -46,7 +51,7 @@ export const themeRefsOf = (data: unknown): ThemeRef[] => {
     items.forEach((item: unknown, i) => {
       if (!isRecord(item) || !Array.isArray(item.themes)) return;
       item.themes.forEach((id: unknown, j) => {
-        if (typeof id === 'string') refs.push({ id, path: [list, i, 'themes', j] });
+        if (typeof id === 'string' && only(id)) refs.push({ id, path: [list, i, 'themes', j] });
       });
     });
   }
@@ -101,8 +106,7 @@ export const checkBriefingFile = (
 
   if (!options.exact) {
     const briefing = fastPath(decoded.text, expectedId);
-    if (briefing)
-      return { ...base, id: briefing.id, briefing, problems: [], themeRefs: themeRefsOf(briefing) };
+    if (briefing) return { ...base, id: briefing.id, briefing, problems: [] };
   }
 
   const doc = parseExact(decoded.text);
