@@ -54,7 +54,10 @@ const MIN_WORDS = 3;
 
 export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
   const found: FoundQuote[] = [];
-  const people = personMentions(sections.flatMap((x) => x.paragraphs).join('\n'));
+  // First mention of each person, in order: the full name a later "Lindqvist" points back to.
+  const people = personMentions(sections.flatMap((x) => x.paragraphs).join('\n')).filter(
+    (m, i, all) => all.findIndex((o) => o.name === m.name) === i,
+  );
   let lastNamed: FoundQuote | undefined;
   sections.forEach((section, s) => {
     section.paragraphs.forEach((p, pi) => {

@@ -68,21 +68,23 @@ const ABBREVIATION =
 
 export const endsWithAbbreviation = (textBefore: string): boolean => ABBREVIATION.test(textBefore);
 
+// Long enough for any abbreviation or initialism; keeps the checks below linear in paragraph length.
+const LOOKBEHIND = 24;
+
 /** Index where the sentence containing `index` starts, never before `floor`. */
 export function sentenceStart(p: string, index: number, floor = 0): number {
   for (let k = index - 1; k > floor; k--) {
     if (!/\s/.test(p.charAt(k))) continue;
-    const before = p.slice(floor, k).replace(/[”"’»)]+$/, '');
-    if (
-      /[.!?]$/.test(before) &&
-      !endsWithAbbreviation(before) &&
-      /^\s*[\p{Lu}\p{N}“"‘«(]/u.test(p.slice(k))
-    ) {
-      return k + 1;
-    }
+    let j = k - 1;
+    while (j >= floor && /[”"’»)]/.test(p.charAt(j))) j--;
+    if (j < floor || !/[.!?]/.test(p.charAt(j))) continue;
+    const before = p.slice(Math.max(floor, j - LOOKBEHIND), j + 1);
+    if (!endsWithAbbreviation(before) && /^\s*[\p{Lu}\p{N}“"‘«(]/u.test(p.slice(k, k + 4))) return k + 1;
   }
   return floor;
 }
+
+const TITLE_BEFORE_NAME = /(?:Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Amb|St)\.$/;
 
 /** Index just past the end of the sentence containing `index`, never after `ceiling`. */
 export function sentenceEnd(p: string, index: number, ceiling = p.length): number {
@@ -91,16 +93,14 @@ export function sentenceEnd(p: string, index: number, ceiling = p.length): numbe
     if (c !== '.' && c !== '!' && c !== '?') continue;
     const next = p.charAt(k + 1);
     if (next !== '' && !/\s/.test(next)) continue;
-    if (c === '.' && endsWithAbbreviation(p.slice(0, k + 1)) && /^\s+[\p{Ll}\p{N}]/u.test(p.slice(k + 1)))
-      continue;
-    if (
-      c === '.' &&
-      endsWithAbbreviation(p.slice(0, k + 1)) &&
-      k + 1 < ceiling &&
-      /^\s+\p{Lu}\p{Ll}/u.test(p.slice(k + 1))
-    ) {
-      // "Dr. Weber" or "U.S. Officials": a title or initialism followed by a capitalised word.
-      if (/(?:Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Amb|St)\.$/.test(p.slice(0, k + 1))) continue;
+    if (c === '.') {
+      const before = p.slice(Math.max(0, k - LOOKBEHIND), k + 1);
+      const after = p.slice(k + 1, k + 4);
+      if (endsWithAbbreviation(before)) {
+        // "U.S. officials" goes on; "Dr. Weber" goes on; "… in the U.S. Officials said" is ambiguous: a break.
+        if (/^\s+[\p{Ll}\p{N}]/u.test(after)) continue;
+        if (k + 1 < ceiling && TITLE_BEFORE_NAME.test(before) && /^\s+\p{Lu}/u.test(after)) continue;
+      }
     }
     return k + 1;
   }

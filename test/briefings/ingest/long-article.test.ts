@@ -52,3 +52,19 @@ test('GIVEN a 20,000-word article THEN it is processed without error into a vali
   expect(parsed.looking_ahead.length).toBeGreaterThan(parts);
   expect(parsed.summary.length).toBeLessThanOrEqual(LIMITS.briefingSummary);
 });
+
+test('GIVEN a 20,000-word article that is one paragraph with quotations THEN it is processed without error', async () => {
+  const sentence =
+    'Officials met again in Brussels on Tuesday, and “we will meet again in June,” said Dr. Anna Weber of the U.S. delegation. ';
+  const text = sentence.repeat(Math.ceil(20_000 / wordCount(sentence)));
+  expect(wordCount(text)).toBeGreaterThanOrEqual(20_000);
+  const themes = await loadThemes(join(import.meta.dirname, 'fixtures', 'themes.yaml'));
+  const now = new Date('2026-11-28T09:00:00Z');
+  const analysis = analyseArticle(text, { themes, origin: 'one.txt', now, id: 'one-paragraph-2026-11' });
+  expect(analysis.sections).toHaveLength(1);
+  expect(analysis.quotes.length).toBeGreaterThan(800);
+  expect(analysis.quotes.every((q) => q.speaker === 'Dr. Anna Weber')).toBe(true);
+  expect(BriefingSchema.safeParse(buildDraft(analysis, { origin: 'one.txt', now }).briefing).success).toBe(
+    true,
+  );
+});
