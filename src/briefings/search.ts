@@ -6,8 +6,9 @@
  * point and quote separately keeps a common word ("Ukraine") to ten thousand rows to score instead
  * of a hundred and fifty thousand, and gives each column honest length statistics (with one row per
  * item, the title column would be empty in most rows and every real title would look far too long).
- * Each hit then names the best-matching item of its briefing: highlight() marks the matches, and
- * items inside a column are kept apart by a paragraph separator the tokenizer ignores.
+ * Hits are items (a title, a section, a point, a quote...): highlight() marks the matches, and items
+ * inside a column are kept apart by a paragraph separator the tokenizer ignores. When few briefings
+ * match, each answers with its matching items, best first; when many do, each answers once.
  *
  * User input never reaches FTS5 syntax: it is split into word tokens, each one quoted.
  */
@@ -69,7 +70,7 @@ const SECTIONS = COLUMNS.findIndex((c) => c.name === 'sections');
 /** Porter stems English words; unicode61 with diacritics removed lets "economie" find "économie". */
 const TOKENIZE = 'porter unicode61 remove_diacritics 2';
 
-export const SEARCH_LIMITS = {
+export const SEARCH_LIMITS = Object.freeze({
   maxTokens: 32,
   maxTokenLength: 64,
   /** Shorter last words are not expanded: with no prefix index, "tre*" can mean hundreds of words (~50 ms). */
@@ -88,7 +89,7 @@ export const SEARCH_LIMITS = {
   maxRanked: 2000,
   /** Words of an item shown around its first match. */
   snippetWords: 36,
-};
+});
 
 /** Word tokens of what a user typed; punctuation, quotes and operators are dropped. */
 export function queryTokens(query: string): string[] {
