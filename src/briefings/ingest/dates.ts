@@ -110,6 +110,11 @@ export function findDates(text: string): DateMention[] {
   return found.sort((a, b) => a.index - b.index);
 }
 
+const weekLater = (d: PartialDate): PartialDate => {
+  const t = new Date(Date.UTC(d.year, (d.month ?? 1) - 1, (d.day ?? 1) + 7));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1 };
+};
+
 const addMonths = (d: PartialDate, n: number): PartialDate => {
   const zero = d.year * 12 + (d.month ?? 1) - 1 + n;
   return { year: Math.floor(zero / 12), month: (zero % 12) + 1 };
@@ -178,6 +183,8 @@ export function horizonOf(sentence: string, published?: PartialDate): string | u
     const relative: [RegExp, () => PartialDate | undefined][] = [
       [/\b(?:q([1-4])|(first|second|third|fourth) quarter)\b/, () => undefined],
       [/\bnext month\b/, () => (published.month === undefined ? undefined : addMonths(published, 1))],
+      // A week on from a known day: the month that falls in (a partial date has no weeks).
+      [/\bnext week\b/, () => (published.day === undefined ? undefined : weekLater(published))],
       [
         /\b(?:this|the current) month\b/,
         () => (published.month === undefined ? undefined : { year: published.year, month: published.month }),

@@ -41,6 +41,7 @@ describe('horizonOf', () => {
     ['A review will follow in the third quarter.', '2026-Q3'],
     ['A decision is expected next year.', '2027'],
     ['After talks in January 2026, ministers will meet again in July.', '2026-07'],
+    ['An assessment is expected next week.', '2026-05'],
     ['Officials will keep working on it.', undefined],
   ])('GIVEN "%s" published 2026-05-19 THEN the horizon is %s', (sentence, expected) => {
     expect(horizonOf(sentence, published)).toBe(expected);
@@ -49,6 +50,12 @@ describe('horizonOf', () => {
   test('GIVEN no publication date THEN only absolute dates give a horizon', () => {
     expect(horizonOf('Talks will resume in June.')).toBeUndefined();
     expect(horizonOf('Talks will resume in June 2026.')).toBe('2026-06');
+  });
+
+  test('GIVEN "next week" from the last days of a month THEN the horizon is the next month', () => {
+    expect(horizonOf('An assessment is expected next week.', { year: 2026, month: 1, day: 28 })).toBe(
+      '2026-02',
+    );
   });
 
   test('GIVEN "may" the verb THEN it is not the month', () => {
