@@ -1,17 +1,5 @@
 /** "Did you mean" for mistyped command, subcommand and option names. */
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+import { distance } from 'fastest-levenshtein';
 
 /** The closest name within a typo's reach (a third of the word, at least 1), or a unique prefix match. */
 export function closest(word: string, names: readonly string[]): string | undefined {

@@ -2,6 +2,8 @@
  * Turns zod issues into messages a curator can act on: what was expected and what was found,
  * the limit and the actual length, the fields allowed where an unknown one appears.
  */
+
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { fieldOf, type PathSegment } from './yaml-exact.js';
 
@@ -40,19 +42,6 @@ const objectSchemaAt = (schema: z.ZodType, path: readonly PathSegment[]): z.ZodO
   }
   unwrap();
   return s instanceof z.ZodObject ? s : undefined;
-};
-
-const distance = (a: string, b: string): number => {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 };
 
 /** The closest of `candidates` to `word`, if it is close enough to be a likely typo. */
