@@ -21,7 +21,10 @@ export interface CliIo {
   readStdin: () => Promise<Uint8Array>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Where the curator ran the command: article and --out paths are relative to it. */
   cwd: string;
+  /** The project root: the default themes file lives under it. */
+  root: string;
   now: Date;
 }
 
@@ -54,7 +57,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const name = input === '-' ? 'standard input' : input;
     const bytes = input === '-' ? await io.readStdin() : await readInput(resolve(io.cwd, input));
     const text = decodeArticle(bytes, name);
-    const themes = await loadThemes(resolve(io.cwd, args.values.themes ?? 'data/themes.yaml'));
+    const themesFile = args.values.themes
+      ? resolve(io.cwd, args.values.themes)
+      : resolve(io.root, 'data/themes.yaml');
+    const themes = await loadThemes(themesFile);
     const out = args.values.out ? resolve(io.cwd, args.values.out) : undefined;
     if (out && existsSync(out) && !args.values.force) {
       throw new UserError(`${args.values.out} already exists; pass --force to overwrite it`);
@@ -132,7 +138,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     readStdin,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
+    // npm runs scripts from the project root; INIT_CWD is where the curator typed the command.
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    root: process.cwd(),
     now: new Date(),
   });
   process.exitCode = code;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
@@ -22,7 +22,17 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ingest-cli-'));
 });
 
-async function run(args: string[], stdin: Uint8Array = new Uint8Array()): Promise<Run> {
+interface RunOptions {
+  stdin?: Uint8Array;
+  root?: string;
+  /** Pass the test themes file explicitly (the default); false leaves the CLI to find one. */
+  themes?: boolean;
+}
+
+async function run(
+  args: string[],
+  { stdin = new Uint8Array(), root = ROOT, themes = true }: RunOptions = {},
+): Promise<Run> {
   let out = '';
   let err = '';
   const io: CliIo = {
@@ -34,9 +44,10 @@ async function run(args: string[], stdin: Uint8Array = new Uint8Array()): Promis
       err += t;
     },
     cwd: dir,
+    root,
     now: new Date('2026-11-28T09:00:00Z'),
   };
-  const code = await main([...args, '--themes', THEMES], io);
+  const code = await main(themes ? [...args, '--themes', THEMES] : args, io);
   return { code, out, err };
 }
 
@@ -58,7 +69,7 @@ describe('npm run ingest', () => {
   });
 
   test('GIVEN - and the article on standard input THEN the draft goes to stdout and the report to stderr', async () => {
-    const r = await run(['-'], await readFile(SEED));
+    const r = await run(['-'], { stdin: await readFile(SEED) });
     expect(r.code).toBe(0);
     expect(BriefingSchema.safeParse(parse(r.out)).success).toBe(true);
     expect(r.err).toMatch(/Title {6}US Ukraine talks/);
@@ -113,6 +124,16 @@ describe('npm run ingest', () => {
     await writeFile(join(dir, 'head.txt'), 'A Title Only\nBy Someone\n');
     const r = await run(['head.txt']);
     expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/no body text/) });
+  });
+
+  test('GIVEN no --themes THEN the project data/themes.yaml is used, and its absence is named', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'ingest-root-'));
+    const missing = await run([SEED], { root: project, themes: false });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read the themes file .*data\/themes\.yaml/);
+    await mkdir(join(project, 'data'));
+    await writeFile(join(project, 'data', 'themes.yaml'), await readFile(THEMES));
+    expect((await run([SEED], { root: project, themes: false })).code).toBe(0);
   });
 
   test('GIVEN a bad --published value THEN it exits 1 saying what to use', async () => {
