@@ -1,0 +1,242 @@
+/**
+ * Child: in-process latency of every command handler, every autocomplete and every button, through
+ * the registry (`invokeCommand`, `invokeAutocomplete`, `invokeButton`) with the context the app
+ * builds for an interaction. Inputs vary call to call (bench/inputs.ts). The first calls of each
+ * kind warm the JIT and are not counted.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CommandContext, RawOptions } from '../commands/index.js';
+import type { InteractionFacts } from '../src/app.js';
+import { timeZones } from '../src/digest/zoned.js';
+import { UserError } from '../src/errors.js';
+import { definitions, invokeAutocomplete, invokeButton, invokeCommand } from '../src/registry.js';
+import type { Reply } from '../src/render/index.js';
+import { ADMIN, MEMBER, startBenchApp } from './app.js';
+import { childInput, emit } from './child.js';
+import {
+  AUTOCOMPLETE_TARGETS,
+  autocompleteSites,
+  COMMAND_INPUTS,
+  commandNames,
+  partial,
+  picker,
+  poolFrom,
+} from './inputs.js';
+import { type Latency, latency } from './stats.js';
+
+export interface HandlersInput {
+  dir: string;
+  calls: number;
+  warmup: number;
+}
+
+export interface Measured extends Latency {
+  /** Calls answered with a UserError (a miss, an unknown id): a normal answer. */
+  userErrors: number;
+  /** Calls that threw anything else: a bug. */
+  failures: number;
+}
+
+export interface HandlersFigures {
+  briefings: number;
+  calls: number;
+  commands: Record<string, Measured>;
+  autocompletes: Record<string, Measured & { empty: number }>;
+  buttons: Record<string, Measured>;
+  /** Commands or autocompletes the bench has no inputs for. */
+  unmeasured: string[];
+  failureSamples: string[];
+}
+
+const GUILD = '200000000000000001';
+const USER = '200000000000000002';
+const channel = (i: number) => String(200000000000001000n + BigInt(i));
+
+const { dir, calls, warmup } = childInput<HandlersInput>();
+const app = await startBenchApp(dir, { SCHEDULE_MAX_PER_GUILD: '25' });
+const library = app.live.current();
+const defs = definitions(app.registry);
+const admins = new Set(
+  [...app.registry.commands.values()].filter((c) => c.admin).map((c) => c.definition.name),
+);
+
+const facts = (command: string): InteractionFacts => ({
+  guildId: GUILD,
+  channelId: channel(0),
+  userId: USER,
+  memberPermissions: admins.has(command) ? ADMIN : MEMBER,
+  locale: 'en-GB',
+});
+
+// Twenty schedules to list, preview, pause and run: most of the guild's cap, as a busy guild has.
+const schedules = app.digests.schedules;
+for (let i = 0; i < 20; i++) {
+  await schedules.add(
+    GUILD,
+    USER,
+    {
+      channelId: channel(i),
+      channelName: `briefings-${i}`,
+      when: ['daily 08:00', 'weekdays 07:30', 'weekly mon 09:00', '0 18 * * 1-5'][i % 4] as string,
+      timezone: ['Europe/Brussels', 'UTC', 'America/New_York', 'Asia/Tokyo'][i % 4] as string,
+      themes: i % 3 === 0 ? [] : [library.themes[i % library.themes.length]?.id ?? ''],
+      format: i % 2 ? 'full' : 'brief',
+      skipIfEmpty: false,
+    },
+    library,
+  );
+}
+let scheduleIds = (await schedules.list(GUILD)).map((v) => v.schedule.id);
+const pool = poolFrom(library, () => scheduleIds, timeZones());
+
+const failureSamples: string[] = [];
+const buttonIds = new Map<string, Set<string>>();
+
+const collectButtons = (reply: Reply) => {
+  for (const row of reply.components ?? []) {
+    for (const b of row.components) {
+      if (!('custom_id' in b)) continue;
+      const [command, action] = b.custom_id.split(':');
+      const key = `${command}:${action}`;
+      const ids = buttonIds.get(key) ?? new Set();
+      if (ids.size < 2000) ids.add(b.custom_id);
+      buttonIds.set(key, ids);
+    }
+  }
+};
+
+/** Times `run` once per call; keeps the samples after the warm-up. */
+async function measure(
+  count: number,
+  run: (i: number) => Promise<unknown>,
+  after?: (value: unknown) => void,
+): Promise<Measured & { samples: number[] }> {
+  const samples: number[] = [];
+  let userErrors = 0;
+  let failures = 0;
+  for (let i = 0; i < warmup + count; i++) {
+    const started = performance.now();
+    let value: unknown;
+    try {
+      value = await run(i);
+    } catch (error) {
+      if (error instanceof UserError) userErrors++;
+      else {
+        failures++;
+        if (failureSamples.length < 10)
+          failureSamples.push(String(error instanceof Error ? error.stack : error));
+      }
+    }
+    const elapsed = performance.now() - started;
+    if (i >= warmup) samples.push(elapsed);
+    if (value !== undefined) after?.(value);
+  }
+  return { ...latency(samples), userErrors, failures, samples };
+}
+
+const strip = ({ samples: _, ...rest }: Measured & { samples: number[] }): Measured => rest;
+const ctxFor = (command: string): CommandContext => app.makeContext(facts(command));
+
+const commands: Record<string, Measured> = {};
+const unmeasured: string[] = [];
+for (const name of commandNames(defs)) {
+  const [command = name] = name.split(' ');
+  if (name === 'schedule add' || name === 'schedule remove') continue;
+  const input = COMMAND_INPUTS[name];
+  if (!input) {
+    unmeasured.push(`/${name}`);
+    continue;
+  }
+  const p = picker(`command:${name}`);
+  const run = () => invokeCommand(app.registry, command, input(p, pool), ctxFor(command));
+  commands[name] = strip(await measure(calls, run, (reply) => collectButtons(reply as Reply)));
+  scheduleIds = (await schedules.list(GUILD)).map((v) => v.schedule.id);
+}
+
+// add and remove in pairs, so the guild stays under its cap and every remove has a real target.
+{
+  const p = picker('command:schedule add');
+  const addSamples: number[] = [];
+  const removeSamples: number[] = [];
+  let failures = 0;
+  for (let i = 0; i < warmup + calls; i++) {
+    const before = new Set(scheduleIds);
+    const add: RawOptions = {
+      subcommand: 'add',
+      channel: { id: channel(100 + (i % 50)), name: `digest-${i % 50}` },
+      when: p.pick(['daily 09:00', 'weekdays 06:45', 'weekly fri 16:00']),
+      timezone: p.pick(pool.zones),
+      themes: p.pick(pool.themeIds),
+    };
+    try {
+      let started = performance.now();
+      await invokeCommand(app.registry, 'schedule', add, ctxFor('schedule'));
+      if (i >= warmup) addSamples.push(performance.now() - started);
+      const added = (await schedules.list(GUILD)).find((v) => !before.has(v.schedule.id));
+      if (!added) throw new Error('schedule add saved nothing');
+      started = performance.now();
+      await invokeCommand(
+        app.registry,
+        'schedule',
+        { subcommand: 'remove', id: added.schedule.id },
+        ctxFor('schedule'),
+      );
+      if (i >= warmup) removeSamples.push(performance.now() - started);
+    } catch (error) {
+      failures++;
+      if (failureSamples.length < 10)
+        failureSamples.push(String(error instanceof Error ? error.stack : error));
+    }
+  }
+  commands['schedule add'] = { ...latency(addSamples), userErrors: 0, failures };
+  commands['schedule remove'] = { ...latency(removeSamples), userErrors: 0, failures };
+}
+
+const autocompletes: Record<string, Measured & { empty: number }> = {};
+for (const site of autocompleteSites(defs)) {
+  const target = AUTOCOMPLETE_TARGETS[site.option];
+  if (!target) {
+    unmeasured.push(`/${site.label} (autocomplete)`);
+    continue;
+  }
+  const p = picker(`autocomplete:${site.label}`);
+  let empty = 0;
+  const run = () => {
+    const value = partial(p, target(p, pool));
+    const raw: RawOptions = {
+      ...(site.subcommand ? { subcommand: site.subcommand } : {}),
+      ...(site.option !== 'theme' && p.chance(0.3) ? { theme: p.pick(pool.themeIds) } : {}),
+      [site.option]: value,
+    };
+    return invokeAutocomplete(
+      app.registry,
+      site.command,
+      { name: site.option, value },
+      raw,
+      ctxFor(site.command),
+    );
+  };
+  const m = await measure(calls, run, (choices) => {
+    if (Array.isArray(choices) && choices.length === 0) empty++;
+  });
+  autocompletes[site.label] = { ...strip(m), empty };
+}
+
+const buttons: Record<string, Measured> = {};
+for (const [key, ids] of buttonIds) {
+  const list = [...ids];
+  const [command = ''] = key.split(':');
+  const run = (i: number) => invokeButton(app.registry, list[i % list.length] as string, ctxFor(command));
+  buttons[key] = strip(await measure(calls, run));
+}
+
+emit({
+  briefings: library.stats.briefings,
+  calls,
+  commands,
+  autocompletes,
+  buttons,
+  unmeasured,
+  failureSamples,
+} satisfies HandlersFigures);
+await app.stop();

@@ -1,0 +1,237 @@
+/**
+ * Turns the measurements into the table (figure, value, target, pass/miss) and the list of wrong
+ * counts. Times are compared with their targets but never fail a run; a wrong count (a briefing
+ * not loaded, a digest posted twice or not at all, a command that crashed) does.
+ */
+import type { BotFigures } from './bot.js';
+import type { HandlersFigures, Measured } from './handlers.js';
+import type { LoadFigures } from './load.js';
+import type { ReloadFigures } from './reload.js';
+import type { StoreFigures } from './store.js';
+
+export const TARGETS = {
+  loadMs10k: 2000,
+  rssMb10k: 300,
+  handlerP99Ms: 5,
+  searchP99Ms: 10,
+  e2eP99Ms: 20,
+  fanOutRatio: 1.05,
+  reloadStallMs: 100,
+  storeStartMs10k: 1000,
+} as const;
+
+export type Status = 'pass' | 'miss' | 'info';
+
+export interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  status: Status;
+}
+
+export interface LoadSummary {
+  n: number;
+  expected: { briefings: number; published: number };
+  runs: LoadFigures[];
+  totalMs: number;
+  peakRssMb: number;
+}
+
+export interface Measurements {
+  load: LoadSummary[];
+  handlers?: HandlersFigures & { n: number };
+  bot?: BotFigures & { n: number; expectedPublished: number };
+  reload?: ReloadFigures & { n: number; expectedPublished: number };
+  store?: { runs: StoreFigures[]; startMs: number; schedules: number };
+}
+
+const ms = (v: number) => `${v.toLocaleString('en-GB', { maximumFractionDigits: v < 10 ? 2 : 0 })} ms`;
+const row = (figure: string, value: string, target?: { text: string; ok: boolean }): Row => ({
+  figure,
+  value,
+  target: target?.text ?? '—',
+  status: target ? (target.ok ? 'pass' : 'miss') : 'info',
+});
+const atMost = (value: number, limit: number, unit: (v: number) => string = ms) => ({
+  text: `≤ ${unit(limit)}`,
+  ok: value <= limit,
+});
+
+const isSearch = (name: string) => name === 'search' || name.startsWith('search:');
+
+function latencyRows(kind: string, measured: Record<string, Measured>): Row[] {
+  return Object.entries(measured).map(([name, m]) => {
+    const limit = isSearch(name) ? TARGETS.searchP99Ms : TARGETS.handlerP99Ms;
+    return row(`${kind} ${name} p50 / p99`, `${ms(m.p50)} / ${ms(m.p99)}`, atMost(m.p99, limit));
+  });
+}
+
+export function tableRows(m: Measurements): Row[] {
+  const rows: Row[] = [];
+  for (const l of m.load) {
+    const big = l.n >= 10_000;
+    rows.push(
+      row(
+        `load+validate+index N=${l.n.toLocaleString('en-GB')}`,
+        ms(l.totalMs),
+        big ? atMost(l.totalMs, TARGETS.loadMs10k) : undefined,
+      ),
+      row(
+        `peak RSS N=${l.n.toLocaleString('en-GB')}`,
+        `${l.peakRssMb} MB`,
+        big ? atMost(l.peakRssMb, TARGETS.rssMb10k, (v) => `${v} MB`) : undefined,
+      ),
+    );
+  }
+  if (m.handlers) {
+    const at = `N=${m.handlers.n.toLocaleString('en-GB')}`;
+    rows.push(row(`in-process calls per handler (${at})`, String(m.handlers.calls)));
+    rows.push(
+      ...latencyRows('/', m.handlers.commands).map((r) => ({ ...r, figure: r.figure.replace('/ ', '/') })),
+    );
+    rows.push(...latencyRows('autocomplete', m.handlers.autocompletes));
+    rows.push(...latencyRows('button', m.handlers.buttons));
+  }
+  if (m.bot) {
+    const i = m.bot.interactions;
+    rows.push(
+      row(
+        `e2e interaction p50 / p99 (${i.all.calls} via discord.js + fake, N=${m.bot.n.toLocaleString('en-GB')})`,
+        `${ms(i.all.p50)} / ${ms(i.all.p99)}`,
+        atMost(i.all.p99, TARGETS.e2eP99Ms),
+      ),
+      row('e2e commands p50 / p99', `${ms(i.commands.p50)} / ${ms(i.commands.p99)}`),
+      row('e2e autocompletes p50 / p99', `${ms(i.autocompletes.p50)} / ${ms(i.autocompletes.p99)}`),
+    );
+    const runs = m.bot.fanOut;
+    const ratios = runs.map((r) => r.ratio);
+    const medianRatio = [...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)] ?? Number.NaN;
+    const first = runs[0];
+    if (first) {
+      rows.push(
+        row(
+          `fan-out ${first.channels} channels at 50 req/s: time (median of ${runs.length})`,
+          `${((first.floorMs * medianRatio) / 1000).toFixed(2)} s = ${medianRatio.toFixed(3)} × floor ${first.floorMs / 1000} s`,
+          { text: `≤ ${TARGETS.fanOutRatio} × floor`, ok: medianRatio <= TARGETS.fanOutRatio },
+        ),
+        row('fan-out 429s received', String(runs.reduce((a, r) => a + r.rateLimited, 0))),
+        row(
+          'fan-out duplicates / missing',
+          `${runs.reduce((a, r) => a + r.duplicates, 0)} / ${runs.reduce((a, r) => a + r.missing, 0)}`,
+          {
+            text: '0 / 0',
+            ok: runs.every((r) => r.duplicates === 0 && r.missing === 0),
+          },
+        ),
+      );
+    }
+  }
+  if (m.reload) {
+    const r = m.reload;
+    const at = `N=${r.n.toLocaleString('en-GB')}`;
+    rows.push(
+      row(`hot reload ${at}, one file changed: time to swap`, ms(r.oneFile.swapMs)),
+      row(`hot reload ${at}, every file changed: time to swap`, ms(r.allFiles.swapMs)),
+      row(
+        'hot reload: longest event-loop stall',
+        `${ms(Math.max(r.oneFile.maxStallMs, r.allFiles.maxStallMs))}`,
+        atMost(Math.max(r.oneFile.maxStallMs, r.allFiles.maxStallMs), TARGETS.reloadStallMs),
+      ),
+    );
+  }
+  if (m.store) {
+    const big = m.store.schedules >= 10_000;
+    rows.push(
+      row(
+        `${m.store.schedules.toLocaleString('en-GB')} schedules loaded and registered (scheduler.start)`,
+        ms(m.store.startMs),
+        big ? atMost(m.store.startMs, TARGETS.storeStartMs10k) : undefined,
+      ),
+    );
+  }
+  return rows;
+}
+
+/** Counts that must be exact whatever the machine's speed. */
+export function countProblems(m: Measurements): string[] {
+  const problems: string[] = [];
+  for (const l of m.load) {
+    for (const [i, run] of l.runs.entries()) {
+      if (run.problems !== 0) problems.push(`load N=${l.n} run ${i + 1}: ${run.problems} data problems`);
+      if (run.briefings !== l.expected.briefings || run.published !== l.expected.published) {
+        problems.push(
+          `load N=${l.n} run ${i + 1}: loaded ${run.briefings} (${run.published} published), expected ${l.expected.briefings} (${l.expected.published})`,
+        );
+      }
+    }
+  }
+  if (m.handlers) {
+    const h = m.handlers;
+    if (h.unmeasured.length) problems.push(`no bench inputs for ${h.unmeasured.join(', ')}`);
+    for (const [kind, group] of Object.entries({
+      command: h.commands,
+      autocomplete: h.autocompletes,
+      button: h.buttons,
+    })) {
+      for (const [name, x] of Object.entries(group)) {
+        if (x.failures > 0)
+          problems.push(`${kind} ${name}: ${x.failures} calls failed with an unexpected error`);
+        if (x.calls < h.calls)
+          problems.push(`${kind} ${name}: ${x.calls} calls measured, expected ${h.calls}`);
+      }
+    }
+    if (Object.keys(h.buttons).length === 0) problems.push('no buttons were measured');
+  }
+  if (m.bot) {
+    const b = m.bot;
+    if (b.briefings !== b.expectedPublished)
+      problems.push(`bot served ${b.briefings} briefings, expected ${b.expectedPublished}`);
+    if (b.interactions.failed > 0)
+      problems.push(`${b.interactions.failed} interactions got no accepted answer`);
+    const channels = b.fanOut[0]?.channels ?? 0;
+    if (b.schedules !== channels || b.tasks !== channels) {
+      problems.push(`fan-out: ${b.schedules} schedules and ${b.tasks} tasks for ${channels} channels`);
+    }
+    for (const [i, r] of b.fanOut.entries()) {
+      if (r.duplicates || r.missing || r.notSent) {
+        problems.push(
+          `fan-out run ${i + 1}: ${r.duplicates} duplicates, ${r.missing} missing, ${r.notSent} not recorded as sent`,
+        );
+      }
+    }
+    if (b.violations > 0) problems.push(`the fake Discord recorded ${b.violations} rule violations`);
+    if (b.errorsLogged > 0)
+      problems.push(`the bot logged ${b.errorsLogged} errors: ${b.errorSamples.join('; ')}`);
+  }
+  if (m.reload) {
+    if (m.reload.bad > 0) problems.push(`hot reload: ${m.reload.bad} reloads did not swap in every briefing`);
+    if (m.reload.briefings !== m.reload.expectedPublished) {
+      problems.push(`hot reload: ${m.reload.briefings} briefings, expected ${m.reload.expectedPublished}`);
+    }
+  }
+  if (m.store) {
+    for (const [i, s] of m.store.runs.entries()) {
+      if (s.active !== s.schedules)
+        problems.push(`store run ${i + 1}: ${s.active} of ${s.schedules} schedules registered`);
+      if (s.runs !== 0)
+        problems.push(`store run ${i + 1}: start() re-ran ${s.runs} digests already in the ledger`);
+    }
+  }
+  return problems;
+}
+
+export function formatTable(rows: readonly Row[]): string {
+  const header: Row = { figure: 'figure', value: 'value', target: 'target', status: 'info' };
+  const cells = (r: Row) => [
+    r.figure,
+    r.value,
+    r.target,
+    r === header ? 'result' : r.status === 'info' ? '' : r.status.toUpperCase(),
+  ];
+  const all = [header, ...rows].map(cells);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  const [head, ...body] = all;
+  return [line(head ?? []), rule, ...body.map(line)].join('\n');
+}
