@@ -15,7 +15,7 @@ export interface LookaheadSignal {
 
 const STRONG: RegExp[] = [
   /\bshall\b/i,
-  /\b(?:is|are|was|were|remains?)\s+(?:now\s+|also\s+)?(?:expected|scheduled|set|due|slated|poised|likely|unlikely|going|planned|poised)\s+to\b/i,
+  /\b(?:is|are|was|were|remains?)\s+(?:now\s+|also\s+)?(?:expected|scheduled|set|due|slated|poised|likely|unlikely|going|planned)\s+to\b/i,
   /\b(?:is|are)\s+(?:now\s+|also\s+)?(?:planned|scheduled|anticipated|expected|envisaged|foreseen|pencilled in|penciled in)\b/i,
   /\b(?:will be|are to be|is to be)\s+(?:held|hosted|convened|published|presented|signed|launched|reviewed|discussed)\b/i,
   /\b(?:upcoming|forthcoming)\b/i,
@@ -23,6 +23,7 @@ const STRONG: RegExp[] = [
   /\b(?:in|over|within|during|for)\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months|years|quarter)\b/i,
   /\b(?:planned|scheduled|slated|pencilled|penciled)\s+(?:in\s+)?for\b/i,
   // Reported future: "said they would finance", "told reporters that the systems would be deployed".
+  // "would be the real test" is a judgement, not an expected event: after "would be" only a participle counts.
   /\b(?:said|says|told\s+\S+(?:\s+\S+)?|announced|confirmed|promised|pledged|signall?ed|indicated|hoped|hopes|expects|expected)\s+(?:that\s+)?[^.;:!?“”"]{0,80}?\bwould\s+(?:be\s+(?:\w+(?:ed|en|wn)|held|built|sent|set|made|paid|kept|run|shut|cut)\b|have\s+to\s+\w+|(?!be\b|have\b)\w+)/i,
   /\b(?:expects?|expected)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,3}to\s+(?!date\b)\w+/i,
   /\bthe\s+(?:days|weeks|months|years|period)\s+ahead\b/i,
@@ -34,9 +35,9 @@ const STRONG: RegExp[] = [
 ];
 
 // Weaker modals count only with a stated time that has not passed: "could arrive in September".
-const MODAL = /\b(?:should|could|may|might|would)\b/i;
+// Lower case only, so the month "May" is not read as the verb.
+const MODAL = /\b(?:should|could|may|might|would)\b/;
 
-// "would be the real test" is a judgement, not an expected event, so copula + noun phrase is left out above.
 // A sentence about the past that merely mentions plans ("had been expected to", "was planned but").
 // "would have to" is an obligation ahead, not a counterfactual.
 const BACKWARD = /\b(?:had been|(?:would|could|should) have(?!\s+to\b)|was originally|were originally)\b/i;
