@@ -32,7 +32,9 @@ async function main() {
     const config = loadConfig();
     const { scope, registered } = await deployCommands(config);
     const where =
-      scope === 'guild' ? `guild ${config.DISCORD_GUILD_ID}` : 'globally (may take up to an hour to appear)';
+      scope === 'guild'
+        ? `in guild ${config.DISCORD_GUILD_ID}`
+        : 'globally (may take up to an hour to appear)';
     console.log(`Registered ${registered.length} commands ${where}:`);
     for (const command of registered) {
       const subcommands = (command.options ?? []).filter((o) => o.type === 1).map((o) => o.name);

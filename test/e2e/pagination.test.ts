@@ -68,6 +68,7 @@ describe('GIVEN thirteen briefings', () => {
     ['theme', { theme: 'outlook' }],
     ['search', { query: 'engagement' }],
     ['sources', {}],
+    ['lookahead', { within: 'all' }],
   ])(
     'WHEN /%s spans several pages THEN Next and Previous move through them and the ends are disabled',
     async (name, options) => {

@@ -181,6 +181,8 @@ export const webhookMessage = (
   if (!message) return discordError(404, 10008, 'Unknown Message');
   if (method === 'GET') return { status: 200, body: message };
   if (method === 'DELETE') {
+    // A deleted deferral is gone: the next follow-up is a message of its own, with its own flags.
+    if (message === record.original) record.original = undefined;
     core.messageIndex.delete(message.id);
     const list = core.channelMessages.get(message.channel_id);
     if (list)

@@ -1,0 +1,93 @@
+/**
+ * The dispatcher's own duties, through a real discord.js client and the fake Discord: slow work is
+ * deferred inside Discord's 3 s window and then delivered by an edit; a private answer to publicly
+ * deferred work still reaches only the user; a button's slow update is deferred as an update.
+ */
+import { ApplicationCommandOptionType, type Client, Events } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import type { Command, CommandContext } from '../../commands/index.js';
+import { createDispatcher } from '../../src/discord/dispatcher.js';
+import { buildRegistry } from '../../src/registry.js';
+import { loginClient } from '../fake-discord/client.js';
+import { useFakeDiscord } from '../fake-discord/vitest.js';
+import { memoryLogger } from './harness.js';
+
+const EPHEMERAL = 64;
+const DEFER_AFTER_MS = 50;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const slow: Command = {
+  definition: {
+    name: 'slow',
+    description: 'Answers after a while',
+    options: [
+      { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Ephemeral answer' },
+    ],
+  },
+  options: z.object({ private: z.boolean().default(false) }),
+  async execute(_ctx, options) {
+    await pause(DEFER_AFTER_MS * 4);
+    return {
+      content: 'done after a while',
+      ephemeral: options.private,
+      components: [
+        { type: 1, components: [{ type: 2, style: 2, label: 'Again', custom_id: 'slow:again:1' }] },
+      ],
+    };
+  },
+  buttons: {
+    async again(_ctx, state) {
+      await pause(DEFER_AFTER_MS * 4);
+      return { content: `pressed ${state}` };
+    },
+  },
+};
+
+const discord = useFakeDiscord({ requireSafeMentions: true });
+let client: Client;
+
+beforeAll(async () => {
+  client = await loginClient(discord.fake);
+  await client.application?.commands.set([slow.definition], discord.fake.guildId);
+  const dispatch = createDispatcher({
+    registry: buildRegistry([{ file: 'slow.ts', command: slow }]),
+    log: memoryLogger([]),
+    deferAfterMs: DEFER_AFTER_MS,
+    makeContext: (facts) => ({ ...facts }) as CommandContext,
+  });
+  client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
+});
+afterAll(async () => {
+  await client?.destroy();
+});
+
+describe('GIVEN work that takes longer than the deferral threshold', () => {
+  test('WHEN the command runs THEN it is deferred first and the answer arrives as an edit', async () => {
+    const i = await discord.fake.interact({ type: 'command', name: 'slow' });
+    expect(i.callback.type).toBe(5);
+    const reply = await i.waitForReply();
+    expect(reply.content).toBe('done after a while');
+  });
+
+  test('WHEN the answer is private THEN the public deferral is removed and the answer is an ephemeral follow-up', async () => {
+    const i = await discord.fake.interact({ type: 'command', name: 'slow', options: { private: true } });
+    expect(i.callback.type).toBe(5);
+    const followup = await i.waitForFollowup();
+    expect(followup.content).toBe('done after a while');
+    expect(followup.flags & EPHEMERAL).toBe(EPHEMERAL);
+    await discord.fake.waitFor((f) =>
+      f.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/messages/@original')),
+    );
+  });
+
+  test('WHEN a slow button is pressed THEN the update is deferred and the message is edited', async () => {
+    const first = await discord.fake.interact({ type: 'command', name: 'slow' });
+    const message = await first.waitForReply();
+    const press = await discord.fake.interact({ type: 'button', customId: 'slow:again:1', message });
+    expect(press.callback.type).toBe(6);
+    const edited = await press.waitForEdit();
+    expect(edited.content).toBe('pressed 1');
+  });
+});
