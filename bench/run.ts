@@ -20,6 +20,7 @@ import { runChild } from './child.js';
 import { DEFAULT_SEED, realThemeIds, writeCorpus } from './corpus.js';
 import type { HandlersFigures, HandlersInput } from './handlers.js';
 import type { LoadFigures, LoadInput } from './load.js';
+import { planFor } from './plan.js';
 import type { ReloadFigures, ReloadInput } from './reload.js';
 import {
   countProblems,
@@ -53,25 +54,7 @@ for (const s of only) {
   if (!SECTIONS.includes(s as Section))
     throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
 }
-const plan = quick
-  ? {
-      sizes: [100, 1000],
-      big: 1000,
-      calls: 30,
-      warmup: 5,
-      interactions: 100,
-      channels: 100,
-      schedules: 1000,
-    }
-  : {
-      sizes: [100, 1000, 10_000],
-      big: 10_000,
-      calls: 1000,
-      warmup: 20,
-      interactions: 1000,
-      channels: 1000,
-      schedules: 10_000,
-    };
+const plan = planFor(quick);
 
 const resultsDir = resolve(import.meta.dirname, 'results');
 const profileDir = args.profile ? join(resultsDir, 'profiles') : undefined;
