@@ -18,7 +18,9 @@ const DEFER_AFTER_MS = 50;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const slow: Command = {
+const slowOptions = z.object({ private: z.boolean().default(false) });
+
+const slow: Command<typeof slowOptions> = {
   definition: {
     name: 'slow',
     description: 'Answers after a while',
@@ -26,7 +28,7 @@ const slow: Command = {
       { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Ephemeral answer' },
     ],
   },
-  options: z.object({ private: z.boolean().default(false) }),
+  options: slowOptions,
   async execute(_ctx, options) {
     await pause(DEFER_AFTER_MS * 4);
     return {
@@ -52,7 +54,7 @@ beforeAll(async () => {
   client = await loginClient(discord.fake);
   await client.application?.commands.set([slow.definition], discord.fake.guildId);
   const dispatch = createDispatcher({
-    registry: buildRegistry([{ file: 'slow.ts', command: slow }]),
+    registry: buildRegistry([{ file: 'slow.ts', command: slow as Command }]),
     log: memoryLogger([]),
     deferAfterMs: DEFER_AFTER_MS,
     makeContext: (facts) => ({ ...facts }) as CommandContext,
