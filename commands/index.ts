@@ -40,6 +40,12 @@ export interface CommandContext {
   services: CommandServices;
 }
 
+/** What a transport knows about an interaction before the app adds the library and services. */
+export type InteractionFacts = Pick<
+  CommandContext,
+  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
+>;
+
 /**
  * Services that only some commands use, wired by main.ts (and by tests). Each is optional so a
  * transport without it still serves the other commands; a command that needs a missing service

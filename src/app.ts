@@ -3,7 +3,10 @@
  * The transport (Discord or the console) supplies the Poster digests go through and calls
  * `makeContext` for each interaction.
  */
-import type { CommandContext } from '../commands/index.js';
+import type { CommandContext, InteractionFacts } from '../commands/index.js';
+
+export type { InteractionFacts } from '../commands/index.js';
+
 import { buildLibraryAsync } from './briefings/library.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import type { Config } from './config.js';
@@ -12,11 +15,6 @@ import { createDigests, type Digests } from './digest/runtime.js';
 import type { CronLike } from './digest/scheduler.js';
 import type { Logger } from './log.js';
 import { loadCommands, type Registry } from './registry.js';
-
-export type InteractionFacts = Pick<
-  CommandContext,
-  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
->;
 
 export interface App {
   readonly registry: Registry;

@@ -18,6 +18,25 @@ const REDACT = [
   '*.headers.authorization',
 ];
 
+/** Interaction and webhook tokens sit in REST paths; each lets its holder answer as the bot. */
+export const redactTokens = (text: string): string =>
+  text.replace(/(\/(?:interactions|webhooks)\/\d+\/)[^/?\s]+/g, '$1[redacted]');
+
+/**
+ * Errors as pino logs them, less what could carry a credential: discord.js's DiscordAPIError and
+ * HTTPError keep the request URL (with the interaction token) and the request body.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { requestBody: _body, url, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
+  return {
+    ...rest,
+    ...(typeof url === 'string' ? { url: redactTokens(url) } : {}),
+    ...(typeof rest.message === 'string' ? { message: redactTokens(rest.message) } : {}),
+    ...(typeof rest.stack === 'string' ? { stack: redactTokens(rest.stack) } : {}),
+  };
+}
+
 export interface LogOptions {
   level: string;
   format?: 'json' | 'pretty' | undefined;
@@ -27,7 +46,12 @@ export interface LogOptions {
 
 export function createLogger({ level, format, destination }: LogOptions): Logger {
   const pretty = (format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
-  const options = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'attache' } };
+  const options = {
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+    base: { app: 'attache' },
+  };
   if (pretty) {
     return pino({
       ...options,

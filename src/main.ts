@@ -34,8 +34,17 @@ function onSignals(stop: () => Promise<void>, log: Logger) {
 async function runDiscord(config: Config & { DISCORD_TOKEN: string }) {
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   log.info({ dataDir: config.DATA_DIR, apiUrl: config.DISCORD_API_URL ?? 'default' }, 'starting Attaché');
-  const bot = await startBot(config, log);
-  onSignals(() => bot.stop(), log);
+  // A failure nobody awaited is logged with its stack; one slip must not take every guild down.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+  const starting = startBot(config, log);
+  // Installed before start-up finishes: a stop during catch-up still shuts down cleanly.
+  onSignals(async () => (await starting).stop(), log);
+  try {
+    await starting;
+  } catch (error) {
+    log.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  }
 }
 
 async function runLocalConsole(config: Config): Promise<number> {

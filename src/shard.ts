@@ -4,6 +4,7 @@
  * the schedules of the guilds it holds; all shards share the schedule store (SQLite in WAL mode
  * with a busy timeout, or any keyv adapter through STORE_URL).
  */
+import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -12,7 +13,7 @@ try {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   if (!config.DISCORD_TOKEN) throw new ConfigError(['DISCORD_TOKEN: expected the bot token to run shards']);
-  const manager = new ShardingManager(new URL('./main.ts', import.meta.url).pathname, {
+  const manager = new ShardingManager(fileURLToPath(new URL('./main.ts', import.meta.url)), {
     token: config.DISCORD_TOKEN,
     totalShards: 'auto',
     execArgv: ['--import', 'tsx'],

@@ -2,7 +2,7 @@
  * The Discord transport: one client, one interaction dispatcher, digests through the Discord
  * Poster. Schedules start once the guild list is known, so a shard runs only its own guilds'.
  */
-import { type Client, Events } from 'discord.js';
+import { type Client, Events, type Interaction } from 'discord.js';
 import { type App, type AppSeams, createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -31,9 +31,10 @@ export async function startBot(
   });
   const dispatch = createDispatcher({ registry: app.registry, log, makeContext: app.makeContext });
 
-  client.on(Events.InteractionCreate, (interaction) => {
+  const onInteraction = (interaction: Interaction) => {
     dispatch(interaction).catch((error: unknown) => log.error({ err: error }, 'dispatch failed'));
-  });
+  };
+  client.on(Events.InteractionCreate, onInteraction);
   client.on(Events.Error, (error) => log.error({ err: error }, 'client error'));
   client.on(Events.ShardDisconnect, (event, shardId) =>
     log.warn({ code: event.code, shardId }, 'gateway disconnected'),
@@ -55,7 +56,12 @@ export async function startBot(
   return {
     app,
     client,
+    /**
+     * Stops taking interactions first, then lets runs in flight finish (they still need the
+     * gateway and REST), closes the store, and only then leaves the gateway.
+     */
     async stop() {
+      client.off(Events.InteractionCreate, onInteraction);
       await app.stop();
       await client.destroy();
     },

@@ -14,7 +14,7 @@ import {
   MessageFlags,
   type RepliableInteraction,
 } from 'discord.js';
-import type { CommandContext, RawOptions } from '../../commands/index.js';
+import type { CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
 import { isUserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
@@ -30,11 +30,6 @@ export interface DispatcherDeps {
   /** Work still running after this long is deferred, well inside Discord's 3 s window. */
   deferAfterMs?: number;
 }
-
-export type InteractionFacts = Pick<
-  CommandContext,
-  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
->;
 
 const factsOf = (interaction: Interaction): InteractionFacts => ({
   guildId: interaction.guildId,
@@ -76,32 +71,48 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   const context = (interaction: Interaction) => deps.makeContext(factsOf(interaction));
 
-  /** Runs `work`; if it is still running after `deferAfterMs`, defers first so the token stays valid. */
-  async function answer(interaction: RepliableInteraction, work: Promise<Reply>, update: boolean) {
-    let deferred: Promise<unknown> | undefined;
+  /**
+   * Runs `work`; if it is still running after `deferAfterMs`, defers first so the token stays
+   * valid. A failed deferral is logged, never left unhandled; an error from `work` is answered
+   * only once the deferral has settled, so it goes out as the right kind of response.
+   */
+  async function answer(
+    interaction: RepliableInteraction,
+    work: () => Promise<Reply>,
+    update: boolean,
+    where: Record<string, unknown>,
+  ) {
+    const component = update && interaction.isMessageComponent() ? interaction : undefined;
+    let deferral: Promise<void> | undefined;
     const timer = setTimeout(() => {
-      deferred =
-        update && interaction.isMessageComponent() ? interaction.deferUpdate() : interaction.deferReply();
+      deferral = (component ? component.deferUpdate() : interaction.deferReply()).then(
+        () => undefined,
+        (error: unknown) => deps.log.warn({ err: error, ...where }, 'could not defer the interaction'),
+      );
     }, deferAfterMs);
     let reply: Reply;
     try {
-      reply = await work;
-    } finally {
+      reply = await work();
+    } catch (error) {
       clearTimeout(timer);
+      await deferral;
+      await fail(interaction, error, where);
+      return;
     }
-    if (deferred) {
-      await deferred;
-      if (reply.ephemeral && !update) {
-        // A public deferral cannot turn private: replace it with an ephemeral follow-up.
-        await interaction.deleteReply();
-        await interaction.followUp(toDiscord(reply));
-      } else {
-        const { flags: _flags, ...edit } = toDiscord(reply);
-        await interaction.editReply(edit);
-      }
-    } else if (update && interaction.isMessageComponent()) {
-      const { flags: _flags, ...edit } = toDiscord(reply);
-      await interaction.update(edit);
+    clearTimeout(timer);
+    await deferral;
+
+    const { flags: _flags, ...edit } = toDiscord(reply);
+    if (reply.ephemeral && (interaction.deferred || component)) {
+      // A private answer never replaces a public message: a public deferral is removed and the
+      // answer follows privately; a button's private answer comes beside the message it was on.
+      if (interaction.deferred && !component) await interaction.deleteReply();
+      if (interaction.deferred || interaction.replied) await interaction.followUp(toDiscord(reply));
+      else await interaction.reply(toDiscord(reply));
+    } else if (interaction.deferred) {
+      await interaction.editReply(edit);
+    } else if (component) {
+      await component.update(edit);
     } else {
       await interaction.reply(toDiscord(reply));
     }
@@ -118,6 +129,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     const payload = { ...toDiscord(reply), flags: MessageFlags.Ephemeral as const };
     try {
+      // The first follow-up after a public deferral would fill (and publish) the loading message.
+      if (interaction.deferred && !interaction.replied && !interaction.isMessageComponent())
+        await interaction.deleteReply();
       if (interaction.deferred || interaction.replied) await interaction.followUp(payload);
       else await interaction.reply(payload);
     } catch (replyError) {
@@ -132,8 +146,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     try {
       await answer(
         interaction,
-        invokeCommand(deps.registry, interaction.commandName, raw, context(interaction)),
+        () => invokeCommand(deps.registry, interaction.commandName, raw, context(interaction)),
         false,
+        where,
       );
     } catch (error) {
       await fail(interaction, error, where);
@@ -164,8 +179,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     try {
       await answer(
         interaction,
-        invokeButton(deps.registry, interaction.customId, context(interaction)),
+        () => invokeButton(deps.registry, interaction.customId, context(interaction)),
         true,
+        where,
       );
     } catch (error) {
       await fail(interaction, error, where);

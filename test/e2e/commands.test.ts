@@ -213,7 +213,8 @@ describe('GIVEN things that go wrong', () => {
       message: first.reply,
     });
     expect(i.accepted).toBe(true);
-    expect(textOf(i.callback).length).toBeGreaterThan(0);
+    expect(dataOf(i.callback).flags).toBe(EPHEMERAL);
+    expect(textOf(i.callback)).toMatch(/This button is not valid. Run/);
   });
 
   test('WHEN a handler fails unexpectedly THEN the member gets an apology with an error id and the log has the context', async () => {

@@ -11,14 +11,17 @@ import { createDispatcher } from '../../src/discord/dispatcher.js';
 import { buildRegistry } from '../../src/registry.js';
 import { loginClient } from '../fake-discord/client.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { memoryLogger } from './harness.js';
+import { type LogLine, memoryLogger } from './harness.js';
 
 const EPHEMERAL = 64;
 const DEFER_AFTER_MS = 50;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const slowOptions = z.object({ private: z.boolean().default(false) });
+const slowOptions = z.object({
+  private: z.boolean().default(false),
+  fail: z.boolean().default(false),
+});
 
 const slow: Command<typeof slowOptions> = {
   definition: {
@@ -26,11 +29,13 @@ const slow: Command<typeof slowOptions> = {
     description: 'Answers after a while',
     options: [
       { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Ephemeral answer' },
+      { type: ApplicationCommandOptionType.Boolean, name: 'fail', description: 'Throw instead' },
     ],
   },
   options: slowOptions,
   async execute(_ctx, options) {
     await pause(DEFER_AFTER_MS * 4);
+    if (options.fail) throw new Error('the work failed');
     return {
       content: 'done after a while',
       ephemeral: options.private,
@@ -49,13 +54,14 @@ const slow: Command<typeof slowOptions> = {
 
 const discord = useFakeDiscord({ requireSafeMentions: true });
 let client: Client;
+const logs: LogLine[] = [];
 
 beforeAll(async () => {
   client = await loginClient(discord.fake);
   await client.application?.commands.set([slow.definition], discord.fake.guildId);
   const dispatch = createDispatcher({
     registry: buildRegistry([{ file: 'slow.ts', command: slow as Command }]),
-    log: memoryLogger([]),
+    log: memoryLogger(logs),
     deferAfterMs: DEFER_AFTER_MS,
     makeContext: (facts) => ({ ...facts }) as CommandContext,
   });
@@ -91,5 +97,26 @@ describe('GIVEN work that takes longer than the deferral threshold', () => {
     expect(press.callback.type).toBe(6);
     const edited = await press.waitForEdit();
     expect(edited.content).toBe('pressed 1');
+  });
+
+  test('WHEN slow work fails after a public deferral THEN the apology reaches only the user', async () => {
+    const i = await discord.fake.interact({ type: 'command', name: 'slow', options: { fail: true } });
+    expect(i.callback.type).toBe(5);
+    const followup = await i.waitForFollowup();
+    expect(followup.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(JSON.stringify(followup.embeds)).toMatch(/error id/i);
+  });
+
+  test('WHEN the deferral itself is refused and the work then fails THEN both are logged and the bot carries on', async () => {
+    discord.fake.inject({ method: 'POST', path: /\/callback$/, status: 404, code: 10062, times: 1 });
+    const before = logs.length;
+    await discord.fake
+      .interact({ type: 'command', name: 'slow', options: { fail: true }, timeoutMs: 1500 })
+      .catch(() => undefined);
+    await discord.fake.waitFor(() => logs.slice(before).some((l) => l.msg === 'interaction failed'));
+    expect(logs.slice(before).map((l) => l.msg)).toContain('could not defer the interaction');
+    discord.fake.takeViolations();
+    const next = await discord.fake.interact({ type: 'command', name: 'slow' });
+    expect(next.callback.type).toBe(5);
   });
 });

@@ -184,7 +184,9 @@ describe('GIVEN an admin and a member in a guild', () => {
     await discord.fake.waitFor((f) => f.messages(channel).length > 0, 5000);
     const posted = digests(channel);
     expect(posted).toHaveLength(1);
-    expect(JSON.stringify(posted[0])).toMatch(/late/i);
+    expect(JSON.stringify(posted[0]?.embeds)).toMatch(/Late: this digest was due/);
+    const [view] = (await harness?.bot.app.digests.schedules.list(discord.fake.guildId)) ?? [];
+    expect(view?.schedule.lastRun).toMatchObject({ outcome: 'sent', late: true });
   });
 
   test('WHEN one channel lacks Embed Links THEN its schedule is reported failing while another channel still gets its digest', async () => {

@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import { DiscordAPIError } from 'discord.js';
+import { describe, expect, test } from 'vitest';
+import { createLogger } from '../src/log.js';
+
+const capture = () => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  return { lines, destination: stream };
+};
+
+describe('logs', () => {
+  const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpzZWNyZXQ';
+  const apiError = new DiscordAPIError(
+    { code: 10062, message: 'Unknown interaction' },
+    10062,
+    404,
+    'POST',
+    `https://discord.com/api/v10/interactions/1234567890/${interactionToken}/callback`,
+    { body: { type: 5 }, files: undefined },
+  );
+
+  test('GIVEN a Discord API error on an interaction WHEN logged THEN its token and request body are not written', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination });
+    log.error({ err: apiError, command: 'brief' }, 'interaction failed');
+    const line = lines.join('');
+    expect(line).toContain('interaction failed');
+    expect(line).toContain('/interactions/1234567890/[redacted]/callback');
+    expect(line).not.toContain(interactionToken);
+    expect(line).not.toContain('requestBody');
+  });
+
+  test('GIVEN an object with a token field WHEN logged THEN the value is redacted', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination });
+    log.info({ config: { DISCORD_TOKEN: 'bot-secret' }, token: 'bot-secret' }, 'starting');
+    expect(lines.join('')).not.toContain('bot-secret');
+  });
+});
