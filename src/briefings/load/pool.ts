@@ -1,0 +1,172 @@
+/**
+ * Checks many briefing files on every core: worker threads take batches from a shared queue, and
+ * the main thread takes batches from the same queue while the workers start (a worker needs a
+ * few hundred milliseconds to load its modules) and whenever it has nothing else to do.
+ *
+ * A worker that cannot start, crashes or answers garbage is dropped and its batches go back to
+ * the queue, so the main thread finishes them: a load never depends on workers working. Every
+ * worker is terminated before `checkFiles` returns or throws.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type CheckOptions, checkFile, type FileResult, type FileTask } from './file-task.js';
+import { mapLimit, type Pacer } from './pace.js';
+import type { BatchRequest, WorkerMessage } from './worker.js';
+
+export interface PoolOptions {
+  check: CheckOptions;
+  /** Worker threads; default one less than the cores (at least one), none for small folders. */
+  workers?: number;
+  /** Files per batch; small enough that parsing one batch's answer never stalls the main thread. */
+  batch?: number;
+  /** Files the main thread reads at once. */
+  concurrency?: number;
+  pace: Pacer;
+  /** The module each worker runs; tests swap in broken ones. */
+  worker?: URL;
+  /**
+   * share (default): the main thread checks files too. fallback: only what no worker is left to
+   * check, so every file goes through a worker while one works (for tests).
+   */
+  mainThread?: 'share' | 'fallback';
+}
+
+/** Below this many files, starting a worker costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 200;
+const BATCHES_IN_FLIGHT = 2;
+/** A worker silent this long (not started, or stuck on a batch) is dropped and its files checked here. */
+const SILENCE_MS = 30_000;
+
+// The worker is TypeScript when the app runs from source (tsx, vitest) and JavaScript when built;
+// the plain-JS entry registers the TypeScript loader when it is needed.
+const WORKER = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+export const defaultWorkers = (files: number): number =>
+  files < MIN_FILES_FOR_WORKERS ? 0 : Math.max(1, availableParallelism() - 1);
+
+interface Batch {
+  start: number;
+  end: number;
+}
+
+export const checkFiles = async (tasks: readonly FileTask[], options: PoolOptions): Promise<FileResult[]> => {
+  const results = new Array<FileResult>(tasks.length);
+  const size = Math.max(1, options.batch ?? 32);
+  const queue: Batch[] = [];
+  for (let start = 0; start < tasks.length; start += size) {
+    queue.push({ start, end: Math.min(tasks.length, start + size) });
+  }
+
+  let inFlight = 0;
+  let alive = 0;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const stops: (() => Promise<unknown>)[] = [];
+
+  const startWorker = () => {
+    let worker: Worker;
+    try {
+      worker = new Worker(ENTRY, {
+        workerData: { entry: (options.worker ?? WORKER).href, options: options.check },
+      });
+    } catch {
+      return;
+    }
+    const mine = new Map<number, Batch>();
+    let nextId = 0;
+    let working = true;
+    alive++;
+    let silence: NodeJS.Timeout | undefined;
+    const listen = () => {
+      clearTimeout(silence);
+      if (working) silence = setTimeout(() => drop(), SILENCE_MS).unref();
+    };
+    const feed = () => {
+      while (working && mine.size < BATCHES_IN_FLIGHT) {
+        const batch = queue.shift();
+        if (!batch) return;
+        const id = nextId++;
+        mine.set(id, batch);
+        inFlight++;
+        worker.postMessage({ id, tasks: tasks.slice(batch.start, batch.end) } satisfies BatchRequest);
+      }
+    };
+    const drop = () => {
+      if (!working) return;
+      working = false;
+      alive--;
+      clearTimeout(silence);
+      for (const batch of mine.values()) queue.unshift(batch);
+      inFlight -= mine.size;
+      mine.clear();
+      void worker.terminate();
+      signal();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (!working) return;
+      listen();
+      if (message.type === 'ready') return feed();
+      const batch = mine.get(message.id);
+      if (!batch) return;
+      let answers: unknown;
+      try {
+        answers = JSON.parse(message.json);
+      } catch {
+        return drop();
+      }
+      if (!Array.isArray(answers) || answers.length !== batch.end - batch.start) return drop();
+      mine.delete(message.id);
+      inFlight--;
+      answers.forEach((answer: FileResult, k) => {
+        results[batch.start + k] = answer;
+      });
+      feed();
+      signal();
+    });
+    listen();
+    worker.on('error', drop);
+    worker.on('messageerror', drop);
+    worker.on('exit', drop);
+    stops.push(() => {
+      if (working) alive--;
+      working = false;
+      clearTimeout(silence);
+      return worker.terminate();
+    });
+  };
+
+  const workers = options.workers ?? defaultWorkers(tasks.length);
+  for (let i = 0; i < Math.min(workers, queue.length); i++) startWorker();
+
+  try {
+    for (;;) {
+      const batch = options.mainThread === 'fallback' && alive > 0 ? undefined : queue.shift();
+      if (batch) {
+        const own = await mapLimit(
+          tasks.slice(batch.start, batch.end),
+          options.concurrency ?? 32,
+          async (task) => {
+            const result = await checkFile(task, options.check);
+            await options.pace();
+            return result;
+          },
+        );
+        own.forEach((result, k) => {
+          results[batch.start + k] = result;
+        });
+        continue;
+      }
+      if (inFlight === 0 && queue.length === 0) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    await Promise.all(stops.map((stop) => stop()));
+  }
+  return results;
+};
