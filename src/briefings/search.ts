@@ -226,6 +226,13 @@ const MAX_ROWID = Number.MAX_SAFE_INTEGER;
 
 const clean = (text: string): string => text.replace(/[\uE000\uE001\u2029]/g, ' ');
 
+/** One column's text: what is indexed, and what FTS5 reads back to highlight, so the two always agree. */
+const columnText = (briefing: Briefing, column: ColumnSpec): string =>
+  column
+    .items(briefing)
+    .map((i) => clean(i.text))
+    .join(` ${SEP} `);
+
 export interface SearchIndex {
   /**
    * Indexes one briefing. `order` is its newest-first position: unique, and it breaks score ties
@@ -254,8 +261,24 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   const expandBelow = Math.max(0, options.expandBelow ?? SEARCH_LIMITS.expandBelow);
   const db = new Database(':memory:');
   const names = COLUMNS.map((c) => c.name);
+  const byRow = new Map<number, Briefing>();
+  // The text lives in the briefings already; storing a second copy in SQLite would cost ~100 MB at
+  // 10,000 briefings. So the index is external-content: FTS5 reads a row's text, only to
+  // highlight a hit, through a view that asks this function for it.
+  db.function('briefing_text', { deterministic: true }, (row: unknown, column: unknown) => {
+    const briefing = byRow.get(Number(row));
+    const spec = COLUMNS[Number(column)];
+    return briefing && spec ? columnText(briefing, spec) : null;
+  });
+  db.exec('CREATE TABLE briefing_rows(id INTEGER PRIMARY KEY)');
+  db.exec(
+    `CREATE VIEW briefing_text AS SELECT id AS rowid, ${names.map((n, i) => `briefing_text(id, ${i}) AS ${n}`).join(', ')} FROM briefing_rows`,
+  );
   // No prefix index: prefixes are only tried when a word is not found, and it would cost memory.
-  db.exec(`CREATE VIRTUAL TABLE docs USING fts5(${names.join(', ')}, tokenize = '${TOKENIZE}')`);
+  db.exec(
+    `CREATE VIRTUAL TABLE docs USING fts5(${names.join(', ')}, content = 'briefing_text', content_rowid = 'rowid', tokenize = '${TOKENIZE}')`,
+  );
+  const insertRow = db.prepare<[number]>('INSERT INTO briefing_rows(id) VALUES (CAST(? AS INTEGER))');
   const weights = COLUMNS.map((c) => c.weight.toFixed(1)).join(', ');
   db.prepare(`INSERT INTO docs(docs, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
   const highlightColumns = names.map((_, i) => `highlight(docs, ${i}, '${OPEN}', '${CLOSE}')`).join(', ');
@@ -296,7 +319,6 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       : pageByBm25
           .all(match, upTo, limit, offset)
           .map(({ rowid, rank }) => ({ rowid, rank, marked: highlightRow.get(match, rowid) ?? [] }));
-  const byRow = new Map<number, Briefing>();
   let closed = false;
   const assertOpen = () => {
     if (closed) throw new Error('search index is closed: the library snapshot was disposed');
@@ -349,15 +371,8 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       assertOpen();
       if (byRow.has(order)) throw new Error(`search index: order ${order} is already taken`);
       byRow.set(order, briefing);
-      insert.run(
-        order,
-        ...COLUMNS.map((c) =>
-          c
-            .items(briefing)
-            .map((i) => clean(i.text))
-            .join(` ${SEP} `),
-        ),
-      );
+      insertRow.run(order);
+      insert.run(order, ...COLUMNS.map((c) => columnText(briefing, c)));
     },
     begin() {
       assertOpen();
