@@ -28,6 +28,11 @@ export interface HandlersInput {
   dir: string;
   calls: number;
   warmup: number;
+  /**
+   * Longest time spent on one handler. A handler far over its target would otherwise hold the
+   * bench for many minutes; it stops early, with `budgetHit` set and the calls it made.
+   */
+  budgetMs: number;
 }
 
 export interface Measured extends Latency {
@@ -35,6 +40,8 @@ export interface Measured extends Latency {
   userErrors: number;
   /** Calls that threw anything else: a bug. */
   failures: number;
+  /** Stopped at the time budget before `calls` calls. */
+  budgetHit?: boolean;
 }
 
 export interface HandlersFigures {
@@ -48,11 +55,13 @@ export interface HandlersFigures {
   failureSamples: string[];
 }
 
+/** Enough for a p99 that means something, even when the budget runs out. */
+const MIN_CALLS = 100;
 const GUILD = '200000000000000001';
 const USER = '200000000000000002';
 const channel = (i: number) => String(200000000000001000n + BigInt(i));
 
-const { dir, calls, warmup } = childInput<HandlersInput>();
+const { dir, calls, warmup, budgetMs } = childInput<HandlersInput>();
 const app = await startBenchApp(dir, { SCHEDULE_MAX_PER_GUILD: '25' });
 const library = app.live.current();
 const defs = definitions(app.registry);
@@ -114,7 +123,13 @@ async function measure(
   const samples: number[] = [];
   let userErrors = 0;
   let failures = 0;
+  let budgetHit = false;
+  const begun = performance.now();
   for (let i = 0; i < warmup + count; i++) {
+    if (performance.now() - begun > budgetMs && samples.length >= MIN_CALLS) {
+      budgetHit = true;
+      break;
+    }
     const started = performance.now();
     let value: unknown;
     try {
@@ -131,9 +146,14 @@ async function measure(
     if (i >= warmup) samples.push(elapsed);
     if (value !== undefined) after?.(value);
   }
-  return { ...latency(samples), userErrors, failures, samples };
+  return { ...latency(samples), userErrors, failures, samples, ...(budgetHit ? { budgetHit } : {}) };
 }
 
+const progress = (what: string, m: Latency | undefined) => {
+  if (!m) return;
+  const cut = 'budgetHit' in m && m.budgetHit ? ` (stopped at the time budget after ${m.calls} calls)` : '';
+  process.stdout.write(`  ${what}: p50 ${m.p50} ms, p99 ${m.p99} ms${cut}\n`);
+};
 const strip = ({ samples: _, ...rest }: Measured & { samples: number[] }): Measured => rest;
 const ctxFor = (command: string): CommandContext => app.makeContext(facts(command));
 
@@ -150,6 +170,7 @@ for (const name of commandNames(defs)) {
   const p = picker(`command:${name}`);
   const run = () => invokeCommand(app.registry, command, input(p, pool), ctxFor(command));
   commands[name] = strip(await measure(calls, run, (reply) => collectButtons(reply as Reply)));
+  progress(`/${name}`, commands[name]);
   scheduleIds = (await schedules.list(GUILD)).map((v) => v.schedule.id);
 }
 
@@ -159,7 +180,13 @@ for (const name of commandNames(defs)) {
   const addSamples: number[] = [];
   const removeSamples: number[] = [];
   let failures = 0;
+  let budgetHit = false;
+  const begun = performance.now();
   for (let i = 0; i < warmup + calls; i++) {
+    if (performance.now() - begun > 2 * budgetMs && addSamples.length >= MIN_CALLS) {
+      budgetHit = true;
+      break;
+    }
     const before = new Set(scheduleIds);
     const add: RawOptions = {
       subcommand: 'add',
@@ -188,8 +215,11 @@ for (const name of commandNames(defs)) {
         failureSamples.push(String(error instanceof Error ? error.stack : error));
     }
   }
-  commands['schedule add'] = { ...latency(addSamples), userErrors: 0, failures };
-  commands['schedule remove'] = { ...latency(removeSamples), userErrors: 0, failures };
+  const hit = budgetHit ? { budgetHit } : {};
+  commands['schedule add'] = { ...latency(addSamples), userErrors: 0, failures, ...hit };
+  commands['schedule remove'] = { ...latency(removeSamples), userErrors: 0, failures, ...hit };
+  progress('/schedule add', commands['schedule add']);
+  progress('/schedule remove', commands['schedule remove']);
 }
 
 const autocompletes: Record<string, Measured & { empty: number }> = {};
@@ -220,6 +250,7 @@ for (const site of autocompleteSites(defs)) {
     if (Array.isArray(choices) && choices.length === 0) empty++;
   });
   autocompletes[site.label] = { ...strip(m), empty };
+  progress(`autocomplete ${site.label}`, m);
 }
 
 const buttons: Record<string, Measured> = {};
@@ -228,6 +259,7 @@ for (const [key, ids] of buttonIds) {
   const [command = ''] = key.split(':');
   const run = (i: number) => invokeButton(app.registry, list[i % list.length] as string, ctxFor(command));
   buttons[key] = strip(await measure(calls, run));
+  progress(`button ${key}`, buttons[key]);
 }
 
 emit({

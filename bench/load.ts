@@ -23,6 +23,10 @@ export interface LoadFigures {
   peakRssMb: number;
   baselineRssMb: number;
   heapUsedMb: number;
+  /** Where the memory goes: after loading and checking, before the Library is built. */
+  afterLoad: { heapUsedMb: number; rssMb: number };
+  /** After the Library is built (search index included, outside the JS heap). */
+  afterIndex: { heapUsedMb: number; rssMb: number };
 }
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
@@ -32,8 +36,14 @@ const baselineRssMb = round(process.resourceUsage().maxRSS / 1024, 1);
 const started = performance.now();
 const load = await loadData(dir);
 const loaded = performance.now();
+const memory = () => {
+  const m = process.memoryUsage();
+  return { heapUsedMb: mb(m.heapUsed), rssMb: mb(m.rss) };
+};
+const afterLoad = memory();
 const library = buildLibrary(load);
 const indexed = performance.now();
+const afterIndex = memory();
 
 emit({
   briefings: load.briefings.length,
@@ -45,5 +55,7 @@ emit({
   peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
   baselineRssMb,
   heapUsedMb: mb(process.memoryUsage().heapUsed),
+  afterLoad,
+  afterIndex,
 } satisfies LoadFigures);
 library.dispose?.();

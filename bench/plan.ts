@@ -7,9 +7,16 @@ export interface Plan {
   /** Calls per handler, autocomplete and button (after `warmup` uncounted ones). */
   calls: number;
   warmup: number;
+  /** Time budget per handler (see HandlersInput). */
+  budgetMs: number;
   interactions: number;
   /** Digest fan-out: channels, one schedule each, all due the same minute. */
   channels: number;
+  /**
+   * Also fan out over a corpus this small, to tell the delivery path's own cost from the cost
+   * of a large archive (0: skip).
+   */
+  fanOutSmallN: number;
   /** Schedules in the store at start. */
   schedules: number;
 }
@@ -19,8 +26,10 @@ export const FULL: Plan = {
   big: 10_000,
   calls: 1000,
   warmup: 20,
+  budgetMs: 15_000,
   interactions: 1000,
   channels: 1000,
+  fanOutSmallN: 100,
   schedules: 10_000,
 };
 
@@ -29,8 +38,10 @@ export const QUICK: Plan = {
   big: 1000,
   calls: 30,
   warmup: 5,
+  budgetMs: 60_000,
   interactions: 100,
   channels: 100,
+  fanOutSmallN: 0,
   schedules: 1000,
 };
 

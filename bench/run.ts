@@ -119,6 +119,7 @@ try {
       dir: corpus.dir,
       calls: plan.calls,
       warmup: plan.warmup,
+      budgetMs: plan.budgetMs,
     } satisfies HandlersInput);
     measurements.handlers = { ...h, n: plan.big };
   }
@@ -134,6 +135,17 @@ try {
       fanOutRuns: runs,
     } satisfies BotInput);
     measurements.bot = { ...b, n: plan.big, expectedPublished: corpus.published };
+    if (plan.fanOutSmallN > 0) {
+      const small = await corpusFor(plan.fanOutSmallN);
+      say(`fan-out to ${plan.channels} channels over N=${plan.fanOutSmallN} × ${runs}`);
+      const f = await child<BotFigures>('bot.ts', {
+        dir: small.dir,
+        interactions: 0,
+        channels: plan.channels,
+        fanOutRuns: runs,
+      } satisfies BotInput);
+      measurements.fanOutSmall = { ...f, n: plan.fanOutSmallN, expectedPublished: small.published };
+    }
   }
   if (only.has('reload')) {
     const corpus = await corpusFor(plan.big);

@@ -67,6 +67,12 @@ const schedule = (i: number): Schedule => {
 };
 
 const all = Array.from({ length: count }, (_, i) => schedule(i));
+// As after normal operation: each schedule's latest slot was posted and recorded on it.
+const latestSlot = (s: Schedule) => compileRule(s.cron, s.timezone).prev(now)?.toISOString();
+for (const s of all) {
+  const slot = latestSlot(s);
+  if (slot) s.lastRun = { slot, outcome: 'sent', at: slot, messageId: '1' };
+}
 const byGuild = new Map<string, Schedule[]>();
 for (const s of all) byGuild.set(s.guildId, [...(byGuild.get(s.guildId) ?? []), s]);
 
@@ -77,7 +83,7 @@ let started = performance.now();
     await store.updateGuild(guildId, () => ({ schedules: list, result: undefined }));
   }
   for (const s of all) {
-    const slot = compileRule(s.cron, s.timezone).prev(now)?.toISOString();
+    const slot = latestSlot(s);
     if (!slot) continue;
     const stamp = now.toISOString();
     await store.ledgerSet({

@@ -33,6 +33,7 @@ const bot = (): BotFigures & { n: number; expectedPublished: number } => ({
       duplicates: 0,
       missing: 0,
       notSent: 0,
+      retried: 0,
     },
   ],
   schedules: 100,
@@ -58,6 +59,8 @@ const clean = (): Measurements => ({
           peakRssMb: 110,
           baselineRssMb: 90,
           heapUsedMb: 20,
+          afterLoad: { heapUsedMb: 15, rssMb: 100 },
+          afterIndex: { heapUsedMb: 20, rssMb: 110 },
         },
       ],
       totalMs: 150,
@@ -260,6 +263,13 @@ const spoils: Spoil[] = [
     /re-ran 2 digests/,
   ],
 ];
+
+test('GIVEN a handler stopped at its time budget WHEN counts are checked THEN its fewer calls are no problem and the table says so', () => {
+  const m = clean();
+  if (m.handlers) m.handlers.commands.sources = { ...measured(300), calls: 120, budgetHit: true };
+  expect(countProblems(m)).toEqual([]);
+  expect(tableRows(m).find((r) => r.figure.startsWith('/sources'))?.value).toMatch(/120 calls: time budget/);
+});
 
 describe('GIVEN measurements with one wrong count', () => {
   test.each(spoils)('WHEN there is %s THEN it is reported', (_, spoil, message) => {
