@@ -5,17 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { SNOWFLAKE } from './digest/index.js';
+import { isTimeZone } from './digest/zoned.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const optionalString = z
   .string()
@@ -27,12 +20,7 @@ const snowflake = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
-  .pipe(
-    z
-      .string()
-      .regex(/^\d{17,20}$/, 'a Discord id (17-20 digits)')
-      .optional(),
-  )
+  .pipe(z.string().regex(SNOWFLAKE, 'a Discord id (17-20 digits)').optional())
   .optional();
 
 export const ConfigSchema = z.object({

@@ -14,14 +14,14 @@
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  type APIApplicationCommandOptionChoice,
-  PermissionFlagsBits,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+import type {
+  APIApplicationCommandOptionChoice,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
 import type { Command, CommandContext, FocusedOption, RawOptions } from '../commands/index.js';
 import { UserError } from './errors.js';
+import { canManageGuild as hasManageGuild } from './permissions.js';
 import { parseCustomId } from './render/custom-id.js';
 import type { Reply } from './render/index.js';
 import { DISCORD_LIMITS, fitReply, truncate } from './render/limits.js';
@@ -101,10 +101,7 @@ const find = (registry: Registry, name: string): Command => {
   return command;
 };
 
-/** Administrator implies every permission, whether or not Discord spelled the bits out. */
-const canManageGuild = (ctx: CommandContext): boolean =>
-  ctx.memberPermissions !== null &&
-  (ctx.memberPermissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+const canManageGuild = (ctx: CommandContext): boolean => hasManageGuild(ctx.memberPermissions);
 
 function requireAdmin(command: Command, ctx: CommandContext): void {
   if (!command.admin || canManageGuild(ctx)) return;

@@ -25,10 +25,8 @@ import type { Schedule } from './index.js';
 export interface ComposeInput {
   library: Library;
   schedule: Pick<Schedule, 'id' | 'themes' | 'format' | 'skipIfEmpty' | 'timezone' | 'seen'>;
-  /** The slot this digest is for. */
+  /** The slot this digest is for: the header's date and the horizon items are measured from. */
   slot: Date;
-  /** When it is composed; differs from the slot for late runs. */
-  now: Date;
   late?: boolean;
   manual?: boolean;
   /** Run marker for the footer (see ledger.ts). */

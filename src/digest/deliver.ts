@@ -7,7 +7,7 @@ import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
 import { composeDigest, type Digest } from './compose.js';
 import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
-import { deliverOnce, type RunResult, TransientDeliveryError } from './ledger.js';
+import { deliverOnce, type RunResult, runKey, TransientDeliveryError } from './ledger.js';
 import type { Store } from './store.js';
 
 export interface RunDeps {
@@ -25,47 +25,80 @@ export interface RunOptions {
   manual?: boolean;
   /** Compose against this snapshot instead of the current one (run-now from a command). */
   library?: Library;
+  /**
+   * Which attempt this is, for callers that retry a transient failure. Without it the run is its
+   * own last attempt: a failure is recorded, never left pending.
+   */
+  attempt?: { number: number; of: number };
 }
 
-/** Runs of the same key in flight in this process: a second caller waits for the first. */
-const inFlight = new Map<string, Promise<RunOutcome>>();
+/** Runs the schedule for the slot, or by hand when `slot` is 'manual'. */
+export type Runner = (
+  guildId: string,
+  scheduleId: string,
+  slot: Date | 'manual',
+  options?: RunOptions,
+) => Promise<RunOutcome>;
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** A second run-now this soon after the first is the same run (a double click), not a new post. */
+export const MANUAL_REPEAT_MS = 60_000;
+
+const minuteOf = (ms: number): string => new Date(ms - (ms % 60_000)).toISOString();
 
 function healthAfter(result: RunResult, previous: Health, at: string): Health {
+  const since = previous.status === 'failing' && previous.since ? previous.since : at;
   if (result.missing !== undefined) {
     return {
       status: 'failing',
       reason: result.entry.reason ?? 'cannot post in the channel',
       missing: result.missing,
-      since: previous.status === 'failing' && previous.since ? previous.since : at,
+      since,
     };
   }
   if (result.entry.status === 'sent' || result.entry.status === 'empty') return { status: 'ok' };
+  if (result.entry.status === 'failed') {
+    return { status: 'failing', reason: result.entry.reason ?? 'the digest could not be posted', since };
+  }
   return previous;
 }
 
 /**
- * Runs the schedule for the slot (or by hand when `slot` is 'manual'). Returns the outcome; a
- * transient failure is recorded and rethrown as TransientDeliveryError so the caller can retry
- * with the same nonce.
+ * A runner with its own record of runs in flight: a second caller of the same run waits for the
+ * first. Each app makes its own, so two apps in one process (tests, benchmarks) never share it.
+ *
+ * A transient failure that is not the last attempt is recorded on the schedule and rethrown as
+ * TransientDeliveryError so the caller can retry with the same nonce; on the last attempt it is
+ * recorded failed, with the reason, and the schedule is marked failing until a run succeeds.
  */
-export async function executeRun(
-  deps: RunDeps,
-  guildId: string,
-  scheduleId: string,
-  slot: Date | 'manual',
-  options: RunOptions = {},
-): Promise<RunOutcome> {
-  const slotKey = slot === 'manual' ? `manual-${deps.now().toISOString()}` : slot.toISOString();
-  const flightKey = `${guildId}:${scheduleId}:${slotKey}`;
-  const running = inFlight.get(flightKey);
-  if (running) return running;
-  const run = runOnce(deps, guildId, scheduleId, slot, slotKey, options).finally(() =>
-    inFlight.delete(flightKey),
-  );
-  inFlight.set(flightKey, run);
-  return run;
+export function createRunner(deps: RunDeps): Runner {
+  const inFlight = new Map<string, Promise<RunOutcome>>();
+  const flightKey = (guildId: string, scheduleId: string, slotKey: string) =>
+    runKey(guildId, scheduleId, slotKey);
+
+  /**
+   * Manual runs are keyed by minute, and a run-now within a minute of the previous one reuses its
+   * key (even across a minute boundary), so a double click posts once.
+   */
+  const manualKey = async (guildId: string, scheduleId: string): Promise<string> => {
+    const nowMs = deps.now().getTime();
+    const previous = `manual-${minuteOf(nowMs - MANUAL_REPEAT_MS)}`;
+    if (inFlight.has(flightKey(guildId, scheduleId, previous))) return previous;
+    const earlier = await deps.store.ledgerGet(runKey(guildId, scheduleId, previous));
+    if (earlier && nowMs - Date.parse(earlier.createdAt) < MANUAL_REPEAT_MS) return previous;
+    return `manual-${minuteOf(nowMs)}`;
+  };
+
+  return async (guildId, scheduleId, slot, options = {}) => {
+    const slotKey = slot === 'manual' ? await manualKey(guildId, scheduleId) : slot.toISOString();
+    const key = flightKey(guildId, scheduleId, slotKey);
+    const running = inFlight.get(key);
+    if (running) return running.then((outcome) => ({ ...outcome, replayed: true }));
+    const run = runOnce(deps, guildId, scheduleId, slot, slotKey, options).finally(() =>
+      inFlight.delete(key),
+    );
+    inFlight.set(key, run);
+    return run;
+  };
 }
 
 async function runOnce(
@@ -83,6 +116,11 @@ async function runOnce(
   const library = options.library ?? deps.library();
   let digest: Digest | undefined;
   const slotDate = slot === 'manual' ? deps.now() : slot;
+  const attempt = options.manual ? undefined : options.attempt;
+  const tags = {
+    ...(options.late ? { late: true } : {}),
+    ...(options.manual ? { manual: true } : {}),
+  };
   let result: RunResult;
   try {
     result = await deliverOnce(
@@ -92,14 +130,13 @@ async function runOnce(
         channelId: schedule.channelId,
         scheduleId,
         slot: slotKey,
-        ...(options.late ? { late: true } : {}),
-        ...(options.manual ? { manual: true } : {}),
+        ...tags,
+        ...(attempt ? { attempt } : {}),
         compose: (marker) => {
           digest = composeDigest({
             library,
             schedule,
             slot: slotDate,
-            now: deps.now(),
             late: options.late === true,
             manual: options.manual === true,
             marker,
@@ -110,18 +147,17 @@ async function runOnce(
       },
     );
   } catch (error) {
-    if (error instanceof TransientDeliveryError) {
+    if (error instanceof TransientDeliveryError && attempt) {
       deps.log?.warn(
-        { guildId, scheduleId, slot: slotKey, err: error },
+        { guildId, scheduleId, slot: slotKey, err: error, attempt: attempt.number, of: attempt.of },
         'digest delivery failed; will retry',
       );
       await record(deps, schedule, {
         slot: slotKey,
         outcome: 'failed',
         at: deps.now().toISOString(),
-        reason: `Discord did not accept it (${describe(error)}); retrying with the same nonce`,
-        ...(options.late ? { late: true } : {}),
-        ...(options.manual ? { manual: true } : {}),
+        reason: `${error.message}; attempt ${attempt.number} of ${attempt.of}, retrying with the same nonce`,
+        ...tags,
       });
     }
     throw error;
@@ -131,6 +167,8 @@ async function runOnce(
     status: entry.status,
     ...(entry.messageId ? { messageId: entry.messageId } : {}),
     ...(entry.reason ? { reason: entry.reason } : {}),
+    ...(result.replayed ? { replayed: true } : {}),
+    ...(result.transient ? { retryable: true } : {}),
   };
   if (result.replayed || entry.status === 'pending') return outcome;
 
@@ -139,8 +177,7 @@ async function runOnce(
     slot: slotKey,
     outcome: entry.status === 'sent' ? 'sent' : entry.status === 'empty' ? 'empty' : 'failed',
     at,
-    ...(options.late ? { late: true } : {}),
-    ...(options.manual ? { manual: true } : {}),
+    ...tags,
     ...(entry.messageId ? { messageId: entry.messageId } : {}),
     ...(entry.reason ? { reason: entry.reason } : {}),
   };

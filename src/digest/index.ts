@@ -96,6 +96,13 @@ export const LedgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
+/** A Discord id (snowflake): the one test for guild, channel and user ids. */
+export const SNOWFLAKE = /^\d{17,20}$/;
+
+/** The message of anything thrown, for reasons shown to admins and written to the ledger. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
 /** A store write or read that failed: shown to the admin, never swallowed. */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -166,6 +173,10 @@ export interface RunOutcome {
   status: LedgerEntry['status'];
   messageId?: string;
   reason?: string;
+  /** A repeat of a run already decided (e.g. a double click on run-now): nothing new happened. */
+  replayed?: boolean;
+  /** Failed for a reason that may pass (network, Discord 5xx): running it again may succeed. */
+  retryable?: boolean;
 }
 
 /** What /schedule calls. Every method is scoped to one guild: another guild's id is not found. */

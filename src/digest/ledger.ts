@@ -16,11 +16,16 @@
  *   found means sent, verified absent means send now. Without `find`, or when the channel cannot
  *   be read, the run is recorded failed as "outcome unknown" and not resent: a missing digest is
  *   visible in /status and can be re-run by hand; a duplicate cannot be taken back.
+ *
+ * A failure that may pass (network, 5xx, a channel lookup that timed out, a composer that threw)
+ * leaves the entry as it was and throws TransientDeliveryError, so the caller retries with the same
+ * nonce; on the caller's last attempt it is recorded `failed` with the reason instead, so a slot is
+ * never left pending (or unrecorded) for good.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Reply } from '../render/index.js';
-import { DeliveryError, type LedgerEntry, type Poster } from './index.js';
+import { type ChannelCheck, DeliveryError, describeError, type LedgerEntry, type Poster } from './index.js';
 import type { Store } from './store.js';
 
 /** Discord's enforce_nonce window is "a few minutes"; stay well inside it. */
@@ -48,6 +53,11 @@ export interface RunRequest {
   manual?: boolean;
   /** Builds the message; null means skip (empty digest with skip-if-empty). */
   compose(marker: string): Reply | null;
+  /**
+   * Which attempt this is when the caller retries. On the last one (or without it: manual runs
+   * answer an admin who is waiting) a transient failure is recorded `failed` instead of thrown.
+   */
+  attempt?: { number: number; of: number };
 }
 
 export interface LedgerDeps {
@@ -65,6 +75,8 @@ export interface RunResult {
   missing?: string[];
   /** True when this call decided nothing new (already sent, failed or skipped before). */
   replayed: boolean;
+  /** Failed on a last attempt for a reason that may pass: running it again may succeed. */
+  transient?: boolean;
 }
 
 /** A failure that may pass (network, 5xx after the client's own retries): the entry stays pending. */
@@ -72,14 +84,14 @@ export class TransientDeliveryError extends Error {
   override readonly name = 'TransientDeliveryError';
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Delivers one run at most once; see the module comment for every crash point. */
 export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promise<RunResult> {
   const { store, poster, now, log } = deps;
   const key = runKey(request.guildId, request.scheduleId, request.slot);
   const existing = await store.ledgerGet(key);
-  if (existing && existing.status !== 'pending') return { entry: existing, replayed: true };
+  // An admin repeating run-now after a failure means "try again"; everything else decided stays decided.
+  const retryByHand = existing?.status === 'failed' && request.manual === true;
+  if (existing && existing.status !== 'pending' && !retryByHand) return { entry: existing, replayed: true };
 
   const nonce = existing?.nonce ?? nonceFor(key);
   const marker = markerFor(nonce);
@@ -98,12 +110,13 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     ...(request.manual ? { manual: true } : {}),
   };
   const record = async (patch: Partial<LedgerEntry>): Promise<LedgerEntry> => {
-    const entry: LedgerEntry = { ...base, ...patch, updatedAt: now().toISOString() };
+    // A reason belongs to the outcome it explains: a retried failure's reason does not outlive it.
+    const entry: LedgerEntry = { ...base, reason: undefined, ...patch, updatedAt: now().toISOString() };
     await store.ledgerSet(entry);
     return entry;
   };
 
-  if (existing && now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS) {
+  if (existing?.status === 'pending' && now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS) {
     if (!poster.find) {
       const reason = `outcome unknown: pending since ${existing.updatedAt}, past Discord's nonce window; not resent to avoid a duplicate`;
       log?.warn({ key }, reason);
@@ -120,12 +133,27 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
         };
       }
     } catch (error) {
-      const reason = `outcome unknown: could not read the channel to check (${describe(error)}); not resent to avoid a duplicate`;
+      const reason = `outcome unknown: could not read the channel to check (${describeError(error)}); not resent to avoid a duplicate`;
       return { entry: await record({ status: 'failed', reason }), replayed: false };
     }
   }
 
-  const check = await poster.check(request.guildId, request.channelId);
+  /** Retried by the caller with the same nonce, or recorded failed when this is the last attempt. */
+  const transient = async (what: string, error: unknown): Promise<RunResult> => {
+    const cause = `${what} (${describeError(error)})`;
+    const { attempt } = request;
+    if (attempt && attempt.number < attempt.of) throw new TransientDeliveryError(cause);
+    const reason = attempt && attempt.of > 1 ? `gave up after ${attempt.of} attempts: ${cause}` : cause;
+    log?.warn({ key, reason }, 'digest run failed on its last attempt');
+    return { entry: await record({ status: 'failed', reason }), replayed: false, transient: true };
+  };
+
+  let check: ChannelCheck;
+  try {
+    check = await poster.check(request.guildId, request.channelId);
+  } catch (error) {
+    return transient('could not check the channel', error);
+  }
   if (!check.ok) {
     const reason =
       check.reason === 'channel-gone'
@@ -135,7 +163,12 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     return { entry: await record({ status: 'failed', reason }), missing, replayed: false };
   }
 
-  const reply = request.compose(marker);
+  let reply: Reply | null;
+  try {
+    reply = request.compose(marker);
+  } catch (error) {
+    return transient('could not compose the digest', error);
+  }
   if (!reply) return { entry: await record({ status: 'empty' }), replayed: false };
 
   // Written before sending: a crash from here on leaves a pending entry, never an unrecorded post.
@@ -159,7 +192,8 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
         replayed: false,
       };
     }
-    throw new TransientDeliveryError(describe(error));
+    const result = await transient('Discord did not accept it', error);
+    return { ...result, reply };
   }
   return { entry: await record({ status: 'sent', messageId, reason: undefined }), reply, replayed: false };
 }

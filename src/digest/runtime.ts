@@ -5,7 +5,7 @@
  */
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
-import { executeRun } from './deliver.js';
+import { createRunner } from './deliver.js';
 import type { Poster, ScheduleService } from './index.js';
 import { type CatchUpReport, type CronLike, createScheduler, type Scheduler } from './scheduler.js';
 import { createScheduleService } from './service.js';
@@ -47,19 +47,20 @@ export interface Digests {
 export async function createDigests(options: DigestOptions): Promise<Digests> {
   const now = options.now ?? (() => new Date());
   const store = options.store ?? (await openStore(options.storeUrl));
-  const runDeps = {
+  // One runner for the scheduler and run-now: one record of runs in flight per app.
+  const run = createRunner({
     store,
     poster: options.poster,
     now,
     library: options.library,
     log: options.log,
     ...(options.locale ? { locale: options.locale } : {}),
-  };
+  });
   const scheduler = createScheduler({
     store,
     now,
     catchUpWindowMs: options.catchUpWindowHours * 3_600_000,
-    run: (guildId, scheduleId, slot, { late }) => executeRun(runDeps, guildId, scheduleId, slot, { late }),
+    run: (guildId, scheduleId, slot, { late, attempt }) => run(guildId, scheduleId, slot, { late, attempt }),
     ownsGuild: (guildId) =>
       (options.ownsGuild?.(guildId) ?? true) && (options.poster.serves?.(guildId) ?? true),
     ...(options.cron ? { cron: options.cron } : {}),
@@ -77,6 +78,7 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     defaultTimezone: options.defaultTimezone,
     log: options.log,
     ...(options.locale ? { locale: options.locale } : {}),
+    run,
   });
   return {
     store,

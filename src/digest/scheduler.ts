@@ -6,6 +6,9 @@
  * is resumed with the same nonce.
  *
  * A shard runs only the schedules of the guilds it holds (`ownsGuild`).
+ *
+ * Schedule ids are unique only within a guild, so tasks are keyed by guild and id together: one
+ * guild's change can never stop or replace another guild's task.
  */
 import cron from 'node-cron';
 import type { Logger } from '../log.js';
@@ -34,7 +37,7 @@ export type RunFn = (
   guildId: string,
   scheduleId: string,
   slot: Date,
-  options: { late: boolean },
+  options: { late: boolean; attempt: { number: number; of: number } },
 ) => Promise<unknown>;
 
 export interface SchedulerDeps {
@@ -45,7 +48,10 @@ export interface SchedulerDeps {
   ownsGuild?: (guildId: string) => boolean;
   cron?: CronLike;
   log?: Logger | undefined;
-  /** Delays between retries of a transient failure; all inside Discord's nonce window. */
+  /**
+   * Delays between retries of a transient failure; all inside Discord's nonce window. After the
+   * last one the run is recorded failed (see deliver.ts).
+   */
   retryDelaysMs?: readonly number[];
 }
 
@@ -62,8 +68,8 @@ export interface Scheduler {
   start(): Promise<CatchUpReport[]>;
   /** Creates, replaces or removes the task to match the schedule (paused = no task). */
   sync(schedule: Schedule): void;
-  remove(scheduleId: string): void;
-  /** Ids of schedules with a live task. */
+  remove(guildId: string, scheduleId: string): void;
+  /** `guildId:scheduleId` of every schedule with a live task. */
   active(): string[];
   /** Stops every task and pending retry; settles when runs in flight have finished. */
   stop(): Promise<void>;
@@ -73,6 +79,8 @@ export interface Scheduler {
 const ON_TIME_MS = 60_000;
 /** Bound on counting old misses (an hourly schedule down for a month is 720). */
 const MAX_MISSED_COUNT = 5000;
+
+export const taskKey = (guildId: string, scheduleId: string): string => `${guildId}:${scheduleId}`;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const cronLib: CronLike = deps.cron ?? (cron as unknown as CronLike);
@@ -96,7 +104,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     late: boolean,
     attempt = 0,
   ): Promise<void> =>
-    track(deps.run(guildId, scheduleId, slot, { late })).then(
+    track(
+      deps.run(guildId, scheduleId, slot, {
+        late,
+        attempt: { number: attempt + 1, of: retryDelays.length + 1 },
+      }),
+    ).then(
       () => undefined,
       (error: unknown) => {
         const delay = retryDelays[attempt];
@@ -112,15 +125,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       },
     );
 
-  const remove = (scheduleId: string): void => {
-    const task = tasks.get(scheduleId);
+  const removeKey = (key: string): void => {
+    const task = tasks.get(key);
     if (!task) return;
     task.destroy();
-    tasks.delete(scheduleId);
+    tasks.delete(key);
   };
 
   const sync = (schedule: Schedule): void => {
-    remove(schedule.id);
+    const key = taskKey(schedule.guildId, schedule.id);
+    removeKey(key);
     if (stopped || schedule.paused || !owns(schedule.guildId)) return;
     const rule = compileRule(schedule.cron, schedule.timezone);
     const activeSince = Date.parse(schedule.activeSince);
@@ -144,7 +158,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       },
       {
         timezone: schedule.timezone,
-        name: `digest-${schedule.id}`,
+        name: `digest-${key}`,
         noOverlap: true,
         suppressMissedWarning: true,
       },
@@ -164,7 +178,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       void runWithRetry(schedule.guildId, schedule.id, slot, lateBy > ON_TIME_MS);
     });
-    tasks.set(schedule.id, task);
+    tasks.set(key, task);
   };
 
   const countMissed = (schedule: Schedule, latest: Date): number => {
@@ -282,11 +296,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return reports;
     },
     sync,
-    remove,
+    remove: (guildId, scheduleId) => removeKey(taskKey(guildId, scheduleId)),
     active: () => [...tasks.keys()],
     async stop() {
       stopped = true;
-      for (const id of [...tasks.keys()]) remove(id);
+      for (const key of [...tasks.keys()]) removeKey(key);
       for (const timer of retryTimers) clearTimeout(timer);
       retryTimers.clear();
       await Promise.allSettled([...inFlight]);

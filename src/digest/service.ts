@@ -6,8 +6,9 @@
 import { randomInt } from 'node:crypto';
 import type { Library } from '../briefings/index.js';
 import { UserError } from '../errors.js';
+import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
-import { executeRun, type RunDeps } from './deliver.js';
+import { createRunner, type RunDeps, type Runner } from './deliver.js';
 import type { Poster, Preview, RunOutcome, Schedule, ScheduleService, ScheduleView } from './index.js';
 import { markerFor, nonceFor, runKey } from './ledger.js';
 import type { Scheduler } from './scheduler.js';
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   defaultTimezone: string;
   log?: RunDeps['log'];
   locale?: string;
+  /** The runner the scheduler uses too, so run-now shares its record of runs in flight. */
+  run?: Runner;
 }
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -37,17 +40,13 @@ const newId = (taken: ReadonlySet<string>): string => {
   }
 };
 
-/** Theme ids from what the admin typed (ids or labels, comma-separated); unknown ones named. */
-export function parseThemes(input: string | undefined, library: Library): string[] {
-  if (input === undefined) return [];
-  const wanted = input
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+/** Theme ids from what the admin typed (ids or labels, already split); unknown ones named. */
+export function resolveThemes(wanted: readonly string[], library: Library): string[] {
   const ids: string[] = [];
   const unknown: string[] = [];
   for (const typed of wanted) {
-    const folded = typed.toLowerCase();
+    const folded = typed.trim().toLowerCase();
+    if (!folded) continue;
     const theme =
       library.theme(folded) ??
       library.themes.find((t) => t.label.toLowerCase() === folded || t.id === folded);
@@ -58,7 +57,7 @@ export function parseThemes(input: string | undefined, library: Library): string
   if (unknown.length) {
     const known = library.themes.map((t) => t.id).join(', ');
     throw new UserError(
-      `unknown theme ${unknown.map((u) => `"${u}"`).join(', ')}. Theme ids: ${known}.`,
+      `unknown theme ${unknown.map((u) => `"${escapeInline(u)}"`).join(', ')}. Theme ids: ${known}.`,
       'themes',
     );
   }
@@ -72,14 +71,18 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     maxPerGuild: deps.maxPerGuild,
     defaultTimezone: deps.defaultTimezone,
   };
-  const runDeps: RunDeps = {
-    store,
-    poster,
-    now,
-    library: deps.library,
-    log: deps.log,
-    ...(deps.locale ? { locale: deps.locale } : {}),
-  };
+  const run =
+    deps.run ??
+    createRunner({
+      store,
+      poster,
+      now,
+      library: deps.library,
+      log: deps.log,
+      ...(deps.locale ? { locale: deps.locale } : {}),
+    });
+  const notFound = (id: string): UserError =>
+    new UserError(`no schedule "${escapeInline(id)}" in this server. See /schedule list.`, 'id');
 
   const view = (schedule: Schedule): ScheduleView => ({
     schedule,
@@ -89,7 +92,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
   const find = async (guildId: string, id: string): Promise<Schedule> => {
     const wanted = id.trim().toLowerCase();
     const schedule = (await store.readGuild(guildId)).find((s) => s.id === wanted);
-    if (!schedule) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+    if (!schedule) throw notFound(id);
     return schedule;
   };
 
@@ -109,7 +112,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
   const replace = (guildId: string, id: string, change: (s: Schedule) => Schedule): Promise<Schedule> =>
     store.updateGuild(guildId, (list) => {
       const current = list.find((s) => s.id === id);
-      if (!current) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+      if (!current) throw notFound(id);
       const next = change(current);
       return { schedules: list.map((s) => (s.id === id ? next : s)), result: next };
     });
@@ -136,7 +139,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         now: now(),
         minIntervalMinutes: deps.minIntervalMinutes,
       });
-      const themes = parseThemes(input.themes.join(','), library);
+      const themes = resolveThemes(input.themes, library);
       await checkChannel(guildId, input.channelId);
       const stamp = now().toISOString();
       const schedule = await store.updateGuild(guildId, (list) => {
@@ -179,7 +182,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
             minIntervalMinutes: deps.minIntervalMinutes,
           })
         : undefined;
-      const themes = patch.themes !== undefined ? parseThemes(patch.themes.join(','), library) : undefined;
+      const themes = patch.themes !== undefined ? resolveThemes(patch.themes, library) : undefined;
       const channelChanged = patch.channelId !== undefined && patch.channelId !== current.channelId;
       if (patch.channelId !== undefined) await checkChannel(guildId, patch.channelId);
       const stamp = now().toISOString();
@@ -205,10 +208,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       const current = await find(guildId, id);
       const removed = await store.updateGuild(guildId, (list) => {
         const found = list.find((s) => s.id === current.id);
-        if (!found) throw new UserError(`no schedule "${id}" in this server. See /schedule list.`, 'id');
+        if (!found) throw notFound(id);
         return { schedules: list.filter((s) => s.id !== current.id), result: found };
       });
-      scheduler.remove(removed.id);
+      scheduler.remove(guildId, removed.id);
       return removed;
     },
 
@@ -234,7 +237,6 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         library,
         schedule,
         slot,
-        now: slot,
         marker: markerFor(nonceFor(runKey(guildId, schedule.id, slot.toISOString()))),
         ...(deps.locale ? { locale: deps.locale } : {}),
       });
@@ -243,7 +245,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
 
     async runNow(guildId, id, library): Promise<RunOutcome> {
       const schedule = await find(guildId, id);
-      return executeRun(runDeps, guildId, schedule.id, 'manual', { manual: true, library });
+      return run(guildId, schedule.id, 'manual', { manual: true, library });
     },
   };
 }

@@ -11,14 +11,25 @@
  *   process; across processes each guild belongs to one shard, so one writer.
  * - SQLite runs in WAL mode with `synchronous=NORMAL` and a busy timeout: the adapter has no
  *   option for WAL, and without it several processes on one file lose writes.
- * - Other keyv adapters plug in by URL scheme with `registerStoreAdapter`.
+ * - Other keyv adapters are chosen by the URL scheme (redis://, postgres://, mysql://, mongodb://)
+ *   and loaded when first needed, so the bot depends on none of them: an operator installs the one
+ *   they use (`npm install @keyv/redis`). A scheme with no adapter, or an adapter not installed, is
+ *   a configuration error naming STORE_URL. `registerStoreAdapter` adds others.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
-import { type LedgerEntry, LedgerEntrySchema, type Schedule, ScheduleSchema, StoreError } from './index.js';
+import { ConfigError } from '../config.js';
+import {
+  describeError,
+  type LedgerEntry,
+  LedgerEntrySchema,
+  type Schedule,
+  ScheduleSchema,
+  StoreError,
+} from './index.js';
 
 /** A keyv store for one table (sqlite) or namespace (other backends). */
 export type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
@@ -60,6 +71,67 @@ const adapters = new Map<string, AdapterFactory>([
   ['memory', memoryAdapter],
 ]);
 
+/** Loads a module by name; tests pass their own to stand in for packages that are not installed. */
+export type ModuleLoader = (name: string) => Promise<unknown>;
+
+type AdapterClass = new (...args: unknown[]) => KeyvStoreAdapter;
+
+/**
+ * keyv's own adapters for network stores, by URL scheme: the package and how its constructor takes
+ * the URL and the table. SQL and Mongo get a table (collection) each; Redis keys are already kept
+ * apart by the keyv namespace.
+ */
+const OPTIONAL_ADAPTERS: Record<string, { pkg: string; args: (url: string, table: string) => unknown[] }> = {
+  redis: { pkg: '@keyv/redis', args: (url) => [url] },
+  rediss: { pkg: '@keyv/redis', args: (url) => [url] },
+  valkey: { pkg: '@keyv/valkey', args: (url) => [url] },
+  postgres: { pkg: '@keyv/postgres', args: (uri, table) => [{ uri, table }] },
+  postgresql: { pkg: '@keyv/postgres', args: (uri, table) => [{ uri, table }] },
+  mysql: { pkg: '@keyv/mysql', args: (uri, table) => [{ uri, table }] },
+  mongodb: { pkg: '@keyv/mongo', args: (url, collection) => [{ url, collection }] },
+  'mongodb+srv': { pkg: '@keyv/mongo', args: (url, collection) => [{ url, collection }] },
+};
+
+const BUILT_IN = 'sqlite://<file> (the default) or memory://';
+
+const isMissingModule = (error: unknown, pkg: string): boolean =>
+  error instanceof Error &&
+  'code' in error &&
+  (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') &&
+  error.message.includes(pkg);
+
+/** The adapter class a package exports (default export or a named `Keyv…` class). */
+function adapterClass(mod: unknown): AdapterClass | undefined {
+  if (typeof mod !== 'object' || mod === null) return undefined;
+  const exports = mod as Record<string, unknown>;
+  const candidates = [
+    exports.default,
+    ...Object.entries(exports)
+      .filter(([k]) => /^Keyv./.test(k))
+      .map(([, v]) => v),
+  ];
+  return candidates.find((c): c is AdapterClass => typeof c === 'function');
+}
+
+async function loadOptionalAdapter(scheme: string, load: ModuleLoader): Promise<AdapterFactory | undefined> {
+  const known = OPTIONAL_ADAPTERS[scheme];
+  if (!known) return undefined;
+  let mod: unknown;
+  try {
+    mod = await load(known.pkg);
+  } catch (error) {
+    if (!isMissingModule(error, known.pkg)) throw error;
+    throw new ConfigError([
+      `STORE_URL: ${scheme}:// needs the keyv adapter ${known.pkg}, which is not installed; run \`npm install ${known.pkg}\` or use ${BUILT_IN}`,
+    ]);
+  }
+  const Adapter = adapterClass(mod);
+  if (!Adapter) {
+    throw new ConfigError([`STORE_URL: ${known.pkg} does not export a keyv adapter; use ${BUILT_IN}`]);
+  }
+  return async (url, table) => new Adapter(...known.args(url, table));
+}
+
 /** Lets another keyv adapter serve a URL scheme, e.g. `redis` with @keyv/redis. */
 export function registerStoreAdapter(scheme: string, factory: AdapterFactory): void {
   adapters.set(scheme, factory);
@@ -67,25 +139,32 @@ export function registerStoreAdapter(scheme: string, factory: AdapterFactory): v
 
 const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(ScheduleSchema) });
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
+/**
+ * Opens the store at STORE_URL. Throws ConfigError (one line, naming STORE_URL) for a scheme
+ * nothing serves or an adapter that is not installed; StoreError when the store itself fails.
+ */
 export async function openStore(
   url: string,
-  options: { adapters?: Map<string, AdapterFactory> } = {},
+  options: { adapters?: Map<string, AdapterFactory>; load?: ModuleLoader } = {},
 ): Promise<Store> {
+  const registered = options.adapters ?? adapters;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  const factory = scheme ? (options.adapters ?? adapters).get(scheme) : undefined;
+  const factory = scheme
+    ? (registered.get(scheme) ??
+      (await loadOptionalAdapter(scheme, options.load ?? ((name) => import(name)))))
+    : undefined;
   if (!scheme || !factory) {
-    const known = [...(options.adapters ?? adapters).keys()].map((s) => `${s}://`).join(', ');
-    throw new StoreError(
-      `STORE_URL "${url.replace(/\/\/[^@/]*@/, '//…@')}" has no adapter; use one of ${known}`,
-    );
+    const shown = scheme ? `${scheme}://` : `"${url.replace(/\/\/[^@/]*@/, '//…@').slice(0, 40)}"`;
+    const others = [...new Set(Object.keys(OPTIONAL_ADAPTERS).map((s) => `${s}://`))].join(', ');
+    throw new ConfigError([
+      `STORE_URL: no keyv adapter for ${shown}; use ${BUILT_IN}, or ${others} with its @keyv adapter installed`,
+    ]);
   }
   let backends: [StoreBackend, StoreBackend];
   try {
     backends = [await factory(url, 'schedules'), await factory(url, 'ledger')];
   } catch (error) {
-    throw new StoreError(`cannot open the store: ${describe(error)}`);
+    throw new StoreError(`cannot open the store: ${describeError(error)}`);
   }
   // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
   const [schedules, ledger] = backends.map(
@@ -100,7 +179,7 @@ export async function openStore(
     try {
       return await kv.get(key);
     } catch (error) {
-      throw new StoreError(`could not read ${what}: ${describe(error)}`);
+      throw new StoreError(`could not read ${what}: ${describeError(error)}`);
     }
   };
   const write = async (kv: Keyv, key: string, value: unknown, what: string): Promise<void> => {
@@ -108,7 +187,7 @@ export async function openStore(
     try {
       ok = await kv.set(key, value);
     } catch (error) {
-      throw new StoreError(`could not save ${what}: ${describe(error)}`);
+      throw new StoreError(`could not save ${what}: ${describeError(error)}`);
     }
     if (!ok) throw new StoreError(`could not save ${what}: the store refused the write`);
   };
@@ -148,7 +227,7 @@ export async function openStore(
       // Collected first: the sqlite iterator pages with OFFSET, which writes during the walk would shift.
       for await (const [key, value] of schedules.iterator(undefined)) found.push([String(key), value]);
     } catch (error) {
-      throw new StoreError(`could not list schedules: ${describe(error)}`);
+      throw new StoreError(`could not list schedules: ${describeError(error)}`);
     }
     for (const [guildId, value] of found) yield { guildId, schedules: parseGuild(guildId, value) };
   }

@@ -9,10 +9,10 @@ import { escapeInline } from '../render/escape.js';
 import { truncate } from '../render/limits.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
 import { discordTimestamp } from '../render/timestamps.js';
-import type { Schedule, ScheduleView } from './index.js';
+import { type Schedule, type ScheduleView, SNOWFLAKE } from './index.js';
 
 export const channelMention = (s: Pick<Schedule, 'channelId' | 'channelName'>): string =>
-  /^\d{17,20}$/.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;
+  SNOWFLAKE.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;
 
 export const whenText = (s: Schedule): string => `${escapeInline(s.when)} (${s.timezone})`;
 

@@ -9,6 +9,7 @@
  */
 import cron from 'node-cron';
 import { UserError } from '../errors.js';
+import { escapeInline } from '../render/escape.js';
 import { addDays, hhmm, instantsOf, isoDate, isTimeZone, localParts, offsetMinutes } from './zoned.js';
 
 export interface Timing {
@@ -47,27 +48,30 @@ const FIELD_KEYS: Record<string, number> = { minute: 0, hour: 1, dayOfMonth: 2, 
 
 const whenError = (message: string): UserError => new UserError(message, 'when');
 
+/** What the admin typed, quoted back: markdown escaped and mentions broken, so it shows as typed. */
+const q = (typed: string): string => `"${escapeInline(typed)}"`;
+
 function parseTime(token: string | undefined, preset: string): { hour: number; minute: number } {
   const example = `e.g. "${preset} 08:00"`;
-  if (token === undefined) throw whenError(`"${preset}" needs a time HH:MM (24-hour), ${example}.`);
+  if (token === undefined) throw whenError(`${q(preset)} needs a time HH:MM (24-hour), ${example}.`);
   const m = /^(\d{1,2}):(\d{2})$/.exec(token);
-  if (!m) throw whenError(`time "${token}" is not HH:MM (24-hour), ${example}.`);
+  if (!m) throw whenError(`time ${q(token)} is not HH:MM (24-hour), ${example}.`);
   const hour = Number(m[1]);
   const minute = Number(m[2]);
-  if (hour > 23) throw whenError(`hour "${m[1]}" in "${token}" must be 00-23, ${example}.`);
-  if (minute > 59) throw whenError(`minute "${m[2]}" in "${token}" must be 00-59, ${example}.`);
+  if (hour > 23) throw whenError(`hour ${q(m[1] ?? '')} in ${q(token)} must be 00-23, ${example}.`);
+  if (minute > 59) throw whenError(`minute ${q(m[2] ?? '')} in ${q(token)} must be 00-59, ${example}.`);
   return { hour, minute };
 }
 
 function parseCron(input: string, fields: string[]): Timing {
   if (fields.length === 6) {
     throw whenError(
-      `"${input}" has 6 fields; seconds are not supported. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5".`,
+      `${q(input)} has 6 fields; seconds are not supported. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5".`,
     );
   }
   if (fields.length !== 5) {
     throw whenError(
-      `"${input}" is neither a preset nor a 5-field cron (it has ${fields.length} fields). Use ${EXAMPLES}.`,
+      `${q(input)} is neither a preset nor a 5-field cron (it has ${fields.length} fields). Use ${EXAMPLES}.`,
     );
   }
   const expression = fields.join(' ');
@@ -77,11 +81,11 @@ function parseCron(input: string, fields: string[]): Timing {
     const index = first ? FIELD_KEYS[first.field] : undefined;
     if (index !== undefined) {
       throw whenError(
-        `${FIELD_NAMES[index]} "${fields[index]}" is not valid (allowed: ${FIELD_RANGES[index]}, with * , - /), e.g. "0 8 * * 1-5" for 08:00 on weekdays.`,
+        `${FIELD_NAMES[index]} ${q(fields[index] ?? '')} is not valid (allowed: ${FIELD_RANGES[index]}, with * , - /), e.g. "0 8 * * 1-5" for 08:00 on weekdays.`,
       );
     }
     throw whenError(
-      `"${input}" is not a valid cron: ${first?.message ?? 'unknown problem'}. Use ${EXAMPLES}.`,
+      `${q(input)} is not a valid cron: ${first?.message ?? 'unknown problem'}. Use ${EXAMPLES}.`,
     );
   }
   return { cron: expression, label: expression };
@@ -94,7 +98,7 @@ export function parseWhen(input: string): Timing {
   if (head === undefined) throw whenError(`say when, e.g. ${EXAMPLES}.`);
   if (head === 'daily' || head === 'weekdays') {
     if (rest.length > 1)
-      throw whenError(`unexpected "${rest.slice(1).join(' ')}" after the time, e.g. "${head} 08:00".`);
+      throw whenError(`unexpected ${q(rest.slice(1).join(' '))} after the time, e.g. "${head} 08:00".`);
     const { hour, minute } = parseTime(rest[0], head);
     const days = head === 'daily' ? '*' : '1-5';
     return { cron: `${minute} ${hour} * * ${days}`, label: `${head} ${hhmm(hour, minute)}` };
@@ -105,11 +109,11 @@ export function parseWhen(input: string): Timing {
     const day = DAYS[dayToken];
     if (day === undefined) {
       throw whenError(
-        `day "${dayToken}" is not a day of the week (mon, tue, wed, thu, fri, sat, sun), e.g. "weekly mon 09:00".`,
+        `day ${q(dayToken)} is not a day of the week (mon, tue, wed, thu, fri, sat, sun), e.g. "weekly mon 09:00".`,
       );
     }
     if (extra.length > 0)
-      throw whenError(`unexpected "${extra.join(' ')}" after the time, e.g. "weekly mon 09:00".`);
+      throw whenError(`unexpected ${q(extra.join(' '))} after the time, e.g. "weekly mon 09:00".`);
     const { hour, minute } = parseTime(timeToken, `weekly ${DAY_SHORT[day]}`);
     return { cron: `${minute} ${hour} * * ${day}`, label: `weekly ${DAY_SHORT[day]} ${hhmm(hour, minute)}` };
   }
@@ -117,7 +121,7 @@ export function parseWhen(input: string): Timing {
     /^[a-z]+$/.test(head) &&
     !/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)/.test(head)
   ) {
-    throw whenError(`"${head}" is not a preset. Use ${EXAMPLES}.`);
+    throw whenError(`${q(head)} is not a preset. Use ${EXAMPLES}.`);
   }
   return parseCron(input.trim(), tokens);
 }
@@ -125,7 +129,7 @@ export function parseWhen(input: string): Timing {
 export function checkTimeZone(timeZone: string): string {
   if (!isTimeZone(timeZone)) {
     throw new UserError(
-      `"${timeZone}" is not an IANA time zone; pick one from the list, e.g. "Europe/Brussels" or "UTC".`,
+      `${q(timeZone)} is not an IANA time zone; pick one from the list, e.g. "Europe/Brussels" or "UTC".`,
       'timezone',
     );
   }
@@ -345,14 +349,14 @@ export function checkWhen(
   const rule = compileRule(timing.cron, zone);
   if (!rule.next(options.now)) {
     throw whenError(
-      `"${timing.label}" never runs (no such date in the next 8 years), e.g. "0 8 1 * *" for the 1st of each month.`,
+      `${q(timing.label)} never runs (no such date in the next 8 years), e.g. "0 8 1 * *" for the 1st of each month.`,
     );
   }
   const changes = transitions(zone, options.now, 400);
   const gap = minGapMinutes(rule, options.now, changes, { enough: options.minIntervalMinutes });
   if (gap < options.minIntervalMinutes) {
     throw whenError(
-      `"${timing.label}" runs every ${Math.round(gap)} min at times; schedules must be at least ${options.minIntervalMinutes} min apart, e.g. "daily 08:00" or "0 8,14 * * *".`,
+      `${q(timing.label)} runs every ${Math.round(gap)} min at times; schedules must be at least ${options.minIntervalMinutes} min apart, e.g. "daily 08:00" or "0 8,14 * * *".`,
     );
   }
   return { ...timing, timeZone: zone, rule, notes: dstNotes(rule, changes) };

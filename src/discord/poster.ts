@@ -13,15 +13,13 @@ import {
   type PermissionResolvable,
   SnowflakeUtil,
 } from 'discord.js';
-import { type ChannelCheck, DeliveryError, type Poster } from '../digest/index.js';
+import { type ChannelCheck, DeliveryError, type Poster, SNOWFLAKE } from '../digest/index.js';
 
 const NEEDED: [string, PermissionResolvable][] = [
   ['View Channel', PermissionFlagsBits.ViewChannel],
   ['Send Messages', PermissionFlagsBits.SendMessages],
   ['Embed Links', PermissionFlagsBits.EmbedLinks],
 ];
-
-const SNOWFLAKE = /^\d{17,20}$/;
 
 const apiCode = (error: unknown): number | undefined =>
   error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;

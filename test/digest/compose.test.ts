@@ -18,7 +18,6 @@ const input = (
     ...schedule,
   },
   slot: SLOT,
-  now: SLOT,
   ...overrides,
 });
 const embed = (digest: ReturnType<typeof composeDigest>) => digest.reply?.embeds?.[0];

@@ -65,10 +65,10 @@ describe('console poster', () => {
     await console.scheduler.stop();
     vi.setSystemTime(new Date('2026-03-03T08:00:00Z'));
     await console.start();
-    expect(console.scheduler.active()).toEqual([inConsole.schedule.id]);
+    expect(console.scheduler.active()).toEqual([`${CONSOLE_GUILD_ID}:${inConsole.schedule.id}`]);
     expect(printed.map((p) => p.guildId)).toEqual([CONSOLE_GUILD_ID]);
     await discord.start();
-    expect(discord.scheduler.active()).toEqual([inDiscord.schedule.id]);
+    expect(discord.scheduler.active()).toEqual([`${inDiscord.schedule.guildId}:${inDiscord.schedule.id}`]);
     expect(discordPoster.sent.map((m) => m.guildId)).toEqual(['123456789012345678']);
     await console.scheduler.stop();
     await discord.stop();

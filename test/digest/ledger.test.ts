@@ -19,8 +19,11 @@ const request = (overrides: Partial<RunRequest> = {}): RunRequest => ({
   scheduleId: 's1',
   slot: SLOT,
   compose: (marker): Reply => ({ embeds: [{ title: 'Digest', footer: { text: `Attaché · ${marker}` } }] }),
+  // The scheduler's first of three attempts: a transient failure is thrown for it to retry.
+  attempt: { number: 1, of: 3 },
   ...overrides,
 });
+const LAST = { attempt: { number: 3, of: 3 } };
 const clock = (start: string) => {
   let t = Date.parse(start);
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
@@ -181,5 +184,122 @@ describe('channel problems', () => {
     );
     expect(result.entry.status).toBe('empty');
     expect(poster.sends).toBe(0);
+  });
+});
+
+describe('transient failures', () => {
+  const timeout = () => new Error('connect ETIMEDOUT (GET /channels/c1)');
+  const failures: [string, (p: ReturnType<typeof fakePoster>) => Partial<RunRequest>, RegExp][] = [
+    [
+      'the channel check times out',
+      (p) => {
+        p.check = async () => {
+          throw timeout();
+        };
+        return {};
+      },
+      /could not check the channel \(connect ETIMEDOUT/,
+    ],
+    [
+      'composing the digest throws',
+      () => ({
+        compose: () => {
+          throw new Error('library snapshot unreadable');
+        },
+      }),
+      /could not compose the digest \(library snapshot unreadable\)/,
+    ],
+    [
+      'Discord answers 503 after its own retries',
+      (p) => {
+        p.failNext(1, new Error('Service Unavailable'));
+        return {};
+      },
+      /Discord did not accept it \(Service Unavailable\)/,
+    ],
+  ];
+
+  test.each(failures)(
+    'GIVEN %s WHEN it is not the last attempt THEN it is thrown as transient for a retry with the same nonce',
+    async (_what, arrange, reason) => {
+      const store = await memoryStore();
+      const poster = fakePoster();
+      const overrides = arrange(poster);
+      const error = await deliverOnce({ store, poster, now: () => new Date(SLOT) }, request(overrides)).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransientDeliveryError);
+      expect((error as Error).message).toMatch(reason);
+      expect(poster.sent).toHaveLength(0);
+    },
+  );
+
+  test.each(failures)(
+    'GIVEN %s WHEN it is the last attempt THEN the run is recorded failed with the reason, not left pending or unrecorded',
+    async (_what, arrange, reason) => {
+      const store = await memoryStore();
+      const poster = fakePoster();
+      const overrides = arrange(poster);
+      const result = await deliverOnce(
+        { store, poster, now: () => new Date(SLOT) },
+        request({ ...overrides, ...LAST }),
+      );
+      expect(result.transient).toBe(true);
+      expect(result.entry.status).toBe('failed');
+      expect(result.entry.reason).toMatch(/^gave up after 3 attempts: /);
+      expect(result.entry.reason).toMatch(reason);
+      expect(await store.ledgerGet(runKey('g1', 's1', SLOT))).toMatchObject({ status: 'failed' });
+    },
+  );
+
+  test('GIVEN a check that timed out twice WHEN the third attempt succeeds THEN one digest is posted and the entry is sent', async () => {
+    const store = await memoryStore();
+    const poster = fakePoster();
+    const check = poster.check;
+    let timeouts = 2;
+    poster.check = async (g, c) => {
+      if (timeouts-- > 0) throw timeout();
+      return check(g, c);
+    };
+    const deps = { store, poster, now: () => new Date(SLOT) };
+    for (const number of [1, 2]) {
+      await expect(deliverOnce(deps, request({ attempt: { number, of: 3 } }))).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+    }
+    const third = await deliverOnce(deps, request(LAST));
+    expect(third.entry).toMatchObject({ status: 'sent', messageId: 'm1' });
+    expect(third.entry.reason).toBeUndefined();
+    expect(poster.sent).toHaveLength(1);
+  });
+
+  test('GIVEN a run by hand (no retries) WHEN Discord fails THEN it is failed at once with the plain reason', async () => {
+    const store = await memoryStore();
+    const poster = fakePoster();
+    poster.failNext(1, new Error('Service Unavailable'));
+    const result = await deliverOnce(
+      { store, poster, now: () => new Date(SLOT) },
+      request({ slot: 'manual-2026-03-02T07:00:00.000Z', manual: true, attempt: undefined }),
+    );
+    expect(result).toMatchObject({ transient: true, entry: { status: 'failed' } });
+    expect(result.entry.reason).toBe('Discord did not accept it (Service Unavailable)');
+  });
+
+  test('GIVEN a failed run by hand WHEN the admin runs it again THEN it is retried with the same nonce; a scheduled failure is not', async () => {
+    const store = await memoryStore();
+    const poster = fakePoster();
+    const deps = { store, poster, now: () => new Date(SLOT) };
+    const manual = request({ slot: 'manual-2026-03-02T07:00:00.000Z', manual: true, attempt: undefined });
+    poster.failNext(1, new Error('Service Unavailable'));
+    const first = await deliverOnce(deps, manual);
+    const again = await deliverOnce(deps, manual);
+    expect(again.entry).toMatchObject({ status: 'sent', nonce: first.entry.nonce });
+    expect(poster.sent).toHaveLength(1);
+
+    poster.failNext(1, new Error('Service Unavailable'));
+    await deliverOnce(deps, request(LAST));
+    const replay = await deliverOnce(deps, request(LAST));
+    expect(replay.replayed).toBe(true);
+    expect(poster.sent).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { executeRun, type RunDeps } from '../../src/digest/deliver.js';
+import { createRunner } from '../../src/digest/deliver.js';
 import type { Schedule } from '../../src/digest/index.js';
 import { nonceFor, runKey } from '../../src/digest/ledger.js';
 import { createScheduler, type RunFn } from '../../src/digest/scheduler.js';
@@ -35,11 +35,11 @@ async function setup(
     await store.updateGuild(s.guildId, (list) => ({ schedules: [...list, s], result: undefined }));
   }
   const poster = fakePoster();
-  const deps: RunDeps = { store, poster, now: () => new Date(), library: defaultLibrary };
+  const runner = createRunner({ store, poster, now: () => new Date(), library: defaultLibrary });
   const calls: { scheduleId: string; slot: string; late: boolean }[] = [];
-  const run: RunFn = async (guildId, scheduleId, slot, { late }) => {
-    calls.push({ scheduleId, slot: slot.toISOString(), late });
-    return executeRun(deps, guildId, scheduleId, slot, { late });
+  const run: RunFn = async (guildId, scheduleId, slot, options) => {
+    calls.push({ scheduleId, slot: slot.toISOString(), late: options.late });
+    return runner(guildId, scheduleId, slot, options);
   };
   const scheduler = createScheduler({
     store,
@@ -118,7 +118,7 @@ describe('node-cron tasks in the schedule time zone (fake timers)', () => {
     const resumed = { ...paused, paused: false, activeSince: new Date().toISOString() };
     await store.updateGuild('g1', () => ({ schedules: [resumed], result: undefined }));
     scheduler.sync(resumed);
-    expect(scheduler.active()).toEqual(['sched1']);
+    expect(scheduler.active()).toEqual(['g1:sched1']);
     await vi.advanceTimersByTimeAsync(24 * HOUR);
     scheduler.stop();
     expect(poster.sent).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('node-cron tasks in the schedule time zone (fake timers)', () => {
       },
     );
     await scheduler.start();
-    expect(scheduler.active()).toEqual(['mine1']);
+    expect(scheduler.active()).toEqual(['g1:mine1']);
     scheduler.stop();
   });
 });

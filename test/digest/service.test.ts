@@ -67,7 +67,7 @@ describe('adding schedules', () => {
       '2026-03-04T07:00:00.000Z',
       '2026-03-05T07:00:00.000Z',
     ]);
-    expect(scheduler.active()).toEqual([saved.schedule.id]);
+    expect(scheduler.active()).toEqual([`g1:${saved.schedule.id}`]);
   });
 
   test('GIVEN daily 02:30 in Brussels THEN saving flags the DST gap of 2026-03-29', async () => {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { afterEach, describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/config.js';
 import { StoreError } from '../../src/digest/index.js';
 import { createDigests } from '../../src/digest/runtime.js';
-import { type AdapterFactory, openStore } from '../../src/digest/store.js';
+import { type AdapterFactory, type ModuleLoader, openStore } from '../../src/digest/store.js';
 import { defaultLibrary, fakePoster } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -51,7 +52,7 @@ describe('sqlite store', () => {
     const active = second.scheduler.active();
     await second.stop();
     expect(listed.map((v) => v.schedule)).toEqual([saved.schedule]);
-    expect(active).toEqual([saved.schedule.id]);
+    expect(active).toEqual([`g1:${saved.schedule.id}`]);
   });
 
   test('GIVEN the sqlite store THEN the file runs in WAL mode', async () => {
@@ -131,13 +132,75 @@ describe('failures are never silent', () => {
     shared.set('schedules:g1', JSON.stringify({ value: { v: 1, schedules: [{ id: 'nope' }] } }));
     await expect(store.readGuild('g1')).rejects.toBeInstanceOf(StoreError);
   });
+});
 
-  test.each(['redis://localhost', 'nonsense', 'postgres://x'])(
-    'GIVEN STORE_URL %s without an adapter THEN opening names the choices',
-    async (url) => {
-      await expect(openStore(url)).rejects.toThrow(/sqlite:\/\/, memory:\/\//);
+describe('STORE_URL and keyv adapters', () => {
+  const problem = async (url: string, load?: ModuleLoader): Promise<string[]> => {
+    const error = await openStore(url, load ? { load } : {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  };
+
+  test.each([
+    ['ftp://files.example.org/attache', 'ftp://'],
+    ['nonsense', '"nonsense"'],
+  ])(
+    'GIVEN STORE_URL %s THEN opening fails with one line naming STORE_URL and what to use',
+    async (url, shown) => {
+      const problems = await problem(url);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toBe(
+        `STORE_URL: no keyv adapter for ${shown}; use sqlite://<file> (the default) or memory://, or redis://, rediss://, valkey://, postgres://, postgresql://, mysql://, mongodb://, mongodb+srv:// with its @keyv adapter installed`,
+      );
     },
   );
+
+  test.each([
+    ['redis://localhost:6379', '@keyv/redis'],
+    ['postgres://bot@db/attache', '@keyv/postgres'],
+    ['mysql://bot@db/attache', '@keyv/mysql'],
+    ['mongodb://db/attache', '@keyv/mongo'],
+  ])(
+    'GIVEN STORE_URL %s and its adapter not installed THEN the message says what to install',
+    async (url, pkg) => {
+      // A name that is certainly not installed, so Node's own "cannot find package" error is the one handled.
+      const load: ModuleLoader = (name) => import(`${name}-not-installed-${Date.now()}`);
+      const [line] = await problem(url, load);
+      expect(line).toContain(
+        `STORE_URL: ${url.split(':')[0]}:// needs the keyv adapter ${pkg}, which is not installed`,
+      );
+      expect(line).toContain(`npm install ${pkg}`);
+      expect(line).not.toContain('\n');
+    },
+  );
+
+  test('GIVEN STORE_URL redis://… and @keyv/redis installed THEN the store runs on it, one adapter per table', async () => {
+    const made: unknown[][] = [];
+    class FakeRedis extends Map<unknown, unknown> {
+      constructor(...args: unknown[]) {
+        super();
+        made.push(args);
+      }
+    }
+    const load: ModuleLoader = async (name) => (name === '@keyv/redis' ? { default: FakeRedis } : {});
+    const store = await openStore('redis://cache:6379', { load });
+    await store.updateGuild('g1', () => ({ schedules: [], result: undefined }));
+    expect(await store.readGuild('g1')).toEqual([]);
+    await store.close();
+    expect(made).toEqual([['redis://cache:6379'], ['redis://cache:6379']]);
+  });
+
+  test('GIVEN an adapter that is installed but cannot connect THEN it is a StoreError, not a configuration error', async () => {
+    class Unreachable {
+      constructor() {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      }
+    }
+    const load: ModuleLoader = async () => ({ default: Unreachable });
+    await expect(openStore('postgres://db/attache', { load })).rejects.toThrow(
+      new StoreError('cannot open the store: connect ECONNREFUSED 127.0.0.1:5432'),
+    );
+  });
 });
 
 describe('guild isolation in storage', () => {
