@@ -93,8 +93,20 @@ const corpusFor = async (n: number) => {
 };
 
 const measurements: Measurements = { load: [] };
+const failedSections: string[] = [];
+/** A section that crashes (code mid-change, say) is reported; the others still run. */
+const section = async (name: Section, run: () => Promise<void>) => {
+  if (!only.has(name)) return;
+  try {
+    await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failedSections.push(`${name}: ${message}`);
+    say(`section ${name} failed: ${message}`);
+  }
+};
 try {
-  if (only.has('load')) {
+  await section('load', async () => {
     for (const n of plan.sizes) {
       const corpus = await corpusFor(n);
       const results: LoadFigures[] = [];
@@ -111,8 +123,8 @@ try {
       };
       measurements.load.push(summary);
     }
-  }
-  if (only.has('handlers')) {
+  });
+  await section('handlers', async () => {
     const corpus = await corpusFor(plan.big);
     say(`handlers at N=${plan.big}: ${plan.calls} calls each`);
     const h = await child<HandlersFigures>('handlers.ts', {
@@ -122,8 +134,8 @@ try {
       budgetMs: plan.budgetMs,
     } satisfies HandlersInput);
     measurements.handlers = { ...h, n: plan.big };
-  }
-  if (only.has('bot')) {
+  });
+  await section('bot', async () => {
     const corpus = await corpusFor(plan.big);
     say(
       `real bot against the fake Discord: ${plan.interactions} interactions, fan-out to ${plan.channels} channels × ${runs}`,
@@ -146,8 +158,8 @@ try {
       } satisfies BotInput);
       measurements.fanOutSmall = { ...f, n: plan.fanOutSmallN, expectedPublished: small.published };
     }
-  }
-  if (only.has('reload')) {
+  });
+  await section('reload', async () => {
     const corpus = await corpusFor(plan.big);
     say(`hot reload at N=${plan.big} × ${runs}`);
     // The reload bench edits files: give it its own copy so other measurements stay reproducible.
@@ -155,8 +167,8 @@ try {
     execFileSync('cp', ['-r', corpus.dir, copy]);
     const r = await child<ReloadFigures>('reload.ts', { dir: copy, runs } satisfies ReloadInput);
     measurements.reload = { ...r, n: plan.big, expectedPublished: corpus.published };
-  }
-  if (only.has('store')) {
+  });
+  await section('store', async () => {
     const results: StoreFigures[] = [];
     for (let r = 0; r < runs; r++) {
       say(`${plan.schedules} schedules at start, run ${r + 1}/${runs}`);
@@ -167,14 +179,14 @@ try {
       startMs: median(results.map((s) => s.startMs)),
       schedules: plan.schedules,
     };
-  }
+  });
 } finally {
   if (!args.keep) rmSync(root, { recursive: true, force: true });
   else say(`corpora kept in ${root}`);
 }
 
 const rows = tableRows(measurements);
-const problems = countProblems(measurements);
+const problems = [...failedSections.map((f) => `section ${f}`), ...countProblems(measurements)];
 const finishedAt = new Date();
 const report = {
   startedAt: startedAt.toISOString(),
