@@ -9,12 +9,16 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
-import { channelMention, nextRunsText, savedEmbed, scheduleField } from '../src/digest/views.js';
+import { channelMention, nextRunsText, savedEmbed, schedulePage } from '../src/digest/views.js';
 import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
+import { canManageGuild } from '../src/permissions.js';
 import { rankChoices } from '../src/render/choices.js';
+import { parsePage } from '../src/render/custom-id.js';
+import { escapeInline } from '../src/render/escape.js';
 import type { Reply } from '../src/render/index.js';
-import { BRAND_COLOUR } from '../src/render/style.js';
+import { pageButtons, pageLabel } from '../src/render/pagination.js';
+import { BRAND_COLOUR, ERROR_COLOUR } from '../src/render/style.js';
 import { discordTimestamp } from '../src/render/timestamps.js';
 import type { Command, CommandContext } from './index.js';
 
@@ -131,7 +135,7 @@ const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
 /** The registry refuses non-admins too; a guild may override default_member_permissions, so check here as well. */
 function services(ctx: CommandContext): { schedules: ScheduleService; guildId: string } {
   if (ctx.guildId === null) throw new UserError('/schedule works only inside a server.');
-  if (ctx.memberPermissions === null || (ctx.memberPermissions & MANAGE_GUILD) !== MANAGE_GUILD) {
+  if (!canManageGuild(ctx.memberPermissions)) {
     throw new UserError('/schedule is for members with the Manage Server permission. Ask a server admin.');
   }
   const schedules = ctx.services.schedules;
@@ -139,6 +143,7 @@ function services(ctx: CommandContext): { schedules: ScheduleService; guildId: s
   return { schedules, guildId: ctx.guildId };
 }
 
+/** The one place the comma-separated option is split; the service resolves the parts. */
 const themesList = (value: string | undefined): string[] | undefined =>
   value === undefined
     ? undefined
@@ -147,6 +152,39 @@ const themesList = (value: string | undefined): string[] | undefined =>
         .map((t) => t.trim())
         .filter(Boolean);
 
+/** Room for the lines of one page inside the 4,096-character description, with the header. */
+const LIST_BUDGET = 3600;
+
+/** One page of /schedule list: every schedule is reachable with the page buttons. */
+async function listPage(schedules: ScheduleService, guildId: string, page: number, ctx: CommandContext) {
+  const views = await schedules.list(guildId);
+  if (!views.length) {
+    return reply([
+      {
+        title: 'No schedules yet',
+        description: 'Add one with `/schedule add channel:#briefings when:"daily 08:00"`.',
+        color: BRAND_COLOUR,
+      },
+    ]);
+  }
+  const shown = schedulePage(views, page, { budget: LIST_BUDGET, library: ctx.library });
+  const { maxPerGuild } = schedules.limits;
+  const failing = shown.failing ? `**${shown.failing} failing**, listed first.\n\n` : '';
+  return {
+    ...reply([
+      {
+        title: `Schedules in this server (${views.length} of at most ${maxPerGuild})`,
+        description: `${failing}${shown.text}`,
+        color: shown.failing ? ERROR_COLOUR : BRAND_COLOUR,
+        footer: {
+          text: `${shown.pageCount > 1 ? `${pageLabel(shown.page, shown.pageCount)} · ` : ''}/schedule preview id:<id> shows what a schedule will post`,
+        },
+      },
+    ]),
+    components: pageButtons('schedule', shown.page, shown.pageCount, String),
+  };
+}
+
 const reply = (embed: Reply['embeds'], content?: string): Reply => ({
   ...(content ? { content } : {}),
   ...(embed ? { embeds: embed } : {}),
@@ -154,9 +192,11 @@ const reply = (embed: Reply['embeds'], content?: string): Reply => ({
 });
 
 /** A store failure is the admin's business too: say what failed instead of a bare apology. */
-async function execute(ctx: CommandContext, opts: Options): Promise<Reply> {
+const execute = (ctx: CommandContext, opts: Options): Promise<Reply> => guarded(() => run(ctx, opts));
+
+async function guarded(work: () => Promise<Reply>): Promise<Reply> {
   try {
-    return await run(ctx, opts);
+    return await work();
   } catch (error) {
     if (error instanceof StoreError) {
       throw new UserError(
@@ -183,26 +223,8 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
       const saved = await schedules.add(guildId, ctx.userId, input, ctx.library);
       return reply([savedEmbed(`Schedule ${saved.schedule.id} added`, saved, saved.notes, ctx.library)]);
     }
-    case 'list': {
-      const views = await schedules.list(guildId);
-      if (!views.length) {
-        return reply([
-          {
-            title: 'No schedules yet',
-            description: 'Add one with `/schedule add channel:#briefings when:"daily 08:00"`.',
-            color: BRAND_COLOUR,
-          },
-        ]);
-      }
-      const { maxPerGuild } = schedules.limits;
-      return reply([
-        {
-          title: `Schedules in this server (${views.length} of at most ${maxPerGuild})`,
-          color: BRAND_COLOUR,
-          fields: views.map((v) => scheduleField(v, ctx.library)),
-        },
-      ]);
-    }
+    case 'list':
+      return listPage(schedules, guildId, 0, ctx);
     case 'edit': {
       const themes = themesList(opts.themes);
       const patch: Partial<ScheduleInput> = {
@@ -226,7 +248,7 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
       return reply([
         {
           title: `Schedule ${removed.id} removed`,
-          description: `No more ${removed.when} (${removed.timezone}) digests in ${channelMention(removed)}.`,
+          description: `No more ${escapeInline(removed.when)} (${removed.timezone}) digests in ${channelMention(removed)}.`,
           color: BRAND_COLOUR,
         },
       ]);
@@ -262,12 +284,20 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
     case 'run-now': {
       const outcome = await schedules.runNow(guildId, opts.id, ctx.library);
       const s = (await schedules.get(guildId, opts.id)).schedule;
+      const where = channelMention(s);
+      const reason = escapeInline(outcome.reason ?? outcome.status);
+      if (outcome.retryable) {
+        throw new UserError(
+          `the digest was not posted in ${where}: ${reason}. This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${s.id}\` again to retry (a retry never posts twice).`,
+        );
+      }
+      const again = outcome.replayed ? ' (a moment ago: this repeat posted nothing new)' : '';
       const text =
         outcome.status === 'sent'
-          ? `✅ Digest posted in ${channelMention(s)}.`
+          ? `✅ Digest posted in ${where}${again}.`
           : outcome.status === 'empty'
-            ? `⏭️ Nothing to post in ${channelMention(s)}: nothing matches and skip_if_empty is on.`
-            : `❌ Not posted in ${channelMention(s)}: ${outcome.reason ?? outcome.status}.`;
+            ? `⏭️ Nothing to post in ${where}: nothing matches and skip_if_empty is on.`
+            : `❌ Not posted in ${where}: ${reason}.`;
       return reply(undefined, text);
     }
   }
@@ -327,4 +357,13 @@ export default {
   admin: true,
   execute,
   autocomplete,
+  buttons: {
+    // The registry checks admin for buttons of admin commands; the guild comes from the click itself.
+    async page(ctx, state) {
+      const page = parsePage(state);
+      if (page === undefined) throw new UserError('This button is not valid. Run /schedule list again.');
+      const { schedules, guildId } = services(ctx);
+      return guarded(() => listPage(schedules, guildId, page, ctx));
+    },
+  },
 } satisfies Command<typeof options>;

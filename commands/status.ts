@@ -1,11 +1,15 @@
+import { relative } from 'node:path';
 import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
-import { formatProblem } from '../src/briefings/index.js';
+import { type DataProblem, formatProblem } from '../src/briefings/index.js';
 import type { ScheduleView } from '../src/digest/index.js';
-import { formatUptime, scheduleField } from '../src/digest/views.js';
+import { formatUptime, schedulePage } from '../src/digest/views.js';
 import { UserError } from '../src/errors.js';
+import { canManageGuild } from '../src/permissions.js';
+import { parsePage } from '../src/render/custom-id.js';
 import type { Reply } from '../src/render/index.js';
 import { truncate } from '../src/render/limits.js';
+import { pageButtons, pageLabel } from '../src/render/pagination.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../src/render/style.js';
 import { discordTimestamp } from '../src/render/timestamps.js';
 import type { Command, CommandContext } from './index.js';
@@ -14,6 +18,19 @@ const options = z.strictObject({});
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
 /** Problems listed before "and N more"; the rest are in the logs and `npm run data:check`. */
 const PROBLEMS_SHOWN = 5;
+/** Room for schedule lines in the description: the data field (≤ 1,024) shares the 6,000 total. */
+const SCHEDULES_BUDGET = 3200;
+/**
+ * A reload stamped this long after the snapshot in use did not produce it: it failed or kept the
+ * previous snapshot. At start (and after any good reload) the two differ by the build time only.
+ */
+const RELOAD_SLACK_MS = 1000;
+
+/** Problem files as the curator knows them: relative to where the bot runs, not absolute paths. */
+const shownProblem = (p: DataProblem): string => {
+  const file = relative(process.cwd(), p.file) || p.file;
+  return formatProblem({ ...p, file });
+};
 
 function dataField(ctx: CommandContext): { name: string; value: string } {
   const stats = ctx.library.stats;
@@ -23,8 +40,10 @@ function dataField(ctx: CommandContext): { name: string; value: string } {
     `${stats.briefings} briefing${stats.briefings === 1 ? '' : 's'}${stats.drafts ? ` (+${stats.drafts} draft${stats.drafts === 1 ? '' : 's'})` : ''}, ${stats.themes} themes, ${stats.lookahead} looking-ahead items`,
     `Snapshot loaded ${discordTimestamp(loadedAt, 'f')} (${discordTimestamp(loadedAt, 'R')})`,
   ];
-  if (data?.lastReloadAt && data.lastReloadAt.getTime() !== loadedAt.getTime()) {
-    lines.push(`Last reload attempt ${discordTimestamp(data.lastReloadAt, 'R')}`);
+  if (data?.lastReloadAt && data.lastReloadAt.getTime() - loadedAt.getTime() > RELOAD_SLACK_MS) {
+    lines.push(
+      `⚠️ Last reload attempt ${discordTimestamp(data.lastReloadAt, 'R')} did not replace it: the snapshot above is still in use`,
+    );
   }
   const problems = data?.problems ?? [];
   if (problems.length) {
@@ -32,7 +51,7 @@ function dataField(ctx: CommandContext): { name: string; value: string } {
       `⚠️ ${problems.length} problem${problems.length === 1 ? '' : 's'} in data/ (the last good snapshot is in use):`,
     );
     for (const p of problems.slice(0, PROBLEMS_SHOWN))
-      lines.push(`• \`${truncate(formatProblem(p).replace(/`/g, "'"), 180)}\``);
+      lines.push(`• \`${truncate(shownProblem(p).replace(/`/g, "'"), 180)}\``);
     if (problems.length > PROBLEMS_SHOWN)
       lines.push(`…and ${problems.length - PROBLEMS_SHOWN} more (npm run data:check)`);
   } else if (data) {
@@ -41,37 +60,36 @@ function dataField(ctx: CommandContext): { name: string; value: string } {
   return { name: 'Data', value: truncate(lines.join('\n'), 1024) };
 }
 
-async function execute(ctx: CommandContext, _options: z.infer<typeof options>): Promise<Reply> {
+async function render(ctx: CommandContext, page: number): Promise<Reply> {
   if (ctx.guildId === null) throw new UserError('/status works only inside a server.');
-  if (ctx.memberPermissions === null || (ctx.memberPermissions & MANAGE_GUILD) !== MANAGE_GUILD) {
+  if (!canManageGuild(ctx.memberPermissions)) {
     throw new UserError('/status is for members with the Manage Server permission. Ask a server admin.');
   }
   const status = ctx.services.status;
   const schedules = ctx.services.schedules;
   const views: ScheduleView[] = schedules ? await schedules.list(ctx.guildId) : [];
-  const failing = views.filter((v) => v.schedule.health.status === 'failing').length;
+  const shown = schedulePage(views, page, { budget: SCHEDULES_BUDGET, library: ctx.library });
   const shard = status?.shard?.();
   const head = [
     status ? `Up for ${formatUptime(status.uptimeMs())}` : undefined,
     shard,
     schedules
-      ? `${views.length} schedule${views.length === 1 ? '' : 's'} in this server${failing ? `, **${failing} failing**` : ''}`
+      ? `${views.length} schedule${views.length === 1 ? '' : 's'} in this server${shown.failing ? `, **${shown.failing} failing** (listed first)` : ''}`
       : 'Schedules are not available in this session.',
   ].filter(Boolean);
-
-  // Discord allows 25 fields; the per-guild cap is 25 by default, so keep one for data.
-  const shown = views.slice(0, 24);
-  const fields = [dataField(ctx), ...shown.map((v) => scheduleField(v, ctx.library))];
-  const more = views.length - shown.length;
   return {
     embeds: [
       {
         title: 'Attaché status',
-        description: `${head.join(' · ')}${more > 0 ? `\n…and ${more} more schedules — /schedule list` : ''}`,
-        color: failing || (status?.data().problems.length ?? 0) > 0 ? ERROR_COLOUR : BRAND_COLOUR,
-        fields,
+        description: `${head.join(' · ')}${shown.text ? `\n\n${shown.text}` : ''}`,
+        color: shown.failing || (status?.data().problems.length ?? 0) > 0 ? ERROR_COLOUR : BRAND_COLOUR,
+        fields: [dataField(ctx)],
+        ...(shown.pageCount > 1
+          ? { footer: { text: `Schedules: ${pageLabel(shown.page, shown.pageCount)}` } }
+          : {}),
       },
     ],
+    components: pageButtons('status', shown.page, shown.pageCount, String),
     ephemeral: true,
   };
 }
@@ -85,5 +103,13 @@ export default {
   },
   options,
   admin: true,
-  execute,
+  execute: (ctx: CommandContext, _options: z.infer<typeof options>) => render(ctx, 0),
+  buttons: {
+    // The registry checks admin for buttons of admin commands; render checks again and scopes to the clicker's guild.
+    page(ctx, state) {
+      const page = parsePage(state);
+      if (page === undefined) throw new UserError('This button is not valid. Run /status again.');
+      return render(ctx, page);
+    },
+  },
 } satisfies Command<typeof options>;

@@ -1,18 +1,22 @@
 /**
- * How schedules read in /schedule and /status: one line of facts per schedule, next runs as
- * Discord timestamps (each reader sees their own zone), failing channels called out with the
- * reason and missing permission.
+ * How schedules read in /schedule and /status: one line of facts per schedule, failing ones first
+ * with the reason and missing permission, in pages so that every schedule of a guild at the cap is
+ * reachable; next runs as Discord timestamps (each reader sees their own zone).
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Library } from '../briefings/index.js';
 import { escapeInline } from '../render/escape.js';
 import { truncate } from '../render/limits.js';
+import { clampPage, pack } from '../render/pagination.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
 import { discordTimestamp } from '../render/timestamps.js';
 import { type Schedule, type ScheduleView, SNOWFLAKE } from './index.js';
 
 export const channelMention = (s: Pick<Schedule, 'channelId' | 'channelName'>): string =>
   SNOWFLAKE.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;
+
+/** Reasons come from Discord and the network: shown escaped and cut, never trusted as markdown. */
+const REASON_MAX = 300;
 
 export const whenText = (s: Schedule): string => `${escapeInline(s.when)} (${s.timezone})`;
 
@@ -24,26 +28,11 @@ export const themesText = (s: Schedule, library?: Library): string =>
     ? s.themes.map((id) => escapeInline(library?.theme(id)?.label ?? id)).join(', ')
     : 'all themes';
 
-export function lastRunText(s: Schedule): string {
-  const run = s.lastRun;
-  if (!run) return 'not run yet';
-  const at = discordTimestamp(new Date(run.at), 'R');
-  const tags = [run.late ? 'late' : '', run.manual ? 'by hand' : ''].filter(Boolean).join(', ');
-  const label = {
-    sent: '✅ sent',
-    empty: '⏭️ nothing to post (skipped)',
-    failed: '❌ failed',
-    skipped: '⏭️ missed while offline',
-  }[run.outcome];
-  const reason = run.reason && run.outcome !== 'sent' ? ` — ${truncate(escapeInline(run.reason), 200)}` : '';
-  return `${label}${tags ? ` (${tags})` : ''} ${at}${reason}`;
-}
-
 export function healthText(s: Schedule): string | undefined {
   if (s.health.status !== 'failing') return undefined;
   const missing = s.health.missing?.length ? ` Missing: **${s.health.missing.join(', ')}**.` : '';
   const since = s.health.since ? ` Since ${discordTimestamp(new Date(s.health.since), 'R')}.` : '';
-  return `⚠️ Failing: ${escapeInline(s.health.reason ?? 'cannot post')}.${missing}${since}`;
+  return `⚠️ Failing: ${escapeInline(truncate(s.health.reason ?? 'cannot post', REASON_MAX))}.${missing}${since}`;
 }
 
 export const missedText = (s: Schedule): string | undefined =>
@@ -53,24 +42,72 @@ export const missedText = (s: Schedule): string | undefined =>
 
 const stateIcon = (s: Schedule): string => (s.paused ? '⏸️' : s.health.status === 'failing' ? '⚠️' : '🟢');
 
-/** One field per schedule: what, where, when next, how it last went. */
-export function scheduleField(view: ScheduleView, library?: Library): APIEmbedField {
+const SHORT_OUTCOME: Record<NonNullable<Schedule['lastRun']>['outcome'], string> = {
+  sent: '✅ sent',
+  empty: '⏭️ nothing to post',
+  failed: '❌ failed',
+  skipped: '⏭️ missed',
+};
+
+/**
+ * One schedule in one line (what, where, when next, how it last went), then one indented line for
+ * each thing the admin must know: why it is failing, runs missed while offline.
+ */
+export function scheduleLine(view: ScheduleView, library?: Library): string {
   const s = view.schedule;
   const next = s.paused
     ? 'paused'
     : view.nextRuns[0]
-      ? `${discordTimestamp(view.nextRuns[0], 'F')} (${discordTimestamp(view.nextRuns[0], 'R')})`
-      : '—';
+      ? `next ${discordTimestamp(view.nextRuns[0], 'R')}`
+      : 'no next run';
+  const last = s.lastRun
+    ? `last ${SHORT_OUTCOME[s.lastRun.outcome]}${s.lastRun.late ? ' (late)' : ''}${s.lastRun.manual ? ' (by hand)' : ''} ${discordTimestamp(new Date(s.lastRun.at), 'R')}`
+    : 'not run yet';
+  const settings = `${s.format}, ${truncate(themesText(s, library), 80)}${s.skipIfEmpty ? '' : ', posts even when empty'}`;
   const lines = [
-    `${channelMention(s)} · ${themesText(s, library)} · ${s.format}${s.skipIfEmpty ? '' : ' · posts even when empty'}`,
-    `Next: ${next}`,
-    `Last: ${lastRunText(s)}`,
-    healthText(s),
-    missedText(s) ? `⏭️ ${missedText(s)}` : undefined,
-  ].filter(Boolean);
+    `${stateIcon(s)} **${s.id}** · ${whenText(s)} · ${channelMention(s)} · ${settings} · ${next} · ${last}`,
+  ];
+  const health = healthText(s);
+  if (health) lines.push(`└ ${health}`);
+  else if (s.lastRun?.outcome === 'failed' && s.lastRun.reason) {
+    lines.push(`└ ❌ ${escapeInline(truncate(s.lastRun.reason, REASON_MAX))}`);
+  }
+  const missed = missedText(s);
+  if (missed) lines.push(`└ ⏭️ ${missed}`);
+  return lines.join('\n');
+}
+
+/** Failing schedules first (they need the admin), then the rest in the order they were added. */
+export const listOrder = (views: readonly ScheduleView[]): ScheduleView[] => [
+  ...views.filter((v) => v.schedule.health.status === 'failing'),
+  ...views.filter((v) => v.schedule.health.status !== 'failing'),
+];
+
+export interface SchedulePage {
+  /** The lines of this page, joined. */
+  text: string;
+  page: number;
+  pageCount: number;
+  failing: number;
+}
+
+/**
+ * One page of the schedule list. Pages are packed by size in a fixed order, so a page number in a
+ * button finds the same page again; a page that no longer exists shows the last one.
+ */
+export function schedulePage(
+  views: readonly ScheduleView[],
+  page: number,
+  options: { budget: number; library?: Library },
+): SchedulePage {
+  const lines = listOrder(views).map((v) => scheduleLine(v, options.library));
+  const pages = pack(lines, (line) => line.length + 1, { budget: options.budget, maxPerPage: 10 });
+  const at = clampPage(page, pages.length);
   return {
-    name: truncate(`${stateIcon(s)} ${s.id} · ${s.when} (${s.timezone})`, 256),
-    value: truncate(lines.join('\n'), 1024),
+    text: (pages[at] ?? []).join('\n'),
+    page: at,
+    pageCount: pages.length,
+    failing: views.filter((v) => v.schedule.health.status === 'failing').length,
   };
 }
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createRunner } from '../../src/digest/deliver.js';
 import type { Schedule } from '../../src/digest/index.js';
 import { nonceFor, runKey } from '../../src/digest/ledger.js';
-import { createScheduler, type RunFn } from '../../src/digest/scheduler.js';
+import { createDigests } from '../../src/digest/runtime.js';
+import { type CronLike, createScheduler, type RunFn } from '../../src/digest/scheduler.js';
 import { defaultLibrary, fakePoster, memoryStore } from './fixtures.js';
 
 const HOUR = 3_600_000;
@@ -272,5 +273,169 @@ describe('retries', () => {
     expect(poster.sent).toHaveLength(1);
     const key = runKey('g1', 'sched1', '2026-03-02T07:00:00.000Z');
     expect((await store.ledgerGet(key))?.status).toBe('sent');
+  });
+});
+
+describe('transient failures until the retries run out', () => {
+  test('GIVEN the channel check times out once THEN the run is retried with the same nonce and one digest arrives', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T06:59:00Z') });
+    const { scheduler, poster, store } = await setup([schedule()]);
+    const check = poster.check;
+    let timeouts = 1;
+    poster.check = async (g, c) => {
+      if (timeouts-- > 0) throw new Error('connect ETIMEDOUT (GET /channels/c1)');
+      return check(g, c);
+    };
+    await scheduler.start();
+    // Just past the slot: the first attempt has failed, the retry (20 s later) has not run yet.
+    await vi.advanceTimersByTimeAsync(65_000);
+    const [during] = await store.readGuild('g1');
+    expect(during?.lastRun?.reason).toMatch(
+      /could not check the channel .*ETIMEDOUT.*attempt 1 of 3, retrying/,
+    );
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    await scheduler.stop();
+    expect(poster.sent).toHaveLength(1);
+    const [after] = await store.readGuild('g1');
+    expect(after?.lastRun).toMatchObject({ outcome: 'sent' });
+    expect(after?.health.status).toBe('ok');
+  });
+
+  test('GIVEN Discord fails every attempt THEN the run is recorded failed with an honest reason and the schedule is failing until the next success', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T06:59:00Z') });
+    const { scheduler, poster, store } = await setup([schedule()]);
+    poster.failNext(3, new Error('Service Unavailable'));
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    const key = runKey('g1', 'sched1', '2026-03-02T07:00:00.000Z');
+    const entry = await store.ledgerGet(key);
+    expect(poster.sends).toBe(3);
+    expect(entry).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(entry?.reason).toBe('gave up after 3 attempts: Discord did not accept it (Service Unavailable)');
+    const [failed] = await store.readGuild('g1');
+    expect(failed?.lastRun).toMatchObject({ outcome: 'failed', reason: entry?.reason });
+    expect(failed?.health).toMatchObject({ status: 'failing', reason: entry?.reason });
+
+    // The next day's run goes through: the schedule is healthy again.
+    await vi.advanceTimersByTimeAsync(24 * HOUR);
+    await scheduler.stop();
+    expect(poster.sent).toHaveLength(1);
+    const [healed] = await store.readGuild('g1');
+    expect(healed?.health).toEqual({ status: 'ok' });
+    expect(healed?.lastRun).toMatchObject({ outcome: 'sent', slot: '2026-03-03T07:00:00.000Z' });
+  });
+});
+
+describe('the same schedule id in two guilds', () => {
+  /** A node-cron stand-in that keeps every task it made, so a test can see which are alive and fire them. */
+  const recordingCron = () => {
+    const tasks: { name: string; destroyed: boolean; fire: (date: Date) => unknown }[] = [];
+    const cron: CronLike = {
+      schedule(_expression, fn, options) {
+        const task = { name: options.name, destroyed: false, fire: (date: Date) => fn({ date }) };
+        tasks.push(task);
+        return {
+          stop: () => undefined,
+          destroy: () => {
+            task.destroyed = true;
+          },
+        };
+      },
+    };
+    const alive = () => tasks.filter((t) => !t.destroyed);
+    return { cron, alive };
+  };
+
+  test('GIVEN guilds A and B each with schedule "abcd23" WHEN B edits, pauses, resumes and removes it THEN A keeps its own task throughout', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T09:00:00Z') });
+    const { cron, alive } = recordingCron();
+    const poster = fakePoster();
+    const digests = await createDigests({
+      storeUrl: 'memory://',
+      poster,
+      library: defaultLibrary,
+      now: () => new Date(),
+      defaultTimezone: 'UTC',
+      minIntervalMinutes: 60,
+      maxPerGuild: 25,
+      catchUpWindowHours: 6,
+      cron,
+    });
+    for (const guildId of ['guildA', 'guildB']) {
+      await digests.store.updateGuild(guildId, () => ({
+        schedules: [
+          schedule({
+            id: 'abcd23',
+            guildId,
+            channelId: `${guildId}-news`,
+            activeSince: new Date().toISOString(),
+          }),
+        ],
+        result: undefined,
+      }));
+    }
+    await digests.start();
+    const taskOfA = () => alive().find((t) => t.name.includes('guildA'));
+    const original = taskOfA();
+    expect(digests.scheduler.active().sort()).toEqual(['guildA:abcd23', 'guildB:abcd23']);
+    expect(
+      alive()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['digest-guildA:abcd23', 'digest-guildB:abcd23']);
+
+    const library = defaultLibrary();
+    const steps: [string, () => Promise<unknown>, string[]][] = [
+      [
+        'edit',
+        () => digests.schedules.edit('guildB', 'abcd23', { when: 'daily 10:00' }, library),
+        ['guildA', 'guildB'],
+      ],
+      ['pause', () => digests.schedules.setPaused('guildB', 'abcd23', true), ['guildA']],
+      ['resume', () => digests.schedules.setPaused('guildB', 'abcd23', false), ['guildA', 'guildB']],
+      ['remove', () => digests.schedules.remove('guildB', 'abcd23'), ['guildA']],
+    ];
+    for (const [step, act, guilds] of steps) {
+      await act();
+      expect(digests.scheduler.active().sort(), step).toEqual(guilds.map((g) => `${g}:abcd23`));
+      expect(taskOfA(), step).toBe(original);
+    }
+
+    // Next morning's slot (08:00 Brussels) fires A's task: A's digest goes to A's channel only.
+    const slot = new Date('2026-03-03T07:00:00Z');
+    vi.setSystemTime(slot);
+    await taskOfA()?.fire(slot);
+    await digests.stop();
+    expect(poster.sent.map((m) => [m.guildId, m.channelId])).toEqual([['guildA', 'guildA-news']]);
+  });
+});
+
+describe('runs in flight', () => {
+  test('GIVEN two apps in one process WHEN both run the same guild, schedule and slot THEN each delivers through its own poster', async () => {
+    const slot = new Date('2026-03-02T07:00:00Z');
+    const apps = await Promise.all(
+      [0, 1].map(async () => {
+        const store = await memoryStore();
+        await store.updateGuild('g1', () => ({ schedules: [schedule()], result: undefined }));
+        const poster = fakePoster();
+        return { poster, run: createRunner({ store, poster, now: () => slot, library: defaultLibrary }) };
+      }),
+    );
+    const outcomes = await Promise.all(apps.map((app) => app.run('g1', 'sched1', slot)));
+    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent']);
+    expect(apps.map((app) => app.poster.sent.length)).toEqual([1, 1]);
+  });
+
+  test('GIVEN one app WHEN the same run is started twice at once THEN it is delivered once and the second caller is told it repeated', async () => {
+    const slot = new Date('2026-03-02T07:00:00Z');
+    const store = await memoryStore();
+    await store.updateGuild('g1', () => ({ schedules: [schedule()], result: undefined }));
+    const poster = fakePoster();
+    const run = createRunner({ store, poster, now: () => slot, library: defaultLibrary });
+    const [first, second] = await Promise.all([run('g1', 'sched1', slot), run('g1', 'sched1', slot)]);
+    expect(poster.sends).toBe(1);
+    expect(first).toMatchObject({ status: 'sent' });
+    expect(first?.replayed).toBeUndefined();
+    expect(second).toMatchObject({ status: 'sent', replayed: true });
   });
 });
