@@ -3,10 +3,17 @@ import type { CommandContext, RawOptions } from '../../commands/index.js';
 import schedule from '../../commands/schedule.js';
 import { createDigests, type Digests } from '../../src/digest/runtime.js';
 import { isUserError, UserError } from '../../src/errors.js';
-import { invokeAutocomplete, invokeCommand, loadCommands, type Registry } from '../../src/registry.js';
+import {
+  invokeAutocomplete,
+  invokeButton,
+  invokeCommand,
+  loadCommands,
+  type Registry,
+} from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
 import { defaultLibrary, type FakePoster, fakePoster } from '../digest/fixtures.js';
+import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
 const MEMBER = 0x400n | 0x800n; // View Channel, Send Messages
@@ -178,13 +185,19 @@ describe('add, list, edit, remove', () => {
     });
     await vi.advanceTimersByTimeAsync(23 * 3_600_000);
     const list = await call({ subcommand: 'list' });
-    const fields = list.embeds?.[0]?.fields ?? [];
-    const fieldOf = (id: string) => fields.find((f) => f.name.includes(id));
-    expect(fieldOf(a)?.value).toMatch(/Last: ✅ sent/);
-    expect(fieldOf(a)?.value).toMatch(/Next: <t:\d+:F>/);
-    expect(fieldOf(b)?.name).toMatch(/^⚠️/);
-    expect(fieldOf(b)?.value).toMatch(/Failing: missing permission: Send Messages/);
-    expect(fieldOf(b)?.value).toMatch(/Missing: \*\*Send Messages\*\*/);
+    const lines = plain(list.embeds?.[0]?.description).split('\n');
+    const lineOf = (id: string) => lines.findIndex((l) => l.includes(`**${id}**`));
+    // The failing one comes first, with its reason on the line below.
+    expect(lineOf(b)).toBeLessThan(lineOf(a));
+    expect(lines[lineOf(b)]).toMatch(/^⚠️ /);
+    expect(lines[lineOf(b) + 1]).toMatch(
+      /^└ ⚠️ Failing: missing permission: Send Messages\. Missing: \*\*Send Messages\*\*/,
+    );
+    expect(lines[lineOf(a)]).toMatch(
+      /^🟢 \*\*\w+\*\* · daily 08:00 \(Europe\/Brussels\) · <#123456789012345678> · brief, all themes · next <t:\d+:R> · last ✅ sent <t:\d+:R>$/,
+    );
+    expect(plain(list.embeds?.[0]?.description)).toMatch(/^\*\*1 failing\*\*, listed first\./);
+    expect(list.components ?? []).toEqual([]);
   });
 
   test('GIVEN a schedule WHEN edited, paused, resumed and removed THEN each reply says so', async () => {
@@ -315,4 +328,140 @@ test('GIVEN no schedule service WHEN /schedule is used THEN it says schedules ar
     .then(() => schedule.execute({ ...ctx(), services: {} }, { subcommand: 'list' }))
     .catch((e: unknown) => e);
   expect((error as Error).message).toMatch(/not available/);
+});
+
+describe('every schedule reachable at the cap', () => {
+  test('GIVEN 25 schedules, 10 failing with long reasons WHEN listing and paging THEN all 25 ids and all 10 reasons are reachable, failing first, every page inside the limits', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { call, ctx, digests } = await setup();
+    const { schedules, reasons } = atTheCap('g1');
+    await digests.store.updateGuild('g1', () => ({ schedules, result: undefined }));
+    const first = await call({ subcommand: 'list' });
+    const pages = await pagesOf(first, (customId) => invokeButton(registry, customId, ctx()));
+
+    expect(pages.length).toBeGreaterThan(1);
+    const text = pages.map((p) => plain(p.embeds?.[0]?.description)).join('\n');
+    const order = [...text.matchAll(/\*\*(sch\d{3})\*\*/g)].map((m) => m[1]);
+    expect([...order].sort()).toEqual(schedules.map((s) => s.id).sort());
+    // The ten failing ones (sch000..sch009) come before every healthy one.
+    expect(order.slice(0, 10).sort()).toEqual(schedules.slice(0, 10).map((s) => s.id));
+    for (const reason of reasons) expect(text).toContain(reason);
+    for (const [i, page] of pages.entries()) {
+      expect(totalEmbedLength(page.embeds ?? [])).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      expect(page.embeds?.[0]?.description?.length).toBeLessThanOrEqual(DISCORD_LIMITS.description);
+      expect(page.embeds?.[0]?.footer?.text).toContain(`Page ${i + 1} of ${pages.length}`);
+    }
+    expect(first.components?.[0]?.components.map((b) => 'custom_id' in b && b.custom_id)).toEqual([
+      'schedule:page:0',
+      'schedule:page:1',
+    ]);
+  });
+
+  test('GIVEN a page button WHEN an admin of another server presses it THEN it shows their own schedules, never these', async () => {
+    const { ctx, digests } = await setup();
+    await digests.store.updateGuild('g1', () => ({ schedules: atTheCap('g1').schedules, result: undefined }));
+    const theirs = await invokeButton(registry, 'schedule:page:1', ctx('g2'));
+    expect(text(theirs)).toMatch(/No schedules yet/);
+    expect(text(theirs)).not.toMatch(/sch\d{3}/);
+  });
+
+  test('GIVEN a page button WHEN a member without Manage Server presses it THEN it is refused', async () => {
+    const { ctx } = await setup();
+    await expect(invokeButton(registry, 'schedule:page:1', ctx('g1', MEMBER))).rejects.toThrow(
+      /Manage Server/,
+    );
+  });
+
+  test('GIVEN a page that no longer exists (schedules removed since) THEN the last page is shown', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { ctx, digests } = await setup();
+    await digests.store.updateGuild('g1', () => ({
+      schedules: atTheCap('g1').schedules.slice(0, 3),
+      result: undefined,
+    }));
+    const reply = await invokeButton(registry, 'schedule:page:7', ctx());
+    expect(plain(reply.embeds?.[0]?.description)).toContain('**sch002**');
+  });
+});
+
+describe('who counts as an admin', () => {
+  const ADMINISTRATOR = 0x8n;
+  test.each([
+    ['Manage Server', ADMIN],
+    ['Administrator only', ADMINISTRATOR],
+    ['both', ADMIN | ADMINISTRATOR],
+  ])('GIVEN %s THEN the registry and the handler both let the member in', async (_what, perms) => {
+    const { call, ctx } = await setup();
+    expect(text(await call({ subcommand: 'list' }, ctx('g1', perms)))).toMatch(/No schedules yet/);
+    expect(text(await schedule.execute(ctx('g1', perms), { subcommand: 'list' }))).toMatch(
+      /No schedules yet/,
+    );
+  });
+});
+
+describe('run-now when Discord fails', () => {
+  test('GIVEN a 5xx WHEN run now THEN the admin is told what happened and that it can be retried; the run is failed, not pending; a retry posts once', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const poster = fakePoster();
+    const { call, digests } = await setup({ poster });
+    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    poster.failNext(1, new Error('Service Unavailable'));
+    const error = await call({ subcommand: 'run-now', id }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect(plain((error as Error).message)).toBe(
+      `the digest was not posted in <#123456789012345678>: Discord did not accept it (Service Unavailable). This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${id}\` again to retry (a retry never posts twice).`,
+    );
+    const [saved] = await digests.store.readGuild('g1');
+    expect(saved?.lastRun).toMatchObject({ outcome: 'failed', manual: true });
+    expect(saved?.health).toMatchObject({ status: 'failing' });
+    const entry = await digests.store.ledgerGet(`g1:${id}:${saved?.lastRun?.slot}`);
+    expect(entry?.status).toBe('failed');
+
+    vi.advanceTimersByTime(5_000);
+    expect(plain((await call({ subcommand: 'run-now', id })).content)).toBe(
+      '✅ Digest posted in <#123456789012345678>.',
+    );
+    expect(poster.sent).toHaveLength(1);
+    expect((await digests.store.readGuild('g1'))[0]?.health).toEqual({ status: 'ok' });
+  });
+
+  test.each([
+    ['at the same moment', 0, 1],
+    ['10 s later, across a minute boundary', 10_000, 1],
+    ['59 s later', 59_000, 1],
+    ['61 s later', 61_000, 2],
+  ])('GIVEN run-now clicked twice, %s THEN %i digest(s) are posted', async (_what, gapMs, posts) => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T09:00:55Z') });
+    const poster = fakePoster();
+    const { call } = await setup({ poster });
+    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    const first = call({ subcommand: 'run-now', id });
+    if (gapMs) {
+      await first;
+      vi.advanceTimersByTime(gapMs);
+    }
+    const second = await call({ subcommand: 'run-now', id });
+    await first;
+    expect(poster.sent).toHaveLength(posts);
+    if (posts === 1) expect(plain(second.content)).toMatch(/this repeat posted nothing new/);
+  });
+});
+
+describe('what the admin typed, quoted back', () => {
+  test.each([
+    [{ when: 'weekly @everyone 09:00' }, '"@\u200beveryone"'],
+    [{ when: 'daily **8**:00' }, '"\\*\\*8\\*\\*:00"'],
+    [{ when: 'daily 08:00', themes: '<@&123456789012345678>' }, '"<@&\u200b123456789012345678>"'],
+    [{ when: 'daily 08:00', timezone: 'Mars/__Olympus__' }, '"Mars/\\_\\_Olympus\\_\\_"'],
+  ])('GIVEN %o WHEN adding THEN the error quotes it escaped, pinging nobody', async (raw, quoted) => {
+    const { call } = await setup();
+    const error = await call({ subcommand: 'add', channel, ...raw }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toContain(quoted);
+  });
+
+  test('GIVEN an id with markdown WHEN it is not found THEN the error quotes it escaped', async () => {
+    const { call } = await setup();
+    await expect(call({ subcommand: 'pause', id: '**x**' })).rejects.toThrow('no schedule "\\*\\*x\\*\\*"');
+  });
 });

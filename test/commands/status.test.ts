@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { CommandContext } from '../../commands/index.js';
 import status from '../../commands/status.js';
@@ -5,9 +6,11 @@ import type { DataStatus, StatusProvider } from '../../src/digest/index.js';
 import { createDigests, type Digests } from '../../src/digest/runtime.js';
 import { formatUptime } from '../../src/digest/views.js';
 import { UserError } from '../../src/errors.js';
-import { invokeCommand, loadCommands } from '../../src/registry.js';
+import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
+import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
 import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
+import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -112,13 +115,17 @@ describe('/status', () => {
     const all = text(reply);
     expect(reply.ephemeral).toBe(true);
     expect(all).toContain('Up for 2 d 3 h 4 min');
-    expect(all).toContain('2 schedules in this server, **1 failing**');
+    expect(all).toContain('2 schedules in this server, **1 failing** (listed first)');
     expect(all).toMatch(/1 briefing, 3 themes, 4 looking-ahead items/);
     expect(all).toContain(`Snapshot loaded <t:${Date.parse('2026-03-02T08:00:00Z') / 1000}:f>`);
-    const fields = reply.embeds?.[0]?.fields ?? [];
-    expect(fields.find((f) => f.name.includes(ok.schedule.id))?.value).toMatch(/Last: ✅ sent/);
-    expect(fields.find((f) => f.name.includes(bad.schedule.id))?.value).toMatch(/Failing: channel not found/);
-    expect(fields).toHaveLength(3); // data + this guild's two schedules, not g2's
+    expect(all).not.toContain('Last reload attempt');
+    const lines = (reply.embeds?.[0]?.description ?? '').replace(/\u200b/g, '').split('\n');
+    const lineOf = (id: string) => lines.findIndex((l) => l.includes(`**${id}**`));
+    expect(lineOf(bad.schedule.id)).toBeLessThan(lineOf(ok.schedule.id));
+    expect(lines[lineOf(bad.schedule.id) + 1]).toMatch(/^└ ⚠️ Failing: channel not found/);
+    expect(lines[lineOf(ok.schedule.id)]).toMatch(/next <t:\d+:R> · last ✅ sent <t:\d+:R>$/);
+    // Only this guild's schedules: g2's is not there.
+    expect(lines.filter((l) => /^(🟢|⚠️|⏸️) \*\*/.test(l))).toHaveLength(2);
   });
 
   test('GIVEN problems in data/ THEN they are listed, the rest counted', async () => {
@@ -134,7 +141,7 @@ describe('/status', () => {
     expect(all).toContain('⚠️ 7 problems in data/ (the last good snapshot is in use)');
     expect(all).toContain('`data/briefings/b0.yaml:1:3 quotes[0].speaker — must not be empty`');
     expect(all).toContain('…and 2 more (npm run data:check)');
-    expect(all).toMatch(/Last reload attempt <t:\d+:R>/);
+    expect(all).toMatch(/Last reload attempt <t:\d+:R> did not replace it/);
   });
 
   test('GIVEN skipped runs while offline THEN /status shows them', async () => {
@@ -165,7 +172,7 @@ describe('/status', () => {
     await digests.start();
     const all = text(await status.execute(ctx(), {}));
     expect(all).toMatch(/5 runs missed while offline/);
-    expect(all).toMatch(/Last: ⏭️ missed while offline/);
+    expect(all).toMatch(/last ⏭️ missed <t:\d+:R>/);
   });
 
   test.each([
@@ -194,4 +201,57 @@ test.each([
   [(24 * 60 + 5) * 60_000, '1 d 5 min'],
 ])('GIVEN %i ms of uptime THEN it reads "%s"', (ms, expected) => {
   expect(formatUptime(ms)).toBe(expected);
+});
+
+describe('/status at the cap', () => {
+  test('GIVEN 25 schedules, 10 failing THEN all 25 ids and all 10 reasons are reachable through the page buttons, inside the limits', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const registry = await loadCommands();
+    const { digests, ctx } = await setup();
+    const { schedules, reasons } = atTheCap('g1');
+    await digests.store.updateGuild('g1', () => ({ schedules, result: undefined }));
+    const first = await invokeCommand(registry, 'status', {}, ctx());
+    const pages = await pagesOf(first, (customId) => invokeButton(registry, customId, ctx()));
+    expect(pages.length).toBeGreaterThan(1);
+    const all = pages.map(text).join('\n');
+    expect(new Set([...all.matchAll(/\*\*(sch\d{3})\*\*/g)].map((m) => m[1])).size).toBe(25);
+    for (const reason of reasons) expect(all).toContain(reason);
+    expect(text(first)).toContain('25 schedules in this server, **10 failing** (listed first)');
+    for (const page of pages) {
+      expect(totalEmbedLength(page.embeds ?? [])).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      expect(text(page)).toContain('Snapshot loaded');
+    }
+    // Another server's admin pressing the same button sees their own server.
+    const theirs = text(await invokeButton(registry, 'status:page:1', ctx('g2')));
+    expect(theirs).toContain('0 schedules in this server');
+    expect(theirs).not.toMatch(/sch\d{3}/);
+  });
+});
+
+describe('/status data details', () => {
+  test.each([
+    ['at start (reload stamped just before the snapshot was built)', '2026-03-02T07:59:59.990Z', false],
+    ['after a good reload (stamped a few ms after)', '2026-03-02T08:00:00.004Z', false],
+    ['after a reload that kept the previous snapshot', '2026-03-02T08:30:00.000Z', true],
+  ])('GIVEN the last reload %s THEN "Last reload attempt" shown: %s', async (_what, at, shown) => {
+    const { ctx } = await setup(provider({ lastReloadAt: new Date(at) }));
+    const all = text(await status.execute(ctx(), {}));
+    expect(all.includes('Last reload attempt')).toBe(shown);
+  });
+
+  test('GIVEN a problem in a file given by its absolute path THEN /status shows it relative to where the bot runs', async () => {
+    const file = join(process.cwd(), 'data', 'briefings', 'broken.yaml');
+    const problems = [{ file, line: 4, column: 1, field: 'title', message: 'must not be empty' }];
+    const { ctx } = await setup(provider({ problems }));
+    const all = text(await status.execute(ctx(), {}));
+    expect(all).toContain('`data/briefings/broken.yaml:4:1 title — must not be empty`');
+    expect(all).not.toContain(process.cwd());
+  });
+
+  test('GIVEN a member with Administrator but not the Manage Server bit THEN /status answers', async () => {
+    const registry = await loadCommands();
+    const { ctx } = await setup();
+    expect(text(await invokeCommand(registry, 'status', {}, ctx('g1', 0x8n)))).toContain('Attaché status');
+    expect(text(await status.execute(ctx('g1', 0x8n), {}))).toContain('Attaché status');
+  });
 });
