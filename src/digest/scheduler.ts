@@ -171,7 +171,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const lateBy = deps.now().getTime() - slot.getTime();
       if (lateBy > deps.catchUpWindowMs) {
         deps.log?.warn(
-          { scheduleId: schedule.id, slot: slot.toISOString() },
+          { guildId: schedule.guildId, scheduleId: schedule.id, slot: slot.toISOString() },
           'slot missed beyond the catch-up window',
         );
         return;

@@ -101,7 +101,7 @@ export function schedulePage(
   options: { budget: number; library?: Library },
 ): SchedulePage {
   const lines = listOrder(views).map((v) => scheduleLine(v, options.library));
-  const pages = pack(lines, (line) => line.length + 1, { budget: options.budget, maxPerPage: 10 });
+  const pages = pack(lines, (line) => line.length + 1, { budget: options.budget, maxPerPage: 25 });
   const at = clampPage(page, pages.length);
   return {
     text: (pages[at] ?? []).join('\n'),
