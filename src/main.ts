@@ -42,6 +42,7 @@ async function runDiscord(config: Config & { DISCORD_TOKEN: string }) {
   try {
     await starting;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     log.fatal({ err: error }, 'could not start');
     process.exit(1);
   }
@@ -76,16 +77,7 @@ async function runLocalConsole(config: Config): Promise<number> {
 }
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const token = config.DISCORD_TOKEN;
   if (token && !process.argv.includes('--console')) {
     await runDiscord({ ...config, DISCORD_TOKEN: token });
@@ -94,4 +86,12 @@ async function main() {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A configuration problem found at boot (the environment, or a store it names) is one clear
+  // message, not a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
