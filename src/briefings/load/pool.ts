@@ -15,7 +15,7 @@ import type { BatchRequest, WorkerMessage } from './worker.js';
 
 export interface PoolOptions {
   check: CheckOptions;
-  /** Worker threads; default one less than the cores (at least one), none for small folders. */
+  /** Worker threads; default one less than the cores (at most four), none for small folders. */
   workers?: number;
   /** Files per batch; small enough that parsing one batch's answer never stalls the main thread. */
   batch?: number;
@@ -42,8 +42,12 @@ const SILENCE_MS = 30_000;
 const WORKER = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
+/** Past a few workers, each one's start-up (~0.5 s of CPU: its own copy of tsx, zod and js-yaml) outweighs its share. */
+const MAX_WORKERS = 4;
+
+/** The main thread checks files too, so one core is left to it; a one-core machine gets no worker. */
 export const defaultWorkers = (files: number): number =>
-  files < MIN_FILES_FOR_WORKERS ? 0 : Math.max(1, availableParallelism() - 1);
+  files < MIN_FILES_FOR_WORKERS ? 0 : Math.min(MAX_WORKERS, Math.max(0, availableParallelism() - 1));
 
 interface Batch {
   start: number;
