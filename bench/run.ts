@@ -1,14 +1,18 @@
 /**
- * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store] [--profile] [--keep]
+ * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store] [--budget S]
+ *                 [--profile] [--keep] [--seed S]
  *
  * Writes a seeded synthetic corpus into a temporary folder (never into data/), runs each
  * measurement in a fresh child process, prints the table and writes bench/results/latest.json.
  *
  * Full: load at N = 100, 1,000, 10,000; handlers, e2e and reload at 10,000; fan-out to 1,000
  * channels; 10,000 schedules. --quick: N = 100 and 1,000, fewer calls, fan-out to 100 channels,
- * 1,000 schedules: under a minute, for CI. Either exits non-zero on a wrong count (a briefing not
- * loaded, a digest duplicated or missing, a handler crashing), never because of a time.
- * --profile writes V8 CPU profiles of every child into bench/results/profiles/.
+ * 1,000 schedules: under a minute, for CI. Either exits non-zero on a wrong count (a briefing
+ * not loaded, a digest duplicated or missing, a handler crashing), never because of a time.
+ * A handler far over its target stops at its time budget (15 s, at least 100 calls); --budget 0
+ * gives every handler all its calls, --budget S sets the budget in seconds.
+ * --profile writes a V8 CPU profile of every child into a temporary folder it names at the end;
+ * `npx tsx bench/profile.ts <file>` summarises one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +48,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     seed: { type: 'string', default: DEFAULT_SEED },
+    budget: { type: 'string' },
   },
 });
 
@@ -54,11 +59,17 @@ for (const s of only) {
   if (!SECTIONS.includes(s as Section))
     throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
 }
-const plan = planFor(quick);
+const planned = planFor(quick);
+// --budget 0 lifts the per-handler time budget: every handler gets its full count of calls.
+const budgetS = args.budget === undefined ? undefined : Number(args.budget);
+const plan = {
+  ...planned,
+  budgetMs:
+    budgetS === undefined ? planned.budgetMs : budgetS > 0 ? budgetS * 1000 : Number.POSITIVE_INFINITY,
+};
 
 const resultsDir = resolve(import.meta.dirname, 'results');
-const profileDir = args.profile ? join(resultsDir, 'profiles') : undefined;
-if (profileDir) mkdirSync(profileDir, { recursive: true });
+const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'attache-bench-profiles-')) : undefined;
 const child = <T>(script: string, input: unknown) =>
   runChild<T>(script, input, { cpuProfDir: profileDir, onLine: (line) => console.log(line) });
 
@@ -223,6 +234,8 @@ console.log(
       ' ',
     )} on ${cpus().length} cores; ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s; bench/results/latest.json written`,
 );
+if (profileDir)
+  console.log(`CPU profiles: ${profileDir} (summarise one with npx tsx bench/profile.ts <file>)`);
 if (problems.length > 0) {
   console.error(`\nWrong counts:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exitCode = 1;
