@@ -32,7 +32,7 @@ export interface LoadOptions {
   sliceMs?: number;
   /**
    * Worker threads that check files beside the main thread; default one less than the cores, and
-   * none for folders under a few hundred files. 0 checks everything on the main thread.
+   * none for folders under 2,000 files. 0 checks everything on the main thread.
    */
   workers?: number;
 }
