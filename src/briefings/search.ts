@@ -279,6 +279,10 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     `CREATE VIRTUAL TABLE docs USING fts5(${names.join(', ')}, content = 'briefing_text', content_rowid = 'rowid', tokenize = '${TOKENIZE}')`,
   );
   const insertRow = db.prepare<[number]>('INSERT INTO briefing_rows(id) VALUES (CAST(? AS INTEGER))');
+  // FTS5 flushes its in-memory term list to a new segment every 1 MB by default, and merges them
+  // as it goes; 16 MB measured 13% less CPU for a 10,000-briefing build, for ~8 MB more while building.
+  // A literal: better-sqlite3 binds JS numbers as REAL, which FTS5 refuses for this setting.
+  db.exec(`INSERT INTO docs(docs, rank) VALUES ('hashsize', ${16 * 1024 * 1024})`);
   const weights = COLUMNS.map((c) => c.weight.toFixed(1)).join(', ');
   db.prepare(`INSERT INTO docs(docs, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
   const highlightColumns = names.map((_, i) => `highlight(docs, ${i}, '${OPEN}', '${CLOSE}')`).join(', ');
