@@ -31,8 +31,8 @@ export interface LoadOptions {
   /** Longest stretch of CPU work before yielding to the event loop, in ms. */
   sliceMs?: number;
   /**
-   * Worker threads that check files beside the main thread; default one less than the cores, and
-   * none for folders under 2,000 files. 0 checks everything on the main thread.
+   * Worker threads that check files beside the main thread; default one per idle core beyond the
+   * main thread's, and none for folders under 2,000 files. 0 checks everything on the main thread.
    */
   workers?: number;
 }

@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { FileTask } from '../../../src/briefings/load/file-task.js';
 import { createPacer } from '../../../src/briefings/load/pace.js';
-import { checkFiles } from '../../../src/briefings/load/pool.js';
+import { checkFiles, defaultWorkers } from '../../../src/briefings/load/pool.js';
 import { loadData, scanData } from '../../../src/briefings/loader.js';
 
 // Every worker the pool starts, to check that none outlives the load.
@@ -106,4 +106,22 @@ describe('GIVEN a data folder checked with worker threads', () => {
     expect(second.briefings.find((o) => o.path === target)?.problems.length).toBeGreaterThan(0);
     expect(allExited()).toBe(true);
   });
+});
+
+describe('GIVEN a machine with some cores and some load', () => {
+  test.each([
+    // files, cores, load average, workers
+    [10_000, 2, 0.1, 1],
+    [10_000, 2, 0.7, 0],
+    [10_000, 2, 3.5, 0],
+    [10_000, 1, 0, 0],
+    [10_000, 8, 1, 4],
+    [10_000, 8, 4.6, 2],
+    [1_000, 8, 0, 0],
+  ])(
+    'WHEN %i files are loaded on %i cores at load %d THEN %i worker(s) start',
+    (files, cores, load, workers) => {
+      expect(defaultWorkers(files, cores, load)).toBe(workers);
+    },
+  );
 });
