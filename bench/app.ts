@@ -3,7 +3,7 @@
  * in-process benchmarks, with a Poster that accepts every message: handler figures are the bot's
  * own work, not a transport's.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../src/app.js';
@@ -25,13 +25,24 @@ export const acceptingPoster = (): Poster & { sent: () => number } => {
   };
 };
 
-export async function startBenchApp(dataDir: string, env: Record<string, string> = {}): Promise<App> {
+/** The app, and `close` to stop it and remove its temporary state folder. */
+export async function startBenchApp(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ app: App; close: () => Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'attache-bench-state-'));
   const config = parseConfig({ DATA_DIR: dataDir, STATE_DIR: stateDir, LOG_LEVEL: 'silent', ...env });
-  return createApp({
+  const app = await createApp({
     config,
     log: createLogger({ level: 'silent', format: 'json' }),
     poster: acceptingPoster(),
     watch: false,
   });
+  return {
+    app,
+    async close() {
+      await app.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -62,7 +62,7 @@ const USER = '200000000000000002';
 const channel = (i: number) => String(200000000000001000n + BigInt(i));
 
 const { dir, calls, warmup, budgetMs } = childInput<HandlersInput>();
-const app = await startBenchApp(dir, { SCHEDULE_MAX_PER_GUILD: '25' });
+const { app, close } = await startBenchApp(dir, { SCHEDULE_MAX_PER_GUILD: '25' });
 const library = app.live.current();
 const defs = definitions(app.registry);
 const admins = new Set(
@@ -271,4 +271,4 @@ emit({
   unmeasured,
   failureSamples,
 } satisfies HandlersFigures);
-await app.stop();
+await close();
