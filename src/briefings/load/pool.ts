@@ -73,7 +73,9 @@ interface Batch {
 
 export const checkFiles = async (tasks: readonly FileTask[], options: PoolOptions): Promise<FileResult[]> => {
   const results = new Array<FileResult>(tasks.length);
-  const size = Math.max(1, options.batch ?? 32);
+  const workers = options.workers ?? defaultWorkers(tasks.length);
+  // Alone, the main thread reads everything as one stream: batch boundaries would only drain it.
+  const size = workers === 0 ? Math.max(1, tasks.length) : Math.max(1, options.batch ?? 32);
   const queue: Batch[] = [];
   for (let start = 0; start < tasks.length; start += size) {
     queue.push({ start, end: Math.min(tasks.length, start + size) });
@@ -160,7 +162,6 @@ export const checkFiles = async (tasks: readonly FileTask[], options: PoolOption
     });
   };
 
-  const workers = options.workers ?? defaultWorkers(tasks.length);
   for (let i = 0; i < Math.min(workers, queue.length); i++) startWorker();
 
   try {
