@@ -175,10 +175,18 @@ export function compileRule(expression: string, timeZone: string): Rule {
   // Destroying removes it from node-cron's registry; its matcher keeps working.
   dayTask.destroy();
 
+  // node-cron's matcher goes through Intl on every call; a day's answer never changes.
+  const matchedDays = new Map<number, boolean>();
   const dayMatches = (date: CalendarDate): boolean => {
+    const key = date.year * 10_000 + date.month * 100 + date.day;
+    const known = matchedDays.get(key);
+    if (known !== undefined) return known;
     // Around local noon: off by at most the DST shift, so still on this local date.
     const noonUtc = Date.UTC(date.year, date.month - 1, date.day, 12);
-    return dayTask.match(new Date(noonUtc - offsetMinutes(noonUtc, timeZone) * 60_000));
+    const matched = dayTask.match(new Date(noonUtc - offsetMinutes(noonUtc, timeZone) * 60_000));
+    if (matchedDays.size >= 20_000) matchedDays.clear();
+    matchedDays.set(key, matched);
+    return matched;
   };
   const slotAt = (date: CalendarDate, t: number): number | undefined =>
     instantsOf(date, Math.floor(t / 60), t % 60, timeZone)[0];
@@ -236,22 +244,38 @@ export interface Transition {
   forward: boolean;
 }
 
-/** DST (and other offset) changes within the horizon, found by sampling each day at noon UTC. */
+const transitionCache = new Map<string, readonly Transition[]>();
+/** Offsets are sampled a week apart and a week is walked day by day only when its offset moved. */
+const TRANSITION_STRIDE = 7;
+
+/**
+ * DST (and other offset) changes within the horizon, found by sampling days at noon UTC. Assumes
+ * no zone changes its offset and back within one week (none does in the tz database's rules).
+ */
 export function transitions(timeZone: string, from: Date, days: number): Transition[] {
-  const out: Transition[] = [];
   const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), 12);
+  const cacheKey = `${timeZone}|${start}|${days}`;
+  const cached = transitionCache.get(cacheKey);
+  if (cached) return [...cached];
+  const out: Transition[] = [];
   let previous = offsetMinutes(start, timeZone);
-  for (let i = 1; i <= days; i++) {
-    const at = start + i * 86_400_000;
-    const offset = offsetMinutes(at, timeZone);
-    if (offset !== previous) {
-      const before = localParts(at - 86_400_000, timeZone);
-      const after = localParts(at, timeZone);
-      out.push({ dates: [before, after, addDays(before, 1)], forward: offset > previous });
-      previous = offset;
+  for (let week = 1; week <= days; week += TRANSITION_STRIDE) {
+    const end = Math.min(week + TRANSITION_STRIDE - 1, days);
+    if (offsetMinutes(start + end * 86_400_000, timeZone) === previous) continue;
+    for (let i = week; i <= end; i++) {
+      const at = start + i * 86_400_000;
+      const offset = offsetMinutes(at, timeZone);
+      if (offset !== previous) {
+        const before = localParts(at - 86_400_000, timeZone);
+        const after = localParts(at, timeZone);
+        out.push({ dates: [before, after, addDays(before, 1)], forward: offset > previous });
+        previous = offset;
+      }
     }
   }
-  return out;
+  if (transitionCache.size >= 2_000) transitionCache.clear();
+  transitionCache.set(cacheKey, out);
+  return [...out];
 }
 
 /**

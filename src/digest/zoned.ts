@@ -63,11 +63,27 @@ export function localParts(instant: Date | number, timeZone: string): LocalParts
   };
 }
 
+// Offsets only change on whole minutes, so one Intl call per (zone, minute) is enough; schedule
+// views and checks ask for the same noons and slot times again and again.
+const offsets = new Map<string, Map<number, number>>();
+const OFFSET_CACHE_LIMIT = 100_000;
+
 /** Minutes east of UTC in effect at the instant. */
 export function offsetMinutes(instant: number, timeZone: string): number {
+  const minute = Math.floor(instant / 60_000);
+  let zone = offsets.get(timeZone);
+  const known = zone?.get(minute);
+  if (known !== undefined) return known;
   const p = localParts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return Math.round((asUtc - Math.floor(instant / 60_000) * 60_000) / 60_000);
+  const offset = Math.round((asUtc - minute * 60_000) / 60_000);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  if (zone.size >= OFFSET_CACHE_LIMIT) zone.clear();
+  zone.set(minute, offset);
+  return offset;
 }
 
 /**

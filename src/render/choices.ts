@@ -35,13 +35,17 @@ export enum Match {
 /** How well one text matches a folded query. */
 export function matchQuality(text: string, foldedQuery: string): Match {
   if (!foldedQuery) return Match.Prefix;
-  const t = fold(text);
-  if (t === foldedQuery) return Match.Exact;
-  if (t.startsWith(foldedQuery)) return Match.Prefix;
-  const at = t.indexOf(foldedQuery);
-  if (at < 0) return Match.None;
-  // A later word start: after a space or punctuation, e.g. "def" in "security-defence".
-  const wordStart = new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(foldedQuery)}`, 'u');
+  return foldedMatch(fold(text), foldedQuery, wordStartPattern(foldedQuery));
+}
+
+// A later word start: after a space or punctuation, e.g. "def" in "security-defence".
+const wordStartPattern = (foldedQuery: string): RegExp =>
+  new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(foldedQuery)}`, 'u');
+
+function foldedMatch(t: string, q: string, wordStart: RegExp): Match {
+  if (t === q) return Match.Exact;
+  if (t.startsWith(q)) return Match.Prefix;
+  if (!t.includes(q)) return Match.None;
   return wordStart.test(t) ? Match.WordPrefix : Match.Substring;
 }
 
@@ -52,17 +56,40 @@ export const nameOf = (c: Candidate): string => (typeof c.name === 'function' ? 
 const keysOf = (c: Candidate): readonly string[] =>
   c.keys ?? (typeof c.name === 'string' ? [c.name] : [c.value]);
 
-const bestMatch = (c: Candidate, q: string): Match =>
-  Math.min(...keysOf(c).map((k) => matchQuality(k, q)), Match.None);
+// Folding (Unicode normalisation) is the costly part of matching; candidate lists are cached per
+// library snapshot (see lookup.ts), so each candidate is folded once, not once per keystroke.
+const foldedKeys = new WeakMap<Candidate, readonly string[]>();
+const foldedKeysOf = (c: Candidate): readonly string[] => {
+  let keys = foldedKeys.get(c);
+  if (!keys) {
+    keys = keysOf(c).map(fold);
+    foldedKeys.set(c, keys);
+  }
+  return keys;
+};
+
+function bestMatch(c: Candidate, q: string, wordStart: RegExp): Match {
+  if (!q) return Match.Prefix;
+  let best = Match.None;
+  for (const k of foldedKeysOf(c)) {
+    const m = foldedMatch(k, q, wordStart);
+    if (m < best) best = m;
+    if (best === Match.Exact) break;
+  }
+  return best;
+}
 
 /** Candidates that match, best first, stable within a quality. */
 export function rankCandidates<C extends Candidate>(candidates: readonly C[], query: string): C[] {
   const q = fold(query);
-  return candidates
-    .map((c, i) => ({ c, i, m: bestMatch(c, q) }))
-    .filter((x) => x.m !== Match.None)
-    .sort((a, b) => a.m - b.m || a.i - b.i)
-    .map((x) => x.c);
+  const wordStart = wordStartPattern(q);
+  // One bucket per quality keeps candidates' own order within a quality without sorting.
+  const buckets: C[][] = [[], [], [], []];
+  for (const c of candidates) {
+    const m = bestMatch(c, q, wordStart);
+    if (m !== Match.None) buckets[m]?.push(c);
+  }
+  return buckets.flat();
 }
 
 /** At most 25 ranked choices with Discord's 100-character name and value limits respected. */
@@ -91,8 +118,9 @@ export function rankChoices(
 export function resolveTyped<C extends Candidate>(candidates: readonly C[], typed: string): C | undefined {
   const q = fold(typed);
   if (!q) return undefined;
+  const wordStart = wordStartPattern(q);
   const scored = candidates
-    .map((c) => ({ c, m: bestMatch(c, q) }))
+    .map((c) => ({ c, m: bestMatch(c, q, wordStart) }))
     .filter((x) => x.m !== Match.None)
     .sort((a, b) => a.m - b.m);
   const [first, second] = scored;

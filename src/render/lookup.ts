@@ -20,15 +20,37 @@ export const textOption = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`);
 
-export const themeCandidates = (library: Library): Candidate[] =>
-  library.themes.map((t) => ({ name: `${t.label} (${t.id})`, value: t.id, keys: [t.id, t.label] }));
+// A snapshot never changes, so its candidate lists are built once (and their keys folded once, in
+// choices.ts) rather than on every keystroke; a replaced snapshot takes its lists with it.
+const themeLists = new WeakMap<Library, readonly Candidate[]>();
+const briefingLists = new WeakMap<Library, Map<string, readonly Candidate[]>>();
 
-export const briefingCandidates = (library: Library, locale = 'en-GB'): Candidate[] =>
-  library.latest().map((b) => ({
-    name: () => `${b.title} — ${dateLabel(b.published, locale)}`,
-    value: b.id,
-    keys: [b.id, b.title],
-  }));
+export const themeCandidates = (library: Library): readonly Candidate[] => {
+  let list = themeLists.get(library);
+  if (!list) {
+    list = library.themes.map((t) => ({ name: `${t.label} (${t.id})`, value: t.id, keys: [t.id, t.label] }));
+    themeLists.set(library, list);
+  }
+  return list;
+};
+
+export const briefingCandidates = (library: Library, locale = 'en-GB'): readonly Candidate[] => {
+  let byLocale = briefingLists.get(library);
+  if (!byLocale) {
+    byLocale = new Map();
+    briefingLists.set(library, byLocale);
+  }
+  let list = byLocale.get(locale);
+  if (!list) {
+    list = library.latest().map((b) => ({
+      name: () => `${b.title} — ${dateLabel(b.published, locale)}`,
+      value: b.id,
+      keys: [b.id, b.title],
+    }));
+    byLocale.set(locale, list);
+  }
+  return list;
+};
 
 /** Speakers longer than a choice value may be are offered as a reference, resolved below. */
 export const speakerCandidates = (speakers: readonly string[]): Candidate[] =>

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkTimeZone, checkWhen, compileRule, parseWhen } from '../../src/digest/when.js';
+import { checkTimeZone, checkWhen, compileRule, parseWhen, transitions } from '../../src/digest/when.js';
+import { isoDate, localParts, offsetMinutes } from '../../src/digest/zoned.js';
 import { UserError } from '../../src/errors.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -172,4 +173,58 @@ describe('slots', () => {
       expect(compileRule('0 8 * * *', 'Europe/Brussels').prev(new Date(at))?.toISOString()).toBe(slot);
     },
   );
+});
+
+describe('offset changes found a week at a time', () => {
+  /** The plain day-by-day scan the weekly stride must agree with. */
+  const dailyScan = (zone: string, from: Date, days: number) => {
+    const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), 12);
+    const out: { dates: ReturnType<typeof localParts>[]; forward: boolean }[] = [];
+    let previous = offsetMinutes(start, zone);
+    for (let i = 1; i <= days; i++) {
+      const offset = offsetMinutes(start + i * 86_400_000, zone);
+      if (offset !== previous) {
+        out.push({ dates: [localParts(start + (i - 1) * 86_400_000, zone)], forward: offset > previous });
+        previous = offset;
+      }
+    }
+    return out.map((t) => ({ day: t.dates[0] && isoDate(t.dates[0]), forward: t.forward }));
+  };
+
+  test.each([
+    ['Europe/Brussels', '2026-01-01T00:00:00Z', 400],
+    ['America/New_York', '2026-03-05T00:00:00Z', 400],
+    ['Australia/Lord_Howe', '2026-02-01T00:00:00Z', 400],
+    ['Asia/Tokyo', '2026-06-01T00:00:00Z', 400],
+    ['Europe/Brussels', '2026-03-27T00:00:00Z', 3],
+  ])(
+    'GIVEN %s from %s over %i days WHEN transitions are listed THEN they match a daily scan',
+    (zone, from, days) => {
+      const found = transitions(zone, new Date(from), days).map((t) => ({
+        day: t.dates[0] && isoDate(t.dates[0]),
+        forward: t.forward,
+      }));
+      expect(found).toEqual(dailyScan(zone, new Date(from), days));
+    },
+  );
+
+  test('GIVEN a cached answer WHEN the caller changes the list it got THEN the next caller gets the full list', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const first = transitions('Europe/Brussels', from, 400);
+    expect(first).toHaveLength(2);
+    first.length = 0;
+    expect(transitions('Europe/Brussels', from, 400)).toHaveLength(2);
+  });
+
+  test('GIVEN offsets already asked for WHEN asked again THEN the answer is the same', () => {
+    const spring = Date.UTC(2026, 2, 29, 0, 59);
+    expect([
+      offsetMinutes(spring, 'Europe/Brussels'),
+      offsetMinutes(spring + 60_000, 'Europe/Brussels'),
+    ]).toEqual([60, 120]);
+    expect([
+      offsetMinutes(spring, 'Europe/Brussels'),
+      offsetMinutes(spring + 60_000, 'Europe/Brussels'),
+    ]).toEqual([60, 120]);
+  });
 });

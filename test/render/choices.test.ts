@@ -79,3 +79,26 @@ describe('resolveTyped', () => {
     expect(resolveTyped(themes, typed)?.value).toBe(value);
   });
 });
+
+describe('ranking order without sorting', () => {
+  test('GIVEN candidates of every quality in mixed order WHEN ranked THEN exact, prefix, word start, substring, each in list order', () => {
+    const list = [
+      c('x-def 1'),
+      c('fence'),
+      c('def 2'),
+      c('def'),
+      c('offence'),
+      c('a-def 3'),
+      c('def 4'),
+      c('undef'),
+    ];
+    expect(rankChoices(list, 'def').map((x) => x.value)).toEqual([
+      'def',
+      'def 2',
+      'def 4',
+      'x-def 1',
+      'a-def 3',
+      'undef',
+    ]);
+  });
+});

@@ -28,6 +28,17 @@ function briefingField(library: Library, b: Briefing, locale: string): APIEmbedF
   };
 }
 
+// Packing depends only on the snapshot, so a page button does not repack the whole archive.
+const packed = new WeakMap<Library, Briefing[][]>();
+function pagesOf(library: Library, briefings: readonly Briefing[]): Briefing[][] {
+  let pages = packed.get(library);
+  if (!pages) {
+    pages = pack(briefings, estimateBriefing, { budget: 4500, maxPerPage: 10 });
+    packed.set(library, pages);
+  }
+  return pages;
+}
+
 export function renderSources(library: Library, page: number, now: Date, locale: string): Reply {
   const briefings = library.latest();
   if (briefings.length === 0) {
@@ -37,7 +48,7 @@ export function renderSources(library: Library, page: number, now: Date, locale:
     );
   }
   // Packed on raw lengths so only the page shown is rendered.
-  const pages = pack(briefings, estimateBriefing, { budget: 4500, maxPerPage: 10 });
+  const pages = pagesOf(library, briefings);
   const at = clampPage(page, pages.length);
   const sourceCount = library.sources().length;
   const { stats } = library;
