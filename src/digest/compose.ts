@@ -82,13 +82,38 @@ function matchingItems(library: Library, themes: readonly string[], at: Date): L
     .filter((e) => !e.period || e.period.end.getTime() > at.getTime());
 }
 
-function newBriefings(library: Library, seen: ComposeInput['schedule']['seen'], at: Date): Briefing[] {
-  const all = library.latest();
+/**
+ * Briefings published more than this before a digest are archive, never announced as new (an old
+ * article curated late is not news). It also bounds what a schedule remembers between digests to
+ * the recent briefings, whatever the size of the archive.
+ */
+const NEW_BRIEFING_WINDOW_MS = 90 * 86_400_000;
+/** Publication dates are days or months, so a period ends at most this long after it starts. */
+const LONGEST_PUBLICATION_PERIOD_MS = 31 * 86_400_000;
+
+/** Published briefings whose publication period ends after `since`, newest first. */
+function publishedSince(library: Library, since: number): Briefing[] {
+  const recent: Briefing[] = [];
+  for (const b of library.latest()) {
+    const published = resolvePartialDate(b.published);
+    if (!published) continue;
+    if (published.end.getTime() > since) recent.push(b);
+    // latest() is newest first by start: nothing further down can end after `since`.
+    else if (published.start.getTime() < since - LONGEST_PUBLICATION_PERIOD_MS) break;
+  }
+  return recent;
+}
+
+function newBriefings(
+  recent: readonly Briefing[],
+  seen: ComposeInput['schedule']['seen'],
+  at: Date,
+): Briefing[] {
   if (seen) {
     const known = new Set(seen.briefings);
-    return all.filter((b) => !known.has(b.id));
+    return recent.filter((b) => !known.has(b.id));
   }
-  return all.filter((b) => {
+  return recent.filter((b) => {
     const published = resolvePartialDate(b.published);
     return published !== undefined && published.end.getTime() > at.getTime() - FIRST_DIGEST_LOOKBACK_MS;
   });
@@ -115,9 +140,10 @@ export function composeDigest(input: ComposeInput): Digest {
   const size = SIZES[schedule.format];
   const items = matchingItems(library, schedule.themes, slot);
   const seenKeys = new Set(schedule.seen?.lookahead ?? []);
-  const briefings = newBriefings(library, schedule.seen, slot);
+  const recent = publishedSince(library, slot.getTime() - NEW_BRIEFING_WINDOW_MS);
+  const briefings = newBriefings(recent, schedule.seen, slot);
   const empty = items.length === 0 && briefings.length === 0;
-  const briefingIds = library.latest().map((b) => b.id);
+  const briefingIds = recent.map((b) => b.id);
   if (empty && schedule.skipIfEmpty) {
     return {
       reply: null,

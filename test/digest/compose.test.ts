@@ -118,6 +118,21 @@ describe('new briefings', () => {
     expect(digest.seen.briefings.sort()).toEqual(['new-one', 'old-one']);
   });
 
+  test('GIVEN an archive of thousands WHEN composed THEN the schedule remembers only recent briefings, and an old one curated late is not news', () => {
+    const archive = Array.from({ length: 3000 }, (_, i) =>
+      briefing(`archive-${i}`, `20${String(10 + (i % 15)).padStart(2, '0')}-01-15`, []),
+    );
+    const big = fakeLibrary([...archive, ...library.latest()]);
+    const digest = composeDigest(
+      input(
+        { library: big },
+        { seen: { at: '2026-02-01T00:00:00Z', lookahead: [], briefings: ['old-one'] } },
+      ),
+    );
+    expect(digest.seen.briefings.sort()).toEqual(['new-one', 'old-one']);
+    expect(embed(digest)?.fields?.[0]?.value).not.toMatch(/archive-/);
+  });
+
   test('GIVEN a first digest THEN briefings of the last week are listed as recent', () => {
     const field = embed(composeDigest(input({ library })))?.fields?.[0];
     expect(field?.name).toBe('Recent briefings');
