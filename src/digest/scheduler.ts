@@ -243,6 +243,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const latest = rule.prev(now);
     if (!latest || latest.getTime() < Date.parse(schedule.activeSince)) return report;
     report.slot = latest.toISOString();
+    // The schedule's own record already says this slot ended (lastRun is written only with a final
+    // outcome): no ledger read, which is most of a start with thousands of schedules.
+    if (schedule.lastRun && !schedule.lastRun.manual && schedule.lastRun.slot === report.slot) return report;
     const entry = await deps.store.ledgerGet(runKey(schedule.guildId, schedule.id, latest.toISOString()));
     if (entry && entry.status !== 'pending') return report;
     const lateBy = now.getTime() - latest.getTime();
