@@ -22,14 +22,8 @@ import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
-import {
-  describeError,
-  type LedgerEntry,
-  LedgerEntrySchema,
-  type Schedule,
-  ScheduleSchema,
-  StoreError,
-} from './index.js';
+import { describeError, type LedgerEntry, LedgerEntrySchema, type Schedule, StoreError } from './index.js';
+import { StoredScheduleSchema, seenSets } from './seen-sets.js';
 
 /** A keyv store for one table (sqlite) or namespace (other backends). */
 export type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
@@ -137,7 +131,7 @@ export function registerStoreAdapter(scheme: string, factory: AdapterFactory): v
   adapters.set(scheme, factory);
 }
 
-const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(ScheduleSchema) });
+const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(StoredScheduleSchema) });
 
 /**
  * Opens the store at STORE_URL. Throws ConfigError (one line, naming STORE_URL) for a scheme
@@ -191,11 +185,21 @@ export async function openStore(
     }
     if (!ok) throw new StoreError(`could not save ${what}: the store refused the write`);
   };
-  const parseGuild = (guildId: string, raw: unknown): Schedule[] => {
+  const sets = seenSets({
+    get: (key) => read(ledger, key, `the seen briefings ${key}`),
+    set: (key, value) => write(ledger, key, value, `the seen briefings ${key}`),
+  });
+  const parseGuild = async (guildId: string, raw: unknown): Promise<Schedule[]> => {
     if (raw === undefined) return [];
     const parsed = GuildRecordSchema.safeParse(raw);
     if (!parsed.success) throw new StoreError(`the stored schedules of guild ${guildId} are unreadable`);
-    return parsed.data.schedules;
+    const unpacked = await sets.unpack(parsed.data.schedules);
+    if (!Array.isArray(unpacked)) {
+      throw new StoreError(
+        `the stored schedules of guild ${guildId} are unreadable: schedule ${unpacked.missing} refers to a missing list of seen briefings`,
+      );
+    }
+    return unpacked;
   };
 
   const readGuild = async (guildId: string): Promise<Schedule[]> =>
@@ -209,7 +213,8 @@ export async function openStore(
     const previous = locks.get(guildId) ?? Promise.resolve();
     const run = previous.then(async () => {
       const { schedules: next, result } = change(await readGuild(guildId));
-      await write(schedules, guildId, { v: 1, schedules: next }, `the schedules of guild ${guildId}`);
+      const stored = await sets.pack(next);
+      await write(schedules, guildId, { v: 1, schedules: stored }, `the schedules of guild ${guildId}`);
       return result;
     });
     const settled = run.catch(() => undefined);
@@ -229,7 +234,7 @@ export async function openStore(
     } catch (error) {
       throw new StoreError(`could not list schedules: ${describeError(error)}`);
     }
-    for (const [guildId, value] of found) yield { guildId, schedules: parseGuild(guildId, value) };
+    for (const [guildId, value] of found) yield { guildId, schedules: await parseGuild(guildId, value) };
   }
 
   return {
