@@ -163,9 +163,22 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
     });
     const themes = Object.freeze(load.themes.map((t) => deepFreeze(t)));
     const themeById = new Map(themes.map((t) => [t.id, t]));
-    // Numbers, not Dates: comparing Dates goes through valueOf() and is several times slower.
-    const spans = new Map<LookaheadEntry, readonly [number, number]>();
-    for (const e of dated) if (e.period) spans.set(e, [e.period.start.getTime(), e.period.end.getTime()]);
+    // Per-theme lists (in the same order as the whole list) and each list's spans as typed arrays
+    // (NaN for undated items), so a window query is one tight loop over numbers, not Map look-ups.
+    const withSpans = (list: readonly LookaheadEntry[]) => {
+      const starts = new Float64Array(list.length);
+      const ends = new Float64Array(list.length);
+      list.forEach((e, i) => {
+        starts[i] = e.period ? e.period.start.getTime() : Number.NaN;
+        ends[i] = e.period ? e.period.end.getTime() : Number.NaN;
+      });
+      return { list, starts, ends };
+    };
+    const lookaheadByTheme = new Map<string, LookaheadEntry[]>();
+    for (const e of lookahead) for (const theme of new Set(e.item.themes)) push(lookaheadByTheme, theme, e);
+    const allSpans = withSpans(lookahead);
+    const themeSpans = new Map([...lookaheadByTheme].map(([theme, list]) => [theme, withSpans(list)]));
+    const noSpans = withSpans([]);
     const loadedAt = new Date((options.loadedAt ?? new Date()).getTime());
 
     const quotesFor = ({ theme, speaker }: { theme?: string; speaker?: string } = {}): QuoteEntry[] => {
@@ -204,14 +217,16 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       },
       randomQuote: (filter, random) => pickRandom(quotesFor(filter), random),
       lookahead({ theme, within = 'all', now = new Date() }: Parameters<Library['lookahead']>[0] = {}) {
-        const list = theme === undefined ? lookahead : lookahead.filter((e) => e.item.themes.includes(theme));
+        const { list, starts, ends } = theme === undefined ? allSpans : (themeSpans.get(theme) ?? noSpans);
         if (within === 'all') return [...list];
         const from = now.getTime();
         const to = (windowEnd(now, within) ?? now).getTime();
-        return list.filter((e) => {
-          const span = spans.get(e);
-          return span !== undefined && span[0] < to && span[1] > from;
-        });
+        const out: LookaheadEntry[] = [];
+        // NaN (undated) fails both comparisons, as a missing span did.
+        for (let i = 0; i < list.length; i++) {
+          if ((starts[i] as number) < to && (ends[i] as number) > from) out.push(list[i] as LookaheadEntry);
+        }
+        return out;
       },
       search: (query, options) => search.search(query, options),
       sources: () => [...sourceList],

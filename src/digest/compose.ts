@@ -74,12 +74,35 @@ const localDate = (at: Date, timeZone: string, locale: string): string => {
   }
 };
 
+// Per snapshot, built once: every item with its end as a number (NaN when undated); a digest of a
+// large archive would otherwise copy and filter Date objects of every item on each run and preview.
+const prepared = new WeakMap<Library, { items: readonly LookaheadEntry[]; ends: Float64Array }>();
+function allItems(library: Library) {
+  let p = prepared.get(library);
+  if (!p) {
+    const items = library.lookahead({ within: 'all' });
+    const ends = new Float64Array(items.length);
+    items.forEach((e, i) => {
+      ends[i] = e.period ? e.period.end.getTime() : Number.NaN;
+    });
+    p = { items, ends };
+    prepared.set(library, p);
+  }
+  return p;
+}
+
 function matchingItems(library: Library, themes: readonly string[], at: Date): LookaheadEntry[] {
   const wanted = new Set(themes);
-  return library
-    .lookahead({ within: 'all', now: at })
-    .filter((e) => wanted.size === 0 || e.item.themes.some((t) => wanted.has(t)))
-    .filter((e) => !e.period || e.period.end.getTime() > at.getTime());
+  const { items, ends } = allItems(library);
+  const atMs = at.getTime();
+  const out: LookaheadEntry[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const end = ends[i] as number;
+    if (!Number.isNaN(end) && end <= atMs) continue;
+    const e = items[i] as LookaheadEntry;
+    if (wanted.size === 0 || e.item.themes.some((t) => wanted.has(t))) out.push(e);
+  }
+  return out;
 }
 
 /**
