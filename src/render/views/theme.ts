@@ -52,6 +52,38 @@ export function sectionEmbed(entry: SectionEntry, colour: number, locale: string
   };
 }
 
+interface Layout {
+  pages: SectionEntry[][];
+  briefingCount: number;
+}
+// A theme's pages depend only on the snapshot; across a large archive packing them is the costly
+// part of /theme and its page buttons, so it is done once per snapshot and theme.
+const layouts = new WeakMap<Library, Map<string, Layout>>();
+function layoutOf(
+  library: Library,
+  themeId: string,
+  briefingId: string | undefined,
+  entries: readonly SectionEntry[],
+): Layout {
+  const key = `${themeId}\n${briefingId ?? ''}`;
+  let byKey = layouts.get(library);
+  const known = byKey?.get(key);
+  if (known) return known;
+  const layout = {
+    pages: pack(entries, estimateSection, { budget: PAGE_BUDGET, maxPerPage: DISCORD_LIMITS.embeds - 1 }),
+    briefingCount: new Set(entries.map((e) => e.briefing.id)).size,
+  };
+  // One briefing's sections are few and cheap to pack; keep only whole-theme layouts.
+  if (briefingId === undefined) {
+    if (!byKey) {
+      byKey = new Map();
+      layouts.set(library, byKey);
+    }
+    byKey.set(key, layout);
+  }
+  return layout;
+}
+
 export function renderTheme({ library, theme, briefing, page, locale }: ThemeView): Reply {
   const entries = library.byTheme(theme.id, briefing?.id);
   const colour = colourOf(theme);
@@ -68,12 +100,8 @@ export function renderTheme({ library, theme, briefing, page, locale }: ThemeVie
           colour,
         );
   }
-  const pages = pack(entries, estimateSection, {
-    budget: PAGE_BUDGET,
-    maxPerPage: DISCORD_LIMITS.embeds - 1,
-  });
+  const { pages, briefingCount } = layoutOf(library, theme.id, briefing?.id, entries);
   const at = clampPage(page, pages.length);
-  const briefingCount = new Set(entries.map((e) => e.briefing.id)).size;
   const scope = briefing
     ? `in “${escapeInline(briefing.title)}”`
     : `from ${briefingCount} briefing${briefingCount === 1 ? '' : 's'}`;
