@@ -13,7 +13,7 @@ import { channelMention, nextRunsText, savedEmbed, schedulePage } from '../src/d
 import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
 import { canManageGuild } from '../src/permissions.js';
-import { rankChoices } from '../src/render/choices.js';
+import { type Candidate, rankChoices } from '../src/render/choices.js';
 import { parsePage } from '../src/render/custom-id.js';
 import { escapeInline } from '../src/render/escape.js';
 import type { Reply } from '../src/render/index.js';
@@ -303,29 +303,41 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
   }
 }
 
+// The same few hundred zones on every keystroke: built (and their keys folded) once per default.
+const zoneLists = new Map<string, readonly Candidate[]>();
+function zoneCandidates(fallback: string | undefined): readonly Candidate[] {
+  const key = fallback ?? '';
+  let list = zoneLists.get(key);
+  if (!list) {
+    const zones = timeZones();
+    const ordered = fallback ? [fallback, ...zones.filter((z) => z !== fallback)] : zones;
+    list = ordered.map((zone) => ({
+      name: zone.replace(/_/g, ' '),
+      value: zone,
+      keys: [zone, zone.replace(/_/g, ' ')],
+    }));
+    zoneLists.set(key, list);
+  }
+  return list;
+}
+
 async function autocomplete(
   ctx: CommandContext,
   focused: { name: string; value: string },
 ): Promise<APIApplicationCommandOptionChoice[]> {
   if (focused.name === 'timezone') {
-    const fallback = ctx.services.schedules?.limits.defaultTimezone;
-    const zones = timeZones();
-    const ordered = fallback ? [fallback, ...zones.filter((z) => z !== fallback)] : zones;
-    return rankChoices(
-      ordered.map((zone) => ({
-        name: zone.replace(/_/g, ' '),
-        value: zone,
-        keys: [zone, zone.replace(/_/g, ' ')],
-      })),
-      focused.value,
-    );
+    return rankChoices(zoneCandidates(ctx.services.schedules?.limits.defaultTimezone), focused.value);
   }
   if (focused.name === 'id') {
     const schedules = ctx.services.schedules;
     if (!schedules || ctx.guildId === null) return [];
-    const views = await schedules.list(ctx.guildId);
+    const guildId = ctx.guildId;
+    // Next runs are not shown in a choice: no need to compute them per keystroke.
+    const list = schedules.schedules
+      ? await schedules.schedules(guildId)
+      : (await schedules.list(guildId)).map((v) => v.schedule);
     return rankChoices(
-      views.map(({ schedule: s }) => ({
+      list.map((s) => ({
         name: `${s.id} · ${s.when} (${s.timezone}) · #${s.channelName ?? s.channelId}${s.paused ? ' · paused' : ''}`,
         value: s.id,
         keys: [s.id, s.when, s.channelName ?? s.channelId],

@@ -183,6 +183,8 @@ export interface RunOutcome {
 export interface ScheduleService {
   readonly limits: { minIntervalMinutes: number; maxPerGuild: number; defaultTimezone: string };
   list(guildId: string): Promise<ScheduleView[]>;
+  /** The guild's schedules without their next runs: for autocomplete, which must stay cheap. */
+  schedules?(guildId: string): Promise<Schedule[]>;
   get(guildId: string, id: string): Promise<ScheduleView>;
   add(guildId: string, userId: string, input: ScheduleInput, library: Library): Promise<SavedSchedule>;
   edit(guildId: string, id: string, patch: Partial<ScheduleInput>, library: Library): Promise<SavedSchedule>;

@@ -124,6 +124,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       return (await store.readGuild(guildId)).map(view);
     },
 
+    schedules: (guildId) => store.readGuild(guildId),
+
     async get(guildId, id) {
       return view(await find(guildId, id));
     },

@@ -308,6 +308,35 @@ describe('autocomplete', () => {
     expect(choices.length).toBeLessThanOrEqual(25);
   });
 
+  test('GIVEN schedules WHEN completing id THEN no next run is computed for the choices', async () => {
+    const { call, ctx, digests } = await setup();
+    const mine = idOf(await call({ subcommand: 'add', channel, when: 'weekly mon 09:00' }));
+    const list = vi.spyOn(digests.schedules, 'list');
+    const choices = await invokeAutocomplete(
+      registry,
+      'schedule',
+      { name: 'id', value: mine.slice(0, 3) },
+      { subcommand: 'pause' },
+      ctx(),
+    );
+    expect(list).not.toHaveBeenCalled();
+    expect(choices.map((c) => c.value)).toEqual([mine]);
+  });
+
+  test('GIVEN a service without a plain schedule list WHEN completing id THEN the listed schedules are offered', async () => {
+    const { call, ctx, digests } = await setup();
+    const mine = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    const { schedules: _, ...older } = digests.schedules;
+    const choices = await invokeAutocomplete(
+      registry,
+      'schedule',
+      { name: 'id', value: '' },
+      { subcommand: 'remove' },
+      { ...ctx(), services: { schedules: older } },
+    );
+    expect(choices.map((c) => c.value)).toEqual([mine]);
+  });
+
   test('GIVEN a member without Manage Server WHEN completing id THEN nothing is offered', async () => {
     const { call, ctx } = await setup();
     await call({ subcommand: 'add', channel, when: 'daily 08:00' });
