@@ -92,6 +92,53 @@ export function rankCandidates<C extends Candidate>(candidates: readonly C[], qu
   return buckets.flat();
 }
 
+/** Candidates by each folded key, in list order: exact matches without a scan. */
+const exactIndexes = new WeakMap<readonly Candidate[], Map<string, Candidate[]>>();
+function exactMatches(candidates: readonly Candidate[], q: string): Candidate[] {
+  let index = exactIndexes.get(candidates);
+  if (!index) {
+    index = new Map();
+    for (const c of candidates) {
+      for (const k of new Set(foldedKeysOf(c))) {
+        const list = index.get(k);
+        if (list) list.push(c);
+        else index.set(k, [c]);
+      }
+    }
+    exactIndexes.set(candidates, index);
+  }
+  return index.get(q) ?? [];
+}
+
+const isChoiceValue = (value: string): boolean =>
+  value.length > 0 && value.length <= DISCORD_LIMITS.choiceValue;
+
+/**
+ * The ranking rankChoices needs: exact matches come from an index, and the scan stops once exact
+ * and prefix matches give enough distinct choices, since nothing later can rank above them.
+ */
+function rankForChoices(candidates: readonly Candidate[], query: string, enough: number): Candidate[] {
+  const q = fold(query);
+  const exact = q ? exactMatches(candidates, q) : [];
+  const exactSet = new Set(exact);
+  const values = new Set(exact.filter((c) => isChoiceValue(c.value)).map((c) => c.value));
+  const wordStart = wordStartPattern(q);
+  const prefix: Candidate[] = [];
+  const later: Candidate[][] = [[], []];
+  for (const c of candidates) {
+    if (values.size >= enough) return [...exact, ...prefix];
+    if (exactSet.has(c)) continue;
+    const m = bestMatch(c, q, wordStart);
+    if (m === Match.Prefix) {
+      prefix.push(c);
+      if (isChoiceValue(c.value)) values.add(c.value);
+    } else if (m === Match.WordPrefix || m === Match.Substring) {
+      later[m - Match.WordPrefix]?.push(c);
+    }
+  }
+  return [...exact, ...prefix, ...later.flat()];
+}
+
 /** At most 25 ranked choices with Discord's 100-character name and value limits respected. */
 export function rankChoices(
   candidates: readonly Candidate[],
@@ -99,9 +146,9 @@ export function rankChoices(
 ): APIApplicationCommandOptionChoice[] {
   const out: APIApplicationCommandOptionChoice[] = [];
   const seen = new Set<string>();
-  for (const c of rankCandidates(candidates, query)) {
+  for (const c of rankForChoices(candidates, query, DISCORD_LIMITS.choices)) {
     if (out.length >= DISCORD_LIMITS.choices) break;
-    if (c.value.length === 0 || c.value.length > DISCORD_LIMITS.choiceValue || seen.has(c.value)) continue;
+    if (!isChoiceValue(c.value) || seen.has(c.value)) continue;
     seen.add(c.value);
     out.push({
       name: truncate(nameOf(c).replace(/\s+/g, ' ').trim() || c.value, DISCORD_LIMITS.choiceName),

@@ -4,6 +4,7 @@ import {
   fold,
   Match,
   matchQuality,
+  rankCandidates,
   rankChoices,
   resolveTyped,
 } from '../../src/render/choices.js';
@@ -101,4 +102,31 @@ describe('ranking order without sorting', () => {
       'undef',
     ]);
   });
+});
+
+describe('choices stop early without changing the ranking', () => {
+  /** The plain ranking: every candidate ranked, then the first 25 valid distinct values. */
+  const reference = (list: Candidate[], query: string) => {
+    const out: string[] = [];
+    for (const x of rankCandidates(list, query)) {
+      if (out.length >= 25) break;
+      if (x.value.length === 0 || x.value.length > 100 || out.includes(x.value)) continue;
+      out.push(x.value);
+    }
+    return out;
+  };
+  const words = ['alpha', 'beta', 'alp', 'gamma', 'al', 'delta-alpha', 'Álpha', 'x'];
+  // Prefix matches past the 25th, exact ones late in the list, duplicates and over-long values.
+  const list: Candidate[] = Array.from({ length: 400 }, (_, i) => {
+    const word = words[(i * 7) % words.length] as string;
+    const value = i % 97 === 0 ? 'v'.repeat(101) : i % 13 === 0 ? `dup-${i % 3}` : `id-${i}`;
+    return { name: `${word} ${i % 5 === 0 ? '' : i}`.trim(), value, keys: [value, `${word} ${i}`, word] };
+  });
+
+  test.each(['', 'a', 'al', 'alp', 'alpha', 'beta', 'pha', 'dup', 'id-3', 'id-399', 'x', 'zzz'])(
+    'GIVEN query %j WHEN choices are ranked THEN they are the first 25 of the full ranking',
+    (query) => {
+      expect(rankChoices(list, query).map((x) => x.value)).toEqual(reference(list, query));
+    },
+  );
 });
