@@ -72,13 +72,27 @@ export function pickQuote(
   random: () => number,
   skip?: { briefingId: string; index: number },
 ): QuoteEntry | undefined {
-  const attributed = entries.filter((e) => e.quote.speaker.trim() && e.quote.text.trim());
-  const pool =
-    skip && attributed.length > 1
-      ? attributed.filter((e) => !(e.briefing.id === skip.briefingId && e.index === skip.index))
-      : attributed;
-  if (pool.length === 0) return undefined;
+  // Counted, then walked: no filtered copies of what can be tens of thousands of quotes per click.
+  const attributed = (e: QuoteEntry) => e.quote.speaker.trim() !== '' && e.quote.text.trim() !== '';
+  const isSkipped = (e: QuoteEntry) =>
+    skip !== undefined && e.briefing.id === skip.briefingId && e.index === skip.index;
+  let count = 0;
+  let skipped = 0;
+  for (const e of entries) {
+    if (!attributed(e)) continue;
+    count++;
+    if (isSkipped(e)) skipped++;
+  }
+  const avoid = skip !== undefined && count > 1;
+  const size = avoid ? count - skipped : count;
+  if (size === 0) return undefined;
   const r = random();
-  const i = Math.min(pool.length - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * pool.length)));
-  return pool[i];
+  const i = Math.min(size - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * size)));
+  let seen = 0;
+  for (const e of entries) {
+    if (!attributed(e) || (avoid && isSkipped(e))) continue;
+    if (seen === i) return e;
+    seen++;
+  }
+  return undefined;
 }
