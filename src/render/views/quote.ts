@@ -66,33 +66,31 @@ export function renderQuote(library: Library, entry: QuoteEntry, filter: QuoteFi
   return { embeds: [embed], components: [row] };
 }
 
+// Entries belong to a frozen snapshot: whether one is attributed is worked out once, not with two
+// trims per quote on every click.
+const attributedEntries = new WeakMap<QuoteEntry, boolean>();
+const isAttributed = (e: QuoteEntry): boolean => {
+  let known = attributedEntries.get(e);
+  if (known === undefined) {
+    known = e.quote.speaker.trim() !== '' && e.quote.text.trim() !== '';
+    attributedEntries.set(e, known);
+  }
+  return known;
+};
+
 /** Picks a quote at random, avoiding the one just shown when there is another. */
 export function pickQuote(
   entries: readonly QuoteEntry[],
   random: () => number,
   skip?: { briefingId: string; index: number },
 ): QuoteEntry | undefined {
-  // Counted, then walked: no filtered copies of what can be tens of thousands of quotes per click.
-  const attributed = (e: QuoteEntry) => e.quote.speaker.trim() !== '' && e.quote.text.trim() !== '';
-  const isSkipped = (e: QuoteEntry) =>
-    skip !== undefined && e.briefing.id === skip.briefingId && e.index === skip.index;
-  let count = 0;
-  let skipped = 0;
-  for (const e of entries) {
-    if (!attributed(e)) continue;
-    count++;
-    if (isSkipped(e)) skipped++;
-  }
-  const avoid = skip !== undefined && count > 1;
-  const size = avoid ? count - skipped : count;
-  if (size === 0) return undefined;
+  const attributed = entries.filter(isAttributed);
+  const pool =
+    skip && attributed.length > 1
+      ? attributed.filter((e) => !(e.briefing.id === skip.briefingId && e.index === skip.index))
+      : attributed;
+  if (pool.length === 0) return undefined;
   const r = random();
-  const i = Math.min(size - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * size)));
-  let seen = 0;
-  for (const e of entries) {
-    if (!attributed(e) || (avoid && isSkipped(e))) continue;
-    if (seen === i) return e;
-    seen++;
-  }
-  return undefined;
+  const i = Math.min(pool.length - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * pool.length)));
+  return pool[i];
 }
