@@ -12,7 +12,7 @@ import {
 } from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
-import { defaultLibrary, type FakePoster, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
@@ -34,16 +34,13 @@ afterEach(async () => {
 
 async function setup(options: { maxPerGuild?: number; poster?: FakePoster } = {}) {
   const poster = options.poster ?? fakePoster();
-  const digests = await createDigests({
-    storeUrl: 'memory://',
-    poster,
-    library: () => library,
-    now: () => new Date(),
-    defaultTimezone: 'Europe/Brussels',
-    minIntervalMinutes: 60,
-    maxPerGuild: options.maxPerGuild ?? 25,
-    catchUpWindowHours: 6,
-  });
+  const digests = await createDigests(
+    digestOptions({
+      poster,
+      library: () => library,
+      maxPerGuild: options.maxPerGuild ?? 25,
+    }),
+  );
   running.push(digests);
   const ctx = (guildId: string | null = 'g1', memberPermissions: bigint | null = ADMIN): CommandContext => ({
     library,

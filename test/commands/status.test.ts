@@ -9,7 +9,7 @@ import { UserError } from '../../src/errors.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
-import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, fakePoster } from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
@@ -30,16 +30,7 @@ const provider = (data: Partial<DataStatus> = {}): StatusProvider => ({
 
 async function setup(statusProvider: StatusProvider | undefined = provider()) {
   const poster = fakePoster();
-  const digests = await createDigests({
-    storeUrl: 'memory://',
-    poster,
-    library: () => library,
-    now: () => new Date(),
-    defaultTimezone: 'Europe/Brussels',
-    minIntervalMinutes: 60,
-    maxPerGuild: 25,
-    catchUpWindowHours: 6,
-  });
+  const digests = await createDigests(digestOptions({ poster, library: () => library }));
   running.push(digests);
   const ctx = (guildId: string | null = 'g1', memberPermissions: bigint | null = ADMIN): CommandContext => ({
     library,

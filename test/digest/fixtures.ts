@@ -5,6 +5,7 @@
  */
 import type { Briefing, Library, LookaheadEntry, Theme } from '../../src/briefings/index.js';
 import type { ChannelCheck, DeliveryError, Poster } from '../../src/digest/index.js';
+import type { DigestOptions } from '../../src/digest/runtime.js';
 import { openStore, type Store } from '../../src/digest/store.js';
 import type { Reply } from '../../src/render/index.js';
 import { resolvePartialDate } from '../../src/render/timestamps.js';
@@ -161,3 +162,17 @@ export function fakePoster(options: { find?: boolean } = {}): FakePoster {
 export const memoryStore = (): Promise<Store> => openStore('memory://');
 
 export const ADMIN = 0x20n; // Manage Server
+
+/** Options for createDigests as most tests want them: in memory, Brussels, the default limits. */
+export const digestOptions = (
+  overrides: Partial<DigestOptions> & Pick<DigestOptions, 'poster'>,
+): DigestOptions => ({
+  storeUrl: 'memory://',
+  library: defaultLibrary,
+  now: () => new Date(),
+  defaultTimezone: 'Europe/Brussels',
+  minIntervalMinutes: 60,
+  maxPerGuild: 25,
+  catchUpWindowHours: 6,
+  ...overrides,
+});

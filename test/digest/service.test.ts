@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Schedule, ScheduleInput } from '../../src/digest/index.js';
 import { createDigests, type DigestOptions } from '../../src/digest/runtime.js';
 import { UserError } from '../../src/errors.js';
-import { defaultLibrary, type FakePoster, fakePoster } from './fixtures.js';
+import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from './fixtures.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const library = defaultLibrary();
@@ -26,17 +26,7 @@ afterEach(async () => {
 
 async function setup(overrides: Partial<DigestOptions> & { poster?: FakePoster } = {}) {
   const poster = overrides.poster ?? fakePoster();
-  const digests = await createDigests({
-    storeUrl: 'memory://',
-    poster,
-    library: () => library,
-    now: () => new Date(),
-    defaultTimezone: 'Europe/Brussels',
-    minIntervalMinutes: 60,
-    maxPerGuild: 25,
-    catchUpWindowHours: 6,
-    ...overrides,
-  });
+  const digests = await createDigests(digestOptions({ library: () => library, ...overrides, poster }));
   stops.push(digests.stop);
   return { ...digests, poster };
 }
