@@ -1,8 +1,9 @@
 /**
- * What a schedule has seen includes every briefing id published at its last digest: at 10,000
- * briefings, ~150 kB per schedule, which made every read of a guild's schedules (/schedule list,
- * /status, each run) parse megabytes. The store keeps such a list once, under a key named by a hash
- * of its contents, and the guild record keeps only that key. Content-addressed sets never change, so
+ * What a schedule has seen includes the ids of the briefings published in the 90 days before its
+ * last digest (compose.ts): with a large, busy archive that is still thousands of ids per schedule,
+ * and a guild's schedules mostly share one list. Kept inline, every read of a guild's schedules
+ * (/schedule list, /status, each run) would parse them all. The store keeps such a list once, under
+ * a key named by a hash of its contents, and the guild record keeps only that key. Content-addressed sets never change, so
  * caching them in memory is safe even with several processes sharing the store.
  */
 import { createHash } from 'node:crypto';
