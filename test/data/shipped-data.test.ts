@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
 import { type Briefing, BriefingSchema, type Theme, ThemesFileSchema } from '../../src/briefings/schema.js';
+import { SEED_HEADINGS as ARTICLE_HEADINGS } from '../fixtures/seed-article.js';
 
 const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
 const briefingId = 'brussels-us-ukraine-talks-2026-01';
@@ -24,24 +25,6 @@ const readYaml = (path: string): { value: unknown; problems: string[] } => {
 
 const loadThemes = (): Theme[] => ThemesFileSchema.parse(readYaml(themesPath).value).themes;
 const loadBriefing = (): Briefing => BriefingSchema.parse(readYaml(briefingPath).value);
-
-/** The article's heading lines, in order, exactly as printed. */
-const ARTICLE_HEADINGS = [
-  'Brussels as a Diplomatic Hub for Transatlantic Engagement',
-  'The Strategic Context Driving Current Discussions',
-  'Security Coordination at the Core of the Agenda',
-  'Political Dialogue and Institutional Resilience',
-  'Economic Cooperation and Long-Term Recovery',
-  'The European Dimension of Bilateral Engagement',
-  'Managing Expectations Through Measured Diplomacy',
-  'Public Attention and Political Significance',
-  'Challenges and Sensitive Areas of Negotiation',
-  'Humanitarian Considerations and Social Impact',
-  'Strategic Communication and Global Perception',
-  'Implementation Beyond the Meeting Room',
-  'Implications for the Transatlantic Relationship',
-  'Looking Ahead Through 2026',
-];
 
 const UNTITLED = /\(untitled\)$/;
 

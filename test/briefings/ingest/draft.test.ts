@@ -7,28 +7,12 @@ import { buildDraft } from '../../../src/briefings/ingest/draft.js';
 import { decodeArticle } from '../../../src/briefings/ingest/input.js';
 import { loadThemes } from '../../../src/briefings/ingest/themes.js';
 import { BriefingSchema } from '../../../src/briefings/schema.js';
+import { SEED_HEADINGS } from '../../fixtures/seed-article.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SEED = join(ROOT, 'bench', 'ingest-corpus', 'brussels-us-ukraine-talks-2026-01.txt');
 const now = new Date('2026-11-28T09:00:00Z');
 const themes = await loadThemes(join(import.meta.dirname, 'fixtures', 'themes.yaml'));
-
-const SEED_HEADINGS = [
-  'Brussels as a Diplomatic Hub for Transatlantic Engagement',
-  'The Strategic Context Driving Current Discussions',
-  'Security Coordination at the Core of the Agenda',
-  'Political Dialogue and Institutional Resilience',
-  'Economic Cooperation and Long-Term Recovery',
-  'The European Dimension of Bilateral Engagement',
-  'Managing Expectations Through Measured Diplomacy',
-  'Public Attention and Political Significance',
-  'Challenges and Sensitive Areas of Negotiation',
-  'Humanitarian Considerations and Social Impact',
-  'Strategic Communication and Global Perception',
-  'Implementation Beyond the Meeting Room',
-  'Implications for the Transatlantic Relationship',
-  'Looking Ahead Through 2026',
-];
 
 describe('GIVEN the seed article', async () => {
   const text = decodeArticle(await readFile(SEED), 'seed');
