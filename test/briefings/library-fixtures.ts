@@ -1,12 +1,15 @@
 /** Small in-code builders for Library tests: each returns a valid, fully defaulted object. */
+import { afterEach } from 'vitest';
 import type {
   Briefing,
+  Library,
   LoadResult,
   LookaheadItem,
   Quote,
   Section,
   Theme,
 } from '../../src/briefings/index.js';
+import { buildLibrary } from '../../src/briefings/library.js';
 
 export const theme = (id: string, over: Partial<Theme> = {}): Theme => ({
   id,
@@ -59,3 +62,22 @@ export const loadOf = (briefings: Briefing[], themes: Theme[] = THEMES): LoadRes
   problems: [],
   files: briefings.length + 1,
 });
+
+/**
+ * A `build` that makes a Library from briefings and closes every one it made after each test (each
+ * holds an in-memory search database). Call once at the top of a test file.
+ */
+export const useLibraries = () => {
+  const open: Library[] = [];
+  afterEach(() => {
+    for (const library of open.splice(0)) library.dispose?.();
+  });
+  const track = <L extends Library>(library: L): L => {
+    open.push(library);
+    return library;
+  };
+  const build = (briefings: Briefing[], options?: Parameters<typeof buildLibrary>[1]): Library =>
+    track(buildLibrary(loadOf(briefings), options));
+  /** `build.track(library)` closes a library built another way (e.g. buildLibraryAsync). */
+  return Object.assign(build, { track });
+};

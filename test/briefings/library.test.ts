@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Briefing, Library } from '../../src/briefings/index.js';
-import { buildLibrary, buildLibraryAsync } from '../../src/briefings/library.js';
+import { buildLibraryAsync } from '../../src/briefings/library.js';
 import { pickRandom, seededRandom } from '../../src/briefings/random.js';
-import { ahead, briefing, loadOf, quote, section } from './library-fixtures.js';
+import { ahead, briefing, loadOf, quote, section, useLibraries } from './library-fixtures.js';
 
-const open: Library[] = [];
-const build = (briefings: Briefing[], options?: Parameters<typeof buildLibrary>[1]) => {
-  const library = buildLibrary(loadOf(briefings), options);
-  open.push(library);
-  return library;
-};
-afterEach(() => {
-  for (const library of open.splice(0)) library.dispose?.();
-});
+const build = useLibraries();
 
 /** Three published briefings (one dated only by month) and a draft that is newer than all of them. */
 const corpus = (): Briefing[] => [
@@ -459,7 +451,7 @@ describe('buildLibraryAsync', () => {
     const data = many(120);
     const sync = build(data);
     const async = await buildLibraryAsync(loadOf(many(120)), { sliceMs: 1 });
-    open.push(async);
+    build.track(async);
     expect(ids(async.latest())).toEqual(ids(sync.latest()));
     expect(async.stats).toEqual(sync.stats);
     expect(async.speakers()).toEqual(sync.speakers());
@@ -479,7 +471,7 @@ describe('buildLibraryAsync', () => {
     setImmediate(tick);
     const library = await buildLibraryAsync(loadOf(many(400)), { sliceMs: 0 });
     done = true;
-    open.push(library);
+    build.track(library);
     expect(library.stats.briefings).toBe(400);
     expect(ticks).toBeGreaterThan(10);
   });

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Briefing, Library } from '../../src/briefings/index.js';
-import { buildLibrary } from '../../src/briefings/library.js';
 import { formatSnippet, queryTokens, toMatchExpression } from '../../src/briefings/search.js';
-import { briefing, loadOf, quote, section } from './library-fixtures.js';
+import { briefing, quote, section, useLibraries } from './library-fixtures.js';
 
-const open: Library[] = [];
-const build = (briefings: Briefing[], options?: Parameters<typeof buildLibrary>[1]) => {
-  const library = buildLibrary(loadOf(briefings), options);
-  open.push(library);
-  return library;
-};
-afterEach(() => {
-  for (const library of open.splice(0)) library.dispose?.();
-});
+const build = useLibraries();
 
 const corpus = (): Briefing[] => [
   briefing('titled', {

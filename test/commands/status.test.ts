@@ -9,7 +9,7 @@ import { UserError } from '../../src/errors.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
-import { defaultLibrary, digestOptions, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
@@ -140,23 +140,12 @@ describe('/status', () => {
     const { digests, ctx } = await setup();
     await digests.store.updateGuild('g1', () => ({
       schedules: [
-        {
+        scheduleRecord({
           id: 'abc123',
-          guildId: 'g1',
-          channelId: 'c1',
-          when: 'daily 08:00',
-          cron: '0 8 * * *',
-          timezone: 'Europe/Brussels',
-          themes: [],
-          format: 'brief',
-          skipIfEmpty: false,
-          paused: false,
-          createdBy: 'u1',
           createdAt: '2026-03-01T00:00:00.000Z',
           updatedAt: '2026-03-01T00:00:00.000Z',
           activeSince: '2026-03-01T00:00:00.000Z',
-          health: { status: 'ok' },
-        },
+        }),
       ],
       result: undefined,
     }));

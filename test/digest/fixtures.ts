@@ -4,7 +4,7 @@
  * a ready-made memory store.
  */
 import type { Briefing, Library, LookaheadEntry, Theme } from '../../src/briefings/index.js';
-import type { ChannelCheck, DeliveryError, Poster } from '../../src/digest/index.js';
+import type { ChannelCheck, DeliveryError, Poster, Schedule } from '../../src/digest/index.js';
 import type { DigestOptions } from '../../src/digest/runtime.js';
 import { openStore, type Store } from '../../src/digest/store.js';
 import type { Reply } from '../../src/render/index.js';
@@ -174,5 +174,25 @@ export const digestOptions = (
   minIntervalMinutes: 60,
   maxPerGuild: 25,
   catchUpWindowHours: 6,
+  ...overrides,
+});
+
+/** A stored schedule record as the store holds it: daily 08:00 in Brussels, active since 1 January. */
+export const scheduleRecord = (overrides: Partial<Schedule> = {}): Schedule => ({
+  id: 'sched1',
+  guildId: 'g1',
+  channelId: 'c1',
+  when: 'daily 08:00',
+  cron: '0 8 * * *',
+  timezone: 'Europe/Brussels',
+  themes: [],
+  format: 'brief',
+  skipIfEmpty: false,
+  paused: false,
+  createdBy: 'u1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  activeSince: '2026-01-01T00:00:00.000Z',
+  health: { status: 'ok' },
   ...overrides,
 });

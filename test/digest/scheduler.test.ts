@@ -4,28 +4,11 @@ import type { Schedule } from '../../src/digest/index.js';
 import { nonceFor, runKey } from '../../src/digest/ledger.js';
 import { createDigests } from '../../src/digest/runtime.js';
 import { type CronLike, createScheduler, type RunFn } from '../../src/digest/scheduler.js';
-import { defaultLibrary, fakePoster, memoryStore } from './fixtures.js';
+import { defaultLibrary, fakePoster, memoryStore, scheduleRecord } from './fixtures.js';
 
 const HOUR = 3_600_000;
 
-const schedule = (overrides: Partial<Schedule> = {}): Schedule => ({
-  id: 'sched1',
-  guildId: 'g1',
-  channelId: 'c1',
-  when: 'daily 08:00',
-  cron: '0 8 * * *',
-  timezone: 'Europe/Brussels',
-  themes: [],
-  format: 'brief',
-  skipIfEmpty: false,
-  paused: false,
-  createdBy: 'u1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  activeSince: '2026-01-01T00:00:00.000Z',
-  health: { status: 'ok' },
-  ...overrides,
-});
+const schedule = scheduleRecord;
 
 async function setup(
   schedules: Schedule[],

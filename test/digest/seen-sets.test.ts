@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { type Schedule, ScheduleSchema, StoreError } from '../../src/digest/index.js';
 import { INLINE_SEEN_LIMIT } from '../../src/digest/seen-sets.js';
 import { openStore } from '../../src/digest/store.js';
+import { scheduleRecord } from './fixtures.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,23 +20,13 @@ const sqliteUrl = () => {
 
 const ids = (n: number, tag = 'b') => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 const schedule = (id: string, briefings?: string[]): Schedule =>
-  ScheduleSchema.parse({
-    id,
-    guildId: 'g1',
-    channelId: 'c1',
-    when: 'daily 08:00',
-    cron: '0 8 * * *',
-    timezone: 'UTC',
-    themes: [],
-    format: 'brief',
-    skipIfEmpty: false,
-    paused: false,
-    createdBy: 'u1',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    activeSince: '2026-01-01T00:00:00.000Z',
-    ...(briefings ? { seen: { at: '2026-01-02T08:00:00.000Z', lookahead: ['k1'], briefings } } : {}),
-  });
+  ScheduleSchema.parse(
+    scheduleRecord({
+      id,
+      timezone: 'UTC',
+      ...(briefings ? { seen: { at: '2026-01-02T08:00:00.000Z', lookahead: ['k1'], briefings } } : {}),
+    }),
+  );
 
 const save = (url: string, list: Schedule[]) =>
   openStore(url).then(async (store) => {
