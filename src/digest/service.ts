@@ -178,32 +178,39 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     async edit(guildId, id, patch, library) {
       const current = await find(guildId, id);
       const timingChanged = patch.when !== undefined || patch.timezone !== undefined;
-      const checked = timingChanged
-        ? checkWhen(patch.when ?? current.when, patch.timezone ?? current.timezone, {
-            now: now(),
-            minIntervalMinutes: deps.minIntervalMinutes,
-          })
-        : undefined;
       const themes = patch.themes !== undefined ? resolveThemes(patch.themes, library) : undefined;
-      const channelChanged = patch.channelId !== undefined && patch.channelId !== current.channelId;
       if (patch.channelId !== undefined) await checkChannel(guildId, patch.channelId);
       const stamp = now().toISOString();
-      const updated = await replace(guildId, current.id, (s) => ({
-        ...s,
-        ...(patch.channelId !== undefined ? { channelId: patch.channelId } : {}),
-        ...(patch.channelId !== undefined ? { channelName: patch.channelName } : {}),
-        ...(checked
-          ? { when: checked.label, cron: checked.cron, timezone: checked.timeZone, activeSince: stamp }
-          : {}),
-        ...(themes !== undefined ? { themes } : {}),
-        ...(patch.format !== undefined ? { format: patch.format } : {}),
-        ...(patch.skipIfEmpty !== undefined ? { skipIfEmpty: patch.skipIfEmpty } : {}),
-        // A new channel starts healthy; the next run checks it again.
-        ...(channelChanged ? { health: { status: 'ok' as const } } : {}),
-        updatedAt: stamp,
-      }));
+      let notes: string[] = [];
+      // Computed on the record as it is under the guild's lock, not on the read above: another
+      // admin's edit may have landed meanwhile (say, the zone), and a when checked against the old
+      // zone would silently put it back.
+      const updated = await replace(guildId, current.id, (s) => {
+        const checked = timingChanged
+          ? checkWhen(patch.when ?? s.when, patch.timezone ?? s.timezone, {
+              now: now(),
+              minIntervalMinutes: deps.minIntervalMinutes,
+            })
+          : undefined;
+        notes = checked?.notes ?? [];
+        const channelChanged = patch.channelId !== undefined && patch.channelId !== s.channelId;
+        return {
+          ...s,
+          ...(patch.channelId !== undefined ? { channelId: patch.channelId } : {}),
+          ...(patch.channelId !== undefined ? { channelName: patch.channelName } : {}),
+          ...(checked
+            ? { when: checked.label, cron: checked.cron, timezone: checked.timeZone, activeSince: stamp }
+            : {}),
+          ...(themes !== undefined ? { themes } : {}),
+          ...(patch.format !== undefined ? { format: patch.format } : {}),
+          ...(patch.skipIfEmpty !== undefined ? { skipIfEmpty: patch.skipIfEmpty } : {}),
+          // A new channel starts healthy; the next run checks it again.
+          ...(channelChanged ? { health: { status: 'ok' as const } } : {}),
+          updatedAt: stamp,
+        };
+      });
       scheduler.sync(updated);
-      return { ...view(updated), notes: checked?.notes ?? [] };
+      return { ...view(updated), notes };
     },
 
     async remove(guildId, id) {

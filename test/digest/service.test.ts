@@ -175,6 +175,24 @@ describe('changes take effect at once', () => {
   });
 });
 
+describe('two admins editing one schedule at once', () => {
+  test('GIVEN admin A changes the time zone WHILE admin B changes the time THEN both changes survive', async () => {
+    const { schedules, scheduler } = await setup({ now: () => NOW });
+    const { schedule } = await schedules.add('g1', 'u1', input(), library);
+    const [a, b] = await Promise.all([
+      schedules.edit('g1', schedule.id, { timezone: 'America/New_York' }, library),
+      schedules.edit('g1', schedule.id, { when: 'daily 11:00' }, library),
+    ]);
+    const [saved] = (await schedules.list('g1')).map((v) => v.schedule);
+    expect(saved).toMatchObject({ timezone: 'America/New_York', when: 'daily 11:00', cron: '0 11 * * *' });
+    // What B was told matches what was saved, and the task follows the saved record.
+    expect(b.schedule).toMatchObject({ timezone: 'America/New_York', when: 'daily 11:00' });
+    expect(a.schedule.timezone).toBe('America/New_York');
+    expect(b.nextRuns[0]?.toISOString()).toBe('2026-03-02T16:00:00.000Z');
+    expect(scheduler.active()).toEqual([`g1:${schedule.id}`]);
+  });
+});
+
 describe('preview and run-now', () => {
   test('GIVEN a schedule WHEN previewed THEN the digest posted at the next slot is exactly the preview', async () => {
     vi.useFakeTimers({ now: NOW });
