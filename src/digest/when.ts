@@ -78,6 +78,12 @@ function parseCron(input: string, fields: string[]): Timing {
   const result = cron.validateDetailed(expression);
   if (!result.valid) {
     const first = result.errors[0];
+    const never = first?.message.includes('impossible day of month') ? missingDays(fields) : undefined;
+    if (never) {
+      throw whenError(
+        `${q(input)}: this never runs: ${never}. For the last day of a month use L, e.g. "0 8 L 2 *".`,
+      );
+    }
     const index = first ? FIELD_KEYS[first.field] : undefined;
     if (index !== undefined) {
       throw whenError(
@@ -89,6 +95,48 @@ function parseCron(input: string, fields: string[]): Timing {
     );
   }
   return { cron: expression, label: expression };
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+const ordinal = (n: number): string => {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+};
+
+const listed = (words: readonly string[], joiner: string): string =>
+  words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}`;
+
+/**
+ * node-cron refuses a day of month that none of the months has ("31 2") as if the day were out of
+ * range; the admin's day is in range, the date just never comes: "February has no 31st".
+ */
+function missingDays(fields: readonly string[]): string | undefined {
+  try {
+    const days = cron
+      .parse(`0 0 ${fields[2]} * *`)
+      .dayOfMonth.filter((d): d is number => typeof d === 'number');
+    const months = cron.parse(`0 0 1 ${fields[3]} *`).month;
+    if (days.length === 0 || months.length === 0) return undefined;
+    const names = months.map((m) => MONTH_NAMES[m - 1] ?? String(m));
+    return `${listed(names, 'and')} ${months.length === 1 ? 'has' : 'have'} no ${listed(days.map(ordinal), 'or')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses what an admin typed. Throws a UserError on option `when` naming the wrong part. */
@@ -135,6 +183,58 @@ export function checkTimeZone(timeZone: string): string {
   }
   // Canonical spelling, so "europe/brussels" is stored as "Europe/Brussels".
   return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+}
+
+/**
+ * What people mean when they type an abbreviation: the zone whose clocks they live by. The tz
+ * database keeps EST, MST, HST (and ICU many more, BST = Dhaka among them) as fixed offsets or as
+ * other places, so a schedule saved under them drifts an hour from the admin's clocks in summer.
+ */
+const MEANT: Record<string, string> = {
+  EST: 'America/New_York',
+  CST: 'America/Chicago',
+  MST: 'America/Denver (or America/Phoenix, which keeps UTC-07:00 all year)',
+  PST: 'America/Los_Angeles',
+  AST: 'America/Halifax',
+  GMT: 'Europe/London',
+  BST: 'Europe/London',
+  IST: 'Europe/Dublin or Asia/Jerusalem',
+};
+
+const utcOffset = (minutes: number): string =>
+  minutes === 0
+    ? 'UTC'
+    : `UTC${minutes < 0 ? '-' : '+'}${hhmm(Math.floor(Math.abs(minutes) / 60), Math.abs(minutes) % 60)}`;
+
+/**
+ * Warnings for a zone typed as an abbreviation or an Etc/ offset: whether it follows daylight
+ * saving, what to use instead, and the name it is saved under. A city zone (Asia/Tokyo) is taken
+ * at its word, even without daylight saving.
+ */
+export function zoneNotes(typed: string, zone: string, now: Date, changes: readonly Transition[]): string[] {
+  const name = typed.trim();
+  const meant = MEANT[name.toUpperCase()];
+  // "Japan" and "Singapore" are places, not abbreviations: no warning for them.
+  const abbreviation =
+    (!name.includes('/') && (name === name.toUpperCase() || meant !== undefined)) || /^etc\//i.test(name);
+  if (!abbreviation || (zone === 'UTC' && meant === undefined)) return [];
+  const offset = utcOffset(offsetMinutes(now.getTime(), zone));
+  const saved = zone === name ? '' : ` Saved as ${zone}.`;
+  if (changes.length > 0) {
+    const other =
+      meant && !meant.startsWith(zone) ? ` If you meant another place, use timezone:${meant}.` : '';
+    return [`${q(name)} is saved as ${zone}, which follows daylight saving (${offset} now).${other}`];
+  }
+  const inverted = /^etc\/gmt[+-]/i.test(name) ? ' (Etc/GMT names invert the sign)' : '';
+  const instead =
+    meant && !meant.startsWith(zone)
+      ? ` To follow daylight saving, use timezone:${meant}.`
+      : zone.startsWith('Etc/')
+        ? " To follow a place's clocks, use its city zone, e.g. timezone:America/New_York."
+        : '';
+  return [
+    `${q(name)} is a fixed offset, ${offset} all year${inverted}: it does not follow daylight saving.${instead}${saved}`,
+  ];
 }
 
 type CalendarDate = { year: number; month: number; day: number };
@@ -383,5 +483,6 @@ export function checkWhen(
       `${q(timing.label)} runs every ${Math.round(gap)} min at times; schedules must be at least ${options.minIntervalMinutes} min apart, e.g. "daily 08:00" or "0 8,14 * * *".`,
     );
   }
-  return { ...timing, timeZone: zone, rule, notes: dstNotes(rule, changes) };
+  const notes = [...zoneNotes(timeZone, zone, options.now, changes), ...dstNotes(rule, changes)];
+  return { ...timing, timeZone: zone, rule, notes };
 }

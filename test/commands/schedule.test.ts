@@ -146,6 +146,17 @@ describe('add, list, edit, remove', () => {
     expect(text(reply)).toMatch(/02:30 does not exist in Europe\/Brussels on 2026-03-29/);
   });
 
+  test('GIVEN timezone EST WHEN adding THEN it is saved, with a warning that it ignores daylight saving and a zone that does not', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { call } = await setup();
+    const reply = await call({ subcommand: 'add', channel, when: 'daily 08:00', timezone: 'EST' });
+    expect(text(reply)).toMatch(/Schedule [a-z0-9]{6} added/);
+    expect(text(reply)).toContain(
+      '"EST" is a fixed offset, UTC-05:00 all year: it does not follow daylight saving',
+    );
+    expect(text(reply)).toContain('timezone:America/New_York');
+  });
+
   test.each([
     [{ when: 'daily 25:00' }, /hour "25"/],
     [{ when: '*/10 * * * *' }, /at least 60 min apart/],

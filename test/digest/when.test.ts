@@ -82,6 +82,19 @@ describe('guard rails', () => {
   });
 
   test.each([
+    ['0 8 31 2 *', 'this never runs: February has no 31st'],
+    ['0 8 30 feb *', 'this never runs: February has no 30th'],
+    ['0 8 30-31 2 *', 'this never runs: February has no 30th or 31st'],
+    ['0 8 31 4,6 *', 'this never runs: April and June have no 31st'],
+    ['0 8 31 4,6,9,11 *', 'this never runs: April, June, September and November have no 31st'],
+  ])('GIVEN "%s" THEN the refusal says why it never runs, not that the day is out of range', (when, why) => {
+    const run = () => checkWhen(when, 'UTC', { now: NOW, minIntervalMinutes: 60 });
+    expect(run).toThrow(why);
+    expect(run).not.toThrow(/not valid|allowed: 1-31/);
+    expect(run).toThrow(expect.objectContaining({ option: 'when' }));
+  });
+
+  test.each([
     ['Europe/Brussels', 'Europe/Brussels'],
     ['europe/brussels', 'Europe/Brussels'],
     ['UTC', 'UTC'],
@@ -97,6 +110,74 @@ describe('guard rails', () => {
       );
     },
   );
+});
+
+describe('time zones that do not mean what they seem', () => {
+  const save = (tz: string) => checkWhen('daily 08:00', tz, { now: NOW, minIntervalMinutes: 60 });
+
+  test.each([
+    ['EST', 'UTC-05:00', 'America/New_York'],
+    ['est', 'UTC-05:00', 'America/New_York'],
+    ['MST', 'UTC-07:00', 'America/Denver'],
+    ['GMT', 'UTC', 'Europe/London'],
+  ])(
+    'GIVEN the fixed-offset abbreviation %s WHEN saved THEN a warning says it ignores daylight saving and suggests %s',
+    (tz, offset, suggestion) => {
+      const checked = save(tz);
+      const note = checked.notes.join('\n');
+      expect(note).toContain(`"${tz}" is a fixed offset, ${offset} all year`);
+      expect(note).toContain('does not follow daylight saving');
+      expect(note).toContain(`timezone:${suggestion}`);
+      // The admin learns under which name it was saved, whatever the runtime's tz data calls it.
+      expect(note).toContain(`Saved as ${checked.timeZone}`);
+    },
+  );
+
+  test('GIVEN MST WHEN saved THEN the warning also names the zone that keeps UTC-07:00 on purpose', () => {
+    expect(save('MST').notes.join('\n')).toContain('America/Phoenix');
+  });
+
+  test('GIVEN HST WHEN saved THEN it is flagged as fixed and saved as Hawaii, which has no daylight saving', () => {
+    const checked = save('HST');
+    expect(checked.notes.join('\n')).toContain('"HST" is a fixed offset, UTC-10:00 all year');
+    expect(checked.notes.join('\n')).toContain(`Saved as ${checked.timeZone}`);
+  });
+
+  test('GIVEN Etc/GMT+5 WHEN saved THEN the warning gives the real offset, whose sign the name inverts', () => {
+    const note = save('Etc/GMT+5').notes.join('\n');
+    expect(note).toContain('"Etc/GMT+5" is a fixed offset, UTC-05:00 all year');
+    expect(note).toMatch(/invert the sign/);
+  });
+
+  test.each([
+    ['EST5EDT', 'America/New_York'],
+    ['CST6CDT', 'America/Chicago'],
+    ['PST8PDT', 'America/Los_Angeles'],
+  ])(
+    'GIVEN %s, which follows daylight saving WHEN saved THEN no fixed-offset warning, only where it is saved',
+    (tz) => {
+      const checked = save(tz);
+      const note = checked.notes.join('\n');
+      expect(note).not.toContain('fixed offset');
+      expect(note).toContain(`"${tz}" is saved as ${checked.timeZone}, which follows daylight saving`);
+    },
+  );
+
+  test.each([
+    'Europe/Brussels',
+    'America/New_York',
+    'Asia/Tokyo',
+    'America/Phoenix',
+    'Japan',
+    'UTC',
+    'Etc/UTC',
+  ])('GIVEN the zone %s WHEN saved THEN there is nothing to warn about', (tz) => {
+    expect(save(tz).notes).toEqual([]);
+  });
+
+  test('GIVEN a fixed-offset zone WHEN saved THEN it is saved, not refused', () => {
+    expect(save('EST').cron).toBe('0 8 * * *');
+  });
 });
 
 describe('Europe/Brussels around the DST changes of 2026', () => {
