@@ -10,32 +10,44 @@ import { isTimeZone } from './digest/zoned.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
+const optionalString = z.string().trim().optional();
 
-const snowflake = z
+const snowflake = z.string().trim().regex(SNOWFLAKE, 'a Discord id (17-20 digits)').optional();
+
+// The token goes wherever this URL points: plain http would carry it readable by anyone on the way.
+const isLoopback = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+
+const discordApiUrl = z
   .string()
   .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.string().regex(SNOWFLAKE, 'a Discord id (17-20 digits)').optional())
+  .pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://discord.com/api' }))
+  .refine((v) => {
+    const url = URL.canParse(v) ? new URL(v) : undefined;
+    return !url || (url.username === '' && url.password === '');
+  }, "a URL without a user name or password (Discord's REST client cannot send them)")
+  .refine((v) => {
+    const url = URL.canParse(v) ? new URL(v) : undefined;
+    return !url || url.protocol === 'https:' || isLoopback(url.hostname);
+  }, 'https, or http only to this machine (localhost, 127.0.0.1, [::1]): plain http would send the bot token unencrypted')
   .optional();
 
 export const ConfigSchema = z.object({
   DISCORD_TOKEN: optionalString.describe('Bot token; without it `npm start` runs the local console.'),
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
-  DISCORD_API_URL: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://discord.com/api' }).optional())
-    .optional(),
+  DISCORD_API_URL: discordApiUrl,
   DATA_DIR: z.string().trim().min(1).default('data'),
   STATE_DIR: z.string().trim().min(1).default('state'),
-  STORE_URL: optionalString.describe('keyv connection string; default sqlite://<STATE_DIR>/attache.sqlite'),
+  STORE_URL: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z][a-z0-9+.-]*:\/\//i,
+      'a URL with a scheme, such as sqlite://state/attache.sqlite or memory://',
+    )
+    .optional()
+    .describe('keyv connection string; default sqlite://<STATE_DIR>/attache.sqlite'),
   DEFAULT_TIMEZONE: z
     .string()
     .trim()
@@ -61,9 +73,25 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A setting that is well formed but does not work on this machine: a folder that cannot be
+ * written, a store that cannot be opened, a Discord API that cannot be reached or rejects the
+ * token. Its message is one line naming the setting and what to check; never a credential.
+ */
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+}
+
+/**
+ * `.env.example` lists every variable as `NAME=`, and Node's .env loader sets those as empty
+ * strings: an empty or blank value must mean "unset" (the default applies), for every variable.
+ */
+const withoutBlanks = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+
 /** Parses the given environment; throws a ConfigError listing every problem. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = ConfigSchema.safeParse(env);
+  const result = ConfigSchema.safeParse(withoutBlanks(env));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { ConfigError, ConfigSchema, parseConfig } from '../src/config.js';
+import { openStore } from '../src/digest/store.js';
 
 const catchConfigError = (env: NodeJS.ProcessEnv): ConfigError => {
   try {
@@ -37,6 +38,69 @@ describe('config', () => {
     expect(config.DISCORD_TOKEN).toBeUndefined();
     expect(config.DISCORD_GUILD_ID).toBeUndefined();
     expect(config.DISCORD_API_URL).toBeUndefined();
+  });
+
+  test('GIVEN every variable empty or blank (as .env.example ships them) THEN each counts as unset and its default applies', () => {
+    const names = Object.keys(ConfigSchema.shape);
+    const blank = (value: string) => Object.fromEntries(names.map((name) => [name, value]));
+    for (const value of ['', '  ']) expect(parseConfig(blank(value))).toEqual(parseConfig({}));
+  });
+
+  describe('GIVEN STORE_URL', () => {
+    const secret = 'hunter2';
+
+    test('WHEN it has no scheme:// THEN the error names STORE_URL and never echoes the value', () => {
+      const error = catchConfigError({ STORE_URL: `postgres:admin:${secret}@db.internal:5432/attache` });
+      expect(error.problems).toEqual([
+        'STORE_URL: expected a URL with a scheme, such as sqlite://state/attache.sqlite or memory://',
+      ]);
+      expect(error.message).not.toContain(secret);
+      expect(error.message).not.toContain('admin');
+    });
+
+    test('WHEN the store is opened with a value that has no scheme:// THEN the error never echoes it', async () => {
+      const error = await openStore(`admin:${secret}@db.internal`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain('STORE_URL');
+      expect((error as ConfigError).message).not.toContain(secret);
+    });
+  });
+
+  describe('GIVEN DISCORD_API_URL', () => {
+    test('WHEN it carries a user name and password THEN it is refused without echoing them', () => {
+      const error = catchConfigError({
+        DISCORD_API_URL: 'https://proxyuser:s3cret-pw@proxy.example.org/api',
+      });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^DISCORD_API_URL: expected a URL without a user name or password/);
+      expect(error.message).not.toContain('s3cret-pw');
+      expect(error.message).not.toContain('proxyuser');
+    });
+
+    test.each([
+      'http://proxy.example.org/api',
+      'http://10.0.0.5:8080/api',
+      'http://127.0.0.1.example.org/api',
+    ])(
+      'WHEN it is plain http to another machine (%s) THEN it is refused: the token would travel unencrypted',
+      (url) => {
+        const error = catchConfigError({ DISCORD_API_URL: url });
+        expect(error.problems).toEqual([
+          'DISCORD_API_URL: expected https, or http only to this machine (localhost, 127.0.0.1, [::1]): plain http would send the bot token unencrypted',
+        ]);
+      },
+    );
+
+    test.each([
+      'https://discord.com/api',
+      'https://proxy.example.org:8443/api',
+      'http://127.0.0.1:3000/api',
+      'http://127.8.9.10/api',
+      'http://localhost:3000/api',
+      'http://[::1]:3000/api',
+    ])('WHEN it is %s THEN it is accepted', (url) => {
+      expect(parseConfig({ DISCORD_API_URL: url }).DISCORD_API_URL).toBe(url);
+    });
   });
 
   test('GIVEN several bad values THEN one error lists every one by name', () => {

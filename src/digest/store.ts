@@ -148,7 +148,8 @@ export async function openStore(
       (await loadOptionalAdapter(scheme, options.load ?? ((name) => import(name)))))
     : undefined;
   if (!scheme || !factory) {
-    const shown = scheme ? `${scheme}://` : `"${url.replace(/\/\/[^@/]*@/, '//…@').slice(0, 40)}"`;
+    // Without a scheme there is no telling which part is a password: nothing of it is shown.
+    const shown = scheme ? `${scheme}://` : 'a value without a scheme://';
     const others = [...new Set(Object.keys(OPTIONAL_ADAPTERS).map((s) => `${s}://`))].join(', ');
     throw new ConfigError([
       `STORE_URL: no keyv adapter for ${shown}; use ${BUILT_IN}, or ${others} with its @keyv adapter installed`,
@@ -158,7 +159,7 @@ export async function openStore(
   try {
     backends = [await factory(url, 'schedules'), await factory(url, 'ledger')];
   } catch (error) {
-    throw new StoreError(`cannot open the store: ${describeError(error)}`);
+    throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
   }
   // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
   const [schedules, ledger] = backends.map(
