@@ -42,4 +42,46 @@ describe('logs', () => {
     log.info({ config: { DISCORD_TOKEN: 'bot-secret' }, token: 'bot-secret' }, 'starting');
     expect(lines.join('')).not.toContain('bot-secret');
   });
+  test('GIVEN credential headers spelled in any case WHEN logged THEN their values are redacted', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination });
+    log.info(
+      {
+        headers: { Authorization: 'Bot header-secret-1', 'Content-Type': 'application/json' },
+        request: {
+          headers: { AUTHORIZATION: 'Bot header-secret-2', 'Proxy-Authorization': 'Basic header-secret-3' },
+        },
+        Token: 'header-secret-4',
+      },
+      'request',
+    );
+    const line = lines.join('');
+    expect(line).not.toMatch(/header-secret/);
+    expect(line).toContain('application/json');
+  });
+
+  test('GIVEN an AggregateError holding a Discord API error WHEN logged THEN the inner URL token and body are not written', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination });
+    log.error({ err: new AggregateError([apiError], 'several attempts failed') }, 'interaction failed');
+    const line = lines.join('');
+    expect(line).toContain('several attempts failed');
+    expect(line).toContain('/interactions/1234567890/[redacted]/callback');
+    expect(line).not.toContain(interactionToken);
+    expect(line).not.toContain('requestBody');
+  });
+
+  test('GIVEN an error naming a URL with a user and password WHEN logged THEN they are not written', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination });
+    const cause = new Error('connect ECONNREFUSED for postgres://bot:pg-secret@db.internal:5432/attache');
+    log.error(
+      { err: new Error('store failed', { cause }), url: 'https://proxy:px-secret@proxy.example.org/api' },
+      'x',
+    );
+    const line = lines.join('');
+    expect(line).not.toContain('pg-secret');
+    expect(line).not.toContain('px-secret');
+    expect(line).toContain('db.internal:5432');
+  });
 });
