@@ -51,17 +51,25 @@ const isRealDate = (year: number, month: number, day: number): boolean => {
 export const PARTIAL_DATE_RE = /^(\d{4})(?:-(?:(0[1-9]|1[0-2])(?:-(\d{2}))?|Q([1-4])))?$/;
 const PUBLICATION_DATE_RE = /^\d{4}-(?:0[1-9]|1[0-2])(?:-\d{2})?$/;
 const DATE_FORMATS = 'YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY';
+const PUBLICATION_FORMATS = 'YYYY-MM-DD, or YYYY-MM when the source gives no day';
 
-const checkPartialDate = (value: string, ctx: z.RefinementCtx<string>): void => {
-  const m = PARTIAL_DATE_RE.exec(value);
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a date: use ${DATE_FORMATS}` });
-    return;
-  }
-  if (m[3] !== undefined && !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    ctx.addIssue({ code: 'custom', message: `${value} is not a real calendar date` });
-  }
-};
+/**
+ * Each date field names only the formats it accepts: a curator told "use YYYY-Qn" for `published`
+ * would only meet a second error.
+ */
+const checkDate =
+  (what: string, formats: string, accepted: RegExp) =>
+  (value: string, ctx: z.RefinementCtx<string>): void => {
+    const m = PARTIAL_DATE_RE.exec(value);
+    if (!m || !accepted.test(value)) {
+      const coarse = m ? ` (a ${m[4] === undefined ? 'year' : 'quarter'} is too coarse)` : '';
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not ${what}${coarse}: use ${formats}` });
+      return;
+    }
+    if (m[3] !== undefined && !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+      ctx.addIssue({ code: 'custom', message: `${value} is not a real calendar date` });
+    }
+  };
 
 // The `pattern` metadata only feeds the generated JSON Schema, so editors flag a bad date as it is
 // typed; the checks above stay the source of the messages.
@@ -74,16 +82,13 @@ export const partialDate = z
     { error: `expected a date: ${DATE_FORMATS}` },
   )
   .transform((v) => String(v))
-  .superRefine(checkPartialDate);
+  .superRefine(checkDate('a date', DATE_FORMATS, PARTIAL_DATE_RE));
 
 /** A publication date: a day or, where the source gives only that, a month. */
 export const publicationDate = z
-  .string({ error: 'expected a publication date: YYYY-MM-DD or YYYY-MM' })
+  .string({ error: `expected a publication date: ${PUBLICATION_FORMATS}` })
   .meta({ pattern: PUBLICATION_DATE_RE.source })
-  .superRefine(checkPartialDate)
-  .refine((v) => !PARTIAL_DATE_RE.test(v) || PUBLICATION_DATE_RE.test(v), {
-    message: 'a publication date must be YYYY-MM-DD or YYYY-MM',
-  });
+  .superRefine(checkDate('a publication date', PUBLICATION_FORMATS, PUBLICATION_DATE_RE));
 
 const hexColour = z
   .string()

@@ -283,3 +283,36 @@ describe('GIVEN folder-level fixtures', () => {
     expect(result.briefings[1]?.quotes[0]?.context).toBe('We stay.');
   });
 });
+
+describe('GIVEN a bad date WHEN loaded THEN the message offers only the formats that field accepts', () => {
+  /** The good alpha briefing saved as `dated.yaml` with one line replaced. */
+  const datedWith = async (line: RegExp, replacement: string): Promise<string[]> => {
+    const dir = await goodDataWith();
+    const alpha = await readFile(join(GOOD, 'briefings', 'alpha.yaml'), 'utf8');
+    const text = alpha.replace(/^id: alpha$/m, 'id: dated').replace(line, replacement);
+    await writeFile(join(dir, 'briefings', 'dated.yaml'), text);
+    return lines((await loadData(dir)).problems, dir);
+  };
+
+  test.each(['2026-Q4', '2026-q4', '2026', '2026-3-5', '15 March 2026', '2026/03/05', "'2026'"])(
+    'GIVEN published: %s THEN the message asks for a day or a month, never a quarter or a year',
+    async (value) => {
+      const problems = await datedWith(/^published: .*$/m, `published: ${value}`);
+      expect(problems).toHaveLength(1);
+      const [problem = ''] = problems;
+      expect(problem).toMatch(/^briefings\/dated\.yaml:6:12 published — /);
+      expect(problem).toContain('YYYY-MM-DD');
+      expect(problem).toContain('YYYY-MM');
+      expect(problem).not.toMatch(/YYYY-Qn|, YYYY\b|or YYYY\b(?!-)/);
+    },
+  );
+
+  test.each(['2026-13', 'soon', '2026-Q5', '2026-3'])(
+    'GIVEN horizon: %s THEN the message offers a day, a month, a quarter or a year',
+    async (value) => {
+      const problems = await datedWith(/^ {4}horizon: 2026$/m, `    horizon: ${value}`);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/looking_ahead\[0\]\.horizon — .*YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY/);
+    },
+  );
+});

@@ -146,7 +146,7 @@ describe('add, list, edit, remove', () => {
     expect(text(reply)).toMatch(/02:30 does not exist in Europe\/Brussels on 2026-03-29/);
   });
 
-  test('GIVEN timezone EST WHEN adding THEN it is saved, with a warning that it ignores daylight saving and a zone that does not', async () => {
+  test('GIVEN timezone EST WHEN adding THEN it is saved, with a warning that it ignores daylight saving and the zone that follows it', async () => {
     vi.useFakeTimers({ now: NOW });
     const { call } = await setup();
     const reply = await call({ subcommand: 'add', channel, when: 'daily 08:00', timezone: 'EST' });
