@@ -5,6 +5,14 @@
  * the catch-up window; older misses are recorded as skipped. A pending entry (a crash mid-send)
  * is resumed with the same nonce.
  *
+ * The same rule applies while running. node-cron reports each slot it skipped (the process was
+ * asleep, the loop blocked, the VM paused) one by one, and arms its timers on a monotonic clock, so
+ * after a forward jump of the wall clock it notices only when its timer fires (up to a day later).
+ * Left alone, a 3.5 h jump would post every missed hourly slot late, in one burst. So a skipped slot
+ * never runs as itself: it triggers the start-up catch-up for its schedule (latest slot once, late;
+ * the older ones recorded skipped). A one-minute tick that sees the wall clock move much further
+ * than a minute does the same for every schedule and re-arms their tasks on the new time.
+ *
  * A shard runs only the schedules of the guilds it holds (`ownsGuild`).
  *
  * Schedule ids are unique only within a guild, so tasks are keyed by guild and id together: one
@@ -79,6 +87,8 @@ export interface Scheduler {
 const ON_TIME_MS = 60_000;
 /** Bound on counting old misses (an hourly schedule down for a month is 720). */
 const MAX_MISSED_COUNT = 5000;
+/** How often the wall clock is compared with the time that really passed. */
+export const CLOCK_TICK_MS = 60_000;
 
 export const taskKey = (guildId: string, scheduleId: string): string => `${guildId}:${scheduleId}`;
 
@@ -89,6 +99,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const tasks = new Map<string, CronTask>();
   const retryTimers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
+  /** Catch-ups while running, one after another per schedule so each sees what the last decided. */
+  const catchUps = new Map<string, Promise<void>>();
+  let clockTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -163,36 +176,49 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         suppressMissedWarning: true,
       },
     );
-    // A slot node-cron skipped while the process slept or the loop was blocked: the same rule as
-    // catch-up at start (posted once, late, if still inside the window; the ledger keeps it once).
+    // A slot node-cron skipped: caught up by the start-up rule, never run as itself (see header).
     task.on?.('execution:missed', (context) => {
       const slot = slotOf(context);
-      if (!slot || stopped) return;
-      const lateBy = deps.now().getTime() - slot.getTime();
-      if (lateBy > deps.catchUpWindowMs) {
-        deps.log?.warn(
-          { guildId: schedule.guildId, scheduleId: schedule.id, slot: slot.toISOString() },
-          'slot missed beyond the catch-up window',
-        );
-        return;
-      }
-      void runWithRetry(schedule.guildId, schedule.id, slot, lateBy > ON_TIME_MS);
+      if (slot && !stopped) catchUpWhileRunning(schedule.guildId, schedule.id, { reported: slot });
     });
     tasks.set(key, task);
   };
 
-  const countMissed = (schedule: Schedule, latest: Date): number => {
+  /** Slots missed before `latest`: how many, and those still inside the catch-up window. */
+  const olderMisses = (schedule: Schedule, latest: Date): { count: number; recent: Date[] } => {
     const rule = compileRule(schedule.cron, schedule.timezone);
     const lastKnown =
       schedule.lastRun && !schedule.lastRun.manual ? Date.parse(schedule.lastRun.slot) : Number.NaN;
     const since = Math.max(Date.parse(schedule.activeSince), Number.isNaN(lastKnown) ? 0 : lastKnown);
+    const windowStart = deps.now().getTime() - deps.catchUpWindowMs;
+    const recent: Date[] = [];
     let count = 0;
     let cursor = rule.prev(new Date(latest.getTime() - 1));
     while (cursor && cursor.getTime() > since && count < MAX_MISSED_COUNT) {
       count++;
+      if (cursor.getTime() >= windowStart) recent.push(cursor);
       cursor = rule.prev(new Date(cursor.getTime() - 1));
     }
-    return count;
+    return { count, recent };
+  };
+
+  /** An older slot passed over for a later one; written only if nothing was recorded for it. */
+  const recordPassedOver = async (schedule: Schedule, slot: Date, latest: string): Promise<void> => {
+    const key = runKey(schedule.guildId, schedule.id, slot.toISOString());
+    if (await deps.store.ledgerGet(key)) return;
+    const stamp = deps.now().toISOString();
+    await deps.store.ledgerSet({
+      key,
+      guildId: schedule.guildId,
+      scheduleId: schedule.id,
+      slot: slot.toISOString(),
+      status: 'skipped',
+      nonce: '',
+      reason: `missed while the bot was offline or asleep; only the latest missed slot (${latest}) was caught up`,
+      attempts: 0,
+      createdAt: stamp,
+      updatedAt: stamp,
+    });
   };
 
   const recordSkipped = async (schedule: Schedule, slot: Date, missed: number): Promise<void> => {
@@ -249,13 +275,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const entry = await deps.store.ledgerGet(runKey(schedule.guildId, schedule.id, latest.toISOString()));
     if (entry && entry.status !== 'pending') return report;
     const lateBy = now.getTime() - latest.getTime();
-    report.missed = entry ? 0 : countMissed(schedule, latest);
+    const older = entry ? { count: 0, recent: [] } : olderMisses(schedule, latest);
+    report.missed = older.count;
     if (entry) {
       report.action = 'resumed';
       await runWithRetry(schedule.guildId, schedule.id, latest, entry.late === true || lateBy > ON_TIME_MS);
     } else if (lateBy <= deps.catchUpWindowMs) {
       report.action = 'posted-late';
       await runWithRetry(schedule.guildId, schedule.id, latest, lateBy > ON_TIME_MS);
+      // Those that were still due by the window get their own skipped entry (a handful at most:
+      // the window over the minimum interval); older ones are only counted.
+      for (const slot of older.recent) await recordPassedOver(schedule, slot, report.slot);
       if (report.missed > 0) {
         const stamp = deps.now().toISOString();
         await deps.store.updateGuild(schedule.guildId, (list) => ({
@@ -272,6 +302,58 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await recordSkipped(schedule, latest, report.missed);
     }
     return report;
+  };
+
+  const catchUpWhileRunning = (
+    guildId: string,
+    scheduleId: string,
+    options: { reported?: Date; resync?: boolean },
+  ): void => {
+    const key = taskKey(guildId, scheduleId);
+    const previous = catchUps.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (stopped || !owns(guildId)) return;
+      const schedule = (await deps.store.readGuild(guildId)).find((s) => s.id === scheduleId);
+      if (!schedule || schedule.paused) return;
+      const report = await catchUp(schedule);
+      const { reported } = options;
+      if (reported && report.slot && reported.toISOString() < report.slot) {
+        await recordPassedOver(schedule, reported, report.slot);
+      }
+      // node-cron's timer still counts toward the slot it armed before the jump: arm it afresh.
+      if (!options.resync || stopped) return;
+      const fresh = (await deps.store.readGuild(guildId)).find((s) => s.id === scheduleId);
+      if (fresh) sync(fresh);
+      else removeKey(key);
+    });
+    const settled = track(next).catch((error: unknown) =>
+      deps.log?.error({ err: error, guildId, scheduleId }, 'catch-up after a missed slot failed'),
+    );
+    catchUps.set(key, settled);
+    void settled.then(() => {
+      if (catchUps.get(key) === settled) catchUps.delete(key);
+    });
+  };
+
+  /** A wall clock that moved much more than the tick (a jump, a paused VM): catch everything up. */
+  const watchClock = (): void => {
+    let last = deps.now().getTime();
+    clockTimer = setInterval(() => {
+      const at = deps.now().getTime();
+      const beyondTick = at - last - CLOCK_TICK_MS;
+      last = at;
+      if (beyondTick <= ON_TIME_MS || stopped) return;
+      deps.log?.warn(
+        { beyondTickMs: beyondTick },
+        'the clock moved on without us; catching up missed digests',
+      );
+      for (const key of [...tasks.keys()]) {
+        // Schedule ids never hold a colon; guild ids might one day.
+        const split = key.lastIndexOf(':');
+        catchUpWhileRunning(key.slice(0, split), key.slice(split + 1), { resync: true });
+      }
+    }, CLOCK_TICK_MS);
+    clockTimer.unref();
   };
 
   return {
@@ -296,6 +378,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       const late = reports.filter((r) => r.action !== 'none');
       if (late.length) deps.log?.info({ catchUp: late }, 'caught up on missed digests');
+      if (!stopped && !clockTimer) watchClock();
       return reports;
     },
     sync,
@@ -303,6 +386,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     active: () => [...tasks.keys()],
     async stop() {
       stopped = true;
+      clearInterval(clockTimer);
+      clockTimer = undefined;
       for (const key of [...tasks.keys()]) removeKey(key);
       for (const timer of retryTimers) clearTimeout(timer);
       retryTimers.clear();

@@ -12,7 +12,7 @@ const schedule = scheduleRecord;
 
 async function setup(
   schedules: Schedule[],
-  options: { window?: number; ownsGuild?: (g: string) => boolean } = {},
+  options: { window?: number; ownsGuild?: (g: string) => boolean; cron?: CronLike } = {},
 ) {
   const store = await memoryStore();
   for (const s of schedules) {
@@ -31,6 +31,7 @@ async function setup(
     now: () => new Date(),
     catchUpWindowMs: (options.window ?? 6) * HOUR,
     ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+    ...(options.cron ? { cron: options.cron } : {}),
   });
   return { store, poster, scheduler, calls };
 }
@@ -242,6 +243,65 @@ describe('slots node-cron skips while running', () => {
       if (late) expect(poster.sent[0]?.reply.embeds?.[0]?.description).toMatch(/Late: this digest was due/);
     },
   );
+});
+
+describe('a forward clock jump or a paused VM while running', () => {
+  // Hourly in UTC; the 07:00 digest went out, then at 07:20 the clock jumps 3.5 h to 10:50.
+  const hourly = () =>
+    schedule({
+      when: '0 * * * *',
+      cron: '0 * * * *',
+      timezone: 'UTC',
+      activeSince: '2026-03-02T00:00:00.000Z',
+      lastRun: { slot: '2026-03-02T07:00:00.000Z', outcome: 'sent', at: '2026-03-02T07:00:01.000Z' },
+    });
+  const slot = (hhmm: string) => `2026-03-02T${hhmm}:00.000Z`;
+
+  test('GIVEN an hourly schedule WHEN the clock jumps 3.5 h forward THEN the latest missed slot is posted once, late, the others are recorded skipped, and the next slot is on time', async () => {
+    vi.useFakeTimers({ now: new Date(slot('07:20')) });
+    const { scheduler, poster, store } = await setup([hourly()]);
+    await scheduler.start();
+    vi.setSystemTime(new Date(slot('10:50')));
+    await vi.advanceTimersByTimeAsync(45 * 60_000);
+    await scheduler.stop();
+    expect(slotsPosted(poster)).toEqual([slot('10:00'), slot('11:00')]);
+    expect(poster.sent[0]?.reply.embeds?.[0]?.description).toMatch(/Late: this digest was due/);
+    expect(poster.sent[1]?.reply.embeds?.[0]?.description).not.toMatch(/Late:/);
+    for (const skipped of ['08:00', '09:00']) {
+      expect((await store.ledgerGet(runKey('g1', 'sched1', slot(skipped))))?.status, skipped).toBe('skipped');
+    }
+    expect(await store.ledgerGet(runKey('g1', 'sched1', slot('10:00')))).toMatchObject({
+      status: 'sent',
+      late: true,
+    });
+    const [saved] = await store.readGuild('g1');
+    expect(saved?.missed?.count).toBe(2);
+  });
+
+  test('GIVEN node-cron reports three missed hourly slots at once (a paused VM) THEN only the latest is posted, late, and the others are recorded skipped', async () => {
+    vi.useFakeTimers({ now: new Date(slot('07:20')) });
+    const missed: ((context: { date: Date }) => void)[] = [];
+    const cron: CronLike = {
+      schedule: () => ({
+        stop: () => undefined,
+        destroy: () => undefined,
+        on: (_event, listener) => missed.push(listener),
+      }),
+    };
+    const { scheduler, poster, store } = await setup([hourly()], { cron });
+    await scheduler.start();
+    vi.setSystemTime(new Date(slot('10:50')));
+    for (const listener of missed) {
+      for (const hhmm of ['08:00', '09:00', '10:00']) listener({ date: new Date(slot(hhmm)) });
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    await scheduler.stop();
+    expect(slotsPosted(poster)).toEqual([slot('10:00')]);
+    expect(poster.sent[0]?.reply.embeds?.[0]?.description).toMatch(/Late: this digest was due/);
+    for (const skipped of ['08:00', '09:00']) {
+      expect((await store.ledgerGet(runKey('g1', 'sched1', slot(skipped))))?.status, skipped).toBe('skipped');
+    }
+  });
 });
 
 describe('retries', () => {
