@@ -10,6 +10,7 @@ import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.
 import { refOf, resolveRef } from './custom-id.js';
 import { escapeInline } from './escape.js';
 import { truncate } from './limits.js';
+import { nearest } from './nearest.js';
 import { dateLabel } from './timestamps.js';
 
 /** A string option: trimmed, not empty, at most `max` characters; messages read "Option `x` …". */
@@ -56,14 +57,37 @@ export const briefingCandidates = (library: Library, locale = 'en-GB'): readonly
 export const speakerCandidates = (speakers: readonly string[]): Candidate[] =>
   speakers.map((s) => ({ name: s, value: refOf(s, 100), keys: [s] }));
 
-/** Up to `n` suggestions for an error message, as inline code. */
-const suggest = (candidates: readonly Candidate[], typed: string, n = 5): string => {
-  const ranked = rankCandidates(candidates, typed);
-  const list = (ranked.length ? ranked : candidates).slice(0, n).map((c) => `\`${c.value}\``);
-  return list.length ? ` Try ${list.join(', ')}.` : '';
+const shown = (typed: string): string => `“${escapeInline(truncate(typed, 60))}”`;
+
+const code = (value: string): string => `\`${truncate(value.replace(/`/g, "'"), 100)}\``;
+
+/** `a`, `b`, `c` and, past `max`, "… (N in all)". */
+const listOf = (values: readonly string[], max: number): string => {
+  const more = values.length > max ? `, … (${values.length} in all)` : '';
+  return `${values.slice(0, max).join(', ')}${more}`;
 };
 
-const shown = (typed: string): string => `“${escapeInline(truncate(typed, 60))}”`;
+/** " Did you mean `x`?" for the closest candidates by edit distance, or nothing. */
+const didYouMean = (
+  candidates: readonly Candidate[],
+  typed: string,
+  show: (c: Candidate) => string,
+): string => {
+  const guesses = nearest(candidates, typed, (c) => c.keys ?? [c.value]).slice(0, 3);
+  return guesses.length ? ` Did you mean ${guesses.map(show).join(' or ')}?` : '';
+};
+
+/** More than one candidate holds what was typed, none clearly best: name a few to choose from. */
+const several = (
+  matched: readonly Candidate[],
+  typed: string,
+  what: string,
+  show: (c: Candidate) => string,
+) =>
+  `${shown(typed)} matches ${matched.length} ${what}: ${listOf(matched.map(show), 5)}. Type more of the one you mean.`;
+
+/** Themes are few: the error lists them all, so the right id is always in sight. */
+const MAX_THEMES_LISTED = 25;
 
 export function resolveTheme(library: Library, typed: string, option = 'theme'): Theme {
   const exact = library.theme(typed);
@@ -72,8 +96,18 @@ export function resolveTheme(library: Library, typed: string, option = 'theme'):
   const match = resolveTyped(candidates, typed);
   const theme = match && library.theme(match.value);
   if (theme) return theme;
-  throw new UserError(`No theme matches ${shown(typed)}.${suggest(candidates, typed)}`, option);
+  const show = (c: Candidate) => code(c.value);
+  const matched = rankCandidates(candidates, typed);
+  const all = ` Themes: ${listOf(candidates.map(show), MAX_THEMES_LISTED)}.`;
+  const message =
+    matched.length > 1
+      ? several(matched, typed, 'themes', show)
+      : `No theme matches ${shown(typed)}.${didYouMean(candidates, typed, show)}${all}`;
+  throw new UserError(message, option);
 }
+
+// Briefings may be thousands: the error names the likely ones and leaves the full list to /sources.
+const SOURCES_HINT = ' `/sources` lists every briefing.';
 
 export function resolveBriefing(
   library: Library,
@@ -87,15 +121,28 @@ export function resolveBriefing(
   const match = resolveTyped(candidates, typed);
   const briefing = match && library.briefing(match.value);
   if (briefing) return briefing;
-  throw new UserError(`No briefing matches ${shown(typed)}. Pick one from the list as you type.`, option);
+  const show = (c: Candidate) => `${code(c.value)} (${escapeInline(truncate(nameOf(c), 80))})`;
+  const matched = rankCandidates(candidates, typed);
+  const message =
+    matched.length > 1
+      ? several(matched, typed, 'briefings', show)
+      : `No briefing matches ${shown(typed)}.${didYouMean(candidates, typed, show)}${SOURCES_HINT}`;
+  throw new UserError(message, option);
 }
 
 /** A speaker as the library spells it, from a picked choice (maybe a reference) or typed text. */
 export function resolveSpeaker(speakers: readonly string[], typed: string, option = 'speaker'): string {
   const picked = resolveRef(typed, speakers);
   if (picked) return picked;
-  const match = resolveTyped(speakerCandidates(speakers), typed);
+  const candidates = speakerCandidates(speakers);
+  const match = resolveTyped(candidates, typed);
   if (match) return match.keys?.[0] ?? nameOf(match);
-  const hint = speakers.length ? ' Pick one from the list as you type.' : '';
-  throw new UserError(`No quotes from a speaker matching ${shown(typed)}.${hint}`, option);
+  const show = (c: Candidate) => `**${escapeInline(truncate(c.keys?.[0] ?? nameOf(c), 80))}**`;
+  const matched = rankCandidates(candidates, typed);
+  if (matched.length > 1) throw new UserError(several(matched, typed, 'speakers', show), option);
+  const listed = speakers.length ? ` Speakers: ${listOf(candidates.map(show), 10)}.` : '';
+  throw new UserError(
+    `No quotes from a speaker matching ${shown(typed)}.${didYouMean(candidates, typed, show)}${listed}`,
+    option,
+  );
 }

@@ -49,7 +49,7 @@ describe('/theme', () => {
     const error = await run('theme', { theme: 'weather' }).catch((e: unknown) => e);
     expect(isUserError(error) && error.option).toBe('theme');
     expect(error instanceof Error && error.message).toMatch(
-      /No theme matches “weather”\. Try `security-defence`/,
+      /No theme matches “weather”\. Themes: `security-defence`, `political-dialogue`, `economy-reconstruction`, `outlook`\.$/,
     );
   });
 

@@ -145,6 +145,13 @@ describe('GIVEN a line the console must refuse', () => {
     ['an unknown command', '/nope', undefined, /Unknown command \/nope\..*\/theme/],
     ['a mistyped command', '/thme security', undefined, /Did you mean theme\?/],
     [
+      'a command with two letters swapped',
+      '/qoute',
+      undefined,
+      /Unknown command \/qoute\. Did you mean quote\?/,
+    ],
+    ['a subcommand with two letters swapped', '/schedule lsit', 'subcommand', /Did you mean list\?/],
+    [
       'a missing required option',
       '/search',
       'query',
