@@ -167,7 +167,11 @@ export async function invokeButton(
 ): Promise<Reply> {
   const parts = parseCustomId(customId);
   const command = parts && registry.commands.get(parts.command);
-  const handler = parts && command?.buttons?.[parts.action];
+  // Own properties only: the action comes from the click, and `constructor` or `hasOwnProperty`
+  // would otherwise find Object.prototype's members and run them as handlers.
+  const buttons = command?.buttons;
+  const handler =
+    parts && buttons && Object.hasOwn(buttons, parts.action) ? buttons[parts.action] : undefined;
   if (!parts || !command || !handler) {
     throw new UserError('This button no longer works. Run the command again for a fresh answer.');
   }

@@ -223,6 +223,22 @@ describe('buttons and autocomplete', () => {
     },
   );
 
+  // Handlers are looked up by a name the click supplies: inherited members of a plain object
+  // (hasOwnProperty, constructor, toString…) are not actions.
+  test.each([
+    'search:hasOwnProperty:x',
+    'quote:constructor:x',
+    'theme:toString:1',
+    'status:__proto__:1',
+    'sources:valueOf:0',
+    'brief:__defineGetter__:x',
+  ])(
+    'GIVEN the custom id %j naming an inherited member WHEN pressed THEN it is an expired button',
+    async (id) => {
+      expect((await failure(invokeButton(registry, id, context()))).message).toMatch(/Run the command again/);
+    },
+  );
+
   test('GIVEN an unknown command WHEN autocompleted THEN there are no choices', async () => {
     expect(await invokeAutocomplete(registry, 'nope', { name: 'x', value: '' }, {}, context())).toEqual([]);
   });
