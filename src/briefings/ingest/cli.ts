@@ -5,12 +5,12 @@
  * Without --out the draft YAML goes to stdout and the report to stderr, so the draft can be piped.
  * Exit codes: 0 done, 1 the input or themes cannot be used, 2 wrong usage.
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isUserError, UserError } from '../../errors.js';
+import { LIMITS, publicationDate, SourceSchema, slug } from '../schema.js';
 import { analyseArticle } from './analyse.js';
 import { buildDraft } from './draft.js';
 import { decodeArticle } from './input.js';
@@ -53,7 +53,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`ingest: give exactly one article file, or - for standard input\n${USAGE}\n`);
     return 2;
   }
+  // A value the schema would refuse must stop here, named by its flag, not surface later as a
+  // draft that fails its own schema.
+  const misuse = flagProblem(args.values);
+  if (misuse) {
+    io.stderr(`ingest: ${misuse}\n${USAGE}\n`);
+    return 2;
+  }
   try {
+    const out = args.values.out ? resolve(io.cwd, args.values.out) : undefined;
+    // Checked early so the curator does not wait for the analysis to learn it; the exclusive open
+    // below is what actually keeps the file safe.
+    if (out && !args.values.force && (await occupied(out))) throw exists(args.values.out ?? out);
     const name = input === '-' ? 'standard input' : input;
     const bytes = input === '-' ? await io.readStdin() : await readInput(resolve(io.cwd, input));
     const text = decodeArticle(bytes, name);
@@ -61,11 +72,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       ? resolve(io.cwd, args.values.themes)
       : resolve(io.root, 'data/themes.yaml');
     const themes = await loadThemes(themesFile);
-    const out = args.values.out ? resolve(io.cwd, args.values.out) : undefined;
-    if (out && existsSync(out) && !args.values.force) {
-      throw new UserError(`${args.values.out} already exists; pass --force to overwrite it`);
-    }
-    const id = args.values.id ?? (out ? basename(out).replace(/\.ya?ml$/i, '') : undefined);
+    const id = args.values.id ?? (out ? basename(out, '.yaml') : undefined);
     const analysis = analyseArticle(text, {
       themes,
       origin: input === '-' ? 'standard input' : basename(input),
@@ -81,7 +88,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
     const report = formatReport(analysis);
     if (out) {
-      await writeFile(out, draft.yaml, 'utf8');
+      await writeDraft(out, args.values.out ?? out, draft.yaml, args.values.force ?? false);
       io.stdout(`${report}\n\nDraft written to ${args.values.out} (status: draft).\n`);
     } else {
       io.stdout(draft.yaml);
@@ -96,6 +103,69 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`ingest: ${message}\n`);
     return 1;
+  }
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+const SLUG_RULE = `a lowercase slug such as "security-defence" (a-z, 0-9 and single hyphens, at most ${LIMITS.id} characters)`;
+
+/** What is wrong with a flag's value, naming the flag and what it accepts; undefined when all are usable. */
+export function flagProblem(values: Values): string | undefined {
+  const { id, out, url, published, source } = values;
+  if (id !== undefined && !slug.safeParse(id).success) return `--id "${id}": an id is ${SLUG_RULE}`;
+  if (out !== undefined) {
+    const file = basename(out);
+    if (!file.endsWith('.yaml')) {
+      return `--out "${out}": briefing files end in .yaml (data:check skips other names), e.g. ${file.replace(/\.[^.]*$/, '')}.yaml`;
+    }
+    const fromName = basename(file, '.yaml');
+    if (!slug.safeParse(fromName).success) {
+      return `--out "${out}": the file name without .yaml is the briefing id, so it must be ${SLUG_RULE}`;
+    }
+    if (id !== undefined && id !== fromName) {
+      return `--id "${id}" does not match --out "${out}": the id must equal the file name; drop --id or write to ${id}.yaml`;
+    }
+  }
+  if (url !== undefined && !SourceSchema.shape.url.safeParse(url).success) {
+    return `--url "${url}": give the article's http(s) URL, such as https://example.org/article (at most ${LIMITS.url} characters)`;
+  }
+  if (published !== undefined) {
+    const checked = publicationDate.safeParse(published);
+    if (!checked.success) {
+      const unreal = checked.error.issues.some((i) => i.message.includes('not a real calendar date'));
+      return `--published "${published}": ${unreal ? 'not a real calendar date; ' : ''}use YYYY-MM-DD or YYYY-MM`;
+    }
+  }
+  if (source !== undefined && source.trim() === '') {
+    return `--source "${source}": must not be empty; give the name of the publication`;
+  }
+  return undefined;
+}
+
+const exists = (shown: string) => new UserError(`${shown} already exists; pass --force to overwrite it`);
+
+/** Anything at the path, a dangling symlink included (which existsSync would call absent). */
+async function occupied(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Exclusive create unless forced, so a file or link that appeared meanwhile is never written through. */
+async function writeDraft(path: string, shown: string, yaml: string, force: boolean): Promise<void> {
+  try {
+    await writeFile(path, yaml, { encoding: 'utf8', flag: force ? 'w' : 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw exists(shown);
+    if (code === 'ENOENT')
+      throw new UserError(`cannot write ${shown}: the folder ${dirname(path)} does not exist`);
+    if (code === 'EISDIR') throw new UserError(`cannot write ${shown}: it is a folder`);
+    throw new UserError(`cannot write ${shown}: ${(e as Error).message}`);
   }
 }
 

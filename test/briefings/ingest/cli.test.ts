@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
@@ -136,10 +136,84 @@ describe('npm run ingest', () => {
     expect((await run([SEED], { root: project, themes: false })).code).toBe(0);
   });
 
-  test('GIVEN a bad --published value THEN it exits 1 saying what to use', async () => {
-    const r = await run([SEED, '--published', '2026-13']);
+  test.each([
+    [['--id', 'Bad_ID'], /^ingest: --id "Bad_ID": .*lowercase slug/],
+    [['--id', 'a'.repeat(65)], /^ingest: --id "a{65}": .*at most 64 characters/],
+    [['--out', 'Bad_Name.yaml'], /^ingest: --out "Bad_Name\.yaml": .*file name .*lowercase slug/],
+    [['--out', 'draft.yml'], /^ingest: --out "draft\.yml": .*end in \.yaml/],
+    [['--out', 'draft.txt'], /^ingest: --out "draft\.txt": .*end in \.yaml/],
+    [['--id', 'one', '--out', 'two.yaml'], /^ingest: --id "one" does not match --out "two\.yaml"/],
+    [['--url', 'notaurl'], /^ingest: --url "notaurl": .*http\(s\) URL/],
+    [['--url', 'ftp://example.org/a'], /^ingest: --url "ftp:\/\/example\.org\/a": .*http\(s\) URL/],
+    [['--published', '2026-13'], /^ingest: --published "2026-13": .*YYYY-MM-DD or YYYY-MM/],
+    [['--published', '2026-02-30'], /^ingest: --published "2026-02-30": .*not a real calendar date/],
+    [['--published', '2026'], /^ingest: --published "2026": .*YYYY-MM-DD or YYYY-MM/],
+    [['--source', '  '], /^ingest: --source " {2}": .*must not be empty/],
+  ])(
+    'GIVEN %j THEN it exits 2 naming the flag and what it accepts, and writes nothing',
+    async (flags, message) => {
+      const r = await run([SEED, ...flags]);
+      expect(r.err).toMatch(message);
+      expect(r.err).toMatch(/usage: npm run ingest/);
+      expect(r.err).not.toMatch(/internal error/);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(2);
+    },
+  );
+
+  test('GIVEN valid --id, --out, --url and --published THEN they are used as given', async () => {
+    const r = await run([
+      SEED,
+      ...['--id', 'talks-2026-01', '--out', 'talks-2026-01.yaml', '--url', 'https://example.org/a'],
+      ...['--published', '2026-01'],
+    ]);
+    expect(r.code).toBe(0);
+    expect(parse(await readFile(join(dir, 'talks-2026-01.yaml'), 'utf8'))).toMatchObject({
+      id: 'talks-2026-01',
+      published: '2026-01',
+      source: { url: 'https://example.org/a' },
+    });
+  });
+
+  test('GIVEN --out is a dangling symlink THEN its target is not written without --force, and is with it', async () => {
+    const target = join(dir, 'elsewhere.yaml');
+    await symlink(target, join(dir, 'link.yaml'));
+    const refused = await run([SEED, '--out', 'link.yaml']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/link\.yaml already exists.*pass --force/);
+    await expect(readFile(target)).rejects.toThrow();
+    const forced = await run([SEED, '--out', 'link.yaml', '--force']);
+    expect(forced.code).toBe(0);
+    expect(parse(await readFile(target, 'utf8'))).toMatchObject({ status: 'draft' });
+  });
+
+  test('GIVEN --out appears while the article is analysed THEN it is still not overwritten', async () => {
+    // Created after the early check (which runs before the input is read): only an exclusive open catches it.
+    let out = '';
+    const io: CliIo = {
+      readStdin: async () => {
+        await writeFile(join(dir, 'race.yaml'), 'curated: true\n');
+        return readFile(SEED);
+      },
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        out += t;
+      },
+      cwd: dir,
+      root: ROOT,
+      now: new Date('2026-11-28T09:00:00Z'),
+    };
+    expect(await main(['-', '--out', 'race.yaml', '--themes', THEMES], io)).toBe(1);
+    expect(out).toMatch(/race\.yaml already exists; pass --force/);
+    expect(await readFile(join(dir, 'race.yaml'), 'utf8')).toBe('curated: true\n');
+  });
+
+  test('GIVEN --out in a folder that does not exist THEN it exits 1 naming the folder', async () => {
+    const r = await run([SEED, '--out', 'nowhere/draft.yaml']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--published 2026-13: use YYYY-MM-DD or YYYY-MM/);
+    expect(r.err).toMatch(/cannot write nowhere\/draft\.yaml: the folder .*nowhere does not exist/);
   });
 });
 
