@@ -9,11 +9,11 @@ export type { InteractionFacts } from '../commands/index.js';
 
 import { buildLibraryAsync } from './briefings/library.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
-import type { Config } from './config.js';
-import type { Poster, StatusProvider } from './digest/index.js';
+import { type Config, SetupError } from './config.js';
+import { describeError, type Poster, type StatusProvider, StoreError } from './digest/index.js';
 import { createDigests, type Digests } from './digest/runtime.js';
 import type { CronLike } from './digest/scheduler.js';
-import type { Logger } from './log.js';
+import { type Logger, redactTokens } from './log.js';
 import { loadCommands, type Registry } from './registry.js';
 
 export interface App {
@@ -70,6 +70,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     log: log.child({ component: 'digest' }),
     ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
     ...(options.cron ? { cron: options.cron } : {}),
+  }).catch((error: unknown) => {
+    throw error instanceof StoreError ? storeSetupError(config, error) : error;
   });
 
   const status: StatusProvider = {
@@ -104,4 +106,26 @@ export async function createApp(options: AppOptions): Promise<App> {
       await live.close();
     },
   };
+}
+
+/**
+ * A store that cannot be opened at start is the operator's to fix: one line naming the setting
+ * (STATE_DIR when the store is its default file), where the store is (a file, or a scheme and
+ * host: never a user or password) and what to check.
+ */
+function storeSetupError(config: Config, error: StoreError): SetupError {
+  const url = config.STORE_URL;
+  const reason = redactTokens(describeError(error.cause ?? error));
+  const file = /^sqlite:\/\/(.*)$/i.exec(url)?.[1];
+  if (file !== undefined) {
+    const setting = url === `sqlite://${config.STATE_DIR}/attache.sqlite` ? 'STATE_DIR' : 'STORE_URL';
+    return new SetupError(
+      `${setting}: cannot open the store file ${file} (${reason}); check that its folder can be created and written by this user and that the file is an SQLite database (move it aside to start afresh).`,
+    );
+  }
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const where = parsed ? `${parsed.protocol}//${parsed.host}` : 'STORE_URL';
+  return new SetupError(
+    `STORE_URL: cannot open the store at ${where} (${reason}); check that the server is running and reachable from this machine and that STORE_URL is right.`,
+  );
 }

@@ -7,10 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type App, createApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, SetupError } from './config.js';
 import { startConsole } from './console/index.js';
 import { createConsolePoster } from './digest/console-poster.js';
 import { startBot } from './discord/bot.js';
+import { explainDiscordFailure } from './discord/failures.js';
 import { createLogger, type Logger } from './log.js';
 
 function onSignals(stop: () => Promise<void>, log: Logger) {
@@ -42,9 +43,22 @@ async function runDiscord(config: Config & { DISCORD_TOKEN: string }) {
   try {
     await starting;
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof ConfigError || error instanceof SetupError) throw error;
+    const explained = explainDiscordFailure(error, config.DISCORD_API_URL);
+    if (explained) throw new SetupError(explained);
     log.fatal({ err: error }, 'could not start');
     process.exit(1);
+  }
+}
+
+function makeStateDir(dir: string) {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SetupError(
+      `STATE_DIR: cannot create the folder ${dir} (${reason}); point STATE_DIR at a folder this user can write to.`,
+    );
   }
 }
 
@@ -52,7 +66,7 @@ async function runLocalConsole(config: Config): Promise<number> {
   // The console's own output is the answers; logs go to stderr, quiet unless asked for.
   const level = process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn';
   const log = createLogger({ level, format: config.LOG_FORMAT ?? 'json', destination: pino.destination(2) });
-  mkdirSync(config.STATE_DIR, { recursive: true });
+  makeStateDir(config.STATE_DIR);
   const abort = new AbortController();
   let session: ReturnType<typeof startConsole> | undefined;
   const app: App = await createApp({
@@ -89,9 +103,9 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  // A configuration problem found at boot (the environment, or a store it names) is one clear
-  // message, not a stack trace.
-  if (!(error instanceof ConfigError)) throw error;
+  // A configuration problem found at boot (the environment, or a folder, store or API it names) is
+  // one clear message, not a stack trace.
+  if (!(error instanceof ConfigError || error instanceof SetupError)) throw error;
   console.error(error.message);
-  process.exit(2);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 }

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import { ConfigError, loadConfig } from './config.js';
+import { explainDiscordFailure } from './discord/failures.js';
 import { createLogger } from './log.js';
 
 try {
@@ -30,6 +31,9 @@ try {
   process.once('SIGTERM', stop);
   await manager.spawn();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  // The shard count is asked of Discord's own API with the token, before any shard starts.
+  console.error(
+    explainDiscordFailure(error, undefined) ?? (error instanceof Error ? error.message : String(error)),
+  );
   process.exit(2);
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { REST, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { definitions, loadCommands } from '../registry.js';
+import { explainDiscordFailure } from './failures.js';
 
 export interface DeployResult {
   scope: 'guild' | 'global';
@@ -28,8 +29,10 @@ export async function deployCommands(config: Config, rest = new REST()): Promise
 }
 
 async function main() {
+  let apiUrl: string | undefined;
   try {
     const config = loadConfig();
+    apiUrl = config.DISCORD_API_URL;
     const { scope, registered } = await deployCommands(config);
     const where =
       scope === 'guild'
@@ -43,7 +46,9 @@ async function main() {
       );
     }
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(
+      explainDiscordFailure(error, apiUrl) ?? (error instanceof Error ? error.message : String(error)),
+    );
     process.exitCode = 1;
   }
 }
