@@ -1,9 +1,10 @@
 /**
- * npm run bench:ingest [-- --verbose] [--check] [--themes <file>]
+ * npm run bench:ingest [-- --verbose] [--check] [--themes <file>] [--only <set>|heldout]
  *
  * Runs ingest over the labelled articles in bench/ingest-corpus/ and prints precision and recall
- * per field against labels.yaml (matching rules are described at the top of that file). --check
- * exits non-zero when a target is missed; --verbose lists every miss and false alarm.
+ * per field against labels.yaml (matching rules are described at the top of that file), for the
+ * whole set, the held-out group and the blind 2027 group. --check exits non-zero when a target is
+ * missed; --verbose lists every miss and false alarm; --only scores one group and skips the timing.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,8 @@ const speakerList = z.union([z.string(), z.array(z.string()), z.null()]);
 const LabelSchema = z.object({
   file: z.string(),
   heldout: z.boolean().optional(),
+  /** A group measured blind as a whole, e.g. "blind-2027"; reported in its own table. */
+  set: z.string().optional(),
   title: z.string().nullable(),
   published: z.string(),
   location: z.string().nullable(),
@@ -98,7 +101,16 @@ interface Fields {
   lookahead: Tally;
   horizon: Tally;
   themes: Tally;
-  meta: Tally;
+  title: Tally;
+  place: Tally;
+  year: Tally;
+  month: Tally;
+  day: Tally;
+  source: Tally;
+  /** Quotes the label leaves unattributed that came back with a speaker. */
+  invented: number;
+  /** Heading false alarms that are the dateline or byline line. */
+  datelineHeadings: number;
 }
 
 function score(label: Label, a: Analysis, fields: Fields, misses: string[]): void {
@@ -109,7 +121,10 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
   fields.headings.found += headings.length;
   for (const h of headings) {
     if (label.headings.some((e) => squash(e) === squash(h))) fields.headings.tp++;
-    else say(`heading false alarm: "${h}"`);
+    else {
+      say(`heading false alarm: "${h}"`);
+      if (looksLikeDateline(h, label)) fields.datelineHeadings++;
+    }
   }
   for (const e of label.headings) {
     if (headings.some((h) => squash(h) === squash(e))) fields.headings.recalled++;
@@ -124,6 +139,10 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
     const optional = label.quotes.find((e) => e.optional && similar(e.text, q.text));
     if (optional) continue;
     fields.quotes.found++;
+    if (required.some((e) => e.speaker === null && similar(e.text, q.text))) {
+      fields.invented++;
+      say(`speaker invented: ${q.speaker} — “${q.text.slice(0, 70)}”`);
+    }
     if (withSpeaker.some((e) => similar(e.text, q.text) && sameSpeaker(q.speaker, e.speaker)))
       fields.quotes.tp++;
     else say(`quote wrong or extra: ${q.speaker} — “${q.text.slice(0, 70)}”`);
@@ -171,13 +190,15 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
     const hit = a.lookahead.find((l) => sameSentence(e.text, l.text));
     if (hit) fields.lookahead.recalled++;
     else say(`looking-ahead missed: ${e.text}`);
-    if (e.horizon && hit) {
+    // Every matched item counts: a horizon reported where the sentence states none is wrong too.
+    if (hit) {
       fields.horizon.expected++;
       fields.horizon.found++;
-      if (hit.horizon === e.horizon) {
+      if ((hit.horizon ?? 'none') === (e.horizon ?? 'none')) {
         fields.horizon.tp++;
         fields.horizon.recalled++;
-      } else say(`horizon ${hit.horizon ?? 'none'} instead of ${e.horizon}: ${e.text.slice(0, 60)}`);
+      } else
+        say(`horizon ${hit.horizon ?? 'none'} instead of ${e.horizon ?? 'none'}: ${e.text.slice(0, 60)}`);
     }
   }
 
@@ -193,33 +214,49 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
       say(`themes of "${heading}": ${got.join(', ')} (labelled ${expected.join(', ')})`);
   }
 
-  const meta: [string, boolean][] = [
+  const [year, month, day] = label.published.split('-');
+  const [gotYear, gotMonth, gotDay] = a.published.how === 'found' ? a.published.value.split('-') : [];
+  const meta: [keyof Fields & string, boolean, unknown, unknown][] = [
     [
       'title',
       label.title === null
         ? a.title.how === 'derived'
         : a.title.how === 'found' && a.title.value === label.title,
+      a.title.value,
+      label.title,
     ],
-    ['published', a.published.value === label.published],
-    ['location', (a.location?.value ?? null) === label.location],
-    ['source', label.source === null ? a.source.how === 'placeholder' : a.source.value === label.source],
+    ['place', (a.location?.value ?? null) === label.location, a.location?.value, label.location],
+    ['year', gotYear === year, gotYear, year],
+    ['month', gotMonth === month, gotMonth, month],
+    // A month-only dateline must not come back with a day.
+    ['day', gotDay === day, gotDay, day],
+    [
+      'source',
+      label.source === null ? a.source.how === 'placeholder' : a.source.value === label.source,
+      a.source.how === 'placeholder' ? null : a.source.value,
+      label.source,
+    ],
   ];
-  for (const [field, ok] of meta) {
-    fields.meta.expected++;
-    fields.meta.found++;
+  for (const [field, ok, got, expected] of meta) {
+    const t = fields[field] as Tally;
+    t.expected++;
+    t.found++;
     if (ok) {
-      fields.meta.tp++;
-      fields.meta.recalled++;
-    } else {
-      const got = {
-        title: a.title.value,
-        published: a.published.value,
-        location: a.location?.value,
-        source: a.source.value,
-      }[field];
-      say(`${field}: got ${JSON.stringify(got)}, labelled ${JSON.stringify(label[field as keyof Label])}`);
-    }
+      t.tp++;
+      t.recalled++;
+    } else say(`${field}: got ${JSON.stringify(got ?? null)}, labelled ${JSON.stringify(expected ?? null)}`);
   }
+}
+
+/** A heading that is really the dateline or byline: it names a year, the source or the place, or opens with "By". */
+function looksLikeDateline(heading: string, label: Label): boolean {
+  const h = heading.toLowerCase();
+  return (
+    /^by\s/.test(h) ||
+    /\b(?:19|20)\d{2}\b/.test(h) ||
+    (label.source !== null && h.includes(label.source.toLowerCase())) ||
+    (label.location !== null && h.startsWith(label.location.toLowerCase()))
+  );
 }
 
 const emptyFields = (): Fields => ({
@@ -230,30 +267,58 @@ const emptyFields = (): Fields => ({
   lookahead: tally(),
   horizon: tally(),
   themes: tally(),
-  meta: tally(),
+  title: tally(),
+  place: tally(),
+  year: tally(),
+  month: tally(),
+  day: tally(),
+  source: tally(),
+  invented: 0,
+  datelineHeadings: 0,
 });
 
+const recall = (t: Tally): number => (t.expected === 0 ? 1 : t.recalled / t.expected);
+const precision = (t: Tally): number => (t.found === 0 ? 1 : t.tp / t.found);
+
 function table(fields: Fields): string[] {
-  const rows: [string, Tally, string, (t: Tally) => boolean][] = [
-    ['headings', fields.headings, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
-    ['quotes with right speaker', fields.quotes, 'R >= 0.95', (t) => t.recalled / t.expected >= 0.95],
+  type Row = [string, Tally, string, (t: Tally) => boolean];
+  const field = (name: string, t: Tally): Row => [name, t, 'R >= 0.90', (x) => recall(x) >= 0.9];
+  const rows: Row[] = [
+    ['headings', fields.headings, 'R >= 0.95', (t) => recall(t) >= 0.95],
+    ['quotes with right speaker', fields.quotes, 'R >= 0.95', (t) => recall(t) >= 0.95],
     ['quotes found (any speaker)', fields.quoteText, '', () => true],
     ['unattributed reported', fields.unattributed, '', () => true],
-    ['looking-ahead sentences', fields.lookahead, 'P >= 0.90', (t) => t.tp / t.found >= 0.9],
-    ['horizons (of matched items)', fields.horizon, '', () => true],
+    [
+      'looking-ahead sentences',
+      fields.lookahead,
+      'P,R >= 0.90',
+      (t) => precision(t) >= 0.9 && recall(t) >= 0.9,
+    ],
+    ['horizons (of matched items)', fields.horizon, 'R >= 0.90', (t) => recall(t) >= 0.9],
     ['section themes', fields.themes, '', () => true],
-    ['title/date/place/source', fields.meta, '', () => true],
+    field('title', fields.title),
+    field('dateline place', fields.place),
+    field('dateline year', fields.year),
+    field('dateline month', fields.month),
+    field('dateline day', fields.day),
+    field('dateline source', fields.source),
   ];
   const out = [
-    '| field                        | expected | found |  TP | precision | recall | target      |',
-    '|------------------------------|---------:|------:|----:|----------:|-------:|-------------|',
+    '| field                        | expected | found |  TP | precision | recall | target        |',
+    '|------------------------------|---------:|------:|----:|----------:|-------:|---------------|',
   ];
   for (const [name, t, target, ok] of rows) {
     const met = target === '' ? '' : ok(t) ? `${target} ✓` : `${target} ✗`;
     out.push(
-      `| ${name.padEnd(28)} | ${String(t.expected).padStart(8)} | ${String(t.found).padStart(5)} | ${String(t.tp).padStart(3)} |    ${pct(t.tp, t.found)} | ${pct(t.recalled, t.expected)} | ${met.padEnd(11)} |`,
+      `| ${name.padEnd(28)} | ${String(t.expected).padStart(8)} | ${String(t.found).padStart(5)} | ${String(t.tp).padStart(3)} |    ${pct(t.tp, t.found)} | ${pct(t.recalled, t.expected)} | ${met.padEnd(13)} |`,
     );
   }
+  const count = (name: string, n: number): string =>
+    `| ${name.padEnd(28)} | ${''.padStart(8)} | ${String(n).padStart(5)} |     |           |        | ${`0 ${n === 0 ? '✓' : '✗'}`.padEnd(13)} |`;
+  out.push(
+    count('invented speakers', fields.invented),
+    count('dateline/byline as heading', fields.datelineHeadings),
+  );
   return out;
 }
 
@@ -286,6 +351,7 @@ async function main(): Promise<number> {
       verbose: { type: 'boolean', short: 'v' },
       check: { type: 'boolean' },
       themes: { type: 'string' },
+      only: { type: 'string' },
     },
   });
   const themes = await loadThemes(resolve(values.themes ?? 'data/themes.yaml'));
@@ -294,38 +360,47 @@ async function main(): Promise<number> {
     .parse(parse(await readFile(join(CORPUS, 'labels.yaml'), 'utf8')));
   const files = (await readdir(CORPUS)).filter((f) => f.endsWith('.txt'));
   const unlabelled = files.filter((f) => !labels.articles.some((l) => l.file === f));
-  const all = emptyFields();
-  const heldout = emptyFields();
   const misses: string[] = [];
+  const groups: { name: string; of: (l: Label) => boolean; fields: Fields; misses: string[] }[] = [
+    { name: 'All labelled articles', of: () => true, fields: emptyFields(), misses },
+    {
+      name: 'Held-out articles (written after tuning; blind first figures in labels.yaml)',
+      of: (l) => l.heldout === true,
+      fields: emptyFields(),
+      misses: [],
+    },
+    {
+      name: 'Blind 2027 set (written and labelled without reading the detectors; first figures in labels.yaml)',
+      of: (l) => l.set === 'blind-2027',
+      fields: emptyFields(),
+      misses: [],
+    },
+  ];
   const now = new Date('2026-11-28T00:00:00Z');
   let words = 0;
   const started = performance.now();
-  for (const label of labels.articles) {
+  const chosen = labels.articles.filter(
+    (l) => values.only === undefined || l.set === values.only || (values.only === 'heldout' && l.heldout),
+  );
+  for (const label of chosen) {
     const text = decodeArticle(await readFile(join(CORPUS, label.file)), label.file);
     const analysis = analyseArticle(text, { themes, origin: label.file, now });
     words += analysis.words;
-    score(label, analysis, all, misses);
-    if (label.heldout) score(label, analysis, heldout, []);
+    for (const g of groups) if (g.of(label)) score(label, analysis, g.fields, g.misses);
   }
   const elapsed = performance.now() - started;
-  const long = await timeLongArticle(themes, now);
+  const long = values.only === undefined ? await timeLongArticle(themes, now) : undefined;
 
   const out: string[] = [];
-  const held = labels.articles.filter((l) => l.heldout).length;
-  out.push(
-    `Ingest benchmark: ${labels.articles.length} labelled articles (${held} held out), ${words} words, ${elapsed.toFixed(0)} ms`,
-  );
-  out.push(`A ${long.words.toLocaleString('en-US')}-word article: ${long.ms.toFixed(0)} ms (median of 3)`);
+  out.push(`Ingest benchmark: ${chosen.length} labelled articles, ${words} words, ${elapsed.toFixed(0)} ms`);
+  if (long)
+    out.push(`A ${long.words.toLocaleString('en-US')}-word article: ${long.ms.toFixed(0)} ms (median of 3)`);
   if (unlabelled.length > 0) out.push(`(not labelled, skipped: ${unlabelled.join(', ')})`);
-  out.push('', 'All labelled articles:', ...table(all));
-  const failed = out.some((l) => l.includes('✗'));
-  if (held > 0) {
-    out.push(
-      '',
-      `Held-out articles (${held}; written after tuning, blind first figures in labels.yaml):`,
-      ...table(heldout),
-    );
+  for (const g of groups) {
+    const n = chosen.filter(g.of).length;
+    if (n > 0) out.push('', `${g.name}: ${n}`, ...table(g.fields));
   }
+  const failed = out.some((l) => l.includes('✗'));
   if (values.verbose && misses.length > 0) out.push('', 'Misses and false alarms:', ...misses);
   else if (misses.length > 0) out.push('', `${misses.length} misses or false alarms; --verbose lists them.`);
   console.log(out.join('\n'));
