@@ -66,8 +66,8 @@ export type LookaheadWindow = 'week' | 'month' | 'quarter' | 'year' | 'all';
 
 export interface SearchHit {
   briefing: Briefing;
-  kind: 'title' | 'summary' | 'section' | 'point' | 'quote';
-  /** Heading of the section (for section/point hits) or speaker (for quote hits). */
+  kind: 'title' | 'summary' | 'section' | 'point' | 'quote' | 'lookahead';
+  /** Heading of the section (section/point hits), speaker (quote hits) or horizon (lookahead hits). */
   label?: string;
   /** Text around the match; matched terms wrapped in `**` (Discord bold), other markdown escaped. */
   snippet: string;
@@ -77,6 +77,8 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
+  /** Words or phrases left out of the search because they are too common to search for cheaply. */
+  ignored?: string[];
 }
 
 export interface LibraryStats {

@@ -10,7 +10,13 @@
  * inside a column are kept apart by a paragraph separator the tokenizer ignores. When few briefings
  * match, each answers with its matching items, best first; when many do, each answers once.
  *
- * User input never reaches FTS5 syntax: it is split into word tokens, each one quoted.
+ * User input never reaches FTS5 syntax: it is parsed into terms (a word, or a phrase where the user
+ * put quotes), each one quoted. Operator words (AND, OR, NOT, NEAR) and stop words ("and", "the",
+ * "it") are not terms: nearly every item has them, so they would make every item a hit.
+ *
+ * The work per query is bounded: at most `maxTerms` terms, and at most `maxFrequentWords` words
+ * found in more than `frequentDocs` briefings (each such word walks a doclist as long as the
+ * archive); further frequent terms are left out, and the result says which.
  */
 import Database from 'better-sqlite3';
 import type { Briefing, SearchHit, SearchResult } from './index.js';
@@ -63,6 +69,16 @@ const COLUMNS: readonly ColumnSpec[] = [
     weight: 2,
     items: (b) => b.sections.flatMap((s) => s.points.map((p) => ({ text: p, label: s.heading }))),
   },
+  {
+    name: 'ahead',
+    kind: 'lookahead',
+    weight: 3,
+    items: (b) =>
+      b.looking_ahead.map((l) => ({
+        text: l.text,
+        ...(l.horizon !== undefined ? { label: String(l.horizon) } : {}),
+      })),
+  },
 ];
 const HEADINGS = COLUMNS.findIndex((c) => c.name === 'headings');
 const SECTIONS = COLUMNS.findIndex((c) => c.name === 'sections');
@@ -70,9 +86,69 @@ const SECTIONS = COLUMNS.findIndex((c) => c.name === 'sections');
 /** Porter stems English words; unicode61 with diacritics removed lets "economie" find "économie". */
 const TOKENIZE = 'porter unicode61 remove_diacritics 2';
 
+/**
+ * Letters unicode61 does not fold because Unicode gives them no decomposition ("ø" is not "o" plus
+ * a mark), so "tromso" would never find "Tromsø". Each maps to one UTF-16 unit: the folded text
+ * is as long as the original, so highlights made on it fit the original exactly.
+ */
+const FOLD: Readonly<Record<string, string>> = {
+  ø: 'o',
+  Ø: 'O',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ð: 'd',
+  Ð: 'D',
+  ħ: 'h',
+  Ħ: 'H',
+  ı: 'i',
+  ŧ: 't',
+  Ŧ: 'T',
+};
+const FOLD_RE = new RegExp(`[${Object.keys(FOLD).join('')}]`, 'g');
+export const foldLetters = (text: string): string => text.replace(FOLD_RE, (c) => FOLD[c] ?? c);
+
+/** Puts the markers of a highlight made on `foldLetters(original)` back into `original`. */
+function unfold(marked: string, original: string): string {
+  let out = '';
+  let at = 0;
+  for (const c of marked) {
+    if (c === OPEN || c === CLOSE) out += c;
+    else {
+      const length = c.length;
+      out += original.slice(at, at + length);
+      at += length;
+    }
+  }
+  return out + original.slice(at);
+}
+
+/** Capitalised, these are FTS5 operators a user may type out of habit; they are never terms. */
+const OPERATORS = new Set(['AND', 'OR', 'NOT', 'NEAR']);
+
+/**
+ * Words in nearly every English sentence. Left out on purpose: "us" (the United States), "who"
+ * (the WHO), "may" (the month), "will", "no", "all": they carry meaning in a briefing.
+ */
+const STOP_WORDS = new Set(
+  (
+    'a an the and or but nor of in on at to for from by with as is are was were be been being it its ' +
+    'this that these those there their they them he she his her him we our you your i me my do does ' +
+    'did not so than then too very can could would should has have had into onto over about what ' +
+    'which whom how when where why if also just such any some each both other own same s t'
+  ).split(' '),
+);
+
 export const SEARCH_LIMITS = Object.freeze({
-  maxTokens: 32,
+  /** Words and phrases searched for; more are left out. */
+  maxTerms: 8,
+  maxPhraseWords: 6,
   maxTokenLength: 64,
+  /** A word in more briefings than this is frequent: its doclist is long, so it costs. */
+  frequentDocs: 1000,
+  /** Frequent words kept in one query (a phrase counts each of its frequent words). */
+  maxFrequentWords: 3,
   /** Shorter last words are not expanded: with no prefix index, "tre*" can mean hundreds of words (~50 ms). */
   minPrefix: 4,
   maxLimit: 50,
@@ -91,24 +167,64 @@ export const SEARCH_LIMITS = Object.freeze({
   snippetWords: 36,
 });
 
-/** Word tokens of what a user typed; punctuation, quotes and operators are dropped. */
-export function queryTokens(query: string): string[] {
-  return (query.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu) ?? [])
-    .slice(0, SEARCH_LIMITS.maxTokens)
-    .map((t) => t.slice(0, SEARCH_LIMITS.maxTokenLength).toLowerCase());
+const WORD_RE = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** A word, or a phrase when the user quoted several words. Words are lower case and folded. */
+export interface QueryTerm {
+  words: string[];
+}
+
+const wordsOf = (text: string): string[] => text.match(WORD_RE) ?? [];
+const normalWord = (w: string) => w.slice(0, SEARCH_LIMITS.maxTokenLength).toLowerCase();
+export const termText = (term: QueryTerm): string => term.words.join(' ');
+
+/**
+ * The terms of what a user typed: text between double quotes is a phrase; elsewhere each word is a
+ * term, except operator words and stop words. Punctuation (markdown `**`, `_`, `*`...) is dropped.
+ * A query of nothing but stop words searches for them: the user asked for nothing else.
+ */
+export function parseQuery(query: string): QueryTerm[] {
+  const parts = foldLetters(query.normalize('NFC')).split(/["“”]/);
+  const terms: QueryTerm[] = [];
+  const stops: QueryTerm[] = [];
+  parts.forEach((part, i) => {
+    // An unclosed quote quotes nothing: the text after it is plain words.
+    const quoted = i % 2 === 1 && i < parts.length - 1;
+    const words = wordsOf(part);
+    if (quoted) {
+      if (words.length > 0)
+        terms.push({ words: words.slice(0, SEARCH_LIMITS.maxPhraseWords).map(normalWord) });
+      return;
+    }
+    for (const word of words) {
+      if (OPERATORS.has(word)) continue;
+      const w = normalWord(word);
+      (STOP_WORDS.has(w) ? stops : terms).push({ words: [w] });
+    }
+  });
+  const seen = new Set<string>();
+  return (terms.length > 0 ? terms : stops)
+    .filter((t) => {
+      const key = termText(t);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, SEARCH_LIMITS.maxTerms);
 }
 
 /**
- * The FTS5 MATCH expression for the tokens: every token a quoted string, so `"`, `*`, `NEAR(`, `-`,
- * `OR` and `col:` are plain text. `prefixLast` makes the last token match as a prefix.
+ * The FTS5 MATCH expression for the terms: every term a quoted string (a phrase when it has several
+ * words), so `"`, `*`, `NEAR(`, `-`, `OR` and `col:` are plain text. `prefixLast` makes the last
+ * term match as a prefix.
  */
 export function toMatchExpression(
-  tokens: readonly string[],
+  terms: readonly QueryTerm[],
   mode: 'all' | 'any',
   prefixLast = false,
 ): string {
-  return tokens
-    .map((t, i) => (prefixLast && i === tokens.length - 1 ? `"${t}"*` : `"${t}"`))
+  return terms
+    .map((t, i) => `"${termText(t)}"${prefixLast && i === terms.length - 1 ? '*' : ''}`)
     .join(mode === 'all' ? ' AND ' : ' OR ');
 }
 
@@ -177,16 +293,44 @@ function window(marked: string): string {
   return `${start > 0 ? ELLIPSIS : ''}${text}${end < words.length ? ELLIPSIS : ''}`;
 }
 
-const matchedWords = (marked: string): Set<string> =>
-  new Set([...marked.matchAll(/\uE000([^\uE001]*)\uE001/g)].map((m) => (m[1] ?? '').toLowerCase()));
+/** Text reduced to what the tokenizer compares: folded, without marks, lower case, single spaces. */
+const bare = (text: string): string =>
+  foldLetters(text).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ');
 
-type ItemHit = Omit<SearchHit, 'briefing' | 'score'>;
+const commonPrefix = (a: string, b: string): number => {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+};
 
 /**
- * The items of a briefing that match, best first: most distinct matched words, then column weight,
+ * Which terms the marked text matches. A match is a stemmed form ("talks" for "talk") or a whole
+ * phrase, so each is credited to the term it shares the longest beginning with.
+ */
+function matchedTerms(marked: string, terms: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  for (const m of marked.matchAll(/\uE000([^\uE001]*)\uE001/g)) {
+    const text = bare(m[1] ?? '');
+    let best = 0;
+    let bestLength = -1;
+    terms.forEach((term, i) => {
+      const length = commonPrefix(text, term);
+      if (length > bestLength) [best, bestLength] = [i, length];
+    });
+    found.add(best);
+  }
+  return found;
+}
+
+/** An item of a briefing that matched, and how many of the query's terms it has. */
+type ItemHit = Omit<SearchHit, 'briefing' | 'score'> & { terms: number };
+const withoutTerms = ({ terms: _, ...hit }: SearchHit & { terms: number }): SearchHit => hit;
+
+/**
+ * The items of a briefing that match, best first: most of the query's terms, then column weight,
  * then document order. A section is one item, whether its heading, its summary or both matched.
  */
-function matchingItems(briefing: Briefing, marked: readonly string[]): ItemHit[] {
+function matchingItems(briefing: Briefing, marked: readonly string[], terms: readonly string[]): ItemHit[] {
   const parts = marked.map((text) => text.split(SEP));
   const sectionParts = (index: number) => [parts[HEADINGS]?.[index] ?? '', parts[SECTIONS]?.[index] ?? ''];
   const found: { words: number; column: number; index: number }[] = [];
@@ -200,15 +344,15 @@ function matchingItems(briefing: Briefing, marked: readonly string[]): ItemHit[]
         sectionsSeen.add(index);
       }
       const words = isSection
-        ? new Set(sectionParts(index).flatMap((p) => [...matchedWords(p)])).size
-        : matchedWords(part).size;
+        ? new Set(sectionParts(index).flatMap((p) => [...matchedTerms(p, terms)])).size
+        : matchedTerms(part, terms).size;
       // A section ranks as its heading when the heading matched, else as a section summary.
       const rankAs = isSection && parts[HEADINGS]?.[index]?.includes(OPEN) ? HEADINGS : column;
       found.push({ words, column: rankAs, index });
     });
   });
   found.sort((a, b) => b.words - a.words || a.column - b.column || a.index - b.index);
-  return found.flatMap(({ column, index }) => {
+  return found.flatMap(({ words, column, index }) => {
     const spec = COLUMNS[column];
     if (!spec) return [];
     const label = spec.items(briefing)[index]?.label;
@@ -218,7 +362,14 @@ function matchingItems(briefing: Briefing, marked: readonly string[]): ItemHit[]
       column === HEADINGS || column === SECTIONS
         ? `${heading} — ${window(summary ?? '')}`
         : window(parts[column]?.[index] ?? '');
-    return [{ kind: spec.kind, ...(label !== undefined ? { label } : {}), snippet: formatSnippet(text) }];
+    return [
+      {
+        kind: spec.kind,
+        ...(label !== undefined ? { label } : {}),
+        snippet: formatSnippet(text),
+        terms: words,
+      },
+    ];
   });
 }
 
@@ -252,6 +403,8 @@ export interface SearchIndex {
 export interface SearchOptions {
   /** Past this many matching briefings, only the newest this many are ranked; default 2000. */
   maxRanked?: number;
+  /** A word in more briefings than this is frequent; default `SEARCH_LIMITS.frequentDocs`. */
+  frequentDocs?: number;
   /** Up to this many matching briefings, each answers with several hits; default 20. */
   expandBelow?: number;
 }
@@ -259,6 +412,7 @@ export interface SearchOptions {
 export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   const maxRanked = Math.max(1, options.maxRanked ?? SEARCH_LIMITS.maxRanked);
   const expandBelow = Math.max(0, options.expandBelow ?? SEARCH_LIMITS.expandBelow);
+  const frequentDocs = Math.max(0, options.frequentDocs ?? SEARCH_LIMITS.frequentDocs);
   const db = new Database(':memory:');
   const names = COLUMNS.map((c) => c.name);
   const byRow = new Map<number, Briefing>();
@@ -268,7 +422,7 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   db.function('briefing_text', { deterministic: true }, (row: unknown, column: unknown) => {
     const briefing = byRow.get(Number(row));
     const spec = COLUMNS[Number(column)];
-    return briefing && spec ? columnText(briefing, spec) : null;
+    return briefing && spec ? foldLetters(columnText(briefing, spec)) : null;
   });
   db.exec('CREATE TABLE briefing_rows(id INTEGER PRIMARY KEY)');
   db.exec(
@@ -291,6 +445,12 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   );
   const exists = db.prepare<[string], number>('SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1').pluck();
   const count = db.prepare<[string], number>('SELECT count(*) FROM docs WHERE docs MATCH ?').pluck();
+  // Stops counting at the limit: telling a frequent word from a rare one costs at most that many rows.
+  const countUpTo = db
+    .prepare<[string, number], number>(
+      'SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT CAST(? AS INTEGER))',
+    )
+    .pluck();
   // Two ways to a page of hits, measured at 10,000 briefings. For whole words, ordering by an
   // explicit bm25() and then highlighting each hit by rowid costs ~5 ms for a word in every
   // briefing, against ~8 ms through FTS5's `rank`. A prefix query re-expands the prefix on every
@@ -315,7 +475,7 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       'SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?',
     )
     .pluck();
-  const pageOf = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
+  const rawPage = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
     prefix
       ? (pageByRank.all(match, upTo, limit, offset) as [number, number, ...string[]][]).map(
           ([rowid, rank, ...marked]) => ({ rowid, rank, marked }),
@@ -323,22 +483,61 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       : pageByBm25
           .all(match, upTo, limit, offset)
           .map(({ rowid, rank }) => ({ rowid, rank, marked: highlightRow.get(match, rowid) ?? [] }));
+  /** A page of matching briefings, their columns highlighted in the original (unfolded) text. */
+  const pageOf = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
+    rawPage(match, prefix, upTo, limit, offset).flatMap(({ rowid, rank, marked }) => {
+      const briefing = byRow.get(rowid);
+      if (!briefing) return [];
+      const original = marked.map((m, i) => {
+        const spec = COLUMNS[i];
+        return spec ? unfold(m, columnText(briefing, spec)) : m;
+      });
+      return [{ briefing, rank, marked: original }];
+    });
   let closed = false;
   const assertOpen = () => {
     if (closed) throw new Error('search index is closed: the library snapshot was disposed');
   };
 
+  const isFrequent = (word: string) =>
+    frequentDocs < byRow.size && (countUpTo.get(`"${word}"`, frequentDocs + 1) ?? 0) > frequentDocs;
+
+  /**
+   * The terms worth their cost: each frequent word walks a doclist as long as the archive, so only
+   * the first `maxFrequentWords` of them are kept (phrases count each of theirs); the rest are
+   * named in `ignored`. Rare words are always kept: they are cheap and they are what narrows.
+   */
+  const affordable = (terms: QueryTerm[]): { kept: QueryTerm[]; ignored: string[] } => {
+    const kept: QueryTerm[] = [];
+    const ignored: string[] = [];
+    let frequent = 0;
+    for (const term of terms) {
+      const cost = [...new Set(term.words)].filter(isFrequent).length;
+      if (cost > 0 && frequent + cost > SEARCH_LIMITS.maxFrequentWords) {
+        ignored.push(termText(term));
+        continue;
+      }
+      frequent += cost;
+      kept.push(term);
+    }
+    return { kept, ignored };
+  };
+
   /** The MATCH expression, and whether its last word is a prefix. */
-  const expression = (tokens: string[], mode: 'all' | 'any'): { match: string; prefix: boolean } => {
-    const last = tokens.at(-1) ?? '';
-    // "recon" finds "reconstruction", but a word that exists as typed is not widened ("port" ≠ "Portugal").
+  const expression = (terms: QueryTerm[], mode: 'all' | 'any'): { match: string; prefix: boolean } => {
+    const last = terms.at(-1);
+    const word = last?.words.length === 1 ? (last.words[0] ?? '') : '';
+    // "recon" finds "reconstruction", but a word that exists as typed is not widened ("port" ≠
+    // "Portugal"); a phrase is never widened.
     const prefix =
-      last.length >= SEARCH_LIMITS.minPrefix && exists.get(toMatchExpression([last], 'all')) === undefined;
-    return { match: toMatchExpression(tokens, mode, prefix), prefix };
+      word.length >= SEARCH_LIMITS.minPrefix &&
+      exists.get(toMatchExpression([{ words: [word] }], 'all')) === undefined;
+    return { match: toMatchExpression(terms, mode, prefix), prefix };
   };
 
   const run = (
     { match, prefix }: { match: string; prefix: boolean },
+    terms: readonly string[],
     limit: number,
     offset: number,
   ): SearchResult => {
@@ -347,14 +546,14 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     if (matched <= expandBelow) {
       // Few briefings match: show where in each, so one briefing can answer with several hits.
       const each = Math.max(SEARCH_LIMITS.hitsPerBriefing, Math.floor(SEARCH_LIMITS.expandedHits / matched));
-      const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ rowid, rank, marked }) => {
-        const briefing = byRow.get(rowid);
-        if (!briefing) return [];
-        return matchingItems(briefing, marked)
+      const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ briefing, rank, marked }) =>
+        matchingItems(briefing, marked, terms)
           .slice(0, each)
-          .map((item) => ({ briefing, ...item, score: -rank }));
-      });
-      return { total: hits.length, hits: hits.slice(offset, offset + limit) };
+          .map((item) => ({ briefing, ...item, score: -rank })),
+      );
+      // Hits with more of the terms first, across briefings; the sort is stable, so ties keep rank.
+      hits.sort((a, b) => b.terms - a.terms);
+      return { total: hits.length, hits: hits.slice(offset, offset + limit).map(withoutTerms) };
     }
     if (offset >= matched) return { total: matched, hits: [] };
     // bm25 costs ~0.5 µs per matching briefing, so a word found in every one of 10,000 briefings
@@ -362,10 +561,9 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     // (rowids are newest-first positions): the most relevant of the recent ones, in ~1 ms.
     const upTo = matched > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
     const hits: SearchHit[] = [];
-    for (const { rowid, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
-      const briefing = byRow.get(rowid);
-      const [item] = briefing ? matchingItems(briefing, marked) : [];
-      if (briefing && item) hits.push({ briefing, ...item, score: -rank });
+    for (const { briefing, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
+      const [item] = matchingItems(briefing, marked, terms);
+      if (item) hits.push(withoutTerms({ briefing, ...item, score: -rank }));
     }
     return { total: matched, hits };
   };
@@ -376,7 +574,7 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       if (byRow.has(order)) throw new Error(`search index: order ${order} is already taken`);
       byRow.set(order, briefing);
       insertRow.run(order);
-      insert.run(order, ...COLUMNS.map((c) => columnText(briefing, c)));
+      insert.run(order, ...COLUMNS.map((c) => foldLetters(columnText(briefing, c))));
     },
     begin() {
       assertOpen();
@@ -393,12 +591,14 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       assertOpen();
       const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 10)), SEARCH_LIMITS.maxLimit);
       const offset = Math.min(Math.max(0, Math.floor(options.offset ?? 0)), SEARCH_LIMITS.maxOffset);
-      const tokens = queryTokens(query);
-      if (tokens.length === 0) return { total: 0, hits: [] };
-      const all = run(expression(tokens, 'all'), limit, offset);
-      if (all.total > 0 || tokens.length === 1) return all;
-      // Nothing has every word: rank what has some of them rather than answer "no results".
-      return run(expression(tokens, 'any'), limit, offset);
+      const { kept, ignored } = affordable(parseQuery(query));
+      const also = ignored.length > 0 ? { ignored } : {};
+      if (kept.length === 0) return { total: 0, hits: [], ...also };
+      const keys = kept.map((t) => bare(termText(t)));
+      const all = run(expression(kept, 'all'), keys, limit, offset);
+      if (all.total > 0 || kept.length === 1) return { ...all, ...also };
+      // Nothing has every term: rank what has some of them rather than answer "no results".
+      return { ...run(expression(kept, 'any'), keys, limit, offset), ...also };
     },
     close() {
       if (closed) return;

@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { Briefing, Library } from '../../src/briefings/index.js';
-import { formatSnippet, queryTokens, toMatchExpression } from '../../src/briefings/search.js';
-import { briefing, quote, section, useLibraries } from './library-fixtures.js';
+import {
+  formatSnippet,
+  parseQuery,
+  SEARCH_LIMITS,
+  termText,
+  toMatchExpression,
+} from '../../src/briefings/search.js';
+import { ahead, briefing, quote, section, useLibraries } from './library-fixtures.js';
 
 const build = useLibraries();
 
@@ -265,15 +271,163 @@ describe('matching', () => {
     },
   );
 
-  test('GIVEN operator words in a query WHEN searched THEN they are plain words', () => {
+  test('GIVEN operator words in capitals WHEN searched THEN they are not terms, and the same words in lower case are', () => {
     const library = build([
       briefing('near', { title: 'Near the border' }),
       briefing('other', { title: 'Border crossings' }),
     ]);
-    expect(hitIds(library, 'NEAR border')).toEqual(['near']);
-    // "not" is a word no briefing has, so nothing has both and any briefing with "border" answers.
+    expect(hitIds(library, 'NEAR border').sort()).toEqual(['near', 'other']);
+    expect(hitIds(library, 'near border')).toEqual(['near']);
     expect(hitIds(library, 'border NOT').sort()).toEqual(['near', 'other']);
     expect(hitIds(library, 'border -near')).toEqual(['near']);
+  });
+});
+
+describe('terms that are not words to find', () => {
+  // Every item says "and", "the" or "it": a query word that matches them all matches everything.
+  const wordy = () =>
+    build([
+      briefing('talks', {
+        title: 'Security and the talks',
+        summary: 'The talks went on and on, and it rained.',
+        sections: [
+          section({
+            heading: 'Aid and access',
+            summary: 'Humanitarian access and security are linked.',
+            points: ['It is cold and wet.', 'Security and order.', 'Humanitarian convoys and trucks.'],
+          }),
+          section({ heading: 'The bold plan', summary: 'A bold plan and a timid one.' }),
+        ],
+        quotes: [quote({ text: 'We act with strategic patience.', speaker: 'An envoy' })],
+      }),
+    ]);
+  const snippets = (library: Library, query: string) =>
+    library.search(query, { limit: 50 }).hits.map((h) => h.snippet);
+
+  test('GIVEN "security AND humanitarian" WHEN searched THEN only items with either word, both first', () => {
+    const library = wordy();
+    const hits = snippets(library, 'security AND humanitarian');
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((s) => /\*\*(security|humanitarian)\*\*/i.test(s))).toBe(true);
+    expect(hits.some((s) => /\*\*and\*\*/i.test(s))).toBe(false);
+    expect(hits[0]).toMatch(/\*\*Humanitarian\*\*.*\*\*security\*\*/);
+    const either = new Set([...snippets(library, 'security'), ...snippets(library, 'humanitarian')]);
+    expect(hits.length).toBe(either.size - 1);
+  });
+
+  test('GIVEN stop words beside a real word WHEN searched THEN they do not match', () => {
+    expect(snippets(wordy(), '**bold** _it_')).toEqual([
+      'The **bold** plan — A **bold** plan and a timid one.',
+    ]);
+    expect(snippets(wordy(), 'the rained')).toEqual(['The talks went on and on, and it **rained**.']);
+  });
+
+  test('GIVEN only stop words WHEN searched THEN they are searched for, as the user asked for nothing else', () => {
+    expect(wordy().search('it').total).toBeGreaterThan(0);
+  });
+
+  test('GIVEN quoted words WHEN searched THEN they are a phrase: items with one of them do not match', () => {
+    const library = build([
+      briefing('phrase', {
+        summary: 'A strategic review.',
+        sections: [section({ points: ['Strategic aims.', 'Patience wears thin.'] })],
+        quotes: [quote({ text: 'We act with strategic patience.', speaker: 'An envoy' })],
+      }),
+      briefing('apart', { summary: 'Strategic choices need patience.' }),
+    ]);
+    const result = library.search('"strategic patience"', { limit: 50 });
+    expect(result.hits.map((h) => [h.briefing.id, h.kind, h.snippet])).toEqual([
+      ['phrase', 'quote', 'We act with **strategic patience**. — An envoy'],
+    ]);
+    expect(library.search('“strategic patience”').total).toBe(1);
+  });
+
+  test('GIVEN two words unquoted WHEN the briefing has items with one and with both THEN items with both come first', () => {
+    const library = build([
+      briefing('phrase', {
+        summary: 'A strategic review.',
+        sections: [section({ points: ['Strategic aims.', 'Strategic means.'] })],
+        quotes: [quote({ text: 'We act with strategic patience.', speaker: 'An envoy' })],
+      }),
+    ]);
+    const [first, ...rest] = library.search('strategic patience', { limit: 50 }).hits;
+    expect(first?.snippet).toContain('**strategic** **patience**');
+    expect(rest.length).toBeGreaterThan(0);
+  });
+
+  test('GIVEN briefings that match all terms and others with some WHEN few match THEN all-terms hits come first across briefings', () => {
+    const library = build([
+      briefing('newer-one-word', {
+        published: '2026-03-01',
+        title: 'Grain grain grain',
+        sections: [section({ points: ['Grain.'] })],
+      }),
+      briefing('older-both', {
+        published: '2025-01-01',
+        sections: [section({ points: ['Grain and ports reopen.', 'Grain only.'] })],
+      }),
+    ]);
+    const hits = library.search('grain ports', { limit: 50 }).hits;
+    expect(hits[0]?.snippet).toBe('**Grain** and **ports** reopen.');
+  });
+});
+
+describe('looking-ahead items and letters without accents', () => {
+  test('GIVEN a looking-ahead item WHEN its words are searched THEN it is a hit, labelled with its horizon', () => {
+    const library = build([
+      briefing('ahead', {
+        looking_ahead: [ahead({ text: 'A donors conference in Oslo is planned.', horizon: '2026-Q3' })],
+      }),
+    ]);
+    const [hit] = library.search('oslo conference').hits;
+    expect(hit).toMatchObject({
+      kind: 'lookahead',
+      label: '2026-Q3',
+      snippet: 'A donors **conference** in **Oslo** is planned.',
+    });
+  });
+
+  test.each([
+    ['tromso', 'Talks in **Tromsø** resumed.'],
+    ['TROMSØ', 'Talks in **Tromsø** resumed.'],
+    ['lodz', '**Łódź** hosts donors.'],
+  ])('GIVEN %j WHEN searched THEN letters that have no accent to strip still fold', (query, snippet) => {
+    const library = build([
+      briefing('north', { summary: 'Talks in Tromsø resumed.' }),
+      briefing('south', { summary: 'Łódź hosts donors.' }),
+    ]);
+    expect(library.search(query).hits.map((h) => h.snippet)).toEqual([snippet]);
+  });
+});
+
+describe('bounded work per query', () => {
+  test('GIVEN many more words than allowed WHEN parsed THEN at most maxTerms terms are kept', () => {
+    const words = Array.from({ length: 32 }, (_, i) => `word${i}`).join(' ');
+    expect(parseQuery(words)).toHaveLength(SEARCH_LIMITS.maxTerms);
+  });
+
+  test('GIVEN more frequent words than allowed WHEN searched THEN the extra ones are left out and named', () => {
+    // Four words in every briefing; one briefing lacks the fourth, so searching all four would skip it.
+    const library = build(
+      Array.from({ length: 6 }, (_, i) =>
+        briefing(`b${i}`, { summary: `Alpha bravo charlie ${i === 0 ? '' : 'delta'} echo${i}.` }),
+      ),
+      { search: { frequentDocs: 3 } },
+    );
+    const result = library.search('alpha bravo charlie delta', { limit: 50 });
+    expect(result.ignored).toEqual(['delta']);
+    expect(new Set(result.hits.map((h) => h.briefing.id)).size).toBe(6);
+    const rare = library.search('echo0 alpha bravo charlie delta');
+    expect(rare.ignored).toEqual(['delta']);
+    expect(rare.hits.map((h) => h.briefing.id)).toEqual(['b0']);
+  });
+
+  test('GIVEN a corpus smaller than the frequency threshold WHEN searched THEN no word is left out', () => {
+    // Every word is in every briefing, but there are too few briefings for any word to cost much.
+    const library = build([briefing('a', { summary: 'Alpha bravo charlie delta echo.' })]);
+    const result = library.search('alpha bravo charlie delta echo');
+    expect(result.ignored).toBeUndefined();
+    expect(result.hits[0]?.snippet).toBe('**Alpha** **bravo** **charlie** **delta** **echo**.');
   });
 });
 
@@ -391,29 +545,40 @@ describe('pagination', () => {
 describe('query parsing', () => {
   test.each([
     ['Security guarantees', ['security', 'guarantees']],
-    ['"NEAR(a, b)" OR c*', ['near', 'a', 'b', 'or', 'c']],
-    ["Europe's économie", ['europe', 's', 'économie']],
+    ['"NEAR(a, b)" OR c*', ['near a b', 'c']],
+    ["Europe's économie", ['europe', 'économie']],
+    ['security AND humanitarian', ['security', 'humanitarian']],
+    ['**bold** _it_', ['bold']],
+    ['"strategic patience" talks', ['strategic patience', 'talks']],
+    ['“head of state”', ['head of state']],
+    ['"unbalanced quote', ['unbalanced', 'quote']],
+    ['the and it', ['the', 'and', 'it']],
+    ['Tromsø', ['tromso']],
     ['--- ***', []],
-  ])('GIVEN %j WHEN tokenised THEN the words are %j', (query, tokens) => {
-    expect(queryTokens(query)).toEqual(tokens);
+  ])('GIVEN %j WHEN parsed THEN the terms are %j', (query, terms) => {
+    expect(parseQuery(query).map(termText)).toEqual(terms);
   });
 
-  test('GIVEN many long words WHEN tokenised THEN there are at most 32, each at most 64 characters', () => {
-    const tokens = queryTokens(`${'y'.repeat(100)} `.repeat(40));
-    expect(tokens).toHaveLength(32);
-    expect(tokens.every((t) => t.length === 64)).toBe(true);
+  test('GIVEN long words and a long phrase WHEN parsed THEN words are cut to 64 characters and phrases to their limit', () => {
+    const terms = parseQuery(`${'y'.repeat(100)} "${'p '.repeat(20)}"`);
+    expect(terms[0]?.words[0]).toHaveLength(64);
+    expect(terms[1]?.words).toHaveLength(SEARCH_LIMITS.maxPhraseWords);
   });
 
   test.each([
     [['a', 'b'], 'all', false, '"a" AND "b"'],
     [['a', 'b'], 'any', false, '"a" OR "b"'],
     [['a', 'recon'], 'all', true, '"a" AND "recon"*'],
-  ] as const)(
-    'GIVEN tokens %j (%s, prefix %s) THEN the expression is %s',
-    (tokens, mode, prefix, expected) => {
-      expect(toMatchExpression(tokens, mode, prefix)).toBe(expected);
-    },
-  );
+    [['a b', 'c'], 'all', false, '"a b" AND "c"'],
+  ] as const)('GIVEN terms %j (%s, prefix %s) THEN the expression is %s', (terms, mode, prefix, expected) => {
+    expect(
+      toMatchExpression(
+        terms.map((t) => ({ words: t.split(' ') })),
+        mode,
+        prefix,
+      ),
+    ).toBe(expected);
+  });
 });
 
 describe('formatSnippet', () => {

@@ -27,6 +27,7 @@ const KIND: Record<SearchHit['kind'], string> = {
   section: 'Section',
   point: 'Key point',
   quote: 'Quote',
+  lookahead: 'Looking ahead',
 };
 
 function hitField(hit: SearchHit, rank: number, locale: string): APIEmbedField {
@@ -42,13 +43,19 @@ function hitField(hit: SearchHit, rank: number, locale: string): APIEmbedField {
   };
 }
 
+/** Says which words the search left out, so a broad answer is not a mystery. */
+const ignoredNote = (ignored: readonly string[] | undefined): string =>
+  ignored && ignored.length > 0
+    ? `\nLeft out as too common to narrow the search: ${truncate(ignored.map((w) => `“${escapeInline(w)}”`).join(', '), 300)}.`
+    : '';
+
 export function renderSearch(library: Library, query: string, page: number, locale: string): Reply {
   const shown = `“${escapeInline(truncate(query, 100))}”`;
   const first = library.search(query, { limit: SEARCH_PAGE_SIZE, offset: page * SEARCH_PAGE_SIZE });
   if (first.total === 0) {
     return notice(
       'No results',
-      `Nothing in the briefings matches ${shown}. Try fewer or broader words, or \`/sources\` to see what is loaded.`,
+      `Nothing in the briefings matches ${shown}. Try fewer or broader words, or \`/sources\` to see what is loaded.${ignoredNote(first.ignored)}`,
     );
   }
   const pageCount = Math.ceil(first.total / SEARCH_PAGE_SIZE);
@@ -64,7 +71,7 @@ export function renderSearch(library: Library, query: string, page: number, loca
     embeds: [
       {
         title: truncate(`Search: ${shown}`, DISCORD_LIMITS.title),
-        description: `${first.total} result${first.total === 1 ? '' : 's'}, best first.`,
+        description: `${first.total} result${first.total === 1 ? '' : 's'}, best first.${ignoredNote(first.ignored)}`,
         color: BRAND_COLOUR,
         fields: result.hits.map((h, i) => hitField(h, at * SEARCH_PAGE_SIZE + i + 1, locale)),
         footer: { text: footer },
