@@ -13,8 +13,9 @@
  * - after the send, before the `sent` write: the same as above; the resend is de-duplicated.
  * - a pending entry older than the window: the nonce no longer protects us, so the ledger decides.
  *   With a Poster that can `find`, we look in the channel for the digest's marker (its footer):
- *   found means sent, verified absent means send now. Without `find`, or when the channel cannot
- *   be read, the run is recorded failed as "outcome unknown" and not resent: a missing digest is
+ *   found means sent, verified absent (the history since the run started read to its end) means
+ *   send now. Without `find`, when the channel cannot be read, or when more history lies beyond
+ *   the pages the Poster reads, the run is recorded failed as "outcome unknown" and not resent: a missing digest is
  *   visible in /status and can be re-run by hand; a duplicate cannot be taken back.
  *
  * A failure that may pass (network, 5xx, a channel lookup that timed out, a composer that threw)
@@ -133,7 +134,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
         };
       }
     } catch (error) {
-      const reason = `outcome unknown: could not read the channel to check (${describeError(error)}); not resent to avoid a duplicate`;
+      const reason = `outcome unknown: could not check the channel for it (${describeError(error)}); not resent to avoid a duplicate`;
       return { entry: await record({ status: 'failed', reason }), replayed: false };
     }
   }

@@ -9,6 +9,7 @@ import {
   type Client,
   DiscordAPIError,
   type GuildTextBasedChannel,
+  type Message,
   PermissionFlagsBits,
   type PermissionResolvable,
   SnowflakeUtil,
@@ -20,6 +21,11 @@ const NEEDED: [string, PermissionResolvable][] = [
   ['Send Messages', PermissionFlagsBits.SendMessages],
   ['Embed Links', PermissionFlagsBits.EmbedLinks],
 ];
+
+/** Discord's largest page of channel history. */
+const PAGE_SIZE = 100;
+/** Pages read when looking for a digest: bounded, so a flooded channel costs ten requests at most. */
+const FIND_PAGES = 10;
 
 const apiCode = (error: unknown): number | undefined =>
   error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
@@ -106,14 +112,22 @@ export function createDiscordPoster(client: Client): Poster {
       if (channel === 'no-access') throw new Error('cannot read the channel: missing access');
       const me = client.user;
       if (!me) throw new Error('not logged in');
-      const messages = await channel.messages.fetch({
-        after: SnowflakeUtil.generate({ timestamp: since }).toString(),
-        limit: 100,
-      });
-      const found = messages.find(
-        (m) => m.author.id === me.id && m.embeds.some((e) => e.footer?.text.includes(marker) === true),
+      const ours = (m: Message) =>
+        m.author.id === me.id && m.embeds.some((e) => e.footer?.text.includes(marker) === true);
+      // A busy channel can hold hundreds of messages since the run started; a digest not on the
+      // first page is not absent. Only an exhausted history says "absent": past the last page we
+      // cannot tell, and the caller must not resend (a duplicate cannot be taken back).
+      let after = SnowflakeUtil.generate({ timestamp: since }).toString();
+      for (let page = 0; page < FIND_PAGES; page++) {
+        const messages = await channel.messages.fetch({ after, limit: PAGE_SIZE });
+        const found = messages.find(ours);
+        if (found) return found.id;
+        if (messages.size < PAGE_SIZE) return null;
+        after = messages.reduce((newest, m) => (BigInt(m.id) > BigInt(newest) ? m.id : newest), after);
+      }
+      throw new Error(
+        `no digest marked "${marker}" among the first ${FIND_PAGES * PAGE_SIZE} messages since ${since.toISOString()}, and the channel holds more`,
       );
-      return found ? found.id : null;
     },
   };
 }

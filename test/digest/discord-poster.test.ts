@@ -3,7 +3,14 @@
  * client against the fake Discord). What matters here: which permissions are checked, what a send
  * carries, and how Discord's refusals become DeliveryErrors.
  */
-import { type Client, DiscordAPIError, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import {
+  type Client,
+  Collection,
+  DiscordAPIError,
+  PermissionFlagsBits,
+  PermissionsBitField,
+  SnowflakeUtil,
+} from 'discord.js';
 import { describe, expect, test } from 'vitest';
 import { DeliveryError } from '../../src/digest/index.js';
 import { createDiscordPoster } from '../../src/discord/poster.js';
@@ -16,10 +23,19 @@ interface StubChannel {
   thread?: boolean;
   permissions: bigint;
   sendError?: Error;
+  /** The channel's history, oldest first. */
+  history?: StoredMessage[];
+}
+
+interface StoredMessage {
+  id: string;
+  author: { id: string };
+  embeds: { footer: { text: string } | null }[];
 }
 
 function stubClient(channels: Record<string, StubChannel | Error>) {
   const sent: Record<string, unknown>[] = [];
+  const fetches: { after: string; limit: number }[] = [];
   const client = {
     user: { id: 'bot' },
     channels: {
@@ -39,11 +55,22 @@ function stubClient(channels: Record<string, StubChannel | Error>) {
             sent.push(payload);
             return { id: `msg-${sent.length}` };
           },
+          // Like Discord: the `limit` messages right after `after`, newest first.
+          messages: {
+            async fetch({ after, limit }: { after: string; limit: number }) {
+              fetches.push({ after, limit });
+              const page = (entry.history ?? [])
+                .filter((m) => BigInt(m.id) > BigInt(after))
+                .slice(0, limit)
+                .reverse();
+              return new Collection(page.map((m) => [m.id, m]));
+            },
+          },
         };
       },
     },
   };
-  return { client: client as unknown as Client, sent };
+  return { client: client as unknown as Client, sent, fetches };
 }
 
 const C1 = '100000000000000001';
@@ -160,5 +187,42 @@ describe('send', () => {
       .send('g1', C1, { content: 'x' }, 'n')
       .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(DeliveryError);
+  });
+});
+
+describe('find: was a digest already posted?', () => {
+  const since = new Date('2026-03-02T07:00:00Z');
+  /** `count` messages after `since`, one a second; `digestAt` (1-based) is the bot's digest. */
+  const history = (count: number, digestAt?: number): StoredMessage[] =>
+    Array.from({ length: count }, (_, i) => {
+      const ours = i + 1 === digestAt;
+      return {
+        id: SnowflakeUtil.generate({ timestamp: since.getTime() + (i + 1) * 1000 }).toString(),
+        author: { id: ours ? 'bot' : 'someone' },
+        embeds: [{ footer: { text: ours ? 'Attaché · run abc123defg' : 'chatter' } }],
+      };
+    });
+  const find = (messages: StoredMessage[]) => {
+    const { client, fetches } = stubClient({ [C1]: { guildId: 'g1', permissions: ALL, history: messages } });
+    return { fetches, found: createDiscordPoster(client).find?.('g1', C1, 'run abc123defg', since) };
+  };
+
+  test('GIVEN a busy channel where the digest is the 230th message since the run started THEN it is found on the third page', async () => {
+    const messages = history(400, 230);
+    const { found, fetches } = find(messages);
+    expect(await found).toBe(messages[229]?.id);
+    expect(fetches).toHaveLength(3);
+  });
+
+  test('GIVEN fewer messages than a page and no digest among them THEN it is verified absent', async () => {
+    const { found, fetches } = find(history(150));
+    expect(await found).toBeNull();
+    expect(fetches).toHaveLength(2);
+  });
+
+  test('GIVEN more messages since the run started than the pages it reads, none the digest THEN it cannot tell, and says so instead of "absent"', async () => {
+    const { found, fetches } = find(history(1500));
+    await expect(found).rejects.toThrow(/among the first 1000 messages since .*, and the channel holds more/);
+    expect(fetches).toHaveLength(10);
   });
 });

@@ -125,6 +125,26 @@ describe('exactly once', () => {
     expect(poster.sent).toHaveLength(1);
   });
 
+  test('GIVEN a pending run older than the nonce window WHEN the Poster cannot tell whether it was posted THEN it is failed as unknown, with why, and not resent', async () => {
+    const store = await memoryStore();
+    const poster = fakePoster();
+    poster.find = async () => {
+      throw new Error(
+        'no digest marked "run x" among the first 1000 messages since …, and the channel holds more',
+      );
+    };
+    const { now, advance } = clock('2026-03-02T07:00:01Z');
+    poster.failNext(1);
+    await expect(deliverOnce({ store, poster, now }, request())).rejects.toThrow();
+    advance(NONCE_WINDOW_MS + 1);
+    const after = await deliverOnce({ store, poster, now }, request());
+    expect(after.entry.status).toBe('failed');
+    expect(after.entry.reason).toMatch(
+      /^outcome unknown: could not check the channel for it \(no digest marked .* the channel holds more\); not resent/,
+    );
+    expect(poster.sends).toBe(1);
+  });
+
   test('GIVEN a pending run older than the nonce window and a Poster that cannot look THEN it is failed as unknown and not resent', async () => {
     const store = await memoryStore();
     const poster = fakePoster();
