@@ -114,8 +114,9 @@ export interface Library {
   randomQuote(filter: { theme?: string; speaker?: string }, random: () => number): QuoteEntry | undefined;
   /**
    * Forward-looking items; dated ones soonest first (by period start, narrower first), then
-   * undated ones newest briefing first. `within` keeps dated items whose period overlaps
-   * [now, now + window); `all` keeps everything, including undated items and past periods.
+   * undated ones newest briefing first. `within` keeps dated items expected in [now, now + window)
+   * (see `inWindow` in period.ts: a period due by the window's end, or one no coarser than the
+   * window that starts inside it); `all` keeps everything, including undated items and past periods.
    */
   lookahead(filter?: { theme?: string; within?: LookaheadWindow; now?: Date }): LookaheadEntry[];
   search(query: string, options?: { limit?: number; offset?: number }): SearchResult;

@@ -14,7 +14,14 @@ import type {
   SectionEntry,
   Source,
 } from './index.js';
-import { comparePeriods, resolvePeriod, windowEnd } from './period.js';
+import {
+  comparePeriods,
+  PRECISION_RANK,
+  resolvePeriod,
+  spanInWindow,
+  windowEnd,
+  windowRank,
+} from './period.js';
 import { pickRandom } from './random.js';
 import { createSearchIndex, type SearchIndex, type SearchOptions } from './search.js';
 
@@ -168,11 +175,13 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
     const withSpans = (list: readonly LookaheadEntry[]) => {
       const starts = new Float64Array(list.length);
       const ends = new Float64Array(list.length);
+      const ranks = new Uint8Array(list.length);
       list.forEach((e, i) => {
         starts[i] = e.period ? e.period.start.getTime() : Number.NaN;
         ends[i] = e.period ? e.period.end.getTime() : Number.NaN;
+        ranks[i] = e.period ? PRECISION_RANK[e.period.precision] : 0;
       });
-      return { list, starts, ends };
+      return { list, starts, ends, ranks };
     };
     const lookaheadByTheme = new Map<string, LookaheadEntry[]>();
     for (const e of lookahead) for (const theme of new Set(e.item.themes)) push(lookaheadByTheme, theme, e);
@@ -217,14 +226,17 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       },
       randomQuote: (filter, random) => pickRandom(quotesFor(filter), random),
       lookahead({ theme, within = 'all', now = new Date() }: Parameters<Library['lookahead']>[0] = {}) {
-        const { list, starts, ends } = theme === undefined ? allSpans : (themeSpans.get(theme) ?? noSpans);
+        const { list, starts, ends, ranks } =
+          theme === undefined ? allSpans : (themeSpans.get(theme) ?? noSpans);
         if (within === 'all') return [...list];
         const from = now.getTime();
         const to = (windowEnd(now, within) ?? now).getTime();
+        const rank = windowRank(within);
         const out: LookaheadEntry[] = [];
-        // NaN (undated) fails both comparisons, as a missing span did.
+        // NaN (undated) fails every comparison, so undated items are never within a window.
         for (let i = 0; i < list.length; i++) {
-          if ((starts[i] as number) < to && (ends[i] as number) > from) out.push(list[i] as LookaheadEntry);
+          if (spanInWindow(starts[i] as number, ends[i] as number, ranks[i] as number, from, to, rank))
+            out.push(list[i] as LookaheadEntry);
         }
         return out;
       },

@@ -58,6 +58,49 @@ export function windowEnd(now: Date, window: LookaheadWindow): Date | undefined 
 export const overlaps = (period: Period, start: Date, end: Date): boolean =>
   period.start < end && period.end > start;
 
+/** How coarse a date or a window is: a day sits in a week, a month in a month, and so on. */
+export const PRECISION_RANK: Record<Period['precision'], number> = { day: 0, month: 1, quarter: 2, year: 3 };
+const WINDOW_RANK: Record<Exclude<LookaheadWindow, 'all'>, number> = {
+  week: 0,
+  month: 1,
+  quarter: 2,
+  year: 3,
+};
+
+/**
+ * Whether an item dated [start, end) is expected within [from, to), in epoch milliseconds. It is
+ * when it overlaps the window and either it is due by the window's end (its period ends inside:
+ * "2026" in the last week of December), or it starts inside the window and is no coarser than
+ * the window ("2026-Q2" within a quarter from 25 March). An item dated only "2026" is therefore
+ * not "within a week" in June: it could fall on any day of the year.
+ */
+export function spanInWindow(
+  start: number,
+  end: number,
+  rank: number,
+  from: number,
+  to: number,
+  windowRank: number,
+): boolean {
+  return start < to && end > from && (end <= to || (rank <= windowRank && start >= from));
+}
+
+/** `/lookahead within:` for one period; every dated item is within `all`. */
+export function inWindow(period: Period, now: Date, window: LookaheadWindow): boolean {
+  const to = windowEnd(now, window);
+  if (window === 'all' || to === undefined) return true;
+  return spanInWindow(
+    period.start.getTime(),
+    period.end.getTime(),
+    PRECISION_RANK[period.precision],
+    now.getTime(),
+    to.getTime(),
+    WINDOW_RANK[window],
+  );
+}
+
+export const windowRank = (window: Exclude<LookaheadWindow, 'all'>): number => WINDOW_RANK[window];
+
 /** Soonest first; for the same start, the narrower (more precise) period first. */
 export const comparePeriods = (a: Period, b: Period): number =>
   a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LookaheadWindow } from '../../src/briefings/index.js';
 import { buildLibrary } from '../../src/briefings/library.js';
-import { windowEnd } from '../../src/briefings/period.js';
+import { inWindow } from '../../src/briefings/period.js';
 import { ahead, briefing, loadOf } from './library-fixtures.js';
 
 const open: { dispose?: () => void }[] = [];
@@ -53,12 +53,37 @@ describe('looking-ahead queries from per-theme indexes', () => {
         .filter((e) => theme === undefined || e.item.themes.includes(theme))
         .filter((e) => {
           if (within === 'all') return true;
-          if (!e.period) return false;
-          const end = windowEnd(now, within) ?? now;
-          return e.period.start.getTime() < end.getTime() && e.period.end.getTime() > now.getTime();
+          return e.period !== undefined && inWindow(e.period, now, within);
         });
       const got = library.lookahead({ ...(theme ? { theme } : {}), within, now });
       expect(got.map((e) => e.key)).toEqual(plain.map((e) => e.key));
     },
   );
+});
+
+describe('what "within" keeps for items dated by month, quarter or year', () => {
+  const horizons = ['2026-11-24', '2026-11', '2026-12', '2026-Q4', '2027-Q1', '2026', '2027'];
+  const library = () => {
+    const l = buildLibrary(
+      loadOf([
+        briefing('b', {
+          looking_ahead: horizons.map((horizon) => ahead({ text: `Due ${horizon}.`, horizon })),
+        }),
+      ]),
+    );
+    open.push(l);
+    return l;
+  };
+
+  test.each([
+    ['2026-11-20T09:00:00Z', 'week', ['2026-11-24']],
+    ['2026-11-26T09:00:00Z', 'week', ['2026-11']],
+    ['2026-12-28T09:00:00Z', 'week', ['2026-12', '2026-Q4', '2026']],
+    ['2026-11-20T09:00:00Z', 'month', ['2026-11-24', '2026-11', '2026-12']],
+    ['2026-11-20T09:00:00Z', 'quarter', ['2026-11-24', '2026-11', '2026-12', '2026-Q4', '2026', '2027-Q1']],
+    ['2026-11-20T09:00:00Z', 'year', horizons],
+  ] as const)('GIVEN %s WHEN within:%s THEN the items kept are those dated %j', (now, within, kept) => {
+    const got = library().lookahead({ within, now: new Date(now) });
+    expect(got.map((e) => e.item.horizon).sort()).toEqual([...kept].sort());
+  });
 });

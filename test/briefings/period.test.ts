@@ -4,6 +4,7 @@ import {
   addMonths,
   comparePeriods,
   describePeriod,
+  inWindow,
   overlaps,
   resolvePeriod,
   windowEnd,
@@ -86,6 +87,46 @@ describe('overlaps', () => {
     ['2026-04-01', '2026-05-01', false],
   ])('GIVEN March 2026 and [%s, %s) THEN overlap is %s (half-open on both)', (from, to, expected) => {
     expect(overlaps(march, d(from), d(to))).toBe(expected);
+  });
+});
+
+describe('inWindow: what "within" means for items dated by month, quarter or year', () => {
+  // A reader asking what is due within a week does not want every item dated only "2026".
+  const w = ['week', 'month', 'quarter', 'year'] as const;
+  test.each([
+    // value, now, [week, month, quarter, year]
+    ['2026-11-25', '2026-11-20T09:00:00Z', [true, true, true, true]],
+    ['2026-11-20', '2026-11-20T09:00:00Z', [true, true, true, true]],
+    ['2026-11-19', '2026-11-20T09:00:00Z', [false, false, false, false]],
+    ['2026-11-27', '2026-11-20T09:00:00Z', [true, true, true, true]],
+    ['2026-11-28', '2026-11-20T09:00:00Z', [false, true, true, true]],
+    ['2026', '2026-11-20T09:00:00Z', [false, false, true, true]],
+    ['2026', '2026-12-28T09:00:00Z', [true, true, true, true]],
+    ['2026', '2026-06-01T09:00:00Z', [false, false, false, true]],
+    ['2027', '2026-11-20T09:00:00Z', [false, false, false, true]],
+    ['2026-Q4', '2026-11-20T09:00:00Z', [false, false, true, true]],
+    ['2027-Q1', '2026-11-20T09:00:00Z', [false, false, true, true]],
+    ['2027-Q2', '2026-11-20T09:00:00Z', [false, false, false, true]],
+    ['2026-11', '2026-11-20T09:00:00Z', [false, true, true, true]],
+    ['2026-11', '2026-11-26T09:00:00Z', [true, true, true, true]],
+    ['2026-12', '2026-11-20T09:00:00Z', [false, true, true, true]],
+    ['2027-01', '2026-11-20T09:00:00Z', [false, false, true, true]],
+    ['2026-10', '2026-11-20T09:00:00Z', [false, false, false, false]],
+    // The README's examples.
+    ['2026', '2026-06-10T09:00:00Z', [false, false, false, true]],
+    ['2026', '2026-12-25T09:00:00Z', [true, true, true, true]],
+    ['2026-Q3', '2026-06-10T09:00:00Z', [false, false, true, true]],
+    ['2026-06', '2026-06-10T09:00:00Z', [false, true, true, true]],
+    ['2026-06', '2026-06-24T09:00:00Z', [true, true, true, true]],
+  ] as const)(
+    'GIVEN an item dated %s on %s THEN within week/month/quarter/year is %j',
+    (value, now, expected) => {
+      expect(w.map((window) => inWindow(period(value), new Date(now), window))).toEqual(expected);
+    },
+  );
+
+  test('GIVEN the window "all" THEN every dated item is in it, past ones included', () => {
+    expect(inWindow(period('2020'), new Date('2026-11-20T09:00:00Z'), 'all')).toBe(true);
   });
 });
 

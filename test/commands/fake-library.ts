@@ -8,28 +8,14 @@ import type {
   Briefing,
   Library,
   LookaheadEntry,
-  LookaheadWindow,
   Period,
   QuoteEntry,
   SearchHit,
   SectionEntry,
   Theme,
 } from '../../src/briefings/index.js';
+import { inWindow } from '../../src/briefings/period.js';
 import { resolvePartialDate } from '../../src/render/timestamps.js';
-
-const addMonths = (d: Date, n: number): Date =>
-  new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, d.getUTCDate(), d.getUTCHours()));
-
-const windowEnd = (now: Date, w: LookaheadWindow): Date | undefined =>
-  w === 'week'
-    ? new Date(now.getTime() + 7 * 86_400_000)
-    : w === 'month'
-      ? addMonths(now, 1)
-      : w === 'quarter'
-        ? addMonths(now, 3)
-        : w === 'year'
-          ? addMonths(now, 12)
-          : undefined;
 
 const PRECISION_ORDER = { day: 0, month: 1, quarter: 2, year: 3 } as const;
 const comparePeriods = (a: Period, b: Period): number =>
@@ -109,11 +95,10 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
           return { briefing, item, index, key: `${briefing.id}#${index}`, ...(period && { period }) };
         }),
       );
-      const end = windowEnd(now, within);
       const kept = entries.filter(
         (e) =>
           (!theme || e.item.themes.includes(theme)) &&
-          (within === 'all' || (e.period && e.period.end > now && end && e.period.start < end)),
+          (within === 'all' || (e.period !== undefined && inWindow(e.period, now, within))),
       );
       const dated = kept
         .filter((e) => e.period)

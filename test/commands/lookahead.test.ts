@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { buildLibrary } from '../../src/briefings/library.js';
+import { ahead, briefing, loadOf } from '../briefings/library-fixtures.js';
 import { context, longPlainLibrary, oversizedLibrary } from './fixtures.js';
 import { allPages, button, complete, press, run, texts } from './helpers.js';
 
@@ -20,13 +22,16 @@ describe('/lookahead', () => {
   });
 
   test.each([
-    ['week', ['2026', '25 January 2026']],
-    ['month', ['2026', '25 January 2026', '10 February 2026']],
-    ['quarter', ['2026', '25 January 2026', '10 February 2026', 'Q2 2026']],
+    ['week', ['25 January 2026']],
+    ['month', ['25 January 2026', '10 February 2026']],
+    ['quarter', ['25 January 2026', '10 February 2026', 'Q2 2026']],
     ['year', ['2026', '25 January 2026', '10 February 2026', 'Q2 2026']],
-  ])('GIVEN within:%s WHEN run THEN only dated items in that window', async (within, expected) => {
-    expect(names(await run('lookahead', { within }))).toEqual(expected);
-  });
+  ])(
+    'GIVEN 20 January 2026 and within:%s WHEN run THEN only items expected in that window (not "2026", which may be any day of the year)',
+    async (within, expected) => {
+      expect(names(await run('lookahead', { within }))).toEqual(expected);
+    },
+  );
 
   test('GIVEN a theme WHEN run THEN only its items, in its colour, without repeating the theme', async () => {
     const reply = await run('lookahead', { theme: 'economy' });
@@ -67,5 +72,26 @@ describe('/lookahead', () => {
       ctx,
     );
     expect(pages.length).toBeGreaterThan(2);
+  });
+
+  test('GIVEN the real library on 10 June 2026 WHEN within:week THEN an item dated only "2026" is not listed, one due this week is', async () => {
+    const library = buildLibrary(
+      loadOf([
+        briefing('b', {
+          looking_ahead: [
+            ahead({ text: 'Elections some time this year.', horizon: '2026' }),
+            ahead({ text: 'A vote on Friday.', horizon: '2026-06-12' }),
+          ],
+        }),
+      ]),
+    );
+    try {
+      const ctx = context({ library, now: () => new Date('2026-06-10T09:00:00Z') });
+      const reply = await run('lookahead', { within: 'week' }, ctx);
+      expect(texts(reply)).toContain('A vote on Friday.');
+      expect(texts(reply)).not.toContain('Elections some time this year.');
+    } finally {
+      library.dispose();
+    }
   });
 });

@@ -32,7 +32,7 @@ function entries(library: Library): HelpEntry[] {
     },
     {
       usage: '/lookahead [theme] [within]',
-      what: 'What is expected next, dated items soonest first. `within` is week, month, quarter, year or all (default).',
+      what: 'What is expected next, dated items soonest first. `within` is week, month, quarter, year or all (default); an item dated only by month, quarter or year counts when it is due by the end of the window, or starts in it and is no longer than it (`2026` is within a week only in its last week).',
       examples: ['/lookahead', `/lookahead theme:${theme} within:quarter`],
     },
     {
