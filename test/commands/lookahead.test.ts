@@ -91,7 +91,7 @@ describe('/lookahead', () => {
       expect(texts(reply)).toContain('A vote on Friday.');
       expect(texts(reply)).not.toContain('Elections some time this year.');
     } finally {
-      library.dispose();
+      library.dispose?.();
     }
   });
 });
