@@ -9,7 +9,14 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
-import { channelMention, nextRunsText, savedEmbed, schedulePage } from '../src/digest/views.js';
+import {
+  channelMention,
+  nextRunsText,
+  publicReason,
+  readerIn,
+  savedEmbed,
+  schedulePage,
+} from '../src/digest/views.js';
 import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
 import { canManageGuild } from '../src/permissions.js';
@@ -167,7 +174,8 @@ async function listPage(schedules: ScheduleService, guildId: string, page: numbe
       },
     ]);
   }
-  const shown = schedulePage(views, page, { budget: LIST_BUDGET, library: ctx.library });
+  const reader = readerIn(guildId, ctx.services.status);
+  const shown = schedulePage(views, page, { budget: LIST_BUDGET, library: ctx.library, ...reader });
   const { maxPerGuild } = schedules.limits;
   const failing = shown.failing ? `**${shown.failing} failing**, listed first.\n\n` : '';
   return {
@@ -209,6 +217,7 @@ async function guarded(work: () => Promise<Reply>): Promise<Reply> {
 
 async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
   const { schedules, guildId } = services(ctx);
+  const reader = readerIn(guildId, ctx.services.status);
   switch (opts.subcommand) {
     case 'add': {
       const input: ScheduleInput = {
@@ -221,7 +230,9 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
         skipIfEmpty: opts.skip_if_empty,
       };
       const saved = await schedules.add(guildId, ctx.userId, input, ctx.library);
-      return reply([savedEmbed(`Schedule ${saved.schedule.id} added`, saved, saved.notes, ctx.library)]);
+      return reply([
+        savedEmbed(`Schedule ${saved.schedule.id} added`, saved, saved.notes, ctx.library, reader),
+      ]);
     }
     case 'list':
       return listPage(schedules, guildId, 0, ctx);
@@ -241,7 +252,9 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
         throw new UserError('say what to change: channel, when, timezone, themes, format or skip_if_empty.');
       }
       const saved = await schedules.edit(guildId, opts.id, patch, ctx.library);
-      return reply([savedEmbed(`Schedule ${saved.schedule.id} updated`, saved, saved.notes, ctx.library)]);
+      return reply([
+        savedEmbed(`Schedule ${saved.schedule.id} updated`, saved, saved.notes, ctx.library, reader),
+      ]);
     }
     case 'remove': {
       const removed = await schedules.remove(guildId, opts.id);
@@ -285,7 +298,8 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
       const outcome = await schedules.runNow(guildId, opts.id, ctx.library);
       const s = (await schedules.get(guildId, opts.id)).schedule;
       const where = channelMention(s);
-      const reason = escapeInline(outcome.reason ?? outcome.status);
+      const why = outcome.reason ?? outcome.status;
+      const reason = escapeInline(reader.operator ? why : publicReason(why));
       if (outcome.retryable) {
         throw new UserError(
           `the digest was not posted in ${where}: ${reason}. This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${s.id}\` again to retry (a retry never posts twice).`,

@@ -3,7 +3,7 @@ import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import { type DataProblem, formatProblem } from '../src/briefings/index.js';
 import type { ScheduleView } from '../src/digest/index.js';
-import { formatUptime, schedulePage } from '../src/digest/views.js';
+import { formatUptime, readerIn, schedulePage } from '../src/digest/views.js';
 import { UserError } from '../src/errors.js';
 import { canManageGuild } from '../src/permissions.js';
 import { parsePage } from '../src/render/custom-id.js';
@@ -32,7 +32,12 @@ const shownProblem = (p: DataProblem): string => {
   return formatProblem({ ...p, file });
 };
 
-function dataField(ctx: CommandContext): { name: string; value: string } {
+/**
+ * The data snapshot: what is loaded, for everyone; what went wrong loading it (files, lines) only
+ * for the operator, since data/ is the same for every server and its paths are the operator's.
+ * Other servers' admins see none of it; the reload logged every problem.
+ */
+function dataField(ctx: CommandContext, operator: boolean): { name: string; value: string } {
   const stats = ctx.library.stats;
   const data = ctx.services.status?.data();
   const loadedAt = data?.loadedAt ?? ctx.library.loadedAt;
@@ -40,6 +45,7 @@ function dataField(ctx: CommandContext): { name: string; value: string } {
     `${stats.briefings} briefing${stats.briefings === 1 ? '' : 's'}${stats.drafts ? ` (+${stats.drafts} draft${stats.drafts === 1 ? '' : 's'})` : ''}, ${stats.themes} themes, ${stats.lookahead} looking-ahead items`,
     `Snapshot loaded ${discordTimestamp(loadedAt, 'f')} (${discordTimestamp(loadedAt, 'R')})`,
   ];
+  if (!operator) return { name: 'Data', value: truncate(lines.join('\n'), 1024) };
   if (data?.lastReloadAt && data.lastReloadAt.getTime() - loadedAt.getTime() > RELOAD_SLACK_MS) {
     lines.push(
       `⚠️ Last reload attempt ${discordTimestamp(data.lastReloadAt, 'R')} did not replace it: the snapshot above is still in use`,
@@ -68,7 +74,10 @@ async function render(ctx: CommandContext, page: number): Promise<Reply> {
   const status = ctx.services.status;
   const schedules = ctx.services.schedules;
   const views: ScheduleView[] = schedules ? await schedules.list(ctx.guildId) : [];
-  const shown = schedulePage(views, page, { budget: SCHEDULES_BUDGET, library: ctx.library });
+  const reader = readerIn(ctx.guildId, status);
+  const operator = reader.operator === true;
+  const shown = schedulePage(views, page, { budget: SCHEDULES_BUDGET, library: ctx.library, ...reader });
+  const dataTrouble = operator && (status?.data().problems.length ?? 0) > 0;
   const shard = status?.shard?.();
   const head = [
     status ? `Up for ${formatUptime(status.uptimeMs())}` : undefined,
@@ -82,8 +91,8 @@ async function render(ctx: CommandContext, page: number): Promise<Reply> {
       {
         title: 'Attaché status',
         description: `${head.join(' · ')}${shown.text ? `\n\n${shown.text}` : ''}`,
-        color: shown.failing || (status?.data().problems.length ?? 0) > 0 ? ERROR_COLOUR : BRAND_COLOUR,
-        fields: [dataField(ctx)],
+        color: shown.failing || dataTrouble ? ERROR_COLOUR : BRAND_COLOUR,
+        fields: [dataField(ctx, operator)],
         ...(shown.pageCount > 1
           ? { footer: { text: `Schedules: ${pageLabel(shown.page, shown.pageCount)}` } }
           : {}),

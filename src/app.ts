@@ -76,6 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const status: StatusProvider = {
     uptimeMs: () => now().getTime() - startedAt.getTime(),
+    operator: (guildId) => guildId === config.OPERATOR_GUILD_ID,
     data: () => {
       const reload = live.lastReload();
       return {

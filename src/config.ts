@@ -36,6 +36,7 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: optionalString.describe('Bot token; without it `npm start` runs the local console.'),
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
+  OPERATOR_GUILD_ID: snowflake.describe('The one server where /status shows operator details.'),
   DISCORD_API_URL: discordApiUrl,
   DATA_DIR: z.string().trim().min(1).default('data'),
   STATE_DIR: z.string().trim().min(1).default('state'),

@@ -9,6 +9,7 @@ import { appendFile } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
 import { ButtonStyle, PermissionsBitField } from 'discord.js';
 import type { ChannelRef, CommandContext, RawOptions } from '../../commands/index.js';
+import type { StatusProvider } from '../digest/index.js';
 import { isUserError, UserError } from '../errors.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import { apologyReply, errorReply, type Reply } from '../render/index.js';
@@ -108,7 +109,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
   const locale = options.locale ?? Intl.DateTimeFormat().resolvedOptions().locale;
   const facts: ConsoleFacts = { ...consoleFacts(locale), ...options.facts };
   const { registry } = options;
-  const context = (): CommandContext => ({ ...options.makeContext(facts), ...facts });
+  const context = (): CommandContext => asOperator({ ...options.makeContext(facts), ...facts });
   const invoke = options.invoke ?? REGISTRY_INVOKERS;
 
   let buttons: Pressable[] = [];
@@ -338,6 +339,23 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
 }
 
 const HISTORY_SIZE = 1000;
+
+/**
+ * Whoever has the console runs the bot: /status and /schedule show them what they show in the
+ * operator's server (data problems with their files, raw network errors).
+ */
+function asOperator(ctx: CommandContext): CommandContext {
+  const status = ctx.services.status;
+  if (!status) return ctx;
+  const shard = status.shard?.bind(status);
+  const operated: StatusProvider = {
+    uptimeMs: () => status.uptimeMs(),
+    data: () => status.data(),
+    ...(shard ? { shard } : {}),
+    operator: () => true,
+  };
+  return { ...ctx, services: { ...ctx.services, status: operated } };
+}
 
 /** Newest first, as readline keeps it; a file grown past twice the limit is cut back. */
 function readHistory(file: string): string[] {

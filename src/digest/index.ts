@@ -209,4 +209,10 @@ export interface StatusProvider {
   data(): DataStatus;
   /** E.g. "shard 0 of 2"; omitted when not sharded. */
   shard?(): string | undefined;
+  /**
+   * Whether this guild is the operator's (OPERATOR_GUILD_ID): only there do replies show what is
+   * the same for every server (data problems with their files, raw network errors). Every other
+   * server's admin sees that server's own facts; the rest is in the log.
+   */
+  operator?(guildId: string): boolean;
 }

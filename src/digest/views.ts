@@ -10,7 +10,7 @@ import { truncate } from '../render/limits.js';
 import { clampPage, pack } from '../render/pagination.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
 import { discordTimestamp } from '../render/timestamps.js';
-import { type Schedule, type ScheduleView, SNOWFLAKE } from './index.js';
+import { type Schedule, type ScheduleView, SNOWFLAKE, type StatusProvider } from './index.js';
 
 export const channelMention = (s: Pick<Schedule, 'channelId' | 'channelName'>): string =>
   SNOWFLAKE.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;
@@ -28,11 +28,38 @@ export const themesText = (s: Schedule, library?: Library): string =>
     ? s.themes.map((id) => escapeInline(library?.theme(id)?.label ?? id)).join(', ')
     : 'all themes';
 
-export function healthText(s: Schedule): string | undefined {
+/** Who reads a schedule's reasons: a server's admin, or the operator in their own server. */
+export interface Reader {
+  operator?: boolean;
+}
+
+export const readerIn = (guildId: string | null, status?: Pick<StatusProvider, 'operator'>): Reader => ({
+  operator: guildId !== null && status?.operator?.(guildId) === true,
+});
+
+/**
+ * A failure reason as a server's admin may read it. A reason carries the raw error of the network
+ * or of a REST proxy in parentheses ("Discord did not accept it (connect ECONNREFUSED
+ * 10.0.0.7:443)"): the operator's hosts, the same for every server, and on a public bot every
+ * server owner is an admin. That part stays in the log, where the run wrote it in full; Discord's
+ * own codes ("(Discord 50013)") are the server's business and stay.
+ */
+export function publicReason(reason: string): string {
+  const open = reason.search(/\((?!Discord \d+\))/);
+  if (open < 0) return reason;
+  const close = reason.lastIndexOf(')');
+  const rest = close > open ? reason.slice(close + 1) : '';
+  return `${reason.slice(0, open)}(details in the bot's log)${rest}`;
+}
+
+const reasonText = (reason: string, reader: Reader): string =>
+  escapeInline(truncate(reader.operator ? reason : publicReason(reason), REASON_MAX));
+
+export function healthText(s: Schedule, reader: Reader = {}): string | undefined {
   if (s.health.status !== 'failing') return undefined;
   const missing = s.health.missing?.length ? ` Missing: **${s.health.missing.join(', ')}**.` : '';
   const since = s.health.since ? ` Since ${discordTimestamp(new Date(s.health.since), 'R')}.` : '';
-  return `⚠️ Failing: ${escapeInline(truncate(s.health.reason ?? 'cannot post', REASON_MAX))}.${missing}${since}`;
+  return `⚠️ Failing: ${reasonText(s.health.reason ?? 'cannot post', reader)}.${missing}${since}`;
 }
 
 export const missedText = (s: Schedule): string | undefined =>
@@ -53,7 +80,7 @@ const SHORT_OUTCOME: Record<NonNullable<Schedule['lastRun']>['outcome'], string>
  * One schedule in one line (what, where, when next, how it last went), then one indented line for
  * each thing the admin must know: why it is failing, runs missed while offline.
  */
-export function scheduleLine(view: ScheduleView, library?: Library): string {
+export function scheduleLine(view: ScheduleView, library?: Library, reader: Reader = {}): string {
   const s = view.schedule;
   const next = s.paused
     ? 'paused'
@@ -67,10 +94,10 @@ export function scheduleLine(view: ScheduleView, library?: Library): string {
   const lines = [
     `${stateIcon(s)} **${s.id}** · ${whenText(s)} · ${channelMention(s)} · ${settings} · ${next} · ${last}`,
   ];
-  const health = healthText(s);
+  const health = healthText(s, reader);
   if (health) lines.push(`└ ${health}`);
   else if (s.lastRun?.outcome === 'failed' && s.lastRun.reason) {
-    lines.push(`└ ❌ ${escapeInline(truncate(s.lastRun.reason, REASON_MAX))}`);
+    lines.push(`└ ❌ ${reasonText(s.lastRun.reason, reader)}`);
   }
   const missed = missedText(s);
   if (missed) lines.push(`└ ⏭️ ${missed}`);
@@ -98,9 +125,9 @@ export interface SchedulePage {
 export function schedulePage(
   views: readonly ScheduleView[],
   page: number,
-  options: { budget: number; library?: Library },
+  options: { budget: number; library?: Library } & Reader,
 ): SchedulePage {
-  const lines = listOrder(views).map((v) => scheduleLine(v, options.library));
+  const lines = listOrder(views).map((v) => scheduleLine(v, options.library, options));
   const pages = pack(lines, (line) => line.length + 1, { budget: options.budget, maxPerPage: 25 });
   const at = clampPage(page, pages.length);
   return {
@@ -117,6 +144,7 @@ export function savedEmbed(
   view: ScheduleView,
   notes: readonly string[],
   library?: Library,
+  reader: Reader = {},
 ): APIEmbed {
   const s = view.schedule;
   const fields: APIEmbedField[] = [
@@ -134,7 +162,7 @@ export function savedEmbed(
     },
   ];
   if (notes.length) fields.push({ name: '⚠️ Daylight saving time', value: truncate(notes.join('\n'), 1024) });
-  const health = healthText(s);
+  const health = healthText(s, reader);
   if (health) fields.push({ name: 'Channel health', value: health });
   return {
     title,

@@ -32,7 +32,8 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-async function setup(options: { maxPerGuild?: number; poster?: FakePoster } = {}) {
+/** `operatorGuild`: the guild set as OPERATOR_GUILD_ID, where reasons are shown whole. */
+async function setup(options: { maxPerGuild?: number; poster?: FakePoster; operatorGuild?: string } = {}) {
   const poster = options.poster ?? fakePoster();
   const digests = await createDigests(
     digestOptions({
@@ -51,7 +52,14 @@ async function setup(options: { maxPerGuild?: number; poster?: FakePoster } = {}
     userId: 'u1',
     memberPermissions,
     locale: 'en-GB',
-    services: { schedules: digests.schedules },
+    services: {
+      schedules: digests.schedules,
+      status: {
+        uptimeMs: () => 0,
+        data: () => ({ loadedAt: library.loadedAt, problems: [] }),
+        operator: (id) => id === options.operatorGuild,
+      },
+    },
   });
   const call = (raw: RawOptions, context = ctx()) => invokeCommand(registry, 'schedule', raw, context);
   return { digests, poster, ctx, call };
@@ -370,7 +378,8 @@ test('GIVEN no schedule service WHEN /schedule is used THEN it says schedules ar
 describe('every schedule reachable at the cap', () => {
   test('GIVEN 25 schedules, 10 failing with long reasons WHEN listing and paging THEN all 25 ids and all 10 reasons are reachable, failing first, every page inside the limits', async () => {
     vi.useFakeTimers({ now: NOW });
-    const { call, ctx, digests } = await setup();
+    // The operator's server: reasons are shown whole, so each one is told apart.
+    const { call, ctx, digests } = await setup({ operatorGuild: 'g1' });
     const { schedules, reasons } = atTheCap('g1');
     await digests.store.updateGuild('g1', () => ({ schedules, result: undefined }));
     const first = await call({ subcommand: 'list' });
@@ -392,6 +401,18 @@ describe('every schedule reachable at the cap', () => {
       'schedule:page:0',
       'schedule:page:1',
     ]);
+  });
+
+  test('GIVEN failing schedules WHEN an ordinary server’s admin lists them THEN each reason shows without the raw network error', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { call, ctx, digests } = await setup({ operatorGuild: 'g9' });
+    await digests.store.updateGuild('g1', () => ({ schedules: atTheCap('g1').schedules, result: undefined }));
+    const pages = await pagesOf(await call({ subcommand: 'list' }), (customId) =>
+      invokeButton(registry, customId, ctx()),
+    );
+    const text = pages.map((p) => plain(p.embeds?.[0]?.description)).join('\n');
+    expect(text).not.toMatch(/Service Unavailable|POST \/channels/);
+    expect(text.match(/Discord did not accept it \(details in the bot's log\)/g)).toHaveLength(10);
   });
 
   test('GIVEN a page button WHEN an admin of another server presses it THEN it shows their own schedules, never these', async () => {
@@ -446,7 +467,7 @@ describe('run-now when Discord fails', () => {
     const error = await call({ subcommand: 'run-now', id }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
     expect(plain((error as Error).message)).toBe(
-      `the digest was not posted in <#123456789012345678>: Discord did not accept it (Service Unavailable). This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${id}\` again to retry (a retry never posts twice).`,
+      `the digest was not posted in <#123456789012345678>: Discord did not accept it (details in the bot's log). This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${id}\` again to retry (a retry never posts twice).`,
     );
     const [saved] = await digests.store.readGuild('g1');
     expect(saved?.lastRun).toMatchObject({ outcome: 'failed', manual: true });

@@ -7,8 +7,10 @@ import { createDigests, type Digests } from '../../src/digest/runtime.js';
 import { formatUptime } from '../../src/digest/views.js';
 import { UserError } from '../../src/errors.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
+import { escapeInline } from '../../src/render/escape.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
+import { ERROR_COLOUR } from '../../src/render/style.js';
 import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
@@ -23,9 +25,11 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-const provider = (data: Partial<DataStatus> = {}): StatusProvider => ({
+/** `operatorGuild`: the guild set as OPERATOR_GUILD_ID, where /status shows operator details. */
+const provider = (data: Partial<DataStatus> = {}, operatorGuild?: string): StatusProvider => ({
   uptimeMs: () => (2 * 24 * 60 + 3 * 60 + 4) * 60_000,
   data: () => ({ loadedAt: new Date('2026-03-02T08:00:00Z'), problems: [], ...data }),
+  operator: (guildId) => guildId === operatorGuild,
 });
 
 async function setup(statusProvider: StatusProvider | undefined = provider()) {
@@ -119,20 +123,97 @@ describe('/status', () => {
     expect(lines.filter((l) => /^(🟢|⚠️|⏸️) \*\*/.test(l))).toHaveLength(2);
   });
 
-  test('GIVEN problems in data/ THEN they are listed, the rest counted', async () => {
-    const problems = Array.from({ length: 7 }, (_, i) => ({
-      file: `data/briefings/b${i}.yaml`,
-      line: i + 1,
-      column: 3,
-      field: 'quotes[0].speaker',
-      message: 'must not be empty',
-    }));
-    const { ctx } = await setup(provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }));
+  const problems = Array.from({ length: 7 }, (_, i) => ({
+    file: `data/briefings/b${i}.yaml`,
+    line: i + 1,
+    column: 3,
+    field: 'quotes[0].speaker',
+    message: 'must not be empty',
+  }));
+
+  test('GIVEN problems in data/ WHEN the operator asks in their own server THEN they are listed, the rest counted', async () => {
+    const { ctx } = await setup(provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }, 'g1'));
     const all = text(await status.execute(ctx(), {}));
     expect(all).toContain('⚠️ 7 problems in data/ (the last good snapshot is in use)');
     expect(all).toContain('`data/briefings/b0.yaml:1:3 quotes[0].speaker — must not be empty`');
     expect(all).toContain('…and 2 more (npm run data:check)');
     expect(all).toMatch(/Last reload attempt <t:\d+:R> did not replace it/);
+  });
+
+  test('GIVEN problems in data/ WHEN the admin of any other server asks THEN no problem, file or failed reload is shown', async () => {
+    const { ctx } = await setup(
+      provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }, 'operators-guild'),
+    );
+    const reply = await status.execute(ctx('g1'), {});
+    const all = text(reply);
+    expect(all).not.toMatch(/data\/briefings|\.yaml|problem|Last reload attempt/);
+    expect(all).toMatch(/1 briefing, 3 themes, 4 looking-ahead items/);
+    // Nothing of this server is wrong: the embed is not coloured as an error for data it cannot see.
+    expect(reply.embeds?.[0]?.color).not.toBe(ERROR_COLOUR);
+  });
+
+  test.each([
+    [
+      'a refused connection to an internal proxy',
+      'Discord did not accept it (connect ECONNREFUSED 10.20.30.40:8080)',
+    ],
+    [
+      'a host lookup failure on the last of three attempts',
+      'gave up after 3 attempts: could not check the channel (getaddrinfo ENOTFOUND rest-proxy.internal.example)',
+    ],
+    [
+      'a retry in progress',
+      'Discord did not accept it (request to http://10.0.0.7/api/v10/channels failed); attempt 1 of 3, retrying with the same nonce',
+    ],
+  ])(
+    'GIVEN a schedule failing with %s THEN an ordinary server’s admin sees no host, the operator sees the error',
+    async (_what, reason) => {
+      vi.useFakeTimers({ now: NOW });
+      const { digests, ctx } = await setup(provider({}, 'g9'));
+      const failing = (guildId: string) =>
+        digests.store.updateGuild(guildId, () => ({
+          schedules: [
+            scheduleRecord({
+              id: 'net001',
+              guildId,
+              health: { status: 'failing', reason, since: '2026-03-01T10:30:00.000Z' },
+              lastRun: {
+                slot: '2026-03-01T10:30:00.000Z',
+                outcome: 'failed',
+                at: '2026-03-01T10:31:00.000Z',
+                reason,
+              },
+            }),
+          ],
+          result: undefined,
+        }));
+      await failing('g1');
+      await failing('g9');
+      const theirs = text(await status.execute(ctx('g1'), {}));
+      expect(theirs).not.toMatch(/10\.20\.30\.40|10\.0\.0\.7|ECONNREFUSED|ENOTFOUND|internal|http:/);
+      expect(theirs).toMatch(/Failing: .*\(details in the bot's log\)/);
+      const operators = text(await status.execute(ctx('g9'), {}));
+      expect(operators).toContain(escapeInline(reason));
+    },
+  );
+
+  test('GIVEN a channel missing a permission THEN every server’s admin still sees which one', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { digests, ctx } = await setup(provider({}, 'g9'));
+    const reason = 'missing access (Discord 50001)';
+    await digests.store.updateGuild('g1', () => ({
+      schedules: [
+        scheduleRecord({
+          id: 'perm01',
+          guildId: 'g1',
+          health: { status: 'failing', reason, missing: ['View Channel'], since: '2026-03-01T10:30:00.000Z' },
+        }),
+      ],
+      result: undefined,
+    }));
+    expect(text(await status.execute(ctx('g1'), {}))).toContain(
+      'Failing: missing access (Discord 50001). Missing: **View Channel**.',
+    );
   });
 
   test('GIVEN skipped runs while offline THEN /status shows them', async () => {
@@ -187,7 +268,8 @@ describe('/status at the cap', () => {
   test('GIVEN 25 schedules, 10 failing THEN all 25 ids and all 10 reasons are reachable through the page buttons, inside the limits', async () => {
     vi.useFakeTimers({ now: NOW });
     const registry = await loadCommands();
-    const { digests, ctx } = await setup();
+    // The operator's server: reasons are shown whole, so each one is told apart.
+    const { digests, ctx } = await setup(provider({}, 'g1'));
     const { schedules, reasons } = atTheCap('g1');
     await digests.store.updateGuild('g1', () => ({ schedules, result: undefined }));
     const first = await invokeCommand(registry, 'status', {}, ctx());
@@ -214,7 +296,7 @@ describe('/status data details', () => {
     ['after a good reload (stamped a few ms after)', '2026-03-02T08:00:00.004Z', false],
     ['after a reload that kept the previous snapshot', '2026-03-02T08:30:00.000Z', true],
   ])('GIVEN the last reload %s THEN "Last reload attempt" shown: %s', async (_what, at, shown) => {
-    const { ctx } = await setup(provider({ lastReloadAt: new Date(at) }));
+    const { ctx } = await setup(provider({ lastReloadAt: new Date(at) }, 'g1'));
     const all = text(await status.execute(ctx(), {}));
     expect(all.includes('Last reload attempt')).toBe(shown);
   });
@@ -222,7 +304,7 @@ describe('/status data details', () => {
   test('GIVEN a problem in a file given by its absolute path THEN /status shows it relative to where the bot runs', async () => {
     const file = join(process.cwd(), 'data', 'briefings', 'broken.yaml');
     const problems = [{ file, line: 4, column: 1, field: 'title', message: 'must not be empty' }];
-    const { ctx } = await setup(provider({ problems }));
+    const { ctx } = await setup(provider({ problems }, 'g1'));
     const all = text(await status.execute(ctx(), {}));
     expect(all).toContain('`data/briefings/broken.yaml:4:1 title — must not be empty`');
     expect(all).not.toContain(process.cwd());

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, test, vi } from 'vitest';
+import type { CommandContext } from '../../commands/index.js';
 import { type ConsoleOptions, runConsole, startConsole } from '../../src/console/index.js';
+import type { StatusProvider } from '../../src/digest/index.js';
 import { fakeRegistry, makeContext } from './fake-commands.js';
 
 function sink() {
@@ -341,5 +343,29 @@ describe('GIVEN an interactive terminal', () => {
     input.write('\x04');
     await expect(session.done).resolves.toEqual({ exitCode: 0, commands: 1, errors: 0 });
     expect(text()).toContain('attaché› ');
+  });
+});
+
+describe('GIVEN the console, which only whoever runs the bot can use', () => {
+  test('WHEN /status asks whether its reader is the operator THEN it is, whatever OPERATOR_GUILD_ID says', async () => {
+    let seen: CommandContext | undefined;
+    const status: StatusProvider = {
+      uptimeMs: () => 1,
+      data: () => ({ loadedAt: new Date(0), problems: [] }),
+      operator: () => false,
+    };
+    await pipe('/quote\n', {
+      makeContext: (facts) => ({ ...makeContext()(facts), services: { status } }),
+      invoke: {
+        command: async (_registry, _name, _raw, ctx) => {
+          seen = ctx;
+          return { content: 'ok' };
+        },
+        autocomplete: async () => [],
+        button: async () => ({ content: 'ok' }),
+      },
+    });
+    expect(seen?.services.status?.operator?.(seen.guildId ?? '')).toBe(true);
+    expect(seen?.services.status?.uptimeMs()).toBe(1);
   });
 });
