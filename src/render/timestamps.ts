@@ -4,7 +4,7 @@
  * in words and gets a relative timestamp for its start.
  */
 import type { Period } from '../briefings/index.js';
-import { PARTIAL_DATE_RE } from '../briefings/schema.js';
+import { resolvePeriod } from '../briefings/period.js';
 
 export type TimestampStyle = 't' | 'T' | 'd' | 'D' | 'f' | 'F' | 'R';
 
@@ -12,40 +12,7 @@ export const discordTimestamp = (date: Date, style: TimestampStyle = 'D'): strin
   `<t:${Math.floor(date.getTime() / 1000)}:${style}>`;
 
 /** The period a partial date names, [start, end) in UTC; undefined when it is not one. */
-export function resolvePartialDate(value: string): Period | undefined {
-  const m = PARTIAL_DATE_RE.exec(value);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  if (m[4]) {
-    const q = Number(m[4]);
-    return {
-      start: new Date(Date.UTC(year, (q - 1) * 3, 1)),
-      end: new Date(Date.UTC(year, q * 3, 1)),
-      precision: 'quarter',
-    };
-  }
-  if (m[2]) {
-    const month = Number(m[2]) - 1;
-    if (m[3]) {
-      const day = Number(m[3]);
-      return {
-        start: new Date(Date.UTC(year, month, day)),
-        end: new Date(Date.UTC(year, month, day + 1)),
-        precision: 'day',
-      };
-    }
-    return {
-      start: new Date(Date.UTC(year, month, 1)),
-      end: new Date(Date.UTC(year, month + 1, 1)),
-      precision: 'month',
-    };
-  }
-  return {
-    start: new Date(Date.UTC(year, 0, 1)),
-    end: new Date(Date.UTC(year + 1, 0, 1)),
-    precision: 'year',
-  };
-}
+export const resolvePartialDate = (value: string): Period | undefined => resolvePeriod(value);
 
 const safeLocale = (locale: string): string => {
   try {
@@ -100,8 +67,15 @@ export const dateLabel = (value: string, locale = 'en-GB'): string => {
 const midday = (day: Date): Date => new Date(day.getTime() + 12 * 3600_000);
 
 /**
- * A dated item for a message body. A day gets a full Discord timestamp; a coarser period keeps its
- * words and says how far away it is.
+ * The last day of a period, as readers count it. Periods are half-open, [start, end), but "2026
+ * ends 1 January 2027" reads wrong: people say it runs until 31 December.
+ */
+const lastDay = (period: Period): Date => midday(new Date(period.end.getTime() - 86_400_000));
+
+/**
+ * A dated item inside a line of text (/brief, digests). A day gets a full Discord timestamp; a
+ * coarser period keeps its words and says where it stands. No parentheses of its own: the console
+ * writes a relative timestamp as "next month (1 Jan 2027)", and the line may already be in some.
  */
 export function periodMarkdown(period: Period, now: Date, locale = 'en-GB'): string {
   if (period.precision === 'day') {
@@ -109,24 +83,26 @@ export function periodMarkdown(period: Period, now: Date, locale = 'en-GB'): str
     return `${discordTimestamp(at, 'D')} (${discordTimestamp(at, 'R')})`;
   }
   const label = periodLabel(period, locale);
-  if (period.start.getTime() <= now.getTime() && now.getTime() < period.end.getTime())
-    return `${label} (under way)`;
-  if (period.end.getTime() <= now.getTime()) return `${label} (ended ${discordTimestamp(period.end, 'R')})`;
-  return `${label} (${discordTimestamp(period.start, 'R')})`;
+  if (period.end.getTime() <= now.getTime())
+    return `${label}, ended ${discordTimestamp(lastDay(period), 'R')}`;
+  if (period.start.getTime() <= now.getTime())
+    return `${label}, under way until ${discordTimestamp(lastDay(period), 'D')}`;
+  return `${label}, starts ${discordTimestamp(midday(period.start), 'R')}`;
 }
 
 /**
  * Where a period stands for a reader, to put under its label: a day as a Discord timestamp, a
- * coarser period as when it starts, that it is under way, or when it ended.
+ * coarser period as when it starts, that it is under way until its last day, or when it ended.
  */
 export function periodRelative(period: Period, now: Date): string {
   if (period.precision === 'day') {
     const at = midday(period.start);
     return `${discordTimestamp(at, 'D')} (${discordTimestamp(at, 'R')})`;
   }
-  if (period.end.getTime() <= now.getTime()) return `Ended ${discordTimestamp(period.end, 'R')}`;
-  if (period.start.getTime() <= now.getTime()) return `Under way; ends ${discordTimestamp(period.end, 'R')}`;
-  return `Starts ${discordTimestamp(period.start, 'R')}`;
+  if (period.end.getTime() <= now.getTime()) return `Ended ${discordTimestamp(lastDay(period), 'R')}`;
+  if (period.start.getTime() <= now.getTime())
+    return `Under way until ${discordTimestamp(lastDay(period), 'D')}`;
+  return `Starts ${discordTimestamp(midday(period.start), 'R')}`;
 }
 
 /** A publication date for a message body: a Discord timestamp for a day, words for a month. */

@@ -21,7 +21,7 @@ describe('/brief', () => {
     expect(quote?.description).toContain('**a senior transatlantic official**, speaking on background');
     expect(ahead?.title).toBe('Looking ahead');
     expect(ahead?.description).toMatch(/A follow-up meeting is expected\. — <t:\d+:D> \(<t:\d+:R>\)/);
-    expect(ahead?.description).toMatch(/A reconstruction conference\. — Q2 2026 \(<t:\d+:R>\)/);
+    expect(ahead?.description).toMatch(/A reconstruction conference\. — Q2 2026, starts <t:\d+:R>/);
     expect(ahead?.description).toContain('• Talks continue.');
     expect(ahead?.footer?.text).toBe('Example Wire · 15 January 2026');
   });

@@ -11,7 +11,11 @@ describe('/lookahead', () => {
     const reply = await run('lookahead');
     expect(names(reply)).toEqual(['2026', '25 January 2026', '10 February 2026', 'Q2 2026', 'No date given']);
     const values = reply.embeds?.[0]?.fields?.map((f) => f.value) ?? [];
-    expect(values[0]).toMatch(/^Under way; ends <t:\d+:R>\nGuarantees to be finalised\./);
+    expect(values[0]).toMatch(
+      new RegExp(
+        `^Under way until <t:${Date.UTC(2026, 11, 31, 12) / 1000}:D>\\nGuarantees to be finalised\\.`,
+      ),
+    );
     expect(values[1]).toMatch(
       /^<t:\d+:D> \(<t:\d+:R>\)\nSanctions review\.\n\*Washington readout on sanctions\* · Economy & reconstruction$/,
     );

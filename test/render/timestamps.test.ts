@@ -41,23 +41,35 @@ describe('Discord timestamps', () => {
     expect(publishedMarkdown('2026-02-10')).toBe(`<t:${noon}:D>`);
   });
 
+  const noonOf = (iso: string) => discordTimestamp(new Date(`${iso}T12:00:00Z`), 'R');
+  const dayOf = (iso: string) => discordTimestamp(new Date(`${iso}T12:00:00Z`), 'D');
+
+  // No parentheses of its own: the console writes a relative timestamp as "next month (1 Apr 2026)".
   test.each([
-    ['2026-Q2', `Q2 2026 (${discordTimestamp(new Date('2026-04-01T00:00:00Z'), 'R')})`],
-    ['2026', '2026 (under way)'],
-    ['2025-Q4', `Q4 2025 (ended ${discordTimestamp(new Date('2026-01-01T00:00:00Z'), 'R')})`],
-  ])('GIVEN the coarse period %s WHEN shown THEN it keeps its words: %s', (value, expected) => {
-    const p = resolvePartialDate(value);
-    expect(p && periodMarkdown(p, NOW)).toBe(expected);
-  });
+    ['2026-Q2', `Q2 2026, starts ${noonOf('2026-04-01')}`],
+    ['2026', `2026, under way until ${dayOf('2026-12-31')}`],
+    ['2025-Q4', `Q4 2025, ended ${noonOf('2025-12-31')}`],
+  ])(
+    'GIVEN the coarse period %s WHEN shown THEN it keeps its words and its last day is the one shown: %s',
+    (value, expected) => {
+      const p = resolvePartialDate(value);
+      expect(p && periodMarkdown(p, NOW)).toBe(expected);
+      expect(p && periodMarkdown(p, NOW)).not.toMatch(/\(/);
+    },
+  );
 
   test.each([
-    ['2026-Q2', `Starts ${discordTimestamp(new Date('2026-04-01T00:00:00Z'), 'R')}`],
-    ['2026', `Under way; ends ${discordTimestamp(new Date('2027-01-01T00:00:00Z'), 'R')}`],
-    ['2025-12', `Ended ${discordTimestamp(new Date('2026-01-01T00:00:00Z'), 'R')}`],
-  ])('GIVEN the period %s WHEN placed relative to now THEN %s', (value, expected) => {
-    const p = resolvePartialDate(value);
-    expect(p && periodRelative(p, NOW)).toBe(expected);
-  });
+    ['2026-Q2', `Starts ${noonOf('2026-04-01')}`],
+    ['2026', `Under way until ${dayOf('2026-12-31')}`],
+    ['2026-01', `Under way until ${dayOf('2026-01-31')}`],
+    ['2025-12', `Ended ${noonOf('2025-12-31')}`],
+  ])(
+    'GIVEN the period %s WHEN placed relative to now THEN %s (inclusive last day, never the 1st after)',
+    (value, expected) => {
+      const p = resolvePartialDate(value);
+      expect(p && periodRelative(p, NOW)).toBe(expected);
+    },
+  );
 
   test('GIVEN a month-only publication date THEN it is shown in words, not as a false day', () => {
     expect(publishedMarkdown('2025-12')).toBe('December 2025');
