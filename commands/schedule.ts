@@ -268,11 +268,16 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
     }
     case 'pause':
     case 'resume': {
-      const view = await schedules.setPaused(guildId, opts.id, opts.subcommand === 'pause');
+      const pause = opts.subcommand === 'pause';
+      // Asked first so a repeated click says that nothing changed instead of confirming it again.
+      const before = (await schedules.get(guildId, opts.id)).schedule.paused;
+      const view = await schedules.setPaused(guildId, opts.id, pause);
       const s = view.schedule;
+      const done =
+        before === pause ? (pause ? 'was already paused' : 'was not paused') : pause ? 'paused' : 'resumed';
       return reply([
         {
-          title: `Schedule ${s.id} ${s.paused ? 'paused' : 'resumed'}`,
+          title: `Schedule ${s.id} ${done}`,
           description: s.paused
             ? `No digests in ${channelMention(s)} until \`/schedule resume id:${s.id}\`.`
             : `Next runs in ${channelMention(s)}:\n${nextRunsText(view.nextRuns)}`,
@@ -283,9 +288,21 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
     case 'preview': {
       const preview = await schedules.preview(guildId, opts.id, ctx.library);
       const s = preview.schedule;
+      if (s.paused) {
+        const paused = `schedule ${s.id} is paused, so nothing is posted in ${channelMention(s)}.`;
+        return preview.reply
+          ? reply(
+              preview.reply.embeds,
+              `Preview: ${paused} Once resumed (\`/schedule resume id:${s.id}\`), its next digest would look like this.`,
+            )
+          : reply(
+              undefined,
+              `S${paused.slice(1)} Once resumed, its next run would post nothing either: nothing matches and skip_if_empty is on.`,
+            );
+      }
       const when = preview.at
         ? `${discordTimestamp(preview.at, 'F')} (${discordTimestamp(preview.at, 'R')})`
-        : 'when it is resumed (paused now)';
+        : 'its next run';
       if (!preview.reply) {
         return reply(
           undefined,
@@ -305,13 +322,14 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
           `the digest was not posted in ${where}: ${reason}. This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${s.id}\` again to retry (a retry never posts twice).`,
         );
       }
-      const again = outcome.replayed ? ' (a moment ago: this repeat posted nothing new)' : '';
       const text =
-        outcome.status === 'sent'
-          ? `✅ Digest posted in ${where}${again}.`
-          : outcome.status === 'empty'
-            ? `⏭️ Nothing to post in ${where}: nothing matches and skip_if_empty is on.`
-            : `❌ Not posted in ${where}: ${reason}.`;
+        outcome.replayed && outcome.status === 'sent'
+          ? `Already posted in ${where} less than a minute ago: a repeat within a minute is the same run, so nothing new was posted. Run it again after a minute for a new digest.`
+          : outcome.status === 'sent'
+            ? `✅ Digest posted in ${where}.`
+            : outcome.status === 'empty'
+              ? `⏭️ Nothing to post in ${where}: nothing matches and skip_if_empty is on.`
+              : `❌ Not posted in ${where}: ${reason}.`;
       return reply(undefined, text);
     }
   }

@@ -12,7 +12,13 @@ import {
 } from '../../src/registry.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
-import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from '../digest/fixtures.js';
+import {
+  defaultLibrary,
+  digestOptions,
+  type FakePoster,
+  fakeLibrary,
+  fakePoster,
+} from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 
 const ADMIN = 0x20n;
@@ -228,6 +234,20 @@ describe('add, list, edit, remove', () => {
     expect(text(await call({ subcommand: 'list' }))).toMatch(/No schedules yet/);
   });
 
+  test('GIVEN a schedule paused or resumed twice WHEN the second call answers THEN it says nothing changed', async () => {
+    const { call } = await setup();
+    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    const firstPause = await call({ subcommand: 'pause', id });
+    const secondPause = await call({ subcommand: 'pause', id });
+    expect(firstPause.embeds?.[0]?.title).toBe(`Schedule ${id} paused`);
+    expect(secondPause.embeds?.[0]?.title).toBe(`Schedule ${id} was already paused`);
+    const firstResume = await call({ subcommand: 'resume', id });
+    const secondResume = await call({ subcommand: 'resume', id });
+    expect(firstResume.embeds?.[0]?.title).toBe(`Schedule ${id} resumed`);
+    expect(secondResume.embeds?.[0]?.title).toBe(`Schedule ${id} was not paused`);
+    expect(text(secondResume)).toMatch(/<t:\d+:F>/);
+  });
+
   test('GIVEN edit without any change THEN it asks what to change', async () => {
     const { call } = await setup();
     const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
@@ -254,6 +274,30 @@ describe('preview and run-now', () => {
     );
     expect(reply.embeds?.[0]?.title).toMatch(/^Looking ahead — Tuesday,? 3 March 2026$/);
     expect(totalEmbedLength(reply.embeds ?? [])).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+  });
+
+  test('GIVEN a paused schedule WHEN previewed THEN the reply says it is paused and what resuming would post, not “at when it is resumed”', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { call } = await setup();
+    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    await call({ subcommand: 'pause', id });
+    const reply = await call({ subcommand: 'preview', id });
+    expect(plain(reply.content)).toBe(
+      `Preview: schedule ${id} is paused, so nothing is posted in <#123456789012345678>. Once resumed (\`/schedule resume id:${id}\`), its next digest would look like this.`,
+    );
+    expect(reply.embeds?.[0]?.title).toMatch(/^Looking ahead/);
+  });
+
+  test('GIVEN a paused schedule with nothing to post WHEN previewed THEN it says both', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const { call, ctx } = await setup();
+    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+    await call({ subcommand: 'pause', id });
+    const reply = await call({ subcommand: 'preview', id }, { ...ctx(), library: fakeLibrary([]) });
+    expect(reply.embeds ?? []).toEqual([]);
+    expect(plain(reply.content)).toBe(
+      `Schedule ${id} is paused, so nothing is posted in <#123456789012345678>. Once resumed, its next run would post nothing either: nothing matches and skip_if_empty is on.`,
+    );
   });
 
   test('GIVEN a schedule WHEN run now THEN the digest is posted and the reply confirms it', async () => {
@@ -488,7 +532,7 @@ describe('run-now when Discord fails', () => {
     ['10 s later, across a minute boundary', 10_000, 1],
     ['59 s later', 59_000, 1],
     ['61 s later', 61_000, 2],
-  ])('GIVEN run-now clicked twice, %s THEN %i digest(s) are posted', async (_what, gapMs, posts) => {
+  ])('GIVEN run-now clicked twice, %s (%i ms apart) THEN %i digest(s) are posted', async (_what, gapMs, posts) => {
     vi.useFakeTimers({ now: new Date('2026-03-02T09:00:55Z') });
     const poster = fakePoster();
     const { call } = await setup({ poster });
@@ -501,7 +545,13 @@ describe('run-now when Discord fails', () => {
     const second = await call({ subcommand: 'run-now', id });
     await first;
     expect(poster.sent).toHaveLength(posts);
-    if (posts === 1) expect(plain(second.content)).toMatch(/this repeat posted nothing new/);
+    if (posts === 1) {
+      // A repeat posts nothing: its reply must not read as a second "Digest posted".
+      expect(plain(second.content)).not.toMatch(/Digest posted/);
+      expect(plain(second.content)).toMatch(
+        /^Already posted in <#123456789012345678> less than a minute ago: a repeat within a minute is the same run, so nothing new was posted\./,
+      );
+    }
   });
 });
 
