@@ -11,6 +11,9 @@ import { type CatchUpReport, type CronLike, createScheduler, type Scheduler } fr
 import { createScheduleService } from './service.js';
 import { openStore, type Store } from './store.js';
 
+/** Run records past their retention are swept at start and then this often. */
+const PRUNE_EVERY_MS = 86_400_000;
+
 export interface DigestOptions {
   /** STORE_URL, e.g. sqlite://state/attache.sqlite or memory:// */
   storeUrl: string;
@@ -80,12 +83,29 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     ...(options.locale ? { locale: options.locale } : {}),
     run,
   });
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const prune = async (): Promise<void> => {
+    try {
+      const pruned = await store.pruneExpired();
+      if (pruned) options.log?.info({ pruned }, 'deleted run records past their retention');
+    } catch (error) {
+      // Old rows only cost space; a failed sweep must not keep digests from running.
+      options.log?.warn({ err: error }, 'could not delete run records past their retention');
+    }
+  };
   return {
     store,
     scheduler,
     schedules,
-    start: () => scheduler.start(),
+    async start() {
+      await prune();
+      clearInterval(pruneTimer);
+      pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+      pruneTimer.unref();
+      return scheduler.start();
+    },
     async stop() {
+      clearInterval(pruneTimer);
       // Runs in flight finish (and record) before the store closes.
       await scheduler.stop();
       await store.close();

@@ -5,6 +5,12 @@
  * (/schedule list, /status, each run) would parse them all. The store keeps such a list once, under
  * a key named by a hash of its contents, and the guild record keeps only that key. Content-addressed sets never change, so
  * caching them in memory is safe even with several processes sharing the store.
+ *
+ * A list expires with the store's retention unless a record that refers to it is saved again: each
+ * save renews it (at most once a day per list, so a busy guild does not rewrite thousands of ids
+ * on every run). A schedule untouched for longer than the retention may find its list gone; what
+ * it saw that long ago no longer matters (compose.ts looks back 90 days), so it reads as empty
+ * rather than making the whole guild unreadable.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -14,6 +20,8 @@ import { type Schedule, ScheduleSchema } from './index.js';
 export const INLINE_SEEN_LIMIT = 64;
 const KEY_PREFIX = 'seen-set:';
 const MEMO_LIMIT = 32;
+/** A list saved this recently is not written again just to renew its expiry. */
+const RENEW_AFTER_MS = 86_400_000;
 
 const SeenSchema = ScheduleSchema.shape.seen.unwrap();
 export const StoredScheduleSchema = ScheduleSchema.extend({
@@ -25,7 +33,10 @@ const IdsSchema = z.array(z.string());
 
 export interface SeenSetIo {
   get(key: string): Promise<unknown>;
+  /** Writes with the store's retention as time to live. */
   set(key: string, value: unknown): Promise<void>;
+  /** How long a list outlives the last save of a record that refers to it. */
+  retentionMs: number;
 }
 
 export function seenSets(io: SeenSetIo) {
@@ -33,9 +44,11 @@ export function seenSets(io: SeenSetIo) {
   const byHash = new Map<string, readonly string[]>();
   /** Arrays already hashed (restored ones, or a digest's list saved for several schedules). */
   const hashOf = new WeakMap<readonly string[], string>();
+  /** hash -> when this process last wrote it (renewing its expiry). */
+  const writtenAt = new Map<string, number>();
 
   const remember = (hash: string, ids: readonly string[]) => {
-    if (byHash.size >= MEMO_LIMIT) {
+    if (!byHash.has(hash) && byHash.size >= MEMO_LIMIT) {
       const oldest = byHash.keys().next().value;
       if (oldest !== undefined) byHash.delete(oldest);
     }
@@ -43,14 +56,19 @@ export function seenSets(io: SeenSetIo) {
     hashOf.set(ids, hash);
   };
 
+  const fresh = (hash: string): boolean =>
+    Date.now() - (writtenAt.get(hash) ?? Number.NEGATIVE_INFINITY) < RENEW_AFTER_MS;
+
   async function save(ids: readonly string[]): Promise<string> {
     const known = hashOf.get(ids);
-    if (known !== undefined && byHash.has(known)) return known;
-    const hash = createHash('sha256').update(ids.join('\n')).digest('base64url');
-    if (!byHash.has(hash)) {
-      const frozen = Object.freeze([...ids]);
+    if (known !== undefined && byHash.has(known) && fresh(known)) return known;
+    const hash = known ?? createHash('sha256').update(ids.join('\n')).digest('base64url');
+    if (!byHash.has(hash) || !fresh(hash)) {
+      const frozen = byHash.get(hash) ?? Object.freeze([...ids]);
       // Checked write before the record that refers to it, so a saved reference always resolves.
       await io.set(KEY_PREFIX + hash, frozen);
+      if (writtenAt.size >= MEMO_LIMIT * 4) writtenAt.clear();
+      writtenAt.set(hash, Date.now());
       remember(hash, frozen);
     }
     hashOf.set(ids, hash);
@@ -91,7 +109,12 @@ export function seenSets(io: SeenSetIo) {
         }
         const { briefingsRef, ...seen } = s.seen;
         const ids = await load(briefingsRef);
-        if (!ids) return { missing: s.id };
+        if (!ids) {
+          // Expired with the retention (see the header): only a recent reference is damage.
+          if (Date.now() - Date.parse(seen.at) < io.retentionMs - RENEW_AFTER_MS) return { missing: s.id };
+          out.push({ ...s, seen: { ...seen, briefings: [] } });
+          continue;
+        }
         // Frozen and shared: readers only build sets from it.
         out.push({ ...s, seen: { ...seen, briefings: ids as string[] } });
       }

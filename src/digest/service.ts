@@ -221,6 +221,15 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         return { schedules: list.filter((s) => s.id !== current.id), result: found };
       });
       scheduler.remove(guildId, removed.id);
+      try {
+        await store.forgetSchedule(guildId, removed.id);
+      } catch (error) {
+        // The schedule is gone as asked; its old run records expire with the retention anyway.
+        deps.log?.warn(
+          { err: error, guildId, scheduleId: removed.id },
+          'could not delete the run records of a removed schedule',
+        );
+      }
       return removed;
     },
 

@@ -85,9 +85,15 @@ describe('long lists of seen briefings are kept once, by reference', () => {
     expect(read?.seen?.briefings).toEqual([...ids(100), 'new-one']);
   });
 
-  test('GIVEN a record whose list of seen briefings is gone WHEN read THEN a StoreError says so', async () => {
+  test('GIVEN a recent record whose list of seen briefings is gone WHEN read THEN a StoreError says so', async () => {
     const url = sqliteUrl();
-    const store = await save(url, [schedule('abcd1', ids(100))]);
+    // Seen yesterday: the list cannot have expired, so its absence is damage, not retention.
+    const recent = schedule('abcd1', ids(100));
+    const seenYesterday = {
+      ...recent,
+      seen: { lookahead: [], briefings: ids(100), at: new Date(Date.now() - 86_400_000).toISOString() },
+    };
+    const store = await save(url, [seenYesterday]);
     await store.close();
     const raw = new KeyvSqlite({ uri: url });
     await raw.query("DELETE FROM ledger WHERE key LIKE '%seen-set:%'");
