@@ -148,7 +148,7 @@ export const SEARCH_LIMITS = Object.freeze({
   /** A word in more briefings than this is frequent: its doclist is long, so it costs. */
   frequentDocs: 1000,
   /** Frequent words kept in one query (a phrase counts each of its frequent words). */
-  maxFrequentWords: 3,
+  maxFrequentWords: 2,
   /** Shorter last words are not expanded: with no prefix index, "tre*" can mean hundreds of words (~50 ms). */
   minPrefix: 4,
   maxLimit: 50,
@@ -162,7 +162,7 @@ export const SEARCH_LIMITS = Object.freeze({
   expandedHits: 60,
   hitsPerBriefing: 3,
   /** Broader queries rank only the newest this many matching briefings (see `run`). */
-  maxRanked: 2000,
+  maxRanked: 1000,
   /** Words of an item shown around its first match. */
   snippetWords: 36,
 });
@@ -330,7 +330,12 @@ const withoutTerms = ({ terms: _, ...hit }: SearchHit & { terms: number }): Sear
  * The items of a briefing that match, best first: most of the query's terms, then column weight,
  * then document order. A section is one item, whether its heading, its summary or both matched.
  */
-function matchingItems(briefing: Briefing, marked: readonly string[], terms: readonly string[]): ItemHit[] {
+function matchingItems(
+  briefing: Briefing,
+  marked: readonly string[],
+  terms: readonly string[],
+  max: number,
+): ItemHit[] {
   const parts = marked.map((text) => text.split(SEP));
   const sectionParts = (index: number) => [parts[HEADINGS]?.[index] ?? '', parts[SECTIONS]?.[index] ?? ''];
   const found: { words: number; column: number; index: number }[] = [];
@@ -352,7 +357,8 @@ function matchingItems(briefing: Briefing, marked: readonly string[], terms: rea
     });
   });
   found.sort((a, b) => b.words - a.words || a.column - b.column || a.index - b.index);
-  return found.flatMap(({ words, column, index }) => {
+  // Only the items shown are cut to a window and formatted: that is most of the work per hit.
+  return found.slice(0, max).flatMap(({ words, column, index }) => {
     const spec = COLUMNS[column];
     if (!spec) return [];
     const label = spec.items(briefing)[index]?.label;
@@ -401,7 +407,7 @@ export interface SearchIndex {
 }
 
 export interface SearchOptions {
-  /** Past this many matching briefings, only the newest this many are ranked; default 2000. */
+  /** Past this many matching briefings, only the newest this many are ranked; default 1000. */
   maxRanked?: number;
   /** A word in more briefings than this is frequent; default `SEARCH_LIMITS.frequentDocs`. */
   frequentDocs?: number;
@@ -547,22 +553,21 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       // Few briefings match: show where in each, so one briefing can answer with several hits.
       const each = Math.max(SEARCH_LIMITS.hitsPerBriefing, Math.floor(SEARCH_LIMITS.expandedHits / matched));
       const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ briefing, rank, marked }) =>
-        matchingItems(briefing, marked, terms)
-          .slice(0, each)
-          .map((item) => ({ briefing, ...item, score: -rank })),
+        matchingItems(briefing, marked, terms, each).map((item) => ({ briefing, ...item, score: -rank })),
       );
       // Hits with more of the terms first, across briefings; the sort is stable, so ties keep rank.
       hits.sort((a, b) => b.terms - a.terms);
       return { total: hits.length, hits: hits.slice(offset, offset + limit).map(withoutTerms) };
     }
     if (offset >= matched) return { total: matched, hits: [] };
-    // bm25 costs ~0.5 µs per matching briefing, so a word found in every one of 10,000 briefings
-    // would take ~6 ms to rank. Past `maxRanked` matches, only the newest `maxRanked` are ranked
-    // (rowids are newest-first positions): the most relevant of the recent ones, in ~1 ms.
+    // bm25 costs ~0.5 µs per matching briefing and term (several times that on a busy machine), so
+    // a word found in every one of 10,000 briefings would take ~6 ms to rank. Past `maxRanked`
+    // matches, only the newest `maxRanked` are ranked (rowids are newest-first positions): the most
+    // relevant of the recent ones.
     const upTo = matched > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
     const hits: SearchHit[] = [];
     for (const { briefing, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
-      const [item] = matchingItems(briefing, marked, terms);
+      const [item] = matchingItems(briefing, marked, terms, 1);
       if (item) hits.push(withoutTerms({ briefing, ...item, score: -rank }));
     }
     return { total: matched, hits };

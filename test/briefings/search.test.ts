@@ -407,18 +407,20 @@ describe('bounded work per query', () => {
   });
 
   test('GIVEN more frequent words than allowed WHEN searched THEN the extra ones are left out and named', () => {
-    // Four words in every briefing; one briefing lacks the fourth, so searching all four would skip it.
+    // Five words in every briefing but one, which lacks the last: searching all five would skip it.
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'foxtrot'];
     const library = build(
       Array.from({ length: 6 }, (_, i) =>
-        briefing(`b${i}`, { summary: `Alpha bravo charlie ${i === 0 ? '' : 'delta'} echo${i}.` }),
+        briefing(`b${i}`, { summary: `${(i === 0 ? words.slice(0, -1) : words).join(' ')} echo${i}.` }),
       ),
       { search: { frequentDocs: 3 } },
     );
-    const result = library.search('alpha bravo charlie delta', { limit: 50 });
-    expect(result.ignored).toEqual(['delta']);
+    const result = library.search(words.join(' '), { limit: 50 });
+    expect(result.ignored).toEqual(words.slice(SEARCH_LIMITS.maxFrequentWords));
     expect(new Set(result.hits.map((h) => h.briefing.id)).size).toBe(6);
-    const rare = library.search('echo0 alpha bravo charlie delta');
-    expect(rare.ignored).toEqual(['delta']);
+    // A rare word costs little: it is always kept, and it narrows.
+    const rare = library.search(`echo0 ${words.join(' ')}`);
+    expect(rare.ignored).toEqual(words.slice(SEARCH_LIMITS.maxFrequentWords));
     expect(rare.hits.map((h) => h.briefing.id)).toEqual(['b0']);
   });
 
