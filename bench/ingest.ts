@@ -190,8 +190,9 @@ function score(label: Label, a: Analysis, fields: Fields, misses: string[]): voi
     const hit = a.lookahead.find((l) => sameSentence(e.text, l.text));
     if (hit) fields.lookahead.recalled++;
     else say(`looking-ahead missed: ${e.text}`);
-    // Every matched item counts: a horizon reported where the sentence states none is wrong too.
-    if (hit) {
+    // Sets labelled with an explicit "no horizon" convention (`set`) count every matched item, so a
+    // horizon reported where none is stated is wrong; earlier labels give a horizon only to check it.
+    if (hit && (e.horizon !== undefined || label.set !== undefined)) {
       fields.horizon.expected++;
       fields.horizon.found++;
       if ((hit.horizon ?? 'none') === (e.horizon ?? 'none')) {

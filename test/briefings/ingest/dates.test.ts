@@ -71,3 +71,65 @@ test.each([
 ])('GIVEN "%s" published May 2026 THEN a future date is %s', (sentence, expected) => {
   expect(mentionsFutureDate(sentence, { year: 2026, month: 5 })).toBe(expected);
 });
+
+describe('horizonOf: the rules for a horizon', () => {
+  const october = { year: 2027, month: 10, day: 14 };
+  test.each([
+    ['GIVEN a day with a time THEN the day', 'Comments are due by noon on 3 December.', '2027-12-03'],
+    [
+      'GIVEN a day before its month THEN the day, not the month',
+      'Rotations will resume on 15 June.',
+      '2028-06-15',
+    ],
+    ['GIVEN a day range THEN its first day', 'Hearings will be held on 29 and 30 October.', '2027-10-29'],
+    [
+      'GIVEN "by the end of" a month THEN the month',
+      'The text is to close by the end of February.',
+      '2028-02',
+    ],
+    ['GIVEN "the end of the month" THEN the month', 'A report is due by the end of the month.', '2027-10'],
+    [
+      'GIVEN "before the end of the year" THEN the year',
+      'Ministers meet before the end of the year.',
+      '2027',
+    ],
+    [
+      'GIVEN a quarter without a year THEN its next occurrence',
+      'A report is due in the first quarter.',
+      '2028-Q1',
+    ],
+    ['GIVEN a quarter of next year THEN next year', 'A round in the first quarter of next year.', '2028-Q1'],
+    [
+      'GIVEN a month and "next year" THEN that month next year',
+      'Adoption is due in May next year.',
+      '2028-05',
+    ],
+    ['GIVEN a week of a month THEN the month', 'A round is planned for the third week of May.', '2028-05'],
+    ['GIVEN "later this month" THEN the dateline month', 'She will brief them later this month.', '2027-10'],
+    ['GIVEN a bare later year THEN the year', 'It could take until 2029.', '2029'],
+    ['GIVEN only a span THEN none', 'The fund will run out within two years.', undefined],
+    ['GIVEN "in the coming weeks" THEN none', 'A team will visit in the coming weeks.', undefined],
+    ['GIVEN "now" and "Thursday" THEN none', 'The timetable adopted on Thursday now stands.', undefined],
+    [
+      'GIVEN a month already past this year THEN none',
+      'A vote first planned for March this year.',
+      undefined,
+    ],
+    [
+      'GIVEN a month then a day inside it THEN the day',
+      'Japan will exercise in November, and the allies will begin theirs on 26 November.',
+      '2027-11-26',
+    ],
+    [
+      'GIVEN a month then a later, different day THEN the first month',
+      'Ministers will meet in November to prepare the summit on December 7-8.',
+      '2027-11',
+    ],
+  ])('%s: "%s"', (_, sentence, expected) => {
+    expect(horizonOf(sentence, october)).toBe(expected);
+  });
+
+  test('GIVEN a month-only dateline and its own month THEN the same year', () => {
+    expect(horizonOf('Rotation starts in May.', { year: 2027, month: 5 })).toBe('2027-05');
+  });
+});
