@@ -12,7 +12,7 @@ import {
   themeCandidates,
 } from '../src/render/lookup.js';
 import { colourOf, notice } from '../src/render/style.js';
-import { pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
+import { attributedCount, pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
 import type { Command, CommandContext, RawOptions } from './index.js';
 
 const options = z.strictObject({
@@ -23,10 +23,17 @@ const options = z.strictObject({
 function answer(ctx: CommandContext, filter: QuoteFilter, skip?: { briefingId: string; index: number }) {
   const entries = ctx.library.quotes(filter);
   const entry = pickQuote(entries, ctx.random, skip);
-  if (entry) return renderQuote(ctx.library, entry, filter, ctx.locale);
   const theme = filter.theme ? ctx.library.theme(filter.theme) : undefined;
   const on = theme ? ` on ${escapeInline(theme.label)}` : '';
   const by = filter.speaker ? ` from ${escapeInline(filter.speaker)}` : '';
+  if (entry) {
+    const repeated = skip?.briefingId === entry.briefing.id && skip.index === entry.index;
+    const only =
+      attributedCount(entries) === 1
+        ? `${repeated ? 'Still the' : 'The'} only quote${on}${by} in the briefings.`
+        : undefined;
+    return renderQuote(ctx.library, entry, filter, ctx.locale, only);
+  }
   const hint =
     filter.theme && filter.speaker
       ? 'Try `/quote` with only the speaker or only the theme.'

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { isUserError } from '../../src/errors.js';
+import { invokeButton } from '../../src/registry.js';
 import { fakeLibrary } from './fake-library.js';
 import { BRIEFINGS, briefing, context, emptyLibrary, THEMES } from './fixtures.js';
-import { button, complete, press, run, texts } from './helpers.js';
+import { button, buttonsOf, complete, press, registry, run, texts } from './helpers.js';
 
 /** A generator that always lands on the i-th of n. */
 const pick = (i: number, n: number) => () => (i + 0.5) / n;
@@ -43,6 +44,28 @@ describe('/quote', () => {
     }
     // Jane Doe has two quotes and "another" never repeats the one just shown.
     expect(seen.size).toBe(2);
+  });
+
+  test('GIVEN a filter only one quote matches WHEN run THEN the card says it is the only one and offers no “another”', async () => {
+    const reply = await run('quote', { speaker: 'a senior transatlantic official' });
+    expect(reply.content).toBe('The only quote from a senior transatlantic official in the briefings.');
+    expect(buttonsOf(reply).some((b) => 'label' in b && b.label === 'Another quote')).toBe(false);
+    expect(button(reply, 'No other quote')).toMatchObject({ disabled: true });
+  });
+
+  test('GIVEN an “Another quote” button from before WHEN only the quote shown is left THEN it says so instead of repeating it silently', async () => {
+    // Jane Doe's quote in the Brussels briefing was shown; her other briefing has left the library since.
+    const lib = fakeLibrary(
+      THEMES,
+      BRIEFINGS.filter((b) => b.id === 'brussels-talks-2026-01'),
+    );
+    const again = await invokeButton(
+      registry,
+      'quote:another:|Jane Doe|brussels-talks-2026-01|1',
+      context({ library: lib }),
+    );
+    expect(again.embeds?.[0]?.description).toContain('Air defence comes first.');
+    expect(again.content).toBe('Still the only quote from Jane Doe in the briefings.');
   });
 
   test.each([
@@ -106,9 +129,14 @@ describe('/quote', () => {
       expect(String(choice?.value).length).toBeLessThanOrEqual(100);
       const reply = await run('quote', { speaker: String(choice?.value) }, ctx);
       expect(reply.embeds?.[0]?.description).toContain('Words.');
-      // And the "another" button still carries the speaker within 100 characters.
-      const again = await press(reply, 'Another quote', ctx);
+      // And the "another" button (disabled: this is their only quote) still carries the speaker
+      // within 100 characters, should a stale one be pressed.
+      const another = button(reply, 'No other quote');
+      if (!('custom_id' in another)) throw new Error('the button is a link');
+      expect(another.custom_id.length).toBeLessThanOrEqual(100);
+      const again = await invokeButton(registry, another.custom_id, ctx);
       expect(again.embeds?.[0]?.description).toContain('Words.');
+      expect(again.content).toMatch(/^Still the only quote from Senior official/);
     });
   });
 });

@@ -5,8 +5,9 @@
 import { describe, expect, test } from 'vitest';
 import { buildLibrary } from '../../src/briefings/library.js';
 import { loadData } from '../../src/briefings/loader.js';
+import { invokeButton } from '../../src/registry.js';
 import { context } from './fixtures.js';
-import { allPages, buttonsOf, complete, press, run, texts } from './helpers.js';
+import { allPages, buttonsOf, complete, registry, run, texts } from './helpers.js';
 
 const library = buildLibrary(await loadData('data'));
 const ctx = context({ library, now: () => new Date('2026-02-01T09:00:00Z') });
@@ -33,11 +34,21 @@ describe('shipped data', () => {
     }
   });
 
-  test('GIVEN the one quote WHEN "Another quote" is pressed THEN the same attributed quote comes back', async () => {
+  test('GIVEN the quotes of the shipped data WHEN "Another quote" is pressed THEN an attributed quote comes, never the same one silently', async () => {
     const first = await run('quote', {}, ctx);
-    const again = await press(first, 'Another quote', ctx);
-    expect(again.embeds?.[0]?.description).toBe(first.embeds?.[0]?.description);
     expect(first.embeds?.[0]?.description).toMatch(/\n— \*\*.+\*\*/);
+    const [another] = buttonsOf(first).filter(
+      (b) => 'custom_id' in b && b.custom_id.startsWith('quote:another:'),
+    );
+    if (!another || !('custom_id' in another)) throw new Error('no "another" button');
+    const again = await invokeButton(registry, another.custom_id, ctx);
+    expect(again.embeds?.[0]?.description).toMatch(/\n— \*\*.+\*\*/);
+    const only = library.quotes({}).length === 1;
+    expect(another.disabled === true).toBe(only);
+    if (only) {
+      expect(first.content).toMatch(/^The only quote in the briefings\./);
+      expect(again.content).toMatch(/^Still the only quote in the briefings\./);
+    } else expect(again.embeds?.[0]?.description).not.toBe(first.embeds?.[0]?.description);
   });
 
   test('GIVEN the briefing WHEN briefed THEN a link button opens its source', async () => {

@@ -99,7 +99,9 @@ describe('GIVEN the bot connected to Discord with the shipped briefing', () => {
     expect(text).toContain('Durable partnerships are built through consistent dialogue');
     expect(text).toContain('A senior transatlantic official');
     expect(text).toContain('Brussels Morning Newspaper');
-    const another = buttonsOf(i.callback).find((b) => /another/i.test('label' in b ? (b.label ?? '') : ''));
+    // Found by its action, not its label: with a single quote it reads "No other quote", disabled,
+    // and a stale message's button must still answer.
+    const another = buttonsOf(i.callback).find((b) => customIdOf(b)?.startsWith('quote:another:'));
     if (!another || !i.reply) throw new Error('no Another button');
     const pressed = await discord.fake.interact({
       type: 'button',

@@ -27,7 +27,17 @@ export const quoteState = (filter: QuoteFilter, shown?: QuoteEntry): string =>
     shown ? String(shown.index) : '',
   ]);
 
-export function renderQuote(library: Library, entry: QuoteEntry, filter: QuoteFilter, locale: string): Reply {
+/**
+ * `only`: the sentence saying this is the only quote the filters match. The "another" button then
+ * cannot help, so it is shown disabled and says why rather than repeating the same quote.
+ */
+export function renderQuote(
+  library: Library,
+  entry: QuoteEntry,
+  filter: QuoteFilter,
+  locale: string,
+  only?: string,
+): Reply {
   const { quote, briefing, source } = entry;
   const theme = library.theme(quote.themes[0] ?? '');
   const fields: APIEmbed['fields'] = [];
@@ -55,15 +65,16 @@ export function renderQuote(library: Library, entry: QuoteEntry, filter: QuoteFi
       {
         type: 2,
         style: ButtonStyle.Primary,
-        label: 'Another quote',
+        label: only ? 'No other quote' : 'Another quote',
         custom_id: customId('quote', 'another', quoteState(filter, entry)),
+        ...(only ? { disabled: true } : {}),
       },
       ...(source.url && source.url.length <= DISCORD_LIMITS.buttonUrl
         ? [{ type: 2 as const, style: ButtonStyle.Link as const, label: 'Source', url: source.url }]
         : []),
     ],
   };
-  return { embeds: [embed], components: [row] };
+  return { ...(only ? { content: only } : {}), embeds: [embed], components: [row] };
 }
 
 // Entries belong to a frozen snapshot: whether one is attributed is worked out once, not with two
@@ -76,6 +87,12 @@ const isAttributed = (e: QuoteEntry): boolean => {
     attributedEntries.set(e, known);
   }
   return known;
+};
+
+export const attributedCount = (entries: readonly QuoteEntry[]): number => {
+  let n = 0;
+  for (const e of entries) if (isAttributed(e)) n++;
+  return n;
 };
 
 /** Picks a quote at random, avoiding the one just shown when there is another. */
