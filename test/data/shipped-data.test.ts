@@ -55,6 +55,100 @@ const mentions = (text: string, keyword: string): boolean => {
   return textWords.some((_, i) => stems.every((stem, j) => textWords[i + j]?.startsWith(stem) ?? false));
 };
 
+/** The curated prose: everything in the briefing that is written in our own words. */
+const curatedProse = (b: Briefing): string[] => [
+  b.title,
+  b.summary,
+  ...b.sections.flatMap((s) => [s.summary, ...s.points]),
+  ...b.quotes.flatMap((q) => [q.context ?? '']),
+  ...b.looking_ahead.map((l) => l.text),
+];
+
+/** Sentences and semicolon-separated clauses, the unit in which a claim is attributed. */
+const clauses = (s: string): string[] =>
+  s
+    .split(/(?<=[.!?;])\s+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+
+/** Whoever the article lets speak: naming one in a clause attributes the clause's claim to them. */
+const SPEAKERS = /\b(?:officials?|participants?|analysts?|diplomats?|leaders?|both sides|washington|kyiv)\b/i;
+
+/**
+ * Claims the article makes in its own voice, in any wording the curation might use. A clause
+ * carrying one must not hand it to a speaker.
+ */
+const OWN_ANALYSIS: ReadonlyArray<{ claim: RegExp; source: string }> = [
+  {
+    claim: /\b(?:lasting|sustainable|durable) diplomacy\b/i,
+    source:
+      'This pragmatic approach reflects recognition that sustainable diplomacy requires steady engagement',
+  },
+  {
+    claim: /\b(?:candid|candour|openness|open|acknowledg\w*)\b.*\btrust\b/i,
+    source: 'By acknowledging complexity, US Ukraine talks foster trust',
+  },
+  {
+    claim: /\bdirection set in Brussels\b/i,
+    source: 'the direction set in Brussels is likely to shape the trajectory',
+  },
+  {
+    claim: /\b(?:collective|shared) responses\b/i,
+    source: 'the talks contribute to shaping collective responses',
+  },
+  {
+    claim: /\breference point\b/i,
+    source: 'US Ukraine talks are viewed as both a stabilizing force and a reference point',
+  },
+];
+
+/**
+ * Firmer or re-attributed forms of what the article says, each with what the article says instead.
+ * The briefing once used every one of them.
+ */
+const OVERSTATED: ReadonlyArray<{ phrase: RegExp; reason: string }> = [
+  { phrase: /\bsees the direction set in Brussels shaping\b/i, reason: 'the article: "is likely to shape"' },
+  {
+    phrase: /\bdirection set in Brussels is expected to\b/i,
+    reason: 'the article: "is likely to shape", its own view',
+  },
+  { phrase: /\bwill be judged on follow-through\b/i, reason: 'participants: progress "measured over time"' },
+  {
+    phrase: /\bEconomic assistance is to be tied\b/i,
+    reason: 'the article: discussions "focus on aligning" it',
+  },
+  {
+    phrase: /\bOfficials argue that lasting diplomacy\b/i,
+    reason: "the article's own analysis, not officials'",
+  },
+  {
+    phrase: /\bParticipants say\b.*\bbuilt trust\b/i,
+    reason: "trust is the article's own analysis, not participants'",
+  },
+  { phrase: /\bAnalysts expect\b/i, reason: 'the article: analysts "suggest"' },
+  { phrase: /\bpublic opinion affects\b/i, reason: 'the article: public perception "can influence"' },
+  { phrase: /\bavoiding any overstatement\b/i, reason: 'the article: statements are "designed to" avoid it' },
+  { phrase: /\bBoth sides frame the political track\b/i, reason: 'the article: "participants describe"' },
+  { phrase: /\bbuilds trust and predictability\b/i, reason: 'the article: "designed to reinforce" trust' },
+  { phrase: /\bpositions shape the wider\b/i, reason: 'the article: their views "inform" it' },
+  {
+    phrase: /\bfeed into the talks\b/i,
+    reason: 'the article: European partners "remain engaged" in parallel',
+  },
+  { phrase: /\bconsistent messaging shapes\b/i, reason: 'the article: messaging "helps shape" expectations' },
+  { phrase: /\bkeep expectations low\b/i, reason: 'the article: "careful management of expectations"' },
+  { phrase: /\bsets the tone\b/i, reason: 'the article: the quote "captures the prevailing tone"' },
+  { phrase: /\bis to remain the priority\b/i, reason: 'officials: "the emphasis, they say, will remain"' },
+  {
+    phrase: /\bDiplomacy is expected to adapt\b/i,
+    reason: 'officials: diplomacy "must evolve"; no one expects it',
+  },
+  {
+    phrase: /\bare to turn the Brussels dialogue\b/i,
+    reason: 'officials: dialogue "must translate"; their aim, not a plan',
+  },
+];
+
 describe('GIVEN the shipped theme taxonomy', () => {
   test('WHEN parsed THEN the YAML is clean and matches the themes schema', () => {
     const { value, problems } = readYaml(themesPath);
@@ -209,6 +303,29 @@ describe('GIVEN the first curated briefing', () => {
     expect(undated.some((t) => /multiple levels/i.test(t))).toBe(true);
     expect(undated.some((t) => /transatlantic dynamics/i.test(t))).toBe(true);
   });
+
+  test('WHEN reading the curated prose THEN no claim the article makes in its own voice is handed to a speaker', () => {
+    const handedOver = curatedProse(loadBriefing())
+      .flatMap(clauses)
+      .flatMap((clause) =>
+        OWN_ANALYSIS.filter(({ claim }) => claim.test(clause) && SPEAKERS.test(clause)).map(
+          ({ source }) => `"${clause}" gives a speaker the article's own "${source}"`,
+        ),
+      );
+    expect(handedOver).toEqual([]);
+  });
+
+  test('WHEN reading the curated prose THEN it keeps the article’s hedges instead of firmer or re-attributed forms', () => {
+    const prose = curatedProse(loadBriefing());
+    const overstated = OVERSTATED.flatMap(({ phrase, reason }) =>
+      prose.filter((p) => phrase.test(p)).map((p) => `${phrase} in "${p}" (${reason})`),
+    );
+    expect(overstated).toEqual([]);
+    // The article's outlook for the direction set in Brussels is a likelihood; every mention keeps it.
+    const outlook = prose.flatMap(clauses).filter((c) => /direction set in Brussels/i.test(c));
+    expect(outlook.length).toBeGreaterThan(0);
+    for (const c of outlook) expect(c).toMatch(/\blikely\b/i);
+  });
 });
 
 describe('GIVEN the curator guide data/README.md', () => {
@@ -246,15 +363,9 @@ describe('GIVEN the source article beside the project', () => {
 
   test('WHEN comparing the curated prose with the article THEN no run of eight words is copied', () => {
     const source = shingles(article, 8);
-    const b = loadBriefing();
-    const prose = [
-      b.title,
-      b.summary,
-      ...b.sections.flatMap((s) => [s.summary, ...s.points]),
-      ...b.quotes.flatMap((q) => [q.context ?? '']),
-      ...b.looking_ahead.map((l) => l.text),
-    ];
-    const copied = prose.flatMap((p) => [...shingles(p, 8)].filter((s) => source.has(s)));
+    const copied = curatedProse(loadBriefing()).flatMap((p) =>
+      [...shingles(p, 8)].filter((s) => source.has(s)),
+    );
     expect(copied).toEqual([]);
   });
 
