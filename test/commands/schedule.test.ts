@@ -532,27 +532,30 @@ describe('run-now when Discord fails', () => {
     ['10 s later, across a minute boundary', 10_000, 1],
     ['59 s later', 59_000, 1],
     ['61 s later', 61_000, 2],
-  ])('GIVEN run-now clicked twice, %s (%i ms apart) THEN %i digest(s) are posted', async (_what, gapMs, posts) => {
-    vi.useFakeTimers({ now: new Date('2026-03-02T09:00:55Z') });
-    const poster = fakePoster();
-    const { call } = await setup({ poster });
-    const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
-    const first = call({ subcommand: 'run-now', id });
-    if (gapMs) {
+  ])(
+    'GIVEN run-now clicked twice, %s (%i ms apart) THEN %i digest(s) are posted',
+    async (_what, gapMs, posts) => {
+      vi.useFakeTimers({ now: new Date('2026-03-02T09:00:55Z') });
+      const poster = fakePoster();
+      const { call } = await setup({ poster });
+      const id = idOf(await call({ subcommand: 'add', channel, when: 'daily 08:00' }));
+      const first = call({ subcommand: 'run-now', id });
+      if (gapMs) {
+        await first;
+        vi.advanceTimersByTime(gapMs);
+      }
+      const second = await call({ subcommand: 'run-now', id });
       await first;
-      vi.advanceTimersByTime(gapMs);
-    }
-    const second = await call({ subcommand: 'run-now', id });
-    await first;
-    expect(poster.sent).toHaveLength(posts);
-    if (posts === 1) {
-      // A repeat posts nothing: its reply must not read as a second "Digest posted".
-      expect(plain(second.content)).not.toMatch(/Digest posted/);
-      expect(plain(second.content)).toMatch(
-        /^Already posted in <#123456789012345678> less than a minute ago: a repeat within a minute is the same run, so nothing new was posted\./,
-      );
-    }
-  });
+      expect(poster.sent).toHaveLength(posts);
+      if (posts === 1) {
+        // A repeat posts nothing: its reply must not read as a second "Digest posted".
+        expect(plain(second.content)).not.toMatch(/Digest posted/);
+        expect(plain(second.content)).toMatch(
+          /^Already posted in <#123456789012345678> less than a minute ago: a repeat within a minute is the same run, so nothing new was posted\./,
+        );
+      }
+    },
+  );
 });
 
 describe('what the admin typed, quoted back', () => {
