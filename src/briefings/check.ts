@@ -34,10 +34,9 @@ export const summarize = (label: string, result: LoadResult): string => {
     plural(lookahead, 'looking-ahead item'),
   ].join(', ');
   const files = new Set(result.problems.map((p) => p.file)).size;
-  const verdict =
-    result.problems.length === 0
-      ? 'OK'
-      : `${plural(result.problems.length, 'problem')} in ${plural(files, 'file')}`;
+  // A file's list stops at a cap; the line standing for the rest counts as what it stands for.
+  const count = result.problems.reduce((n, p) => n + (p.more ?? 1), 0);
+  const verdict = count === 0 ? 'OK' : `${plural(count, 'problem')} in ${plural(files, 'file')}`;
   return `${label}: ${counts} — ${verdict}`;
 };
 

@@ -15,6 +15,8 @@ export interface DataProblem {
   /** Dotted path of the field, e.g. `sections[3].themes[0]`; empty for whole-file problems. */
   field: string;
   message: string;
+  /** Set on the line that stands for a file's problems past the cap: how many it stands for. */
+  more?: number;
 }
 
 /** `file:line:column field — message` */

@@ -12,12 +12,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative } from 'node:path';
 import type { Briefing, DataProblem, LoadResult } from './index.js';
 import { type BriefingOutcome, type ThemeRef, themeRefsOf } from './load/briefing-file.js';
+import { capProblems } from './load/cap.js';
 import { type FileResult, type FileTask, isMissing, unchangedStamp } from './load/file-task.js';
 import { suggest } from './load/issues.js';
+import { MAX_FILE_BYTES } from './load/limits.js';
 import { createPacer, mapLimit } from './load/pace.js';
 import { checkFiles } from './load/pool.js';
 import { decodeUtf8 } from './load/text.js';
-import { checkThemesFile, type ThemesOutcome } from './load/themes-file.js';
+import { readThemesFile, type ThemesOutcome } from './load/themes-file.js';
 import { type ExactDoc, fieldOf, type Position, parseExact } from './load/yaml-exact.js';
 
 export type { BriefingOutcome } from './load/briefing-file.js';
@@ -143,8 +145,10 @@ export const scanData = async (
     };
   }
 
-  const themesBytes = await readIfExists(join(dir, 'themes.yaml'));
-  const themes = checkThemesFile(show('themes.yaml'), themesBytes);
+  const { outcome: themes, found: themesFound } = await readThemesFile(
+    join(dir, 'themes.yaml'),
+    show('themes.yaml'),
+  );
 
   const entries = await listBriefings(join(dir, 'briefings'));
   if (entries === undefined) {
@@ -209,7 +213,7 @@ export const scanData = async (
   });
   const briefings = read.filter((o) => o !== undefined);
 
-  return { dir, themes, briefings, folder, files: (themesBytes ? 1 : 0) + briefings.length, cache };
+  return { dir, themes, briefings, folder, files: (themesFound ? 1 : 0) + briefings.length, cache };
 };
 
 const listThemes = (ids: readonly string[]): string =>
@@ -223,7 +227,8 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
     let doc = exactDocs.get(o.path);
     if (!doc) {
       doc = readIfExists(o.path).then((bytes) => {
-        const decoded = bytes && decodeUtf8(bytes);
+        // Grown past the limit since the scan: positions are not worth parsing it for.
+        const decoded = bytes && bytes.length <= MAX_FILE_BYTES ? decodeUtf8(bytes) : undefined;
         return decoded?.ok ? parseExact(decoded.text) : undefined;
       });
       exactDocs.set(o.path, doc);
@@ -281,9 +286,7 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
   const accepted = new Map<string, Briefing>();
   const problems: DataProblem[] = [...scan.folder, ...scan.themes.problems];
   for (const o of scan.briefings) {
-    const own = [...o.problems, ...(extra.get(o) ?? [])].sort(
-      (a, b) => a.line - b.line || a.column - b.column,
-    );
+    const own = capProblems(o.file, [...o.problems, ...(extra.get(o) ?? [])]);
     problems.push(...own);
     if (o.briefing && own.length === 0) accepted.set(o.path, o.briefing);
   }

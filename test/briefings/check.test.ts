@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,20 @@ describe('data:check main', () => {
     const dir = await goodDataWith('many-problems.yaml');
     const { code, out } = await run(dir);
     expect(out.at(-1)).toMatch(/ — 9 problems in 1 file$/);
+    expect(code).toBe(1);
+  });
+
+  test('GIVEN a file with more problems than are listed THEN the summary still counts them all', async () => {
+    const dir = await goodDataWith();
+    const alpha = await readFile(join(dir, 'briefings', 'alpha.yaml'), 'utf8');
+    const keys = Array.from({ length: 200 }, (_, i) => `k${i}: 1\n`).join('');
+    await writeFile(join(dir, 'briefings', 'keys.yaml'), `${alpha.replace('id: alpha', 'id: keys')}${keys}`);
+    const { code, out } = await run(dir);
+    expect(out).toHaveLength(50 + 2);
+    expect(out.at(-2)).toBe(
+      `${dir}/briefings/keys.yaml:81:1 — … and 150 more problems in this file (only the first 50 are listed)`,
+    );
+    expect(out.at(-1)).toMatch(/ — 200 problems in 1 file$/);
     expect(code).toBe(1);
   });
 

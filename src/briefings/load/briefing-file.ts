@@ -6,7 +6,9 @@
 import jsyaml from 'js-yaml';
 import type { DataProblem } from '../index.js';
 import { type Briefing, BriefingSchema } from '../schema.js';
+import { capProblems } from './cap.js';
 import { describeIssues } from './issues.js';
+import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 import { decodeUtf8 } from './text.js';
 import { fieldOf, type PathSegment, type Position, parseExact } from './yaml-exact.js';
 
@@ -97,6 +99,10 @@ export const checkBriefingFile = (
 ): BriefingOutcome => {
   const base = { file, path, expectedId };
   if (bytes.length === 0) return { ...base, problems: [wholeFile(file, EMPTY)], themeRefs: [] };
+  // Callers check the size before reading; this catches a file that grew in between.
+  if (bytes.length > MAX_FILE_BYTES) {
+    return { ...base, problems: [wholeFile(file, tooLarge(bytes.length))], themeRefs: [] };
+  }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) {
     const field = parseExact(bytes.toString('utf8')).fieldAt(decoded.offset);
@@ -112,7 +118,14 @@ export const checkBriefingFile = (
   const doc = parseExact(decoded.text);
   if (doc.syntax.length > 0) {
     // The tree behind a syntax error is a guess; checking its fields would only add noise.
-    return { ...base, problems: doc.syntax.map((s) => ({ file, ...s })), themeRefs: [] };
+    return {
+      ...base,
+      problems: capProblems(
+        file,
+        doc.syntax.map((s) => ({ file, ...s })),
+      ),
+      themeRefs: [],
+    };
   }
   if (doc.data === undefined) return { ...base, problems: [wholeFile(file, EMPTY)], themeRefs: [] };
 
@@ -140,5 +153,5 @@ export const checkBriefingFile = (
 
   const themeRefs = themeRefsOf(data).map((ref) => ({ ...ref, at: doc.at(ref.path) }));
   const briefing = parsed.success && problems.length === 0 ? parsed.data : undefined;
-  return { ...base, id, idAt, briefing, problems, themeRefs };
+  return { ...base, id, idAt, briefing, problems: capProblems(file, problems), themeRefs };
 };

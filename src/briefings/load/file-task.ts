@@ -6,6 +6,7 @@
 import { readFile, readFileSync, type Stats, stat, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { type BriefingOutcome, checkBriefingFile } from './briefing-file.js';
+import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 
 export interface FileTask {
   /** Path on disk. */
@@ -31,6 +32,14 @@ export interface CheckOptions {
 /** Size, mtime and inode: an editor's save changes at least one of them. */
 export const stampOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ino}`;
 
+const refused = (task: FileTask, size: number): BriefingOutcome => ({
+  file: task.file,
+  path: task.path,
+  expectedId: task.expectedId,
+  problems: [{ file: task.file, line: 1, column: 1, field: '', message: tooLarge(size) }],
+  themeRefs: [],
+});
+
 export const isMissing = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 
@@ -43,8 +52,10 @@ export const checkFileSync = (task: FileTask, options: CheckOptions): FileResult
   let bytes: Buffer;
   try {
     // Stat before reading: a write in between leaves an older stamp, so the next scan reads again.
-    stamp = stampOf(statSync(task.path));
+    const info = statSync(task.path);
+    stamp = stampOf(info);
     if (stamp === task.stamp) return { stamp, unchanged: true };
+    if (info.size > MAX_FILE_BYTES) return { stamp, outcome: refused(task, info.size) };
     bytes = readFileSync(task.path);
   } catch (e) {
     return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };
@@ -73,8 +84,10 @@ export const checkFile = async (task: FileTask, options: CheckOptions): Promise<
   let stamp: string;
   let bytes: Buffer;
   try {
-    stamp = stampOf(await statAsync(task.path));
+    const info = await statAsync(task.path);
+    stamp = stampOf(info);
     if (stamp === task.stamp) return { stamp, unchanged: true };
+    if (info.size > MAX_FILE_BYTES) return { stamp, outcome: refused(task, info.size) };
     bytes = await readAsync(task.path);
   } catch (e) {
     return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };

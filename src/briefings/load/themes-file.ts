@@ -3,9 +3,13 @@
  * their own are salvaged so a first start with a slip in one theme still has the others, but the
  * file counts as usable only when it has no problem at all.
  */
+import { readFile, stat } from 'node:fs/promises';
 import type { DataProblem } from '../index.js';
 import { type Theme, ThemeSchema, ThemesFileSchema } from '../schema.js';
+import { capProblems } from './cap.js';
+import { isMissing } from './file-task.js';
 import { describeIssues } from './issues.js';
+import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 import { decodeUtf8 } from './text.js';
 import { fieldOf, parseExact } from './yaml-exact.js';
 
@@ -33,7 +37,15 @@ export const checkThemesFile = (file: string, bytes: Buffer | undefined): Themes
   if (!decoded.ok) return unusable(file, decoded.message, decoded.line, decoded.column);
   const doc = parseExact(decoded.text);
   if (doc.syntax.length > 0) {
-    return { file, themes: [], usable: false, problems: doc.syntax.map((s) => ({ file, ...s })) };
+    return {
+      file,
+      themes: [],
+      usable: false,
+      problems: capProblems(
+        file,
+        doc.syntax.map((s) => ({ file, ...s })),
+      ),
+    };
   }
   if (doc.data === undefined) return unusable(file, 'the file is empty: list the themes under "themes:"');
 
@@ -71,5 +83,20 @@ export const checkThemesFile = (file: string, bytes: Buffer | undefined): Themes
       message: `duplicate theme id "${theme.data.id}": already defined at line ${first.line} (themes[${seen}])`,
     });
   });
-  return { file, themes, usable: problems.length === 0, problems };
+  return { file, themes, usable: problems.length === 0, problems: capProblems(file, problems) };
+};
+
+/** Reads and checks themes.yaml at `path`; `found` says whether there was a file at all. */
+export const readThemesFile = async (
+  path: string,
+  file: string,
+): Promise<{ outcome: ThemesOutcome; found: boolean }> => {
+  try {
+    const { size } = await stat(path);
+    if (size > MAX_FILE_BYTES) return { outcome: unusable(file, tooLarge(size)), found: true };
+    return { outcome: checkThemesFile(file, await readFile(path)), found: true };
+  } catch (e) {
+    if (isMissing(e)) return { outcome: checkThemesFile(file, undefined), found: false };
+    throw e;
+  }
 };

@@ -2,7 +2,18 @@
  * The exact reader: `yaml` (eemeli) with a LineCounter, so every problem can point at the node it
  * is about. Slower than the fast path (js-yaml), so it runs only on files that have a problem.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from 'yaml';
 
 export type PathSegment = PropertyKey;
 export interface Position {
@@ -53,6 +64,22 @@ const isBlank = (node: unknown): boolean => isScalar(node) && node.value === nul
 
 const pairStart = (pair: Pair): number | undefined => startOf(pair.key) ?? startOf(pair.value);
 
+/**
+ * Index of the last item starting at or before `offset`, or -1. Items are in document order, so a
+ * binary search keeps a file of 20,000 problems from costing 20,000 scans of its mapping.
+ */
+const lastStartingBy = <T>(items: readonly T[], start: (item: T) => number | undefined, offset: number) => {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = start(items[mid] as T);
+    if (s !== undefined && s <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+};
+
 /** Field path of the deepest node around `offset`: where a syntax error sits, in the curator's terms. */
 const pathAtOffset = (root: unknown, offset: number): PathSegment[] => {
   const path: PathSegment[] = [];
@@ -61,22 +88,18 @@ const pathAtOffset = (root: unknown, offset: number): PathSegment[] => {
     let next: unknown;
     let seg: PathSegment | undefined;
     if (isMap(node)) {
-      for (const pair of node.items) {
-        const start = pairStart(pair);
-        if (start === undefined || start > offset) break;
-        const name = keyName(pair);
-        if (name === undefined) break;
+      const pair = node.items[lastStartingBy(node.items, pairStart, offset)];
+      const name = pair && keyName(pair);
+      if (pair && name !== undefined) {
         seg = name;
         next = pair.value;
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const start = startOf(item);
-        if (start !== undefined && start <= offset) {
-          seg = i;
-          next = item;
-        }
-      });
+      const i = lastStartingBy(node.items, startOf, offset);
+      if (i >= 0) {
+        seg = i;
+        next = node.items[i];
+      }
     }
     if (seg === undefined) return path;
     path.push(seg);
@@ -109,15 +132,53 @@ const MAX_ALIASES = 1000;
 const TAB_MESSAGE = (line: number) =>
   `line ${line} is indented with a tab: YAML forbids tabs for indentation, use spaces`;
 
+/** Offsets of keys that repeat an earlier key of the same mapping, in one pass over the document. */
+const duplicateKeys = (contents: unknown): number[] => {
+  const found: number[] = [];
+  visit(contents as Node, {
+    Map: (_, map) => {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const name = keyName(pair);
+        if (name === undefined) continue;
+        const start = pairStart(pair);
+        if (seen.has(name) && start !== undefined) found.push(start);
+        seen.add(name);
+      }
+    },
+  });
+  return found;
+};
+
+/** First pair of each key, built once per mapping: locating 20,000 keys must not scan it 20,000 times. */
+const pairIndex = () => {
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  return (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        const name = isPair(pair) ? keyName(pair) : undefined;
+        if (name !== undefined && !index.has(name)) index.set(name, pair);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
+};
+
 export const parseExact = (text: string): ExactDoc => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // yaml checks each key against every earlier one (quadratic: 20,000 keys took 25 s here);
+    // duplicateKeys does the same in one pass.
+    uniqueKeys: false,
     // Problems are reported through `errors`; nothing should reach the process's warning output.
     logLevel: 'error',
   });
+  const pairOf = pairIndex();
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -126,7 +187,18 @@ export const parseExact = (text: string): ExactDoc => {
   // Tabs derail the parser, and what it reports after them is mostly echo: report the tabs alone.
   const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
   const tabFields = tabs.length > 0 ? fieldsWithTabsExpanded(text) : undefined;
-  const syntax: SyntaxProblem[] = (tabs.length > 0 ? tabs : doc.errors).map((e) => {
+  const errors: { code: string; pos: [number, number]; message: string }[] =
+    tabs.length > 0
+      ? tabs
+      : [
+          ...doc.errors,
+          ...duplicateKeys(doc.contents).map((offset) => ({
+            code: 'DUPLICATE_KEY',
+            pos: [offset, offset] as [number, number],
+            message: '',
+          })),
+        ];
+  const syntax: SyntaxProblem[] = errors.map((e) => {
     const at = pos(e.pos[0]);
     const path = pathAtOffset(doc.contents, e.pos[0]);
     const field = fieldOf(path);
@@ -169,7 +241,7 @@ export const parseExact = (text: string): ExactDoc => {
       let next: unknown;
       let nextOffset: number | undefined;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && keyName(p) === String(seg));
+        const pair = pairOf(node, String(seg));
         if (pair) {
           next = pair.value;
           nextOffset = isBlank(pair.value) ? pairStart(pair) : (startOf(pair.value) ?? pairStart(pair));
@@ -193,7 +265,7 @@ export const parseExact = (text: string): ExactDoc => {
     keyAt: (path, key) => {
       const { node, offset } = walk(path);
       if (isMap(node)) {
-        const pair = node.items.find((p) => keyName(p) === key);
+        const pair = pairOf(node, key);
         const start = pair && pairStart(pair);
         if (start !== undefined) return pos(start);
       }
