@@ -505,20 +505,20 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     if (closed) throw new Error('search index is closed: the library snapshot was disposed');
   };
 
-  const isFrequent = (word: string) =>
-    frequentDocs < byRow.size && (countUpTo.get(`"${word}"`, frequentDocs + 1) ?? 0) > frequentDocs;
+  const isFrequent = (match: string) =>
+    frequentDocs < byRow.size && (countUpTo.get(match, frequentDocs + 1) ?? 0) > frequentDocs;
 
   /**
    * The terms worth their cost: each frequent word walks a doclist as long as the archive, so only
    * the first `maxFrequentWords` of them are kept (phrases count each of theirs); the rest are
    * named in `ignored`. Rare words are always kept: they are cheap and they are what narrows.
    */
-  const affordable = (terms: QueryTerm[]): { kept: QueryTerm[]; ignored: string[] } => {
+  const affordable = (terms: QueryTerm[]) => {
     const kept: QueryTerm[] = [];
     const ignored: string[] = [];
     let frequent = 0;
     for (const term of terms) {
-      const cost = [...new Set(term.words)].filter(isFrequent).length;
+      const cost = [...new Set(term.words)].filter((w) => isFrequent(`"${w}"`)).length;
       if (cost > 0 && frequent + cost > SEARCH_LIMITS.maxFrequentWords) {
         ignored.push(termText(term));
         continue;
@@ -526,23 +526,25 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       frequent += cost;
       kept.push(term);
     }
-    return { kept, ignored };
+    return { kept, ignored, frequentLeft: SEARCH_LIMITS.maxFrequentWords - frequent };
   };
 
-  /** The MATCH expression, and whether its last word is a prefix. */
-  const expression = (terms: QueryTerm[], mode: 'all' | 'any'): { match: string; prefix: boolean } => {
+  /**
+   * Whether the last term is widened to a prefix: "recon" finds "reconstruction", but a word that
+   * exists as typed is not widened ("port" ≠ "Portugal"), nor is a phrase. A prefix shared by many
+   * briefings ("stra") merges the doclists of every word it starts, on every statement of the query,
+   * so it is one of the frequent words the query may afford.
+   */
+  const widenLast = (terms: QueryTerm[], frequentLeft: number): boolean => {
     const last = terms.at(-1);
     const word = last?.words.length === 1 ? (last.words[0] ?? '') : '';
-    // "recon" finds "reconstruction", but a word that exists as typed is not widened ("port" ≠
-    // "Portugal"); a phrase is never widened.
-    const prefix =
-      word.length >= SEARCH_LIMITS.minPrefix &&
-      exists.get(toMatchExpression([{ words: [word] }], 'all')) === undefined;
-    return { match: toMatchExpression(terms, mode, prefix), prefix };
+    if (word.length < SEARCH_LIMITS.minPrefix || exists.get(`"${word}"`) !== undefined) return false;
+    return frequentLeft > 0 || !isFrequent(`"${word}"*`);
   };
 
   const run = (
-    { match, prefix }: { match: string; prefix: boolean },
+    match: string,
+    prefix: boolean,
     terms: readonly string[],
     limit: number,
     offset: number,
@@ -596,14 +598,15 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       assertOpen();
       const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 10)), SEARCH_LIMITS.maxLimit);
       const offset = Math.min(Math.max(0, Math.floor(options.offset ?? 0)), SEARCH_LIMITS.maxOffset);
-      const { kept, ignored } = affordable(parseQuery(query));
+      const { kept, ignored, frequentLeft } = affordable(parseQuery(query));
       const also = ignored.length > 0 ? { ignored } : {};
       if (kept.length === 0) return { total: 0, hits: [], ...also };
       const keys = kept.map((t) => bare(termText(t)));
-      const all = run(expression(kept, 'all'), keys, limit, offset);
+      const prefix = widenLast(kept, frequentLeft);
+      const all = run(toMatchExpression(kept, 'all', prefix), prefix, keys, limit, offset);
       if (all.total > 0 || kept.length === 1) return { ...all, ...also };
       // Nothing has every term: rank what has some of them rather than answer "no results".
-      return { ...run(expression(kept, 'any'), keys, limit, offset), ...also };
+      return { ...run(toMatchExpression(kept, 'any', prefix), prefix, keys, limit, offset), ...also };
     },
     close() {
       if (closed) return;

@@ -424,6 +424,20 @@ describe('bounded work per query', () => {
     expect(rare.hits.map((h) => h.briefing.id)).toEqual(['b0']);
   });
 
+  test('GIVEN a frequent prefix and no frequent words left to afford WHEN searched THEN it is not widened', () => {
+    const library = build(
+      Array.from({ length: 6 }, (_, i) =>
+        briefing(`b${i}`, { summary: `Alpha bravo strategy strain ${i}.` }),
+      ),
+      { search: { frequentDocs: 3 } },
+    );
+    const frequent = ['alpha', 'bravo', 'charlie'].slice(0, SEARCH_LIMITS.maxFrequentWords);
+    const widened = library.search(`${frequent.slice(1).join(' ')} stra`).hits[0]?.snippet;
+    expect(widened).toContain('**strategy**');
+    const capped = library.search(`${frequent.join(' ')} stra`).hits[0]?.snippet;
+    expect(capped).not.toContain('**strategy**');
+  });
+
   test('GIVEN a corpus smaller than the frequency threshold WHEN searched THEN no word is left out', () => {
     // Every word is in every briefing, but there are too few briefings for any word to cost much.
     const library = build([briefing('a', { summary: 'Alpha bravo charlie delta echo.' })]);
