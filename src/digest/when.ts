@@ -21,25 +21,28 @@ export interface Timing {
 
 const EXAMPLES = '"daily 08:00", "weekdays 07:30", "weekly mon 09:00" or a cron such as "0 8 * * 1-5"';
 
-const DAYS: Record<string, number> = {
-  sun: 0,
-  sunday: 0,
-  mon: 1,
-  monday: 1,
-  tue: 2,
-  tues: 2,
-  tuesday: 2,
-  wed: 3,
-  wednesday: 3,
-  thu: 4,
-  thur: 4,
-  thurs: 4,
-  thursday: 4,
-  fri: 5,
-  friday: 5,
-  sat: 6,
-  saturday: 6,
-};
+// A Map, not an object: a typed day such as "constructor" must not find Object.prototype's members.
+const DAYS: ReadonlyMap<string, number> = new Map(
+  Object.entries({
+    sun: 0,
+    sunday: 0,
+    mon: 1,
+    monday: 1,
+    tue: 2,
+    tues: 2,
+    tuesday: 2,
+    wed: 3,
+    wednesday: 3,
+    thu: 4,
+    thur: 4,
+    thurs: 4,
+    thursday: 4,
+    fri: 5,
+    friday: 5,
+    sat: 6,
+    saturday: 6,
+  }),
+);
 const DAY_SHORT = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
@@ -154,7 +157,7 @@ export function parseWhen(input: string): Timing {
   if (head === 'weekly') {
     const [dayToken, timeToken, ...extra] = rest;
     if (dayToken === undefined) throw whenError('"weekly" needs a day and a time, e.g. "weekly mon 09:00".');
-    const day = DAYS[dayToken];
+    const day = DAYS.get(dayToken);
     if (day === undefined) {
       throw whenError(
         `day ${q(dayToken)} is not a day of the week (mon, tue, wed, thu, fri, sat, sun), e.g. "weekly mon 09:00".`,
@@ -213,7 +216,7 @@ const utcOffset = (minutes: number): string =>
  */
 export function zoneNotes(typed: string, zone: string, now: Date, changes: readonly Transition[]): string[] {
   const name = typed.trim();
-  const meant = MEANT[name.toUpperCase()];
+  const meant = Object.hasOwn(MEANT, name.toUpperCase()) ? MEANT[name.toUpperCase()] : undefined;
   // "Japan" and "Singapore" are places, not abbreviations: no warning for them.
   const abbreviation =
     (!name.includes('/') && (name === name.toUpperCase() || meant !== undefined)) || /^etc\//i.test(name);

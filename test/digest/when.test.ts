@@ -32,6 +32,8 @@ describe('invalid when names the wrong part and gives an example', () => {
     ['daily 8', /time "8" is not HH:MM/, /daily 08:00/],
     ['daily 08:00 extra', /unexpected "extra"/, /daily 08:00/],
     ['weekly funday 09:00', /day "funday"/, /weekly mon 09:00/],
+    ['weekly constructor 09:00', /day "constructor"/, /weekly mon 09:00/],
+    ['weekly __proto__ 09:00', /day "\\_\\_proto/, /weekly mon 09:00/],
     ['weekly mon', /needs a time/, /weekly mon 08:00/],
     ['weekly', /needs a day and a time/, /weekly mon 09:00/],
     ['fortnightly 09:00', /"fortnightly" is not a preset/, /0 8 \* \* 1-5/],
