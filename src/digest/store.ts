@@ -120,7 +120,7 @@ function adapterClass(mod: unknown): AdapterClass | undefined {
 }
 
 async function loadOptionalAdapter(scheme: string, load: ModuleLoader): Promise<AdapterFactory | undefined> {
-  const known = OPTIONAL_ADAPTERS[scheme];
+  const known = Object.hasOwn(OPTIONAL_ADAPTERS, scheme) ? OPTIONAL_ADAPTERS[scheme] : undefined;
   if (!known) return undefined;
   let mod: unknown;
   try {

@@ -143,6 +143,7 @@ describe('STORE_URL and keyv adapters', () => {
 
   test.each([
     ['ftp://files.example.org/attache', 'ftp://'],
+    ['constructor://db/attache', 'constructor://'],
     ['nonsense', 'a value without a scheme://'],
   ])(
     'GIVEN STORE_URL %s THEN opening fails with one line naming STORE_URL and what to use',
