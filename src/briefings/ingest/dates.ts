@@ -117,6 +117,9 @@ function chronoDates(text: string, published?: PartialDate): Candidate[] {
     const at = r.index;
     let end = at + r.text.length;
     if (out.some((c) => at < c.end)) continue;
+    // Without a dateline only a date that names its year is absolute; chrono would resolve the rest
+    // against today's clock.
+    if (!published && !/\b(?:19|20)\d{2}\b/.test(r.text)) continue;
     const tags = [...s.tags()];
     // "now", "today", "on Thursday": the article's own time, not a horizon.
     if (SPAN.test(r.text) || tags.some((t) => t.includes('CasualDate')) || !DATE_WORD.test(r.text)) continue;

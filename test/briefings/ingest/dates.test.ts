@@ -133,3 +133,9 @@ describe('horizonOf: the rules for a horizon', () => {
     expect(horizonOf('Rotation starts in May.', { year: 2027, month: 5 })).toBe('2027-05');
   });
 });
+
+test('GIVEN "last month" and no year in the sentence THEN it is no future date, whatever the clock says', () => {
+  expect(
+    mentionsFutureDate('He told the committee last month that staff were hired.', { year: 2026, month: 4 }),
+  ).toBe(false);
+});
