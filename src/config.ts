@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   SCHEDULE_MAX_PER_GUILD: positiveInt(25),
   CATCH_UP_WINDOW_HOURS: z.coerce.number().min(0).max(168).default(6),
   RELOAD_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0).default(30).describe('0 turns the limit off.'),
+  RATE_LIMIT_BURST: positiveInt(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z
     .enum(['json', 'pretty'])

@@ -11,6 +11,7 @@ import { ButtonStyle, PermissionsBitField } from 'discord.js';
 import type { ChannelRef, CommandContext, RawOptions } from '../../commands/index.js';
 import type { StatusProvider } from '../digest/index.js';
 import { isUserError, UserError } from '../errors.js';
+import { type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import { apologyReply, errorReply, type Reply } from '../render/index.js';
 import { makeAnsi, wantsAnsi } from './ansi.js';
@@ -74,6 +75,8 @@ export interface ConsoleOptions {
   /** Overrides of the console's facts (guild, channel, user, permissions). */
   facts?: Partial<ConsoleFacts>;
   invoke?: ConsoleInvokers;
+  /** Commands and button presses per user, as on Discord; none (the default): unlimited. */
+  rateLimit?: RateLimiter;
   /** Ends the session (e.g. on SIGTERM) as end of input would. */
   signal?: AbortSignal;
   prompt?: string;
@@ -192,10 +195,19 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       write(ansi.dim(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   };
 
+  /** True when the user has gone past their rate: they are told so and nothing runs. */
+  const limited = (where: Record<string, unknown>, now: Date): boolean => {
+    const decision = options.rateLimit?.take(facts.userId);
+    if (!decision || decision.ok) return false;
+    fail(new UserError(slowDownMessage(decision.retryAfterMs)), where, now);
+    return true;
+  };
+
   async function runCommand(line: string) {
     result.commands++;
     const ctx = context();
     let name: string | undefined;
+    if (limited({ line }, ctx.now())) return;
     try {
       const parsed = parseCommandLine(line, { commands: registry.commands, channels, userId: facts.userId });
       name = parsed.name;
@@ -221,6 +233,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       fail(new UserError(`The “${pressable.label}” button is disabled.`), {}, ctx.now());
       return;
     }
+    if (limited({ customId: button.custom_id }, ctx.now())) return;
     try {
       show(await invoke.button(registry, button.custom_id, ctx), ctx.now());
     } catch (error) {

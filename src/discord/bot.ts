@@ -6,6 +6,7 @@ import { type Client, Events, type Interaction } from 'discord.js';
 import { type App, type AppSeams, createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { createRateLimiter } from '../ratelimit.js';
 import { createClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
 import { createDiscordPoster } from './poster.js';
@@ -29,7 +30,12 @@ export async function startBot(
     poster: createDiscordPoster(client),
     ownsGuild: (guildId) => client.guilds.cache.has(guildId),
   });
-  const dispatch = createDispatcher({ registry: app.registry, log, makeContext: app.makeContext });
+  const dispatch = createDispatcher({
+    registry: app.registry,
+    log,
+    makeContext: app.makeContext,
+    rateLimit: createRateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }),
+  });
 
   const onInteraction = (interaction: Interaction) => {
     dispatch(interaction).catch((error: unknown) => log.error({ err: error }, 'dispatch failed'));

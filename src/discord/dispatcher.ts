@@ -15,8 +15,9 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
-import { isUserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import { apologyReply, errorReply } from '../render/errors.js';
 import type { Reply } from '../render/index.js';
@@ -29,6 +30,8 @@ export interface DispatcherDeps {
   makeContext: (base: InteractionFacts) => CommandContext;
   /** Work still running after this long is deferred, well inside Discord's 3 s window. */
   deferAfterMs?: number;
+  /** Commands and button presses per user; none: unlimited. Autocomplete is not counted. */
+  rateLimit?: RateLimiter;
 }
 
 const factsOf = (interaction: Interaction): InteractionFacts => ({
@@ -139,10 +142,20 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  /** True when the user has gone past their rate; they are told so, privately, and nothing runs. */
+  async function limited(interaction: RepliableInteraction, where: Record<string, unknown>) {
+    const decision = deps.rateLimit?.take(interaction.user.id);
+    if (!decision || decision.ok) return false;
+    deps.log.info({ ...where, retryAfterMs: decision.retryAfterMs }, 'rate limited');
+    await fail(interaction, new UserError(slowDownMessage(decision.retryAfterMs)), where);
+    return true;
+  }
+
   async function onCommand(interaction: ChatInputCommandInteraction) {
     const raw = rawOptionsOf(interaction.options.data);
     const where = { command: interaction.commandName, ...whereOf(interaction) };
     deps.log.debug({ ...where, options: raw }, 'command');
+    if (await limited(interaction, where)) return;
     try {
       await answer(
         interaction,
@@ -176,6 +189,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function onButton(interaction: ButtonInteraction) {
     const where = { customId: interaction.customId, ...whereOf(interaction) };
+    if (await limited(interaction, where)) return;
     try {
       await answer(
         interaction,

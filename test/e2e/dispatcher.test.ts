@@ -1,13 +1,15 @@
 /**
  * The dispatcher's own duties, through a real discord.js client and the fake Discord: slow work is
  * deferred inside Discord's 3 s window and then delivered by an edit; a private answer to publicly
- * deferred work still reaches only the user; a button's slow update is deferred as an update.
+ * deferred work still reaches only the user; a button's slow update is deferred as an update; a
+ * member past the rate limit is asked, privately, to wait, and nothing of theirs runs.
  */
 import { ApplicationCommandOptionType, type Client, Events } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import type { Command, CommandContext } from '../../commands/index.js';
 import { createDispatcher } from '../../src/discord/dispatcher.js';
+import { createRateLimiter } from '../../src/ratelimit.js';
 import { buildRegistry } from '../../src/registry.js';
 import { loginClient } from '../fake-discord/client.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
@@ -52,17 +54,49 @@ const slow: Command<typeof slowOptions> = {
   },
 };
 
+let quickRuns = 0;
+const quick: Command = {
+  definition: { name: 'quick', description: 'Answers at once' },
+  options: z.object({}),
+  execute() {
+    quickRuns++;
+    return {
+      content: 'quick answer',
+      components: [
+        { type: 1, components: [{ type: 2, style: 2, label: 'Again', custom_id: 'quick:again:1' }] },
+      ],
+    };
+  },
+  buttons: {
+    again() {
+      quickRuns++;
+      return { content: 'quick again' };
+    },
+  },
+};
+
+/** Only this member is limited, so the other tests' interactions spend no budget. */
+const HASTY = '300000000000000042';
+const hastyLimit = createRateLimiter({ perMinute: 1, burst: 2 });
+
 const discord = useFakeDiscord({ requireSafeMentions: true });
 let client: Client;
 const logs: LogLine[] = [];
 
 beforeAll(async () => {
   client = await loginClient(discord.fake);
-  await client.application?.commands.set([slow.definition], discord.fake.guildId);
+  await client.application?.commands.set([slow.definition, quick.definition], discord.fake.guildId);
   const dispatch = createDispatcher({
-    registry: buildRegistry([{ file: 'slow.ts', command: slow as Command }]),
+    registry: buildRegistry([
+      { file: 'slow.ts', command: slow as Command },
+      { file: 'quick.ts', command: quick },
+    ]),
     log: memoryLogger(logs),
     deferAfterMs: DEFER_AFTER_MS,
+    rateLimit: {
+      take: (user) => (user === HASTY ? hastyLimit.take(user) : { ok: true }),
+      tracked: 0,
+    },
     makeContext: (facts) => ({ ...facts }) as CommandContext,
   });
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
@@ -118,5 +152,40 @@ describe('GIVEN work that takes longer than the deferral threshold', () => {
     discord.fake.takeViolations();
     const next = await discord.fake.interact({ type: 'command', name: 'slow' });
     expect(next.callback.type).toBe(5);
+  });
+});
+
+describe('GIVEN a member sending commands faster than the rate limit', () => {
+  const hasty = { id: HASTY, username: 'hasty' };
+
+  test('WHEN past the burst THEN a command and a button press are refused privately with when to retry, and others are served', async () => {
+    const first = await discord.fake.interact({ type: 'command', name: 'quick', user: hasty });
+    expect(first.callback.type).toBe(4);
+    const second = await discord.fake.interact({ type: 'command', name: 'quick', user: hasty });
+    expect(second.callback.type).toBe(4);
+    const runs = quickRuns;
+
+    const refused = await discord.fake.interact({ type: 'command', name: 'quick', user: hasty });
+    expect(refused.callback.type).toBe(4);
+    expect(refused.callback.data?.flags ?? 0).toBe(EPHEMERAL);
+    expect(JSON.stringify(refused.callback.data?.embeds)).toMatch(/Please wait \d+ seconds? and try again/);
+
+    if (!first.reply) throw new Error('no reply to press a button on');
+    const press = await discord.fake.interact({
+      type: 'button',
+      customId: 'quick:again:1',
+      message: first.reply,
+      user: hasty,
+    });
+    // A new private message, not an update of the public one.
+    expect(press.callback.type).toBe(4);
+    expect(press.callback.data?.flags ?? 0).toBe(EPHEMERAL);
+    expect(JSON.stringify(press.callback.data?.embeds)).toMatch(/Please wait/);
+    expect(quickRuns).toBe(runs);
+    expect(logs.some((l) => l.msg === 'rate limited')).toBe(true);
+
+    const other = await discord.fake.interact({ type: 'command', name: 'quick' });
+    expect(other.callback.type).toBe(4);
+    expect(quickRuns).toBe(runs + 1);
   });
 });
