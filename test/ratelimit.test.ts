@@ -1,5 +1,8 @@
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { runConsole } from '../src/console/index.js';
 import { createRateLimiter, slowDownMessage } from '../src/ratelimit.js';
+import { fakeRegistry, makeContext } from './console/fake-commands.js';
 
 const clock = () => {
   let t = 1_000_000;
@@ -59,5 +62,29 @@ describe('per-user rate limit', () => {
     [9500, 'Please wait 10 seconds and try again.'],
   ])('GIVEN a wait of %i ms WHEN told THEN the message says %j', (ms, end) => {
     expect(slowDownMessage(ms)).toMatch(new RegExp(`${end.replace(/\./g, '\\.')}$`));
+  });
+});
+
+describe('the console with a rate limit', () => {
+  test('GIVEN a burst of 2 WHEN a third command and a button press follow at once THEN both are refused with when to retry', async () => {
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    const result = await runConsole({
+      registry: fakeRegistry(),
+      makeContext: makeContext(),
+      output,
+      input: Readable.from(['/quote\n/quote\n/quote\nanother quote\n']),
+      isTTY: false,
+      env: {},
+      locale: 'en-GB',
+      timeZone: 'UTC',
+      rateLimit: createRateLimiter({ perMinute: 1, burst: 2 }),
+    });
+    expect(result).toMatchObject({ commands: 4, errors: 2 });
+    expect(text.match(/Quote number \d+/g)).toHaveLength(2);
+    expect(text.match(/Please wait \d+ seconds and try again\./g)).toHaveLength(2);
   });
 });
