@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/briefings/check.js';
+import { main as ingest } from '../../src/briefings/ingest/cli.js';
+import { DRAFT_MARKS } from '../../src/briefings/ingest/draft.js';
+import { loadData } from '../../src/briefings/loader.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -98,6 +101,84 @@ describe('data:check main', () => {
     const { code, out } = await run('--help');
     expect(out[0]).toMatch(/^usage: /);
     expect(code).toBe(0);
+  });
+});
+
+describe('GIVEN a draft from npm run ingest in the data folder', () => {
+  // No source and no date in the article, so the draft carries PLACEHOLDERs as well as EXTRACTIVE,
+  // DERIVED and machine-extracted marks.
+  const ARTICLE =
+    'Ministers Meet\n\nThe ministers met in the capital to discuss security and defence. Both sides agreed to keep talking about reconstruction.\n';
+  const FILE = 'talks-2026-05.yaml';
+
+  const withDraft = async (edit: (yaml: string) => string = (y) => y) => {
+    const dir = await goodDataWith();
+    const path = join(dir, 'briefings', FILE);
+    const code = await ingest(['-', '--out', path, '--themes', join(dir, 'themes.yaml')], {
+      readStdin: async () => Buffer.from(ARTICLE),
+      stdout: () => {},
+      stderr: () => {},
+      cwd: dir,
+      root: dir,
+      now: new Date('2026-05-04T09:00:00Z'),
+    });
+    expect(code).toBe(0);
+    const yaml = edit(await readFile(path, 'utf8'));
+    await writeFile(path, yaml);
+    return { dir, yaml };
+  };
+  const mine = async (dir: string) => (await loadData(dir)).problems.filter((p) => p.file.endsWith(FILE));
+
+  test('WHEN it is still a draft THEN data:check accepts its marks', async () => {
+    const { dir } = await withDraft();
+    expect(await mine(dir)).toEqual([]);
+    expect((await run(dir)).code).toBe(0);
+  });
+
+  test.each([
+    ['set to status: published', (y: string) => y.replace(/^status: draft/m, 'status: published')],
+    ['with its status line deleted', (y: string) => y.replace(/^status: draft.*\n/m, '')],
+  ])('WHEN %s THEN each leftover mark is an error at its own line, naming the field', async (_, edit) => {
+    const { dir, yaml } = await withDraft(edit);
+    const problems = await mine(dir);
+    const fileLines = yaml.split('\n');
+    const markOf = (message: string) => DRAFT_MARKS.find((m) => message.includes(`'s ${m.mark} mark`))?.mark;
+    expect(problems.map((p) => `${p.field} ${markOf(p.message) ?? p.message.slice(0, 40)}`)).toEqual(
+      expect.arrayContaining([
+        ' published briefing still has the draft h',
+        'title machine-extracted',
+        'source.name PLACEHOLDER',
+        'published PLACEHOLDER',
+        'summary EXTRACTIVE',
+        'sections[0].heading DERIVED',
+        'sections[0].summary EXTRACTIVE',
+      ]),
+    );
+    // Every problem points at the very line that holds its mark, so the curator can find and delete it.
+    for (const p of problems) {
+      const mark = markOf(p.message) ?? 'DRAFT made by `npm run ingest`';
+      expect(fileLines[p.line - 1]).toContain(mark);
+    }
+    const { code, out } = await run(dir);
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /talks-2026-05\.yaml:\d+:\d+ source\.name — published briefing still has ingest's PLACEHOLDER mark: set the real value, then delete the comment/,
+      ),
+    );
+    expect(out.at(-1)).toMatch(/ — \d+ problems in 1 file$/);
+    expect(code).toBe(1);
+  });
+
+  test('WHEN published with the comments deleted but the placeholder source name kept THEN that value is named', async () => {
+    const { dir } = await withDraft((y) =>
+      y
+        .replace(/^status: draft/m, 'status: published')
+        .replace(/^ *#.*\n/gm, '')
+        .replace(/ #.*$/gm, ''),
+    );
+    expect((await mine(dir)).map((p) => `${p.line} ${p.field} — ${p.message}`)).toEqual([
+      `6 source.name — "Unknown source" is ingest's placeholder: name the source the article comes from`,
+    ]);
   });
 });
 

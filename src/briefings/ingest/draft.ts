@@ -11,6 +11,28 @@ import { Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } 
 import { type BriefingInput, BriefingSchema } from '../schema.js';
 import type { Analysis, Finding, IngestOptions, QuoteFinding, SectionFinding } from './index.js';
 
+/**
+ * The marks the writer puts in comments, and what the curator must do about each. data:check
+ * refuses a published briefing that still carries one, so both read them from here.
+ */
+export const DRAFT_MARKS = [
+  { mark: 'PLACEHOLDER', todo: 'set the real value' },
+  { mark: 'EXTRACTIVE', todo: 'rewrite it in your own words' },
+  { mark: 'DERIVED', todo: 'replace it with your own' },
+  { mark: 'FALLBACK THEME', todo: 'choose the right theme' },
+  { mark: 'UNATTRIBUTED', todo: 'attribute those quotations from the article or leave them out' },
+  { mark: 'machine-extracted', todo: 'check it against the article' },
+] as const;
+
+type Mark = (typeof DRAFT_MARKS)[number]['mark'];
+const M = Object.fromEntries(DRAFT_MARKS.map((m) => [m.mark, m.mark])) as { [K in Mark]: K };
+
+/** First words of the header comment of every draft. */
+export const DRAFT_HEADER = 'DRAFT made by `npm run ingest`';
+
+/** The source name a draft gets when the article names none. */
+export const PLACEHOLDER_SOURCE_NAME = 'Unknown source';
+
 export interface Draft {
   briefing: BriefingInput;
   yaml: string;
@@ -80,7 +102,7 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     root,
     'id',
     analysis.id.how === 'derived'
-      ? 'DERIVED from the title and date; must equal the file name (without .yaml)'
+      ? `${M.DERIVED} from the title and date; must equal the file name (without .yaml)`
       : `${mark(analysis.id, 'an id')}; must equal the file name (without .yaml)`,
   );
   markValue(root, 'title', mark(analysis.title, 'a title'));
@@ -92,7 +114,7 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     root,
     'summary',
     wrap(
-      'EXTRACTIVE: TextRank picked these sentences from the article; rewrite in your own words before publishing',
+      `${M.EXTRACTIVE}: TextRank picked these sentences from the article; rewrite in your own words before publishing`,
     ),
   );
 
@@ -108,7 +130,7 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     quotes.items.forEach((node, i) => {
       const q = analysis.quotes[i];
       if (isMap(node) && q)
-        node.commentBefore = ` machine-extracted: ${speakerNote(q)}; check the speaker and the verbatim text`;
+        node.commentBefore = ` ${M['machine-extracted']}: ${speakerNote(q)}; check the speaker and the verbatim text`;
     });
   }
   const quotesKey = pair(root, 'quotes')?.key;
@@ -119,7 +141,7 @@ export function buildDraft(analysis: Analysis, options: Pick<IngestOptions, 'ori
     ahead.items.forEach((node, i) => {
       const l = analysis.lookahead[i];
       if (!isMap(node) || !l) return;
-      node.commentBefore = ` machine-extracted (cue: "${l.cue}")${l.horizon ? `; horizon read from the sentence: ${l.horizon}` : '; no horizon stated'}`;
+      node.commentBefore = ` ${M['machine-extracted']} (cue: "${l.cue}")${l.horizon ? `; horizon read from the sentence: ${l.horizon}` : '; no horizon stated'}`;
     });
   }
   return { briefing, yaml: doc.toString({ lineWidth: 0 }) };
@@ -129,8 +151,8 @@ type Marker = (map: YAMLMap, key: string, comment: string) => void;
 
 function annotateSection(node: YAMLMap, s: SectionFinding, markKey: Marker): void {
   node.commentBefore = s.headingFound
-    ? ` heading: machine-extracted from the article (${s.paragraphs.length} paragraph(s) under it)`
-    : ` heading: DERIVED (the article's lead has no heading); rename it or merge the section`;
+    ? ` heading: ${M['machine-extracted']} from the article (${s.paragraphs.length} paragraph(s) under it)`
+    : ` heading: ${M.DERIVED} (the article's lead has no heading); rename it or merge the section`;
   const matched = s.themes.scores
     .filter((x) => s.themes.themes.includes(x.id) && x.matched.length > 0)
     .map((x) => `${x.id} (${x.matched.slice(0, 4).join(', ')})`)
@@ -139,24 +161,24 @@ function annotateSection(node: YAMLMap, s: SectionFinding, markKey: Marker): voi
     node,
     'themes',
     s.themes.fallback
-      ? ' FALLBACK THEME: no theme keyword matched this section; choose the right theme'
-      : wrap(`machine-extracted from keyword stems: ${matched}`),
+      ? ` ${M['FALLBACK THEME']}: no theme keyword matched this section; choose the right theme`
+      : wrap(`${M['machine-extracted']} from keyword stems: ${matched}`),
   );
-  markKey(node, 'summary', ' EXTRACTIVE: copied from the section; rewrite before publishing');
+  markKey(node, 'summary', ` ${M.EXTRACTIVE}: copied from the section; rewrite before publishing`);
   if (s.points.length > 0)
-    markKey(node, 'points', ' EXTRACTIVE: candidate key points copied from the section');
+    markKey(node, 'points', ` ${M.EXTRACTIVE}: candidate key points copied from the section`);
 }
 
 function mark(f: Finding<string>, what: string): string {
   switch (f.how) {
     case 'found':
-      return `machine-extracted (${f.note}); check it`;
+      return `${M['machine-extracted']} (${f.note}); check it`;
     case 'derived':
-      return `DERIVED: ${f.note}; replace with ${what} of your own`;
+      return `${M.DERIVED}: ${f.note}; replace with ${what} of your own`;
     case 'given':
       return `given on the command line (${f.note})`;
     case 'placeholder':
-      return `PLACEHOLDER: ${f.note}; set ${what}`;
+      return `${M.PLACEHOLDER}: ${f.note}; set ${what}`;
   }
 }
 
@@ -183,7 +205,7 @@ function speakerNote(q: QuoteFinding): string {
 
 function unattributedBlock(quotes: QuoteFinding[]): string {
   const lines = [
-    ' UNATTRIBUTED: these quotations have no speaker the text names, so they are not in the list below.',
+    ` ${M.UNATTRIBUTED}: these quotations have no speaker the text names, so they are not in the list below.`,
     ' Add one only if you can attribute it from the article.',
   ];
   for (const q of quotes) {
@@ -195,7 +217,7 @@ function unattributedBlock(quotes: QuoteFinding[]): string {
 
 function header(analysis: Analysis, options: Pick<IngestOptions, 'origin' | 'now'>): string {
   return [
-    ` DRAFT made by \`npm run ingest\` from ${options.origin} on ${options.now.toISOString().slice(0, 10)}.`,
+    ` ${DRAFT_HEADER} from ${options.origin} on ${options.now.toISOString().slice(0, 10)}.`,
     ' Nothing here is reviewed. Comments mark what the tool did:',
     '   machine-extracted = found in the article, check it; DERIVED = made up by the tool, replace it;',
     '   EXTRACTIVE = copied sentences, rewrite them; PLACEHOLDER = missing from the article, set it.',

@@ -7,6 +7,7 @@ import jsyaml from 'js-yaml';
 import type { DataProblem } from '../index.js';
 import { type Briefing, BriefingSchema } from '../schema.js';
 import { capProblems } from './cap.js';
+import { draftMarkProblems, mayHaveDraftMarks } from './draft-marks.js';
 import { describeIssues } from './issues.js';
 import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 import { decodeUtf8 } from './text.js';
@@ -87,7 +88,9 @@ const fastPath = (text: string, expectedId: string): Briefing | undefined => {
     return undefined;
   }
   const parsed = BriefingSchema.safeParse(data);
-  return parsed.success && parsed.data.id === expectedId ? parsed.data : undefined;
+  if (!parsed.success || parsed.data.id !== expectedId) return undefined;
+  // Leftover draft marks need the comments, which only the exact reader sees.
+  return parsed.data.status === 'published' && mayHaveDraftMarks(text) ? undefined : parsed.data;
 };
 
 export const checkBriefingFile = (
@@ -149,6 +152,11 @@ export const checkBriefingFile = (
       field: 'id',
       message: `id "${id}" does not match the file name ${expectedId}.yaml: rename the file to ${id}.yaml or set id: ${expectedId}`,
     });
+  }
+
+  const status = isRecord(data) ? (data.status ?? 'published') : undefined;
+  if (status === 'published' && mayHaveDraftMarks(decoded.text)) {
+    problems.push(...draftMarkProblems(file, decoded.text, doc, data));
   }
 
   const themeRefs = themeRefsOf(data).map((ref) => ({ ...ref, at: doc.at(ref.path) }));

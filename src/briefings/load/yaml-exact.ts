@@ -35,6 +35,8 @@ export interface ExactDoc {
   keyAt(path: readonly PathSegment[], key: string): Position;
   /** Field path around a character offset, for problems found in the raw text. */
   fieldAt(offset: number): string;
+  /** Line and column of a character offset. */
+  positionOf(offset: number): Position;
 }
 
 /** `sections[2].themes[0]` */
@@ -262,6 +264,7 @@ export const parseExact = (text: string): ExactDoc => {
     syntax,
     at: (path) => pos(walk(path).offset),
     fieldAt: (offset) => fieldOf(pathAtOffset(doc.contents, offset)),
+    positionOf: pos,
     keyAt: (path, key) => {
       const { node, offset } = walk(path);
       if (isMap(node)) {
