@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../errors.js';
 import { LIMITS, publicationDate, slug } from '../schema.js';
-import { type Dateline, parseDateline } from './dateline.js';
+import { type Dateline, parseDateline, parseHeaderLine } from './dateline.js';
 import { formatPartialDate, type PartialDate } from './dates.js';
 import { PLACEHOLDER_SOURCE_NAME } from './draft.js';
 import type {
@@ -40,10 +40,12 @@ export function analyseArticle(text: string, options: IngestOptions): Analysis {
     throw new UserError('the article has no body text: only a title or header lines were found');
   }
   const firstParagraph = structure.sections[0]?.paragraphs[0] ?? '';
-  const dateline = parseDateline(firstParagraph);
+  const inline = parseDateline(firstParagraph);
+  // A dateline or byline on its own line above the lead, when the lead opens without one.
+  const dateline = inline ?? structure.headerLines.map(parseHeaderLine).find((d) => d?.place !== undefined);
   // The lead without its dateline: what the summary and the title read from.
   const sectionsForText: RawSection[] = structure.sections.map((s, i) =>
-    i === 0 && dateline ? { ...s, paragraphs: [dateline.rest, ...s.paragraphs.slice(1)] } : s,
+    i === 0 && inline ? { ...s, paragraphs: [inline.rest, ...s.paragraphs.slice(1)] } : s,
   );
 
   const sentences: SentenceRef[] = [];
@@ -147,7 +149,12 @@ export function analyseArticle(text: string, options: IngestOptions): Analysis {
   };
   if (options.url) analysis.url = options.url;
   if (dateline?.place)
-    analysis.location = { value: clip(dateline.place, LIMITS.location), how: 'found', note: 'dateline' };
+    // Where the story was filed, which need not be where the events happened.
+    analysis.location = {
+      value: clip(dateline.place, LIMITS.location),
+      how: 'found',
+      note: 'dateline: where the story was filed; check it is the venue',
+    };
   if (dateline) analysis.dateline = dateline.raw;
   if (structure.byline) analysis.byline = structure.byline;
   return analysis;

@@ -102,5 +102,59 @@ function sourceIn(rest: string): string | undefined {
   return SOURCE.exec(rest)?.[1];
 }
 
+const SEPARATOR = /\s+(?:—|–|-{1,2}|\|)\s+/;
+// "the Example Gazette foreign desk": the outlet without its desk.
+const DESK =
+  /\s+(?:foreign|news|world|politics|europe|diplomatic|international)?\s*(?:desk|staff|bureau|correspondents?|reporters?)$/i;
+
+/**
+ * A dateline or byline on a line of its own, above the article:
+ *   "Riga, Latvia — May 2027 — The Example Times", "Geneva, 14 October 2027",
+ *   "By Ana Petrova, The Example Herald, Skopje, 23 September 2027",
+ *   "By the Example Gazette foreign desk, Vienna, 4 June 2027", "By Jonathan Reyes, Washington, 11 January 2027".
+ * A person's name in a byline is the author, never the source; a line that names no outlet gives none.
+ */
+export function parseHeaderLine(line: string): Dateline | undefined {
+  const raw = line.trim();
+  const byline = /^By\s+/i.test(raw);
+  const body = raw.replace(/^By\s+/i, '');
+  const parts = body.split(SEPARATOR).length > 1 ? body.split(SEPARATOR) : body.split(/,\s*/);
+  const at = parts.findIndex((p) => findDates(p).length > 0);
+  let date = at >= 0 ? findDates(parts[at] ?? '')[0]?.date : undefined;
+  let placeParts: string[];
+  let sourcePart: string | undefined;
+  if (at < 0) {
+    // "Geneva, 14 October 2027" splits the date across commas only when the day has its own comma.
+    const whole = findDates(body)[0];
+    if (!whole) return undefined;
+    date = whole.date;
+    placeParts = body
+      .slice(0, whole.index)
+      .replace(/[,\s]+$/, '')
+      .split(/,\s*/);
+  } else if (byline) {
+    const before = parts.slice(0, at);
+    // The part just before the date is the place; before it, the author and perhaps the outlet.
+    placeParts = before.slice(-1);
+    const credit = before.slice(0, -1);
+    const desk = credit[0] && /^the\s+/i.test(credit[0]) ? credit[0] : undefined;
+    sourcePart = desk ? desk.replace(/^the\s+/i, '').replace(DESK, '') : credit[1];
+  } else {
+    placeParts = parts.slice(0, at);
+    sourcePart = parts.slice(at + 1).join(' ') || undefined;
+  }
+  const place = placeParts.join(', ').trim();
+  if (!place || !/^[\p{Lu}]/u.test(place) || wordCount(place) > 6) return undefined;
+  return {
+    place: tidyPlace(place),
+    ...optional('date', date),
+    ...optional('source', sourcePart?.trim() || undefined),
+    raw,
+    rest: '',
+  };
+}
+
+const wordCount = (s: string): number => s.split(/\s+/).filter(Boolean).length;
+
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -19,6 +19,8 @@ export interface ArticleStructure {
   headerDate?: PartialDate;
   /** A source named on a header line such as "Source: Brussels Morning Newspaper". */
   headerSource?: string;
+  /** The header lines as written (dateline or byline on its own line), for where and by whom. */
+  headerLines: string[];
   sections: RawSection[];
 }
 
@@ -28,7 +30,7 @@ const lastChar = (line: string): string => line.replace(CLOSERS, '').slice(-1);
 const ENDS_SENTENCE = /[.!?…:;,]/;
 
 const MARKDOWN_HEADING = /^#{1,6}\s+(.+?)\s*#*$/;
-const BYLINE = /^By\s+[\p{Lu}]/u;
+const BYLINE = /^By\s+(?:the\s+)?[\p{Lu}]/u;
 const SOURCE_LINE = /^(?:Source|Publication|Publisher|Via)\s*[:—–-]\s*(.+)$/i;
 const META_PREFIX = /^(?:Published|Updated|Posted|Last updated|Filed|Dated)\b/i;
 const NOISE = /^(?:Photo|Image|Picture|Credit|Advertisement|Read more|Related|Share this|Subscribe)\b/i;
@@ -91,7 +93,7 @@ function isMetaLine(line: Line): boolean {
 export function parseStructure(text: string): ArticleStructure {
   const lines = toLines(text);
   const width = wrapWidth(lines);
-  const result: ArticleStructure = { sections: [] };
+  const result: ArticleStructure = { headerLines: [], sections: [] };
   let i = 0;
 
   const first = lines[0];
@@ -102,6 +104,7 @@ export function parseStructure(text: string): ArticleStructure {
   for (; i < lines.length; i++) {
     const line = lines[i];
     if (!line || !isMetaLine(line)) break;
+    result.headerLines.push(line.text);
     readMeta(line.text, result);
   }
 

@@ -1,5 +1,6 @@
-import { expect, test } from 'vitest';
-import { parseDateline } from '../../../src/briefings/ingest/dateline.js';
+import { describe, expect, test } from 'vitest';
+import { analyseArticle } from '../../../src/briefings/ingest/analyse.js';
+import { parseDateline, parseHeaderLine } from '../../../src/briefings/ingest/dateline.js';
 
 test.each([
   [
@@ -37,4 +38,63 @@ test.each([
   'In January 2026, officials met again.',
 ])('GIVEN an ordinary first paragraph "%s" THEN no dateline is claimed', (paragraph) => {
   expect(parseDateline(paragraph)).toBeUndefined();
+});
+
+describe('parseHeaderLine: a dateline or byline on its own line', () => {
+  test.each([
+    ['Riga, Latvia — May 2027 — The Example Times', 'Riga, Latvia', 2027, 5, undefined, 'The Example Times'],
+    [
+      'Jakarta, Indonesia — 18 March 2027 — Example Asia Review',
+      'Jakarta, Indonesia',
+      2027,
+      3,
+      18,
+      'Example Asia Review',
+    ],
+    ['Geneva, 14 October 2027', 'Geneva', 2027, 10, 14, undefined],
+    ['By the Example Gazette foreign desk, Vienna, 4 June 2027', 'Vienna', 2027, 6, 4, 'Example Gazette'],
+    [
+      'By Ana Petrova, The Example Herald, Skopje, 23 September 2027',
+      'Skopje',
+      2027,
+      9,
+      23,
+      'The Example Herald',
+    ],
+    ['By Jonathan Reyes, Washington, 11 January 2027', 'Washington', 2027, 1, 11, undefined],
+  ])('GIVEN "%s" THEN place %s, date %i-%i-%s, source %s', (line, place, year, month, day, source) => {
+    const d = parseHeaderLine(line);
+    expect(d?.place).toBe(place);
+    expect(d?.date).toEqual({ year, month, ...(day === undefined ? {} : { day }) });
+    // A byline's author is never taken for the source; a line naming no outlet gives none.
+    expect(d?.source).toBe(source);
+  });
+
+  test('GIVEN a line with no date THEN it is no dateline', () => {
+    expect(parseHeaderLine('By Ana Petrova')).toBeUndefined();
+  });
+});
+
+describe('an article with its dateline on its own line', () => {
+  const article = [
+    'Ministers Agree a Cable Watch',
+    '',
+    'Riga, Latvia — May 2027 — The Example Times',
+    '',
+    'Ministers agreed on Tuesday to set up a joint centre to watch undersea cables in the Baltic Sea.',
+    '',
+    'The centre will open in September.',
+  ].join('\n');
+  const a = analyseArticle(article, { themes: [], origin: 'test', now: new Date('2027-05-20T00:00:00Z') });
+
+  test('THEN place, date and source come from that line, and the lead is left whole', () => {
+    expect(a.location?.value).toBe('Riga, Latvia');
+    expect(a.published.value).toBe('2027-05');
+    expect(a.source.value).toBe('The Example Times');
+    expect(a.sections[0]?.paragraphs[0]).toMatch(/^Ministers agreed/);
+  });
+
+  test('THEN the location is marked as where the story was filed, for the curator to check as the venue', () => {
+    expect(a.location?.note).toMatch(/where the story was filed; check it is the venue/);
+  });
 });
