@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
-import { type DataProblem, formatProblem } from '../src/briefings/index.js';
+import { countProblems, type DataProblem, formatProblem } from '../src/briefings/index.js';
 import type { ScheduleView } from '../src/digest/index.js';
 import { formatUptime, readerIn, schedulePage } from '../src/digest/views.js';
 import { UserError } from '../src/errors.js';
@@ -52,14 +52,15 @@ function dataField(ctx: CommandContext, operator: boolean): { name: string; valu
     );
   }
   const problems = data?.problems ?? [];
-  if (problems.length) {
+  const count = countProblems(problems);
+  if (count) {
     lines.push(
-      `⚠️ ${problems.length} problem${problems.length === 1 ? '' : 's'} in data/ (the last good snapshot is in use):`,
+      `⚠️ ${count.toLocaleString('en-US')} problem${count === 1 ? '' : 's'} in data/ (the last good snapshot is in use):`,
     );
-    for (const p of problems.slice(0, PROBLEMS_SHOWN))
-      lines.push(`• \`${truncate(shownProblem(p).replace(/`/g, "'"), 180)}\``);
-    if (problems.length > PROBLEMS_SHOWN)
-      lines.push(`…and ${problems.length - PROBLEMS_SHOWN} more (npm run data:check)`);
+    const shown = problems.filter((p) => p.more === undefined).slice(0, PROBLEMS_SHOWN);
+    for (const p of shown) lines.push(`• \`${truncate(shownProblem(p).replace(/`/g, "'"), 180)}\``);
+    if (count > shown.length)
+      lines.push(`…and ${(count - shown.length).toLocaleString('en-US')} more (npm run data:check)`);
   } else if (data) {
     lines.push('No problems in data/.');
   }

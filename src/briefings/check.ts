@@ -5,7 +5,7 @@
  * what the loader accepted.
  */
 import { pathToFileURL } from 'node:url';
-import { formatProblem, type LoadResult } from './index.js';
+import { countProblems, formatProblem, type LoadResult } from './index.js';
 import { scanData, settle } from './loader.js';
 
 const USAGE = `usage: npm run data:check -- [dir]
@@ -34,8 +34,7 @@ export const summarize = (label: string, result: LoadResult): string => {
     plural(lookahead, 'looking-ahead item'),
   ].join(', ');
   const files = new Set(result.problems.map((p) => p.file)).size;
-  // A file's list stops at a cap; the line standing for the rest counts as what it stands for.
-  const count = result.problems.reduce((n, p) => n + (p.more ?? 1), 0);
+  const count = countProblems(result.problems);
   const verdict = count === 0 ? 'OK' : `${plural(count, 'problem')} in ${plural(files, 'file')}`;
   return `${label}: ${counts} — ${verdict}`;
 };

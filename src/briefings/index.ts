@@ -23,6 +23,10 @@ export interface DataProblem {
 export const formatProblem = (p: DataProblem): string =>
   `${p.file}:${p.line}:${p.column}${p.field ? ` ${p.field}` : ''} — ${p.message}`;
 
+/** How many problems a list stands for: the line standing for a file's capped rest counts as its rest. */
+export const countProblems = (problems: readonly DataProblem[]): number =>
+  problems.reduce((n, p) => n + (p.more ?? 1), 0);
+
 /** What loading a data directory yields: everything that is valid, and every problem. */
 export interface LoadResult {
   themes: Theme[];

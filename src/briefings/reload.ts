@@ -10,7 +10,14 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FSWatcher, watch } from 'chokidar';
-import { type Briefing, type DataProblem, formatProblem, type Library, type LoadResult } from './index.js';
+import {
+  type Briefing,
+  countProblems,
+  type DataProblem,
+  formatProblem,
+  type Library,
+  type LoadResult,
+} from './index.js';
 import { type DataScan, type LoadOptions, scanData, settle } from './loader.js';
 
 type LogFn = (obj: object, msg?: string) => void;
@@ -101,10 +108,10 @@ export const createLiveLibrary = async <L extends Library>(
     const next = await scanData(dir, { ...options.load, previous: scan });
     const settled = await settle(next, options.load);
     const found = settled.result.problems;
-    const base = { at: new Date(), trigger, problems: found.length };
+    const base = { at: new Date(), trigger, problems: countProblems(found) };
     const elapsed = () => Math.round(performance.now() - started);
     if (found.length > 0)
-      log.warn({ dir, problems: found.map(formatProblem) }, `data has ${found.length} problem(s)`);
+      log.warn({ dir, problems: found.map(formatProblem) }, `data has ${base.problems} problem(s)`);
 
     if (!settled.themesUsable && snapshot !== undefined) {
       scan = next;
@@ -206,7 +213,7 @@ export const createLiveLibrary = async <L extends Library>(
           outcome: 'failed',
           durationMs: 0,
           briefings: lastGood.size,
-          problems: problems.length,
+          problems: countProblems(problems),
           kept: [],
           error: e instanceof Error ? e.message : String(e),
         });

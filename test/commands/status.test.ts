@@ -140,6 +140,23 @@ describe('/status', () => {
     expect(all).toMatch(/Last reload attempt <t:\d+:R> did not replace it/);
   });
 
+  test('GIVEN a file whose problems were capped WHEN the operator asks THEN the count is every problem, not the lines listed', async () => {
+    const capped = [
+      ...problems.slice(0, 2),
+      {
+        ...problems[2],
+        field: '',
+        message: '… and 20,000 more problems in this file (only the first 50 are listed)',
+        more: 20_000,
+      },
+    ];
+    const { ctx } = await setup(provider({ problems: capped }, 'g1'));
+    const all = text(await status.execute(ctx(), {}));
+    expect(all).toContain('⚠️ 20,002 problems in data/');
+    expect(all).toContain('…and 20,000 more (npm run data:check)');
+    expect(all).not.toContain('only the first 50 are listed');
+  });
+
   test('GIVEN problems in data/ WHEN the admin of any other server asks THEN no problem, file or failed reload is shown', async () => {
     const { ctx } = await setup(
       provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }, 'operators-guild'),
