@@ -422,6 +422,8 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
   const db = new Database(':memory:');
   const names = COLUMNS.map((c) => c.name);
   const byRow = new Map<number, Briefing>();
+  /** Rows with a letter `foldLetters` changes: only their highlights need mapping back. */
+  const foldedRows = new Set<number>();
   // The text lives in the briefings already; storing a second copy in SQLite would cost ~100 MB at
   // 10,000 briefings. So the index is external-content: FTS5 reads a row's text, only to
   // highlight a hit, through a view that asks this function for it.
@@ -494,6 +496,7 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
     rawPage(match, prefix, upTo, limit, offset).flatMap(({ rowid, rank, marked }) => {
       const briefing = byRow.get(rowid);
       if (!briefing) return [];
+      if (!foldedRows.has(rowid)) return [{ briefing, rank, marked }];
       const original = marked.map((m, i) => {
         const spec = COLUMNS[i];
         return spec ? unfold(m, columnText(briefing, spec)) : m;
@@ -581,7 +584,10 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       if (byRow.has(order)) throw new Error(`search index: order ${order} is already taken`);
       byRow.set(order, briefing);
       insertRow.run(order);
-      insert.run(order, ...COLUMNS.map((c) => foldLetters(columnText(briefing, c))));
+      const texts = COLUMNS.map((c) => columnText(briefing, c));
+      const folded = texts.map(foldLetters);
+      if (folded.some((f, i) => f !== texts[i])) foldedRows.add(order);
+      insert.run(order, ...folded);
     },
     begin() {
       assertOpen();
