@@ -144,7 +144,9 @@ describe('/status', () => {
     const capped = [
       ...problems.slice(0, 2),
       {
-        ...problems[2],
+        file: 'data/briefings/b2.yaml',
+        line: 60,
+        column: 1,
         field: '',
         message: '… and 20,000 more problems in this file (only the first 50 are listed)',
         more: 20_000,
