@@ -10,11 +10,11 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative } from 'node:path';
+import { closestName } from '../text/nearest.js';
 import type { Briefing, DataProblem, LoadResult } from './index.js';
 import { type BriefingOutcome, type ThemeRef, themeRefsOf } from './load/briefing-file.js';
 import { capProblems } from './load/cap.js';
 import { type FileResult, type FileTask, isMissing, unchangedStamp } from './load/file-task.js';
-import { suggest } from './load/issues.js';
 import { MAX_FILE_BYTES } from './load/limits.js';
 import { createPacer, mapLimit } from './load/pace.js';
 import { checkFiles } from './load/pool.js';
@@ -250,7 +250,7 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
     for (const o of scan.briefings) {
       for (const ref of o.themeRefs ?? themeRefsOf(o.briefing, (id) => !known.has(id))) {
         if (known.has(ref.id)) continue;
-        const near = suggest(ref.id, ids);
+        const near = closestName(ref.id, ids);
         const hint = near
           ? `did you mean "${near}"? (themes are defined in ${scan.themes.file})`
           : `themes in ${scan.themes.file}: ${listThemes(ids)}`;

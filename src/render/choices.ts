@@ -4,6 +4,7 @@
  * Also the same matching for resolving what a user typed without picking a choice.
  */
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
+import { fold } from '../text/fold.js';
 import { DISCORD_LIMITS, truncate } from './limits.js';
 
 export interface Candidate {
@@ -14,15 +15,6 @@ export interface Candidate {
   /** Texts matched against the query (id, label, title…); `name` (when a string) if omitted. */
   keys?: readonly string[];
 }
-
-/** Case- and accent-insensitive form for matching. */
-export const fold = (s: string): string =>
-  s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 
 export enum Match {
   Exact = 0,

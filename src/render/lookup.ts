@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import type { Briefing, Library, Theme } from '../briefings/index.js';
 import { UserError } from '../errors.js';
+import { nearest } from '../text/nearest.js';
 import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.js';
 import { refOf, resolveRef } from './custom-id.js';
 import { escapeInline } from './escape.js';
 import { truncate } from './limits.js';
-import { nearest } from './nearest.js';
 import { dateLabel } from './timestamps.js';
 
 /** A string option: trimmed, not empty, at most `max` characters; messages read "Option `x` …". */

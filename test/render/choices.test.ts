@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Candidate,
-  fold,
   Match,
   matchQuality,
   rankCandidates,
   rankChoices,
   resolveTyped,
 } from '../../src/render/choices.js';
+import { fold } from '../../src/text/fold.js';
 
 const c = (name: string, value = name): Candidate => ({ name, value });
 

@@ -3,8 +3,8 @@
  * the limit and the actual length, the fields allowed where an unknown one appears.
  */
 
-import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { closestName } from '../../text/nearest.js';
 import { fieldOf, type PathSegment } from './yaml-exact.js';
 
 export interface FieldIssue {
@@ -42,20 +42,6 @@ const objectSchemaAt = (schema: z.ZodType, path: readonly PathSegment[]): z.ZodO
   }
   unwrap();
   return s instanceof z.ZodObject ? s : undefined;
-};
-
-/** The closest of `candidates` to `word`, if it is close enough to be a likely typo. */
-export const suggest = (word: string, candidates: readonly string[]): string | undefined => {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 };
 
 export const describeValue = (v: unknown): string => {
@@ -112,7 +98,7 @@ export const describeIssues = (
       case 'unrecognized_keys': {
         const allowed = Object.keys(objectSchemaAt(schema, path)?.shape ?? {});
         for (const key of issue.keys) {
-          const near = suggest(key, allowed);
+          const near = closestName(key, allowed);
           const hint = near ? `did you mean "${near}"? ` : '';
           out.push({
             path: [...path, key],

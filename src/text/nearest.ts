@@ -1,9 +1,10 @@
 /**
  * "Did you mean": the names closest to a mistyped word by edit distance. Shared by the console
- * (commands, subcommands, option names) and the lookups of themes, briefings and speakers.
+ * (commands, subcommands, option names), the lookups of themes, briefings and speakers, and the
+ * data loader (field names, theme ids).
  */
 import { distance } from 'fastest-levenshtein';
-import { fold } from './choices.js';
+import { fold } from './fold.js';
 
 /** How many edits still read as a typo: a third of the word, at least one. */
 export const typoReach = (word: string): number => Math.max(1, Math.floor(fold(word).length / 3));
@@ -54,3 +55,7 @@ export function nearest<T>(items: readonly T[], typed: string, keysOf: (item: T)
   // Array.prototype.sort is stable, so equally close items keep the list's order.
   return scored.sort((a, b) => a.d - b.d).map((s) => s.item);
 }
+
+/** The one name closest to `typed` within a typo's reach, or undefined. */
+export const closestName = (typed: string, names: readonly string[]): string | undefined =>
+  nearest(names, typed, (n) => [n])[0];
