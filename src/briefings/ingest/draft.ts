@@ -194,6 +194,8 @@ function speakerNote(q: QuoteFinding): string {
       return 'speaker from the "Name: …" form';
     case 'put-it':
       return 'speaker from "as … put it"';
+    case 'document':
+      return 'a document, sign or statement that "read" the quotation';
     case 'continued':
       return 'continues the previous quotation of the same speaker';
     case 'pronoun':

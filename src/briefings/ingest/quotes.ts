@@ -9,6 +9,7 @@ import {
   type Attribution,
   attributionAfter,
   attributionBefore,
+  documentBefore,
   isPersonName,
   isPronoun,
 } from './speakers.js';
@@ -72,7 +73,8 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
         const before = p.slice(sentenceStart(p, span.open, floor), span.open);
         const after = span.closed ? p.slice(span.close + 1, sentenceEnd(p, span.close + 1, ceiling)) : '';
         let attribution = attributionAfter(after, /\.[’'"”]*$/.test(span.inner)) ?? attributionBefore(before);
-        if (!attribution && squash(before) === '' && pi > 0) {
+        // Only a quotation that opens its paragraph can be introduced by the paragraph before.
+        if (!attribution && squash(before) === '' && pi > 0 && k === 0) {
           const prevParagraph = section.paragraphs[pi - 1] ?? '';
           const lastSentence = prevParagraph.slice(sentenceStart(prevParagraph, prevParagraph.length));
           if (/[,:]\s*$/.test(prevParagraph)) {
@@ -99,6 +101,11 @@ export function findQuotes(sections: QuoteInput[]): FoundQuote[] {
         ) {
           const prev = findSpans(section.paragraphs[pi - 1] ?? '').at(-1);
           if (prev && !prev.closed) inherit(quote, lastNamed, 'continued');
+        }
+        // "One document … set out the stakes. It read: “…”": the thing the sentence before is about.
+        if (quote.via === 'document' && quote.speaker === 'it') {
+          const thing = documentBefore(p.slice(0, sentenceStart(p, span.open, floor)));
+          if (thing) quote.speaker = thing;
         }
         if (quote.speaker && isPronoun(quote.speaker))
           resolvePronoun(quote, p.slice(0, span.open), section, pi, lastNamed, people);
@@ -186,12 +193,23 @@ function resolvePronoun(
   for (const person of known) {
     const surname = person.name.split(/\s+/).at(-1) ?? '';
     if (!/^\p{Lu}/u.test(surname)) continue;
-    for (const m of nearby.matchAll(new RegExp(`\\b${escapeRe(surname)}\\b`, 'gu'))) {
-      mentions.push({ at: m.index ?? 0, name: person.name });
+    for (const m of nearby.matchAll(new RegExp(`\\b${escapeRe(surname)}\\b(?!\\s+\\p{Lu})`, 'gu'))) {
+      // Where the whole name starts, when it is written out, so the appositive check below sees it.
+      const full = (m.index ?? 0) + surname.length - person.name.length;
+      const at = full >= 0 && nearby.startsWith(person.name, full) ? full : (m.index ?? 0);
+      mentions.push({ at, name: person.name });
     }
   }
-  const latest = mentions.sort((a, b) => a.at - b.at).at(-1);
+  // "Dr. Nomvula Dlamini, South Africa's lead negotiator": a possessive in an appositive is a role.
+  const latest = mentions
+    .filter(
+      (m) => !(/,\s*$/.test(nearby.slice(0, m.at)) && /^['’]s\b/.test(nearby.slice(m.at + m.name.length))),
+    )
+    .sort((a, b) => a.at - b.at)
+    .at(-1);
   const sameSection = lastNamed && lastNamed.section === quote.section ? lastNamed : undefined;
+  // A banner or a statement that "read" something is no "he" or "she".
+  const human = sameSection?.via === 'document' ? undefined : sameSection;
   if (pronoun === 'he' || pronoun === 'she') {
     if (latest) {
       const isLast = latest.name === lastSpeaker || (lastSpeaker?.endsWith(` ${latest.name}`) ?? false);
@@ -199,9 +217,9 @@ function resolvePronoun(
       if (isLast && lastNamed?.role) quote.role = lastNamed.role;
       return;
     }
-    if (sameSection?.speaker) {
-      quote.speaker = sameSection.speaker;
-      if (sameSection.role) quote.role = sameSection.role;
+    if (human?.speaker) {
+      quote.speaker = human.speaker;
+      if (human.role) quote.role = human.role;
       return;
     }
   } else if (sameSection?.speaker && sameSection.paragraph >= paragraph - 1) {
@@ -228,7 +246,14 @@ function fullName(quote: FoundQuote, people: { at: number; name: string }[]): vo
   const speaker = quote.speaker ?? '';
   const surname = /^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Amb|Sen)\.?\s+)?(\p{Lu}[\p{L}'’-]+)$/u.exec(speaker)?.[1];
   if (surname) {
-    const introduced = people.find((p) => p.name.split(/\s+/).at(-1) === surname);
+    // Family name last ("Lindqvist") or, in names written family name first, before the given name
+    // ("Liu" for "Liu Jianhua"); only when exactly one person introduced fits.
+    const last = people.filter((p) => p.name.split(/\s+/).at(-1) === surname);
+    const first = people.filter((p) => {
+      const w = p.name.split(/\s+/);
+      return w.length >= 2 && w.at(-2) === surname;
+    });
+    const introduced = last.length > 0 ? last[0] : first.length === 1 ? first[0] : undefined;
     if (introduced) quote.speaker = introduced.name;
   }
   const words = (quote.speaker ?? '').split(/\s+/);

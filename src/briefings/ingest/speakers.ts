@@ -10,7 +10,7 @@ export interface Attribution {
   speaker: string;
   role?: string;
   /** How it was found, shown in the report so the curator knows what to check. */
-  via: 'said-after' | 'said-before' | 'according-to' | 'colon' | 'put-it';
+  via: 'said-after' | 'said-before' | 'according-to' | 'colon' | 'put-it' | 'document';
 }
 
 // Lower case only: "United States" must not read as "United" + "states".
@@ -118,6 +118,9 @@ export const isPersonName = (s: string): boolean => PERSON.test(s.trim());
 const TITLE_ABBREVIATION =
   /^(?:Dr|Mr|Mrs|Ms|Mx|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Amb|St|Jr|Sr)\.$|^(?:\p{L}\.)+$/u;
 
+// "Ambassador Tomás Ruiz-Ortega of Colombia": where a person is from, after the name.
+const AFFILIATION = /\s+of\s+(?:the\s+)?\p{Lu}.*$/u;
+
 /** A speaker and optional role from text such as "Anna Weber, director of the institute". */
 function splitRole(np: string): { speaker: string; role?: string } {
   const parts = np
@@ -129,7 +132,7 @@ function splitRole(np: string): { speaker: string; role?: string } {
     // "the institute's director, Anna Weber" names the person second.
     // "The next day, Weber" or "Hungary’s state secretary, László Farkas": the name is second.
     if (
-      SURNAME_OR_NAME.test(second) &&
+      SURNAME_OR_NAME.test(second.replace(AFFILIATION, '')) &&
       (!isPersonName(first) || (ROLE_LIKE.test(first) && !ROLE_LIKE.test(second)))
     ) {
       return { speaker: second, role: first };
@@ -161,6 +164,8 @@ function plausible(speaker: string): boolean {
   // "One of the" is cut short: a speaker does not end on a function word.
   if (words.length > 1 && isStopWord(words.at(-1) ?? '') && !isPronoun(words.at(-1) ?? '')) return false;
   if (/[“”"«»]/.test(speaker) || HAS_SAY.test(speaker)) return false;
+  // "Asked whether he": a subordinate clause, not a person.
+  if (/\b(?:whether|if|that|because|although)\b/i.test(speaker)) return false;
   if (isPronoun(speaker)) return true;
   // "the talks were private" is a clause, not a speaker.
   if (words.length >= 3 && tokenize(speaker).some((t) => /^\p{Ll}/u.test(t.text) && isFiniteVerb(t))) {
@@ -241,8 +246,14 @@ export function attributionAfter(after: string, quoteEndedSentence = false): Att
   const m = sayVerbs().exec(text);
   if (!m) return undefined;
   const np = text.slice(0, m.index);
-  // After “…done.” a new sentence begins: only a bare "Weber said." still attributes the quotation.
-  if (quoteEndedSentence && (/,/.test(np) || wordCount(np) > 6)) return undefined;
+  // After “…done.” a new sentence begins: only a bare "Weber said." still attributes the quotation,
+  // not "Several delegates predicted that …", which reports something else.
+  const rest = text.slice(m.index + m[0].length);
+  if (
+    quoteEndedSentence &&
+    (/,/.test(np) || wordCount(np) > 6 || /^\s*(?:that\b|\p{Ll}+\s+that\b)/u.test(rest))
+  )
+    return undefined;
   // The speaker must be in the same sentence as the quotation ("U.S." and "Dr." do not end one).
   if (wordCount(np) > 14 || sentenceEnd(np, 0) < np.trimEnd().length) return undefined;
   return finish(np, 'said-after');
@@ -270,14 +281,69 @@ export function attributionBefore(before: string): Attribution | undefined {
       const head = withoutRelativeClauses(text.slice(0, last.index));
       const clause =
         head.split(/;\s+|\s+(?:and|but|while|because|whereas|although)\s+(?=[\p{Lu}\p{Ll}])/u).at(-1) ?? head;
+      const lastPart = clause.split(/,\s*/).at(-1) ?? '';
       const attribution =
-        finish(clauseSubject(clause), 'said-before') ?? finish(sentenceSubject(head), 'said-before');
+        finish(clauseSubject(clause), 'said-before') ??
+        // "Asked whether he had them, he smiled and said": the subject of the last clause.
+        (/\s+and\s*$/.test(clause) ? finish(sentenceSubject(lastPart), 'said-before') : undefined) ??
+        finish(sentenceSubject(head), 'said-before');
       if (attribution) return attribution;
     }
   }
+  const expressed = expressedBefore(text);
+  if (expressed) return expressed;
   const colon = /(?:^|[.!?]\s+)([^.!?:]{2,80}):\s*$/u.exec(text);
   if (colon?.[1] && isNameLike(colon[1])) return finish(colon[1], 'colon');
   return undefined;
+}
+
+// "X, the finance minister, put it bluntly:", "The joint statement read:", "One placard read:".
+const EXPRESSION =
+  /^(.{2,160}?)\s+(?:put\s+(?:it|the\s+stakes|the\s+point|things|the\s+case)(?:\s+\p{Ll}+ly|\s+differently|\s+another\s+way)?|summed\s+(?:it|this|things)\s+up|was\s+(?:blunt|blunter|frank|direct|more\s+direct)|read|reads)\s*:\s*$/u;
+// A sentence that opens on where or when, not who: "In the hallway after the session, a banner …".
+const LEADING_ADVERBIAL =
+  /^(?:In|At|On|Outside|Inside|After|Before|During|Later|Earlier|By|From|Over|Throughout)\b[^,]*,\s*/u;
+
+function expressedBefore(text: string): Attribution | undefined {
+  const sentence = text.slice(sentenceStartIn(text));
+  const m = EXPRESSION.exec(sentence);
+  if (!m?.[1]) return undefined;
+  const subject = m[1]
+    .replace(LEADING_ADVERBIAL, '')
+    .replace(/,\s*$/, '')
+    .replace(/\s+(?:outside|inside|nearby|here|there)$/i, '');
+  // Name and appositive ("Edgars Kalniņš, Latvia's defence minister") or role and name: two parts at most.
+  const parts = subject.split(/,\s*/);
+  if (parts.length > 2 || wordCount(subject) > 14) return undefined;
+  // A text that "read" is a document, a sign or a banner: never someone a later "he" points to.
+  return finish(subject, /\bread[s]?\s*:\s*$/.test(sentence) ? 'document' : 'colon');
+}
+
+/**
+ * What the last sentence of `text` is about, when it is a thing that can be read from ("One
+ * document circulated among delegations"): the words before its first verb, never a person or a
+ * pronoun. Undefined when there is no such subject, so nothing is invented.
+ */
+export function documentBefore(text: string): string | undefined {
+  const last = text.slice(sentenceStartIn(text.trimEnd())).trim();
+  const subject = squash(sentenceSubject(last)).replace(/,\s*$/, '');
+  if (!/^(?:a|an|the|one|this|that)\s+\p{Ll}/iu.test(subject) || wordCount(subject) > 8) return undefined;
+  const found = finish(subject, 'colon');
+  return found && !isPronoun(found.speaker) && !isPersonName(found.speaker) ? found.speaker : undefined;
+}
+
+/** Where the last sentence of `text` starts ("U.S." and "Dr." do not end one). */
+function sentenceStartIn(text: string): number {
+  let start = 0;
+  for (const m of text.matchAll(/[.!?]\s+(?=\p{Lu})/gu)) {
+    const word =
+      text
+        .slice(0, (m.index ?? 0) + 1)
+        .split(/\s+/)
+        .at(-1) ?? '';
+    if (!TITLE_ABBREVIATION.test(word)) start = (m.index ?? 0) + m[0].length;
+  }
+  return start;
 }
 
 /**

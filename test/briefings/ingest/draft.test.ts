@@ -113,12 +113,11 @@ describe('GIVEN an article with no date, no source, no headings and an unattribu
     expect(reparsed.sections.map((s: { heading: string }) => s.heading)).toEqual(['Full article (untitled)']);
   });
 
-  test('THEN quotes without a speaker stay out of the quote list and appear as comments', () => {
-    expect(reparsed.quotes).toEqual([]);
-    expect(analysis.unattributed.map((q) => q.text)).toEqual([
-      'Open the corridors now, before winter comes.',
-      'We will not sign this text as it stands',
+  test('THEN the banner that read a quotation is its speaker, and a "he" with no one named stays unattributed', () => {
+    expect(reparsed.quotes.map((q: { speaker: string; text: string }) => [q.speaker, q.text])).toEqual([
+      ['A banner', 'Open the corridors now, before winter comes.'],
     ]);
+    expect(analysis.unattributed.map((q) => q.text)).toEqual(['We will not sign this text as it stands']);
     expect(draft.yaml).toMatch(/# UNATTRIBUTED: these quotations have no speaker/);
     expect(draft.yaml).toMatch(/# {3}“We will not sign this text as it stands” \(attributed only to "he"/);
   });

@@ -107,3 +107,91 @@ describe('findQuotes', () => {
     expect(q?.speaker).toBe('László Farkas');
   });
 });
+
+describe('findQuotes: apposition before a colon, quoted documents, and never an invented speaker', () => {
+  test.each([
+    [
+      'a name with an apposition that put it bluntly',
+      'Maria Keller, the finance minister, put it bluntly: “We cannot pay for this twice.”',
+      'Maria Keller',
+    ],
+    [
+      'a role, then the name, that put it plainly',
+      'Latvia’s defence minister, Edgars Kalns, put it plainly: “We cannot pay for this twice.”',
+      'Edgars Kalns',
+    ],
+    [
+      'a document that read',
+      'The joint statement read: “The participants reaffirm the ceasefire lines.”',
+      'The joint statement',
+    ],
+    [
+      'a banner that read, after where it was',
+      'In the hallway after the session, a banner read: "Share the science, share the benefits."',
+      'A banner',
+    ],
+    [
+      'a name with where the person is from, in second place',
+      'The co-chair, Ambassador Tomás Ortega of Colombia, said the text had "moved from a wish list to a document."',
+      'Tomás Ortega',
+    ],
+  ])('GIVEN %s THEN the speaker is found', (_, paragraph, speaker) => {
+    expect(one(paragraph)[0]?.speaker).toBe(speaker);
+  });
+
+  test('GIVEN "It read:" after a sentence about a document THEN the document is the speaker', () => {
+    const q = one(
+      'One document circulated among delegations set out the stakes. It read: "Every year without a code is lost."',
+    );
+    expect(q[0]?.speaker).toBe('One document');
+  });
+
+  test('GIVEN "It read:" after a sentence about no thing THEN the quote stays unattributed', () => {
+    const q = one('Delegates met late. It read: "Every year without a code is lost."');
+    expect(q[0]?.speaker).toBeUndefined();
+  });
+
+  test('GIVEN a finished quotation followed by "X predicted that …" THEN X is not its speaker', () => {
+    const q = one(
+      'The minister said the centre had to prove itself: “If the first incident is handled badly, we will have wasted a year.” Several delegates predicted that the question would return.',
+    );
+    expect(q[0]?.speaker).toBe('The minister');
+  });
+
+  test('GIVEN a second quotation in a paragraph THEN the paragraph before does not introduce it', () => {
+    const q = one(
+      'The first convoys will leave on Monday, the World Food Programme said.',
+      '“A corridor is the difference between a meal and no meal,” said Amara Nduku, the envoy. “We will judge this by the trucks.”',
+    );
+    expect(q.map((x) => x.speaker)).toEqual(['Amara Nduku', 'Amara Nduku']);
+  });
+
+  test('GIVEN "she said" after "Name, Country’s negotiator," THEN she is the person, not the country', () => {
+    const q = one(
+      'Dr. Nomvula Dlamini, South Africa\'s lead negotiator, said the draft was tilted. "The countries that share the viruses are asked to wait," she said.',
+      'Dlamini, who also chairs the Africa Group\'s negotiators, spoke next. "Fifteen years ago we were told to trust the system," she said.',
+    );
+    expect(q.map((x) => x.speaker)).toEqual(['Dr. Nomvula Dlamini', 'Dr. Nomvula Dlamini']);
+  });
+
+  test('GIVEN a family name written first ("Liu" for "Liu Jianhua") THEN the full name', () => {
+    const q = one(
+      'China’s representative, Assistant Foreign Minister Liu Jianhua, spoke first. "The region can manage its own affairs," Liu said.',
+    );
+    expect(q[0]?.speaker).toMatch(/Liu Jianhua$/);
+  });
+
+  test('GIVEN "Asked whether he had them, he smiled and said:" THEN the speaker is the person named before', () => {
+    const q = one(
+      'Prime Minister Dimitar Kostovski told reporters he was counting votes. Asked whether he had them, he smiled and said: “Ask me on the fourteenth.”',
+    );
+    expect(q[0]?.speaker).toMatch(/Dimitar Kostovski$/);
+  });
+
+  test('GIVEN a quotation nobody is named for THEN it stays unattributed, never given a speaker', () => {
+    const q = one(
+      'By the final day, one line was repeated in the corridors: "Nobody in El Fasher eats a communique."',
+    );
+    expect(q[0]?.speaker).toBeUndefined();
+  });
+});
