@@ -106,6 +106,7 @@ describe('config', () => {
   test('GIVEN several bad values THEN one error lists every one by name', () => {
     const error = catchConfigError({
       DISCORD_GUILD_ID: 'my-guild',
+      OPERATOR_GUILD_ID: 'ops',
       DISCORD_API_URL: 'not a url',
       DEFAULT_TIMEZONE: 'Mars/Olympus',
       SCHEDULE_MAX_PER_GUILD: '-3',
@@ -118,10 +119,17 @@ describe('config', () => {
         'DISCORD_API_URL',
         'DISCORD_GUILD_ID',
         'LOG_LEVEL',
+        'OPERATOR_GUILD_ID',
         'SCHEDULE_MAX_PER_GUILD',
       ].sort(),
     );
     expect(error.message).toContain('DEFAULT_TIMEZONE: expected an IANA time zone');
+  });
+
+  test('GIVEN OPERATOR_GUILD_ID set to a server id THEN it is kept as given', () => {
+    expect(parseConfig({ OPERATOR_GUILD_ID: '123456789012345678' }).OPERATOR_GUILD_ID).toBe(
+      '123456789012345678',
+    );
   });
 
   test('GIVEN a token and another bad value THEN the token never appears in the error', () => {
