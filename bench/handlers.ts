@@ -11,6 +11,7 @@ import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
 import { definitions, invokeAutocomplete, invokeButton, invokeCommand } from '../src/registry.js';
 import type { Reply } from '../src/render/index.js';
+import { MAX_CARRIED_QUERY, searchState } from '../src/render/views/search.js';
 import { ADMIN, MEMBER, startBenchApp } from './app.js';
 import { childInput, emit } from './child.js';
 import {
@@ -21,6 +22,7 @@ import {
   partial,
   picker,
   poolFrom,
+  worstSearchQueries,
 } from './inputs.js';
 import { type Latency, latency } from './stats.js';
 
@@ -172,6 +174,21 @@ for (const name of commandNames(defs)) {
   commands[name] = strip(await measure(calls, run, (reply) => collectButtons(reply as Reply)));
   progress(`/${name}`, commands[name]);
   scheduleIds = (await schedules.list(GUILD)).map((v) => v.schedule.id);
+}
+
+// The worst searches we could construct (bench/inputs.ts), sent afresh and, where the query fits a
+// button, replayed from a later page: what one member could repeat to slow the bot for everyone.
+{
+  const queries = worstSearchQueries(library);
+  process.stdout.write(`  worst search queries: ${queries.map((q) => JSON.stringify(q)).join(', ')}\n`);
+  const run = (i: number) => {
+    const query = queries[Math.floor(i / 2) % queries.length] ?? '';
+    return i % 2 === 1 && query.length <= MAX_CARRIED_QUERY
+      ? invokeButton(app.registry, `search:page:${searchState(3, query)}`, ctxFor('search'))
+      : invokeCommand(app.registry, 'search', { query }, ctxFor('search'));
+  };
+  commands['search (worst query)'] = strip(await measure(calls, run));
+  progress('/search (worst query)', commands['search (worst query)']);
 }
 
 // add and remove in pairs, so the guild stays under its cap and every remove has a real target.

@@ -184,3 +184,48 @@ export function commandNames(
 }
 
 export { searchQuery };
+
+/**
+ * The most expensive searches we could construct for this library, under 200 characters each: the
+ * words found in the most briefings (stop words included), as 32 plain words, as quoted phrases,
+ * and ending in a prefix shared by many words. A member could send any of them, or replay their
+ * page buttons, over and over.
+ */
+export function worstSearchQueries(library: Library): string[] {
+  const docs = new Map<string, number>();
+  for (const b of library.latest().slice(0, 2000)) {
+    const text = [b.title, b.summary, ...b.sections.flatMap((s) => [s.heading, s.summary, ...s.points])];
+    for (const w of new Set(
+      text
+        .join(' ')
+        .toLowerCase()
+        .match(/\p{L}+/gu) ?? [],
+    )) {
+      docs.set(w, (docs.get(w) ?? 0) + 1);
+    }
+  }
+  const common = [...docs].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+  const short = common.filter((w) => w.length <= 5);
+  const long = common.filter((w) => !STOP.has(w) && w.length > 4);
+  const upTo200 = (words: string[]) => {
+    let q = '';
+    for (const w of words) if (q.length + w.length + 1 <= 200) q = q ? `${q} ${w}` : w;
+    return q;
+  };
+  // A prefix of four letters that is not itself a word, shared by the most briefings' words.
+  const prefixes = new Map<string, number>();
+  for (const [w, n] of docs) {
+    const p = w.slice(0, 4);
+    if (w.length > 4 && !docs.has(p)) prefixes.set(p, (prefixes.get(p) ?? 0) + n);
+  }
+  const prefix = [...prefixes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'stra';
+  return [
+    upTo200(short.slice(0, 32)),
+    upTo200([0, 1, 2, 3, 4].map((i) => `"${long.slice(i * 6, i * 6 + 6).join(' ')}"`)),
+    `${upTo200(long.slice(0, 30))
+      .slice(0, 199 - prefix.length)
+      .replace(/\s\S*$/, '')} ${prefix}`,
+    `${long.slice(0, 2).join(' ')} ${prefix}`,
+    upTo200([...long.slice(0, 30), 'zzyzx']),
+  ];
+}
