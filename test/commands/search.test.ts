@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { MAX_CARRIED_QUERY, SEARCH_PAGE_SIZE } from '../../src/render/views/search.js';
+import { briefing, useLibraries } from '../briefings/library-fixtures.js';
 import { context, oversizedLibrary } from './fixtures.js';
 import { allPages, button, buttonsOf, press, run, texts } from './helpers.js';
 
 describe('/search', () => {
+  const build = useLibraries();
+
   test('GIVEN a word in the briefings WHEN searched THEN ranked hits with highlighted snippets', async () => {
     const reply = await run('search', { query: 'dialogue' });
     const [embed] = reply.embeds ?? [];
@@ -27,6 +30,18 @@ describe('/search', () => {
     expect(reply.ephemeral).toBe(true);
     expect(texts(reply)).toContain(
       'Nothing in the briefings matches “@\u200beveryone \\*\\*zebra\\*\\* <@&\u200b123>”',
+    );
+  });
+
+  test('GIVEN words too common to afford WHEN searched THEN the answer names the words left out', async () => {
+    const words = ['alpha', 'bravo', 'charlie', 'delta'];
+    const library = build(
+      Array.from({ length: 6 }, (_, i) => briefing(`b${i}`, { summary: `${words.join(' ')} ${i}.` })),
+      { search: { frequentDocs: 3 } },
+    );
+    const reply = await run('search', { query: words.join(' ') }, context({ library }));
+    expect(reply.embeds?.[0]?.description).toMatch(
+      /^6 results, best first\.\nLeft out as too common to narrow the search: “charlie”, “delta”\.$/,
     );
   });
 
