@@ -49,6 +49,8 @@ export async function startHarness(
       DATA_DIR: 'data',
       STATE_DIR: stateDir,
       DISCORD_API_URL: fake.restUrl,
+      // One scripted member sends every command back to back; tests of the limit turn it on.
+      RATE_LIMIT_PER_MINUTE: '0',
       ...env,
     }),
     DISCORD_TOKEN: fake.token,
