@@ -98,3 +98,33 @@ describe('an article with its dateline on its own line', () => {
     expect(a.location?.note).toMatch(/where the story was filed; check it is the venue/);
   });
 });
+
+describe('wire datelines and datelines that name no source', () => {
+  const now = new Date('2027-03-01T00:00:00Z');
+  test('GIVEN a wire item with CRLF line endings THEN place, day and agency come from its dateline', () => {
+    const article = [
+      'Talks Adjourn With a Corridor Plan',
+      '',
+      'NAIROBI, Feb. 9, 2027 (Example Wire) — Mediators adjourned a week of talks on Tuesday.',
+      '',
+      'The first convoys are scheduled to leave on Feb. 20.',
+    ].join('\r\n');
+    const a = analyseArticle(article, { themes: [], origin: 'test', now });
+    expect([a.location?.value, a.published.value, a.source.value]).toEqual([
+      'Nairobi',
+      '2027-02-09',
+      'Example Wire',
+    ]);
+    expect(a.lookahead[0]?.horizon).toBe('2027-02-20');
+  });
+
+  test.each(['Geneva, 14 October 2027', 'By Jonathan Reyes, Washington, 14 October 2027'])(
+    'GIVEN "%s" THEN no source is reported, never a guess',
+    (line) => {
+      const article = ['A Title for the Article', '', line, '', 'Negotiators met on Thursday.'].join('\n');
+      const a = analyseArticle(article, { themes: [], origin: 'test', now });
+      expect(a.source.how).toBe('placeholder');
+      expect(a.location?.value).toBeDefined();
+    },
+  );
+});

@@ -128,3 +128,26 @@ describe('parseStructure', () => {
     expect(s.sections[0]?.paragraphs).toHaveLength(3);
   });
 });
+
+describe('dateline and byline lines are never headings', () => {
+  test.each([
+    'By the Example Gazette foreign desk',
+    'By the Example Gazette foreign desk, Vienna, 4 June 2027',
+    'Riga, Latvia — May 2027 — The Example Times',
+    'By Jonathan Reyes, Washington, 11 January 2027',
+  ])('GIVEN the header line "%s" THEN it is kept as a header line, not a heading', (line) => {
+    const s = parseStructure(
+      [
+        'A Title for the Article',
+        '',
+        line,
+        '',
+        'The first paragraph says what happened.',
+        '',
+        'Another paragraph.',
+      ].join('\n'),
+    );
+    expect(s.sections.map((x) => x.heading)).not.toContain(line);
+    expect(s.headerLines).toContain(line);
+  });
+});
