@@ -1,9 +1,10 @@
 /**
- * The few terminal styles the console uses. Every style closes with its own reset code (not the
- * full reset) so styles nest and a colour bar inside a bold stretch does not end the bold.
- * When `on` is false every function returns the text untouched: no escape code ever reaches a
- * pipe, a file, or a terminal with NO_COLOR set.
+ * The few terminal styles the console uses, from node:util's styleText. Each style closes with its
+ * own reset code (not the full reset) so styles nest and a colour bar inside a bold stretch does
+ * not end the bold. When `on` is false every function returns the text untouched: no escape code
+ * ever reaches a pipe, a file, or a terminal with NO_COLOR set.
  */
+import { styleText } from 'node:util';
 
 export interface Ansi {
   on: boolean;
@@ -19,7 +20,11 @@ export interface Ansi {
   rgb(colour: number, s: string): string;
 }
 
-const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+type Format = Parameters<typeof styleText>[0];
+
+// The session has already decided from its own output stream and env (wantsAnsi); styleText's
+// own check would look at process.stdout and process.env instead.
+const style = (format: Format) => (s: string) => styleText(format, s, { validateStream: false });
 
 const identity = (s: string) => s;
 
@@ -40,25 +45,18 @@ export function makeAnsi(on: boolean): Ansi {
   }
   return {
     on,
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    italic: wrap(3, 23),
-    underline: wrap(4, 24),
-    strike: wrap(9, 29),
-    red: wrap(31, 39),
-    yellow: wrap(33, 39),
-    cyan: wrap(36, 39),
+    bold: style('bold'),
+    dim: style('dim'),
+    italic: style('italic'),
+    underline: style('underline'),
+    strike: style('strikethrough'),
+    red: style('red'),
+    yellow: style('yellow'),
+    cyan: style('cyan'),
+    // styleText knows only named colours; a theme colour is any 0xRRGGBB.
     rgb: (c, s) => `\x1b[38;2;${(c >> 16) & 0xff};${(c >> 8) & 0xff};${c & 0xff}m${s}\x1b[39m`,
   };
 }
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape codes is the point
-const ESCAPES = /\x1b\[[0-9;]*m/g;
-
-export const stripAnsi = (s: string): string => s.replace(ESCAPES, '');
-
-/** Columns a string occupies, ignoring escape codes (wide characters count as one). */
-export const visibleLength = (s: string): number => [...stripAnsi(s)].length;
 
 /**
  * Decides whether to style output, following https://no-color.org: never on a pipe or file,

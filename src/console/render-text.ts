@@ -3,10 +3,13 @@
  * (the theme colour), like Discord's own: author, title and link, description, fields, image,
  * footer and timestamp. Buttons print as `[ Label ]` so the reader knows what can be typed.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { APIButtonComponent, APIEmbed, APIMessageComponentEmoji } from 'discord.js';
 import { ButtonStyle } from 'discord.js';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import type { Reply } from '../render/index.js';
-import { type Ansi, stripAnsi, visibleLength } from './ansi.js';
+import type { Ansi } from './ansi.js';
 import { type MarkupOptions, renderInline, renderMarkdown } from './markdown.js';
 
 export interface TextOptions extends MarkupOptions {
@@ -88,7 +91,7 @@ function localTime(iso: string, o: MarkupOptions): string {
   }).format(date);
 }
 
-export const emojiText = (emoji: APIMessageComponentEmoji | undefined): string =>
+const emojiText = (emoji: APIMessageComponentEmoji | undefined): string =>
   emoji === undefined ? '' : emoji.id ? `:${emoji.name ?? 'emoji'}:` : (emoji.name ?? '');
 
 /** What the user types to press a button: its label, or its emoji when it has no label. */
@@ -117,26 +120,35 @@ function renderButtons(rows: NonNullable<Reply['components']>, o: TextOptions): 
   return lines;
 }
 
-/** Wraps at spaces to `width` columns, keeping a list item's or quote's indent on continuations. */
-export function wrapAll(lines: string[], width: number | undefined): string[] {
+/**
+ * A list bullet or quote bar and the spaces around it, with the escape codes that style it: what
+ * a wrapped line's continuation lines up under.
+ */
+const SGR = '\\u001b\\[[0-9;]*m';
+const LEAD = new RegExp(`^(?:\\s|(?:${SGR})*(?:• |▏ )(?:${SGR})*)*`);
+
+/**
+ * Wraps at spaces to `width` terminal columns (an emoji or CJK character takes two), keeping a
+ * list item's or quote's indent on continuations. A word wider than the line is cut, as CJK text
+ * has no spaces to break at, unless it is a link: a cut link can no longer be opened.
+ */
+function wrapAll(lines: string[], width: number | undefined): string[] {
   if (width === undefined) return lines;
   return lines.flatMap((line) => wrapLine(line, width));
 }
 
 function wrapLine(line: string, width: number): string[] {
-  if (visibleLength(line) <= width) return [line];
-  const indent = ' '.repeat(
-    Math.min(width / 2, visibleLength(/^(\s*(?:• |▏ )?)/.exec(stripAnsi(line))?.[1] ?? '')),
-  );
-  const out: string[] = [];
-  let current = '';
-  for (const word of line.split(' ')) {
-    const candidate = current === '' ? word : `${current} ${word}`;
-    if (visibleLength(candidate) > width && current.trim() !== '') {
-      out.push(current);
-      current = `${indent}${word}`;
-    } else current = candidate;
-  }
-  out.push(current);
-  return out;
+  if (stringWidth(line) <= width) return [line];
+  let lead = LEAD.exec(line)?.[0] ?? '';
+  if (stringWidth(lead) > width / 2) lead = '';
+  const indent = stringWidth(lead);
+  const body = line.slice(lead.length);
+  const columns = width - indent;
+  const hard = !stripVTControlCharacters(body)
+    .split(' ')
+    .some((word) => word.includes('://') && stringWidth(word) > columns);
+  const pad = ' '.repeat(indent);
+  return wrapAnsi(body, columns, { hard, trim: true })
+    .split('\n')
+    .map((row, i) => (i === 0 ? lead : pad) + row);
 }

@@ -1,6 +1,8 @@
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { ButtonStyle } from 'discord.js';
+import stringWidth from 'string-width';
 import { describe, expect, test } from 'vitest';
-import { makeAnsi, stripAnsi, visibleLength } from '../../src/console/ansi.js';
+import { makeAnsi } from '../../src/console/ansi.js';
 import { renderReply, type TextOptions } from '../../src/console/render-text.js';
 import type { Reply } from '../../src/render/index.js';
 
@@ -86,7 +88,7 @@ describe('GIVEN a reply with an embed, fields, a footer and buttons', () => {
     const long: Reply = { embeds: [{ description: 'word '.repeat(60).trim(), color: 0x123456 }] };
     const lines = renderReply(long, { ...styled, width: 40 }).split('\n');
     expect(lines.length).toBeGreaterThan(1);
-    expect(lines.every((l) => visibleLength(l) <= 40)).toBe(true);
+    expect(lines.every((l) => stringWidth(l) <= 40)).toBe(true);
     expect(lines.map((l) => stripAnsi(l).replace(/^▌ /, '')).join(' ')).toBe('word '.repeat(60).trim());
   });
 });
