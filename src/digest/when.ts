@@ -2,10 +2,8 @@
  * The `when` of a schedule: presets (`daily 08:00`, `weekdays 07:30`, `weekly mon 09:00`) and
  * 5-field cron, turned into a Rule that knows its slots in a time zone.
  *
- * Slots follow node-cron's own behaviour, so what we predict is what fires: a local time in a
- * spring-forward gap has no slot that day, and a local time that occurs twice on a fall-back day
- * has one slot, the first. Day matching is delegated to node-cron's matcher so that every cron
- * feature it accepts (ranges, steps, names, L) means the same thing here.
+ * Runs come from node-cron's own matcher, the one its tasks fire by, so what we predict is what
+ * fires; the DST notes, "never runs" and minimum-interval checks are thin rules on top.
  */
 import cron from 'node-cron';
 import { UserError } from '../errors.js';
@@ -242,100 +240,109 @@ export function zoneNotes(typed: string, zone: string, now: Date, changes: reado
 
 type CalendarDate = { year: number; month: number; day: number };
 
+/** The part of node-cron's time matcher that its tasks fire by. */
+interface Matcher {
+  /** First run strictly after the instant (to the second); throws if none within 100 years. */
+  getNextMatch(after: Date): Date;
+  match(date: Date): boolean;
+}
+
+/**
+ * node-cron's own matcher for a rule: the object a started task asks for its next run and steps
+ * through to report missed runs. The public `getNextRuns` counts only from the present, while
+ * catch-up needs runs from the past, so the matcher is taken from a task that is never started.
+ */
+function matcherOf(expression: string, timeZone: string): Matcher {
+  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  // Only to leave node-cron's registry: the matcher does not depend on the task's state.
+  void task.destroy();
+  const matcher = (task as unknown as { timeMatcher?: Partial<Matcher> }).timeMatcher;
+  if (typeof matcher?.getNextMatch !== 'function' || typeof matcher.match !== 'function') {
+    throw new Error(
+      'node-cron tasks no longer carry the timeMatcher they fire by; schedules cannot be predicted with this node-cron version',
+    );
+  }
+  return matcher as Matcher;
+}
+
 export interface Rule {
   readonly cron: string;
   readonly timeZone: string;
-  /** First slot strictly after the instant; undefined if the rule never fires. */
+  /** First run strictly after the instant; undefined if the rule never fires. */
   next(after: Date): Date | undefined;
   nextN(after: Date, count: number): Date[];
-  /** Every slot on these local dates, ascending. */
-  slotsOn(dates: readonly CalendarDate[]): number[];
-  /** Latest slot at or before the instant. */
+  /** Runs strictly after `after` and at or before `atOrBefore`, ascending, at most `limit`. */
+  between(after: Date, atOrBefore: Date, limit?: number): Date[];
+  /** Latest run at or before the instant. */
   prev(atOrBefore: Date): Date | undefined;
   /** Local wall-clock times of day, in minutes since midnight, ascending. */
   readonly times: readonly number[];
+  /** Whether the rule's day fields take this calendar date (whatever its clocks do that day). */
   dayMatches(date: CalendarDate): boolean;
 }
 
-// Leap-day schedules fire once in 4 years (8 across a skipped century year).
-const SEARCH_DAYS = 366 * 8 + 2;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/**
+ * How far back `prev` looks, widening until it finds a run: an hour serves hourly rules, a day
+ * daily ones; leap-day rules fire once in 4 years (8 across a skipped century year).
+ */
+const LOOKBACKS_MS = [HOUR_MS, DAY_MS, 8 * DAY_MS, 32 * DAY_MS, 367 * DAY_MS, (366 * 8 + 2) * DAY_MS];
 const rules = new Map<string, Rule>();
 
+/**
+ * A rule's runs, all from node-cron's matcher: what `/schedule preview` and catch-up predict is
+ * what the task fires, including its choices on DST days (no run in a spring-forward gap; in a
+ * repeated autumn hour, one run, at the second occurrence).
+ */
 export function compileRule(expression: string, timeZone: string): Rule {
   const cacheKey = `${expression}|${timeZone}`;
   const cached = rules.get(cacheKey);
   if (cached) return cached;
 
-  const fields = expression.trim().split(/\s+/);
+  const matcher = matcherOf(expression, timeZone);
   const parsed = cron.parse(expression);
   const times = [...new Set(parsed.hour.flatMap((h) => parsed.minute.map((m) => h * 60 + m)))].sort(
     (a, b) => a - b,
   );
-  // A matcher for the day fields only: every second of a matching day matches.
-  const dayTask = cron.createTask(`* * * ${fields[2]} ${fields[3]} ${fields[4]}`, () => undefined, {
-    timezone: timeZone,
-  });
-  // Destroying removes it from node-cron's registry; its matcher keeps working.
-  dayTask.destroy();
-
-  // node-cron's matcher goes through Intl on every call; a day's answer never changes.
-  const matchedDays = new Map<number, boolean>();
-  const dayMatches = (date: CalendarDate): boolean => {
-    const key = date.year * 10_000 + date.month * 100 + date.day;
-    const known = matchedDays.get(key);
-    if (known !== undefined) return known;
-    // Around local noon: off by at most the DST shift, so still on this local date.
-    const noonUtc = Date.UTC(date.year, date.month - 1, date.day, 12);
-    const matched = dayTask.match(new Date(noonUtc - offsetMinutes(noonUtc, timeZone) * 60_000));
-    if (matchedDays.size >= 20_000) matchedDays.clear();
-    matchedDays.set(key, matched);
-    return matched;
-  };
-  const slotAt = (date: CalendarDate, t: number): number | undefined =>
-    instantsOf(date, Math.floor(t / 60), t % 60, timeZone)[0];
-
+  let never = false;
   const next = (after: Date): Date | undefined => {
-    const afterMs = after.getTime();
-    let date: CalendarDate = localParts(afterMs, timeZone);
-    for (let i = 0; i < SEARCH_DAYS; i++, date = addDays(date, 1)) {
-      if (!dayMatches(date)) continue;
-      for (const t of times) {
-        const slot = slotAt(date, t);
-        if (slot !== undefined && slot > afterMs) return new Date(slot);
-      }
+    if (never) return undefined;
+    try {
+      return matcher.getNextMatch(after);
+    } catch {
+      never = true;
+      return undefined;
     }
-    return undefined;
   };
-  const prev = (atOrBefore: Date): Date | undefined => {
-    const limit = atOrBefore.getTime();
-    let date: CalendarDate = localParts(limit, timeZone);
-    for (let i = 0; i < SEARCH_DAYS; i++, date = addDays(date, -1)) {
-      if (!dayMatches(date)) continue;
-      for (let j = times.length - 1; j >= 0; j--) {
-        const slot = slotAt(date, times[j] ?? 0);
-        if (slot !== undefined && slot <= limit) return new Date(slot);
-      }
-    }
-    return undefined;
-  };
-  const nextN = (after: Date, count: number): Date[] => {
+  const between = (after: Date, atOrBefore: Date, limit = Number.POSITIVE_INFINITY): Date[] => {
     const out: Date[] = [];
-    let cursor: Date | undefined = after;
-    while (out.length < count && cursor) {
-      cursor = next(cursor);
-      if (cursor) out.push(cursor);
-    }
+    const end = atOrBefore.getTime();
+    for (let at = next(after); at && at.getTime() <= end && out.length < limit; at = next(at)) out.push(at);
     return out;
   };
+  const prev = (atOrBefore: Date): Date | undefined => {
+    const end = atOrBefore.getTime();
+    for (const back of LOOKBACKS_MS) {
+      let latest: Date | undefined;
+      for (let at = next(new Date(end - back)); at && at.getTime() <= end; at = next(at)) latest = at;
+      if (latest) return latest;
+    }
+    return undefined;
+  };
+  const nextN = (after: Date, count: number): Date[] => between(after, new Date(8.64e15), count);
 
-  const slotsOn = (dates: readonly CalendarDate[]): number[] =>
-    dates
-      .filter(dayMatches)
-      .flatMap((date) => times.map((t) => slotAt(date, t)))
-      .filter((s): s is number => s !== undefined)
-      .sort((a, b) => a - b);
+  // Day fields are calendar facts: asked in UTC, where every wall-clock time exists once.
+  let utc: Matcher | undefined;
+  const first = times[0] ?? 0;
+  const dayMatches = (date: CalendarDate): boolean => {
+    utc ??= matcherOf(expression, 'UTC');
+    return utc.match(
+      new Date(Date.UTC(date.year, date.month - 1, date.day, Math.floor(first / 60), first % 60)),
+    );
+  };
 
-  const rule: Rule = { cron: expression, timeZone, next, nextN, prev, times, dayMatches, slotsOn };
+  const rule: Rule = { cron: expression, timeZone, next, nextN, between, prev, times, dayMatches };
   if (rules.size > 1000) rules.clear();
   rules.set(cacheKey, rule);
   return rule;
@@ -382,8 +389,9 @@ export function transitions(timeZone: string, from: Date, days: number): Transit
 }
 
 /**
- * Plain-language notes on slots that DST moves in the coming year, e.g. "02:30 does not exist in
- * Europe/Brussels on 2026-03-29: no digest that day".
+ * Plain-language notes on runs that DST moves in the coming year, e.g. "02:30 does not exist in
+ * Europe/Brussels on 2026-03-29: no digest that day". Which of a repeated time runs is asked of
+ * the engine, not assumed.
  */
 export function dstNotes(rule: Rule, changes: readonly Transition[]): string[] {
   const notes: string[] = [];
@@ -392,23 +400,32 @@ export function dstNotes(rule: Rule, changes: readonly Transition[]): string[] {
     for (const date of change.dates) {
       if (seen.has(isoDate(date)) || !rule.dayMatches(date)) continue;
       for (const t of rule.times) {
-        const count = instantsOf(date, Math.floor(t / 60), t % 60, rule.timeZone).length;
+        const instants = instantsOf(date, Math.floor(t / 60), t % 60, rule.timeZone);
         const time = hhmm(Math.floor(t / 60), t % 60);
-        if (count === 0) {
+        if (instants.length === 0) {
           seen.add(isoDate(date));
           notes.push(
             `${time} does not exist in ${rule.timeZone} on ${isoDate(date)} (clocks go forward): skipped on ${isoDate(date)}.`,
           );
-        } else if (count === 2) {
+        } else if (instants.length === 2) {
           seen.add(isoDate(date));
           notes.push(
-            `${time} happens twice in ${rule.timeZone} on ${isoDate(date)} (clocks go back): it runs once, at the first ${time}.`,
+            `${time} happens twice in ${rule.timeZone} on ${isoDate(date)} (clocks go back): ${repeatedRuns(rule, instants, time)}.`,
           );
         }
       }
     }
   }
   return notes;
+}
+
+function repeatedRuns(rule: Rule, instants: readonly number[], time: string): string {
+  const [first = 0, second = 0] = instants;
+  const runs = new Set(rule.between(new Date(first - DAY_MS), new Date(second)).map((d) => d.getTime()));
+  if (runs.has(first) && runs.has(second)) return 'it runs at both';
+  if (runs.has(first)) return `it runs once, at the first ${time}`;
+  if (runs.has(second)) return `it runs once, at the second ${time}`;
+  return 'it does not run that day';
 }
 
 /**
@@ -443,7 +460,9 @@ export function minGapMinutes(
   for (const change of changes) {
     const start = change.dates[0];
     if (!start) continue;
-    const slots = rule.slotsOn([-1, 0, 1, 2].map((d) => addDays(start, d)));
+    // The runs themselves around the change: their real gaps include what DST squeezes or stretches.
+    const from = Date.UTC(start.year, start.month - 1, start.day) - 2 * DAY_MS;
+    const slots = rule.between(new Date(from), new Date(from + 5 * DAY_MS)).map((d) => d.getTime());
     for (let i = 1; i < slots.length; i++) {
       const gap = ((slots[i] ?? 0) - (slots[i - 1] ?? 0)) / 60_000;
       min = Math.min(min, gap);
@@ -476,7 +495,7 @@ export function checkWhen(
   const rule = compileRule(timing.cron, zone);
   if (!rule.next(options.now)) {
     throw whenError(
-      `${q(timing.label)} never runs (no such date in the next 8 years), e.g. "0 8 1 * *" for the 1st of each month.`,
+      `${q(timing.label)} never runs (no such date in the next 100 years), e.g. "0 8 1 * *" for the 1st of each month.`,
     );
   }
   const changes = transitions(zone, options.now, 400);

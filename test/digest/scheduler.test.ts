@@ -57,18 +57,19 @@ describe('node-cron tasks in the schedule time zone (fake timers)', () => {
     ]);
   });
 
-  test('GIVEN daily 02:30 in Brussels WHEN clocks go back on 2026-10-25 THEN exactly one digest that day', async () => {
+  test('GIVEN daily 02:30 in Brussels WHEN clocks go back on 2026-10-25 THEN exactly one digest that day, on time at the 02:30 node-cron fires', async () => {
     vi.useFakeTimers({ now: new Date('2026-10-23T12:00:00Z') });
-    const { scheduler, poster } = await setup([schedule({ cron: '30 2 * * *', when: 'daily 02:30' })]);
+    const { scheduler, poster, calls } = await setup([schedule({ cron: '30 2 * * *', when: 'daily 02:30' })]);
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(4 * 24 * HOUR);
     scheduler.stop();
     expect(slotsPosted(poster)).toEqual([
       '2026-10-24T00:30:00.000Z',
-      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T01:30:00.000Z', // the second 02:30 (CET): when node-cron fires, so not late
       '2026-10-26T01:30:00.000Z',
       '2026-10-27T01:30:00.000Z',
     ]);
+    expect(calls.filter((c) => c.late)).toEqual([]);
   });
 
   test.each([
