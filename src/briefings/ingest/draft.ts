@@ -172,7 +172,8 @@ function annotateSection(node: YAMLMap, s: SectionFinding, markKey: Marker): voi
 function mark(f: Finding<string>, what: string): string {
   switch (f.how) {
     case 'found':
-      return `${M['machine-extracted']} (${f.note}); check it`;
+      // A note that already says what to check (the location's) needs no second "check it".
+      return `${M['machine-extracted']} (${f.note})${/\bcheck\b/.test(f.note) ? '' : '; check it'}`;
     case 'derived':
       return `${M.DERIVED}: ${f.note}; replace with ${what} of your own`;
     case 'given':

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { analyseArticle } from '../../../src/briefings/ingest/analyse.js';
 import { parseDateline, parseHeaderLine } from '../../../src/briefings/ingest/dateline.js';
+import { buildDraft } from '../../../src/briefings/ingest/draft.js';
 
 test.each([
   [
@@ -96,6 +97,14 @@ describe('an article with its dateline on its own line', () => {
 
   test('THEN the location is marked as where the story was filed, for the curator to check as the venue', () => {
     expect(a.location?.note).toMatch(/where the story was filed; check it is the venue/);
+  });
+
+  test('THEN the draft says so once on the location line, without a second "check it"', () => {
+    const yaml = buildDraft(a, { origin: 'test', now: new Date('2027-05-20T00:00:00Z') }).yaml;
+    const line = yaml.split('\n').find((l) => l.startsWith('location:'));
+    expect(line).toMatch(
+      /# machine-extracted \(dateline: where the story was filed; check it is the venue\)$/,
+    );
   });
 });
 
