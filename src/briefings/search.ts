@@ -562,7 +562,10 @@ export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
       );
       // Hits with more of the terms first, across briefings; the sort is stable, so ties keep rank.
       hits.sort((a, b) => b.terms - a.terms);
-      return { total: hits.length, hits: hits.slice(offset, offset + limit).map(withoutTerms) };
+      // Items holding every term answer the query; those holding only some of it are shown only
+      // when no single item holds all (the terms are then spread over a briefing's items).
+      const whole = hits[0]?.terms === terms.length ? hits.filter((h) => h.terms === terms.length) : hits;
+      return { total: whole.length, hits: whole.slice(offset, offset + limit).map(withoutTerms) };
     }
     if (offset >= matched) return { total: matched, hits: [] };
     // bm25 costs ~0.5 µs per matching briefing and term (several times that on a busy machine), so
