@@ -7,31 +7,63 @@
  * - Schedules and ledger are separate tables (separate keyv instances), so listing schedules never
  *   walks the ledger and `clear()` (which matches with SQL LIKE) is never needed for isolation.
  * - One record per guild holds that guild's schedules: listing and the per-guild cap are one read,
- *   and a guild can only ever reach its own schedules. Writes to one guild are serialised in
- *   process; across processes each guild belongs to one shard, so one writer.
+ *   and a guild can only ever reach its own schedules.
+ * - Several processes may share the store (shards on one SQLite file, machines on one Postgres), so
+ *   no write is a blind read-modify-write. A guild record carries a revision and is written with
+ *   compare-and-set: a change computed on a record another process changed meanwhile is run again
+ *   on the new record (a few times), or refused with "changed meanwhile, try again"; never laid
+ *   over it. A run is claimed with insert-if-absent, so only one process runs a slot. keyv has no
+ *   atomic operation, so both are the adapter's own SQL (store-sql.ts). Writes to one guild are
+ *   still serialised in process, so a process's own changes never conflict with each other.
  * - Run records and lists of seen briefings expire after RETENTION_MS (far beyond the catch-up and
  *   nonce windows, the only times a run record is read again), and a removed schedule's run records
  *   go with it: otherwise 25 hourly schedules leave about 219k rows per guild per year. keyv only
  *   drops an expired row when it is read, so `pruneExpired` deletes the rest (at start, then daily).
  * - SQLite runs in WAL mode with `synchronous=NORMAL` and a busy timeout: the adapter has no
  *   option for WAL, and without it several processes on one file lose writes.
- * - Other keyv adapters are chosen by the URL scheme (redis://, postgres://, mysql://, mongodb://)
- *   and loaded when first needed, so the bot depends on none of them: an operator installs the one
- *   they use (`npm install @keyv/redis`). A scheme with no adapter, or an adapter not installed, is
- *   a configuration error naming STORE_URL. `registerStoreAdapter` adds others.
+ * - postgres:// is built in (@keyv/postgres on a pool of the store's own, see store-sql.ts): the
+ *   backend for several machines. Other keyv adapters are chosen by the URL scheme (redis://,
+ *   mysql://, mongodb://) and loaded when first needed; they have no atomic operations here, so
+ *   they are safe for one process only (said in the log at start). A scheme with no adapter, or an
+ *   adapter not installed, is a configuration error naming STORE_URL. `registerStoreAdapter` adds
+ *   others.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { describeError, type LedgerEntry, LedgerEntrySchema, type Schedule, StoreError } from './index.js';
 import { runKey } from './ledger.js';
 import { StoredScheduleSchema, seenSets } from './seen-sets.js';
+import {
+  compareAndSet,
+  deletePrefix,
+  getRaw,
+  insertIfAbsent,
+  isSqlite,
+  postgresStore,
+  type SqlTable,
+  selectPrefix,
+  sqliteTable,
+} from './store-sql.js';
 
 /** A keyv store for one table (sqlite) or namespace (other backends). */
 export type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
+
+export type GuildChange<T> = (
+  schedules: Schedule[],
+) => { schedules: Schedule[]; result: T } | Promise<{ schedules: Schedule[]; result: T }>;
+
+/** How many times a change is run again on a record another process changed meanwhile. */
+export const CONFLICT_ATTEMPTS = 8;
+
+export const CHANGED_MEANWHILE =
+  'this schedule was changed meanwhile (by another admin or another process of the bot); try again.';
 
 /** Builds a backend for one table from the STORE_URL. */
 export type AdapterFactory = (url: string, table: string) => Promise<StoreBackend>;
@@ -39,15 +71,20 @@ export type AdapterFactory = (url: string, table: string) => Promise<StoreBacken
 export interface Store {
   readonly url: string;
   readGuild(guildId: string): Promise<Schedule[]>;
-  /** Runs `change` on the guild's schedules and saves what it returns; serialised per guild. */
-  updateGuild<T>(
-    guildId: string,
-    change: (schedules: Schedule[]) => { schedules: Schedule[]; result: T },
-  ): Promise<T>;
+  /**
+   * Runs `change` on the guild's schedules and saves what it returns, unless the record changed
+   * meanwhile: then `change` runs again on the new record (it must not have effects beyond its
+   * result). Serialised per guild in process; throws UserError after repeated conflicts.
+   */
+  updateGuild<T>(guildId: string, change: GuildChange<T>): Promise<T>;
+  /** The revision of every guild record, to notice changes made by other processes cheaply. */
+  revisions(): Promise<Map<string, string>>;
   /** Every guild with schedules. */
   guilds(): AsyncIterable<{ guildId: string; schedules: Schedule[] }>;
   ledgerGet(key: string): Promise<LedgerEntry | undefined>;
   ledgerSet(entry: LedgerEntry): Promise<void>;
+  /** Writes the entry only if its key has none (insert-if-absent); undefined when it did, else the one there. */
+  ledgerClaim(entry: LedgerEntry): Promise<LedgerEntry | undefined>;
   /** Deletes every run record of a removed schedule; how many went. */
   forgetSchedule(guildId: string, scheduleId: string): Promise<number>;
   /** Deletes rows past their retention (on stores that do not expire rows themselves); how many. */
@@ -143,19 +180,19 @@ export function registerStoreAdapter(scheme: string, factory: AdapterFactory): v
   adapters.set(scheme, factory);
 }
 
-type Sql = (sql: string, ...params: unknown[]) => Promise<unknown>;
+const GuildRecordSchema = z.object({
+  v: z.literal(1),
+  /** Bumped by every write: how other processes notice a change without reading the schedules. */
+  rev: z.number().int().optional(),
+  /** Names the write, so a writer whose answer was lost (a dropped connection) knows it landed. */
+  by: z.string().optional(),
+  schedules: z.array(StoredScheduleSchema),
+});
+type GuildRecord = z.infer<typeof GuildRecordSchema>;
 
-/** The adapter's own SQL, where the store is @keyv/sqlite: for what keyv has no call for. */
-const sqlOf = (backend: StoreBackend): Sql | undefined =>
-  backend instanceof KeyvSqlite ? (sql, ...params) => backend.query(sql, ...params) : undefined;
-
-/**
- * Bounds of every key starting with `prefix` (which ends in ':'): ':' + 1 is ';'. A range on the
- * primary key uses its index and, unlike LIKE, is exact about case, `_` and `%`.
- */
-const keyRange = (prefix: string): [string, string] => [prefix, `${prefix.slice(0, -1)};`];
-
-const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(StoredScheduleSchema) });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A short random pause before running a change again, so two writers stop meeting. */
+const backoff = (attempt: number) => sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5));
 
 /**
  * Opens the store at STORE_URL. Throws ConfigError (one line, naming STORE_URL) for a scheme
@@ -163,14 +200,21 @@ const GuildRecordSchema = z.object({ v: z.literal(1), schedules: z.array(StoredS
  */
 export async function openStore(
   url: string,
-  options: { adapters?: Map<string, AdapterFactory>; load?: ModuleLoader } = {},
+  options: { adapters?: Map<string, AdapterFactory>; load?: ModuleLoader; log?: Logger } = {},
 ): Promise<Store> {
+  const { log } = options;
   const registered = options.adapters ?? adapters;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  const factory = scheme
-    ? (registered.get(scheme) ??
-      (await loadOptionalAdapter(scheme, options.load ?? ((name) => import(name)))))
-    : undefined;
+  const postgres =
+    scheme && !registered.has(scheme) && (scheme === 'postgres' || scheme === 'postgresql')
+      ? postgresStore(url, log)
+      : undefined;
+  const factory: AdapterFactory | undefined = postgres
+    ? (_url, table) => postgres.adapter(table)
+    : scheme
+      ? (registered.get(scheme) ??
+        (await loadOptionalAdapter(scheme, options.load ?? ((name) => import(name)))))
+      : undefined;
   if (!scheme || !factory) {
     // Without a scheme there is no telling which part is a password: nothing of it is shown.
     const shown = scheme ? `${scheme}://` : 'a value without a scheme://';
@@ -185,7 +229,19 @@ export async function openStore(
   } catch (error) {
     throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
   }
-  const [schedulesBackend, ledgerBackend] = backends;
+  const sqlOf = (backend: StoreBackend): SqlTable | undefined =>
+    isSqlite(backend)
+      ? sqliteTable(backend)
+      : postgres && !(backend instanceof Map)
+        ? postgres.sqlTable(backend)
+        : undefined;
+  const [schedulesSql, ledgerSql] = backends.map(sqlOf) as [SqlTable | undefined, SqlTable | undefined];
+  if (!schedulesSql && scheme !== 'memory') {
+    log?.warn(
+      { store: `${scheme}://` },
+      'this store has no atomic operations here: safe for one process only; share SQLite or PostgreSQL between processes',
+    );
+  }
   // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
   const [schedules, ledger] = backends.map(
     (store, i) => new Keyv({ store, namespace: i === 0 ? 'schedules' : 'ledger', throwOnErrors: true }),
@@ -195,20 +251,20 @@ export async function openStore(
     kv.on('error', () => undefined);
   }
 
-  const read = async (kv: Keyv, key: string, what: string): Promise<unknown> => {
+  /** Every failure of the store becomes a StoreError saying what was being done, and is logged once. */
+  const checked = async <T>(what: string, action: () => Promise<T>): Promise<T> => {
     try {
-      return await kv.get(key);
+      return await action();
     } catch (error) {
-      throw new StoreError(`could not read ${what}: ${describeError(error)}`);
+      if (error instanceof StoreError || error instanceof UserError) throw error;
+      log?.error({ err: error, store: `${scheme}://`, what }, 'store operation failed');
+      throw new StoreError(`${what}: ${describeError(error)}`, { cause: error });
     }
   };
+  const read = (kv: Keyv, key: string, what: string): Promise<unknown> =>
+    checked(`could not read ${what}`, () => kv.get(key));
   const write = async (kv: Keyv, key: string, value: unknown, what: string, ttl?: number): Promise<void> => {
-    let ok: boolean;
-    try {
-      ok = await kv.set(key, value, ttl);
-    } catch (error) {
-      throw new StoreError(`could not save ${what}: ${describeError(error)}`);
-    }
+    const ok = await checked(`could not save ${what}`, () => kv.set(key, value, ttl));
     if (!ok) throw new StoreError(`could not save ${what}: the store refused the write`);
   };
   const sets = seenSets({
@@ -216,11 +272,15 @@ export async function openStore(
     set: (key, value) => write(ledger, key, value, `the seen briefings ${key}`, RETENTION_MS),
     retentionMs: RETENTION_MS,
   });
-  const parseGuild = async (guildId: string, raw: unknown): Promise<Schedule[]> => {
-    if (raw === undefined) return [];
+  const parseRecord = (guildId: string, raw: unknown): GuildRecord | undefined => {
+    if (raw === undefined) return undefined;
     const parsed = GuildRecordSchema.safeParse(raw);
     if (!parsed.success) throw new StoreError(`the stored schedules of guild ${guildId} are unreadable`);
-    const unpacked = await sets.unpack(parsed.data.schedules);
+    return parsed.data;
+  };
+  const unpackRecord = async (guildId: string, record: GuildRecord | undefined): Promise<Schedule[]> => {
+    if (!record) return [];
+    const unpacked = await sets.unpack(record.schedules);
     if (!Array.isArray(unpacked)) {
       throw new StoreError(
         `the stored schedules of guild ${guildId} are unreadable: schedule ${unpacked.missing} refers to a missing list of seen briefings`,
@@ -228,22 +288,84 @@ export async function openStore(
     }
     return unpacked;
   };
+  const parseGuild = (guildId: string, raw: unknown) => unpackRecord(guildId, parseRecord(guildId, raw));
 
   const readGuild = async (guildId: string): Promise<Schedule[]> =>
     parseGuild(guildId, await read(schedules, guildId, `the schedules of guild ${guildId}`));
 
-  const locks = new Map<string, Promise<unknown>>();
-  const updateGuild = <T>(
+  /** The stored row as keyv wrote it (for compare-and-set), and what it holds. */
+  const readRaw = async (table: SqlTable, kv: Keyv, key: string, what: string) => {
+    const raw = await checked(`could not read ${what}`, () => getRaw(table, `${kv.namespace}:${key}`));
+    if (raw === undefined) return { raw, value: undefined };
+    const data = await kv.deserializeData<unknown>(raw);
+    const expired = !data || (typeof data.expires === 'number' && data.expires < Date.now());
+    return { raw, value: expired ? undefined : data.value };
+  };
+
+  /** One attempt at a change under compare-and-set; undefined when the record changed meanwhile. */
+  const tryChange = async <T>(
+    table: SqlTable,
     guildId: string,
-    change: (current: Schedule[]) => { schedules: Schedule[]; result: T },
-  ): Promise<T> => {
-    const previous = locks.get(guildId) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      const { schedules: next, result } = change(await readGuild(guildId));
-      const stored = await sets.pack(next);
-      await write(schedules, guildId, { v: 1, schedules: stored }, `the schedules of guild ${guildId}`);
+    change: GuildChange<T>,
+    previous: { by: string; result: T } | undefined,
+  ): Promise<{ done: true; result: T } | { done: false; by: string; result: T }> => {
+    const what = `the schedules of guild ${guildId}`;
+    const { raw, value } = await readRaw(table, schedules, guildId, what);
+    const record = parseRecord(guildId, value);
+    // Our last attempt landed though its answer was lost (a connection dropped after the commit).
+    if (previous && record?.by === previous.by) return { done: true, result: previous.result };
+    const { schedules: next, result } = await change(await unpackRecord(guildId, record));
+    const by = randomUUID();
+    const nextRecord: GuildRecord = {
+      v: 1,
+      rev: (record?.rev ?? 0) + 1,
+      by,
+      schedules: await sets.pack(next),
+    };
+    const nextRaw = await schedules.serializeData({ value: nextRecord });
+    const key = `${schedules.namespace}:${guildId}`;
+    const ok = await checked(`could not save ${what}`, () =>
+      raw === undefined
+        ? insertIfAbsent(table, key, String(nextRaw))
+        : compareAndSet(table, key, raw, String(nextRaw)),
+    );
+    return ok ? { done: true, result } : { done: false, by, result };
+  };
+
+  const changeGuild = async <T>(guildId: string, change: GuildChange<T>): Promise<T> => {
+    if (!schedulesSql) {
+      // One process (memory, or an adapter without atomic operations): the in-process lock is the check.
+      const record = parseRecord(
+        guildId,
+        await read(schedules, guildId, `the schedules of guild ${guildId}`),
+      );
+      const { schedules: next, result } = await change(await unpackRecord(guildId, record));
+      const nextRecord: GuildRecord = {
+        v: 1,
+        rev: (record?.rev ?? 0) + 1,
+        schedules: await sets.pack(next),
+      };
+      await write(schedules, guildId, nextRecord, `the schedules of guild ${guildId}`);
       return result;
-    });
+    }
+    let previous: { by: string; result: T } | undefined;
+    for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const outcome = await tryChange(schedulesSql, guildId, change, previous);
+      if (outcome.done) return outcome.result;
+      previous = outcome;
+    }
+    log?.warn(
+      { guildId, attempts: CONFLICT_ATTEMPTS },
+      'a change to a guild kept meeting changes by other processes',
+    );
+    throw new UserError(CHANGED_MEANWHILE);
+  };
+
+  const locks = new Map<string, Promise<unknown>>();
+  const updateGuild = <T>(guildId: string, change: GuildChange<T>): Promise<T> => {
+    const previous = locks.get(guildId) ?? Promise.resolve();
+    const run = previous.then(() => changeGuild(guildId, change));
     const settled = run.catch(() => undefined);
     locks.set(guildId, settled);
     void settled.then(() => {
@@ -252,65 +374,123 @@ export async function openStore(
     return run;
   };
 
-  async function* guilds(): AsyncIterable<{ guildId: string; schedules: Schedule[] }> {
+  /** Every guild record with what it holds, in one pass where there is SQL. */
+  const allRecords = async (): Promise<[string, unknown][]> => {
     const found: [string, unknown][] = [];
-    try {
-      const sql = sqlOf(schedulesBackend);
-      if (sql) {
-        // keyv's sqlite iterator reads 10 rows per query with OFFSET, so listing n guilds costs n/10
-        // queries each rescanning what came before (16k guilds: about a minute here). One SELECT
-        // over the namespace's key range reads them in one pass; keyv's own deserializer keeps the
-        // format (and expiry) exactly as keyv wrote it.
-        const rows = (await sql(
-          'SELECT key, value FROM schedules WHERE key >= ? AND key < ?',
-          ...keyRange('schedules:'),
-        )) as { key: string; value: string }[];
-        for (const row of rows) {
-          const data = await schedules.deserializeData<unknown>(row.value);
+    const prefix = `${schedules.namespace}:`;
+    await checked('could not list schedules', async () => {
+      if (schedulesSql) {
+        // keyv's iterators read 10 rows per query (sqlite: with OFFSET, each rescanning what came
+        // before; 16k guilds took about a minute). One SELECT reads them in one pass; keyv's own
+        // deserializer keeps the format (and expiry) exactly as keyv wrote it.
+        for (const row of await selectPrefix(schedulesSql, prefix)) {
+          const data = await schedules.deserializeData<unknown>(String(row.value));
           if (!data || (typeof data.expires === 'number' && data.expires < Date.now())) continue;
-          found.push([row.key.slice('schedules:'.length), data.value]);
+          found.push([String(row.key).slice(prefix.length), data.value]);
         }
-      } else {
-        if (!schedules.iterator) throw new StoreError(`the store at ${scheme}:// cannot list its keys`);
-        // Collected first: an iterator that pages with OFFSET would shift under writes during the walk.
-        for await (const [key, value] of schedules.iterator(undefined)) found.push([String(key), value]);
+        return;
       }
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      throw new StoreError(`could not list schedules: ${describeError(error)}`);
+      if (!schedules.iterator) throw new StoreError(`the store at ${scheme}:// cannot list its keys`);
+      // Collected first: an iterator that pages with OFFSET would shift under writes during the walk.
+      for await (const [key, value] of schedules.iterator(undefined)) found.push([String(key), value]);
+    });
+    return found;
+  };
+
+  async function* guilds(): AsyncIterable<{ guildId: string; schedules: Schedule[] }> {
+    for (const [guildId, value] of await allRecords()) {
+      yield { guildId, schedules: await parseGuild(guildId, value) };
     }
-    for (const [guildId, value] of found) yield { guildId, schedules: await parseGuild(guildId, value) };
   }
+
+  /** A claim names itself (readers drop the extra field), so it is known again after a lost answer. */
+  const claimRaw = async (entry: LedgerEntry) =>
+    String(
+      await ledger.serializeData({
+        value: { ...entry, claim: randomUUID() },
+        expires: Date.now() + RETENTION_MS,
+      }),
+    );
+
+  const parseEntry = (key: string, raw: unknown): LedgerEntry | undefined => {
+    if (raw === undefined) return undefined;
+    const parsed = LedgerEntrySchema.safeParse(raw);
+    if (!parsed.success) throw new StoreError(`the run record ${key} is unreadable`);
+    return parsed.data;
+  };
+
+  const claimLock = new Map<string, Promise<unknown>>();
+  const ledgerGet = async (key: string): Promise<LedgerEntry | undefined> =>
+    parseEntry(key, await read(ledger, key, `the run record ${key}`));
+  const ledgerSet = (entry: LedgerEntry): Promise<void> =>
+    write(ledger, entry.key, entry, `the run record ${entry.key}`, RETENTION_MS);
 
   return {
     url,
     readGuild,
     updateGuild,
     guilds,
-    async ledgerGet(key) {
-      const raw = await read(ledger, key, `the run record ${key}`);
-      if (raw === undefined) return undefined;
-      const parsed = LedgerEntrySchema.safeParse(raw);
-      if (!parsed.success) throw new StoreError(`the run record ${key} is unreadable`);
-      return parsed.data;
+    async revisions() {
+      const revisions = new Map<string, string>();
+      const prefix = `${schedules.namespace}:`;
+      if (schedulesSql) {
+        // Only the revision numbers: cheap enough to ask every minute with thousands of guilds.
+        const rows = await checked('could not read schedule revisions', () =>
+          selectPrefix(schedulesSql, prefix, `key, ${schedulesSql.json(['value', 'rev'])} AS rev`),
+        );
+        for (const row of rows) revisions.set(String(row.key).slice(prefix.length), String(row.rev ?? ''));
+        return revisions;
+      }
+      for (const [guildId, value] of await allRecords()) {
+        revisions.set(guildId, String(parseRecord(guildId, value)?.rev ?? ''));
+      }
+      return revisions;
     },
-    async ledgerSet(entry) {
-      await write(ledger, entry.key, entry, `the run record ${entry.key}`, RETENTION_MS);
+    ledgerGet,
+    ledgerSet,
+    async ledgerClaim(entry) {
+      const what = `the run record ${entry.key}`;
+      if (!ledgerSql) {
+        // One process: a claim is a read and a write with no other claim of the key in between.
+        const previous = claimLock.get(entry.key) ?? Promise.resolve();
+        const run = previous.then(async () => {
+          const existing = await ledgerGet(entry.key);
+          if (existing) return existing;
+          await ledgerSet(entry);
+          return undefined;
+        });
+        const settled = run.catch(() => undefined);
+        claimLock.set(entry.key, settled);
+        void settled.then(() => {
+          if (claimLock.get(entry.key) === settled) claimLock.delete(entry.key);
+        });
+        return run;
+      }
+      const key = `${ledger.namespace}:${entry.key}`;
+      const raw = await claimRaw(entry);
+      for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+        if (await checked(`could not save ${what}`, () => insertIfAbsent(ledgerSql, key, raw)))
+          return undefined;
+        const current = await readRaw(ledgerSql, ledger, entry.key, what);
+        // Ours, written by an attempt whose answer a dropped connection lost.
+        if (current.raw === raw) return undefined;
+        if (current.value !== undefined) return parseEntry(entry.key, current.value);
+        // Expired but not yet swept: it counts as absent, so it is replaced, still atomically.
+        const stale = current.raw;
+        if (
+          stale &&
+          (await checked(`could not save ${what}`, () => compareAndSet(ledgerSql, key, stale, raw)))
+        ) {
+          return undefined;
+        }
+      }
+      throw new StoreError(`could not claim ${what}: it kept changing`);
     },
     async forgetSchedule(guildId, scheduleId) {
       // Ids are reused once free: a new schedule must not inherit the old one's "already sent".
       const prefix = `${runKey(guildId, scheduleId, '')}`;
-      try {
-        const sql = sqlOf(ledgerBackend);
-        if (sql) {
-          const bounds = keyRange(`ledger:${prefix}`);
-          const [row] = (await sql(
-            `SELECT COUNT(*) AS n FROM ledger WHERE key >= ? AND key < ?`,
-            ...bounds,
-          )) as { n: number }[];
-          await sql(`DELETE FROM ledger WHERE key >= ? AND key < ?`, ...bounds);
-          return row?.n ?? 0;
-        }
+      return checked(`could not delete the run records of schedule ${scheduleId}`, async () => {
+        if (ledgerSql) return deletePrefix(ledgerSql, `${ledger.namespace}:${prefix}`);
         const keys: string[] = [];
         if (!ledger.iterator) return 0;
         for await (const [key] of ledger.iterator(undefined)) {
@@ -318,32 +498,29 @@ export async function openStore(
         }
         if (keys.length) await ledger.delete(keys);
         return keys.length;
-      } catch (error) {
-        throw new StoreError(
-          `could not delete the run records of schedule ${scheduleId}: ${describeError(error)}`,
-        );
-      }
+      });
     },
     async pruneExpired() {
-      const sql = sqlOf(ledgerBackend);
       // Other backends expire rows themselves (Redis) or on read (keyv); nothing to sweep here.
-      if (!sql) return 0;
+      if (!ledgerSql) return 0;
+      const sql = ledgerSql;
       const now = Date.now();
+      const expires =
+        sql.dialect === 'postgres' ? `(${sql.json(['expires'])})::bigint` : sql.json(['expires']);
       // Rows written before records had an expiry are judged by their own last update.
-      const where = `key >= ? AND key < ? AND (json_extract(value, '$.expires') < ? OR (json_extract(value, '$.expires') IS NULL AND json_extract(value, '$.value.updatedAt') < ?))`;
-      const args = [...keyRange('ledger:'), now, new Date(now - RETENTION_MS).toISOString()];
-      try {
-        const [row] = (await sql(`SELECT COUNT(*) AS n FROM ledger WHERE ${where}`, ...args)) as {
-          n: number;
-        }[];
-        await sql(`DELETE FROM ledger WHERE ${where}`, ...args);
-        return row?.n ?? 0;
-      } catch (error) {
-        throw new StoreError(`could not prune expired run records: ${describeError(error)}`);
-      }
+      const where = `${sql.startsWith} AND (${expires} < ? OR (${expires} IS NULL AND ${sql.json(['value', 'updatedAt'])} < ?))`;
+      const args = [
+        ...sql.startsWithParams(`${ledger.namespace}:`),
+        now,
+        new Date(now - RETENTION_MS).toISOString(),
+      ];
+      return checked('could not prune expired run records', async () => {
+        const rows = await sql.query(`DELETE FROM ${sql.name} WHERE ${where} RETURNING key`, args);
+        return rows.length;
+      });
     },
     async close() {
-      await Promise.allSettled([...locks.values()]);
+      await Promise.allSettled([...locks.values(), ...claimLock.values()]);
       await Promise.all([schedules.disconnect(), ledger.disconnect()]);
     },
   };

@@ -158,7 +158,6 @@ describe('STORE_URL and keyv adapters', () => {
 
   test.each([
     ['redis://localhost:6379', '@keyv/redis'],
-    ['postgres://bot@db/attache', '@keyv/postgres'],
     ['mysql://bot@db/attache', '@keyv/mysql'],
     ['mongodb://db/attache', '@keyv/mongo'],
   ])(
@@ -198,9 +197,15 @@ describe('STORE_URL and keyv adapters', () => {
       }
     }
     const load: ModuleLoader = async () => ({ default: Unreachable });
-    await expect(openStore('postgres://db/attache', { load })).rejects.toThrow(
+    await expect(openStore('mysql://db/attache', { load })).rejects.toThrow(
       new StoreError('cannot open the store: connect ECONNREFUSED 127.0.0.1:5432'),
     );
+  });
+
+  test('GIVEN STORE_URL postgres://… with nothing listening THEN opening is a StoreError naming the refusal, not a missing package', async () => {
+    const error = await openStore('postgres://postgres@127.0.0.1:1/test').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/^cannot open the store: .*ECONNREFUSED/);
   });
 });
 

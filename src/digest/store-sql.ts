@@ -1,0 +1,217 @@
+/**
+ * The atomic operations keyv has no call for, in the adapter's own SQL: insert-if-absent and
+ * compare-and-set on one row. With them, two processes on one SQLite file or one PostgreSQL
+ * database cannot both claim a run, and a write computed from a record another process changed
+ * meanwhile is refused rather than laid over it. Both use `RETURNING` (SQLite ≥ 3.35, Postgres),
+ * so "did my statement change the row" is one round trip and needs no transaction.
+ *
+ * PostgreSQL is reached through @keyv/postgres, but with a pool of our own per store: the adapter's
+ * module-level pool is shared by every store with the same URL (closing one closes the others) and
+ * has no `error` listener, so a backend terminated by the server (`pg_terminate_backend`, a
+ * failover) crashed the process. Our pool listens, and a statement that fails because its
+ * connection went away is retried on a fresh one, a few times over about three seconds.
+ */
+import KeyvPostgres from '@keyv/postgres';
+import KeyvSqlite from '@keyv/sqlite';
+import type { KeyvStoreAdapter } from 'keyv';
+import pg from 'pg';
+import type { Logger } from '../log.js';
+
+type Rows = Record<string, unknown>[];
+
+/** One table of the store, addressed in its own dialect. */
+export interface SqlTable {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** `?` placeholders in both dialects. */
+  query(sql: string, params?: unknown[]): Promise<Rows>;
+  /** The table's name, quoted and qualified as the dialect needs. */
+  readonly name: string;
+  /** The SQL text of a JSON field of the value column (keyv stores `{"value":…,"expires":…}`). */
+  json(path: readonly string[]): string;
+  /** A condition for "key starts with ?" that is exact about `_`, `%` and case. */
+  readonly startsWith: string;
+  startsWithParams(prefix: string): unknown[];
+}
+
+export async function getRaw(table: SqlTable, key: string): Promise<string | undefined> {
+  const [row] = await table.query(`SELECT value FROM ${table.name} WHERE key = ?`, [key]);
+  return row === undefined ? undefined : String(row.value);
+}
+
+/** True when this call created the row; false when one was already there. */
+export async function insertIfAbsent(table: SqlTable, key: string, raw: string): Promise<boolean> {
+  const rows = await table.query(
+    `INSERT INTO ${table.name} (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [key, raw],
+  );
+  return rows.length === 1;
+}
+
+/** True when the row still held `expected` and now holds `next`. */
+export async function compareAndSet(
+  table: SqlTable,
+  key: string,
+  expected: string,
+  next: string,
+): Promise<boolean> {
+  const rows = await table.query(
+    `UPDATE ${table.name} SET value = ? WHERE key = ? AND value = ? RETURNING key`,
+    [next, key, expected],
+  );
+  return rows.length === 1;
+}
+
+/** Deletes every row whose key starts with `prefix`; how many went. */
+export async function deletePrefix(table: SqlTable, prefix: string): Promise<number> {
+  const rows = await table.query(
+    `DELETE FROM ${table.name} WHERE ${table.startsWith} RETURNING key`,
+    table.startsWithParams(prefix),
+  );
+  return rows.length;
+}
+
+export async function selectPrefix(table: SqlTable, prefix: string, columns = 'key, value'): Promise<Rows> {
+  return table.query(
+    `SELECT ${columns} FROM ${table.name} WHERE ${table.startsWith}`,
+    table.startsWithParams(prefix),
+  );
+}
+
+/**
+ * Bounds of every key starting with `prefix` (which ends in ':'): ':' + 1 is ';'. A range on the
+ * primary key uses its index and, unlike LIKE, is exact about case, `_` and `%`. (Postgres compares
+ * text by its collation, where punctuation may not sort by code point, so it uses starts_with.)
+ */
+const keyRange = (prefix: string): [string, string] => [prefix, `${prefix.slice(0, -1)};`];
+
+export function sqliteTable(adapter: KeyvSqlite): SqlTable {
+  const name = String((adapter.opts as { table?: unknown }).table);
+  return {
+    dialect: 'sqlite',
+    query: async (sql, params = []) => (await adapter.query(sql, ...params)) as Rows,
+    name,
+    json: (path) => `json_extract(value, '$.${path.join('.')}')`,
+    startsWith: 'key >= ? AND key < ?',
+    startsWithParams: keyRange,
+  };
+}
+
+const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+
+/** Errors that mean the connection went away, not that the statement was wrong. */
+const CONNECTION_CODES = new Set([
+  '57P01', // admin_shutdown: pg_terminate_backend, a restart
+  '57P02',
+  '57P03', // cannot_connect_now: the server is starting
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection error|terminating connection|Client has encountered/i.test(
+    error.message,
+  );
+}
+
+/** Delays before each retry of a statement whose connection went away: about 3 s in all. */
+export const RECONNECT_DELAYS_MS = [100, 400, 1000, 1500];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface PostgresStore {
+  /** A keyv adapter for one table, on this store's pool. */
+  adapter(table: string): Promise<KeyvStoreAdapter>;
+  sqlTable(adapter: KeyvStoreAdapter): SqlTable | undefined;
+}
+
+/**
+ * A pool for one store at a postgres:// URL. `?schema=name` puts the tables in that schema (tests
+ * use their own); every other parameter goes to node-postgres as it is.
+ */
+export function postgresStore(url: string, log?: Logger): PostgresStore {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  parsed.searchParams.delete('schema');
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, idleTimeoutMillis: 30_000 });
+  pool.on('error', (error) => {
+    // An idle connection closed by the server: the pool drops it and opens another when needed.
+    log?.warn(
+      { err: error },
+      'a store connection was closed by PostgreSQL; the next statement opens a new one',
+    );
+  });
+  let open = 0;
+
+  const query = async (sql: string, params?: unknown[]): Promise<Rows> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await pool.query(sql, params)).rows;
+      } catch (error) {
+        const delay = RECONNECT_DELAYS_MS[attempt];
+        if (!isConnectionError(error) || delay === undefined) throw error;
+        log?.warn(
+          {
+            err: error,
+            attempt: attempt + 1,
+            of: RECONNECT_DELAYS_MS.length + 1,
+            statement: sql.slice(0, 40),
+          },
+          'the store lost its PostgreSQL connection; retrying on a new one',
+        );
+        await sleep(delay);
+      }
+    }
+  };
+  const numbered = (sql: string): string => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  };
+
+  class PoolAdapter extends KeyvPostgres {
+    // Called by the adapter's constructor: every statement it runs goes through our pool.
+    override async connect() {
+      return (sql: string, values?: unknown[]) => query(sql, values);
+    }
+    override async disconnect() {
+      if (--open === 0) await pool.end();
+    }
+  }
+
+  const tables = new WeakMap<KeyvStoreAdapter, SqlTable>();
+  return {
+    async adapter(table) {
+      // Fails here, at startup, if the database cannot be reached, rather than at the first write.
+      await query('SELECT 1');
+      const adapter = new PoolAdapter({ uri: parsed.toString(), table, schema });
+      adapter.on('error', (error: unknown) =>
+        log?.error({ err: error, table }, 'the PostgreSQL store failed'),
+      );
+      // The constructor creates the table without waiting: wait for it, so errors surface now.
+      await adapter.query('SELECT 1');
+      open++;
+      const name = `${quote(schema)}.${quote(table)}`;
+      tables.set(adapter as unknown as KeyvStoreAdapter, {
+        dialect: 'postgres',
+        query: (sql, params) => query(numbered(sql), params),
+        name,
+        json: (path) => `(value::json #>> '{${path.join(',')}}')`,
+        startsWith: 'starts_with(key, ?)',
+        startsWithParams: (prefix) => [prefix],
+      });
+      return adapter as unknown as KeyvStoreAdapter;
+    },
+    sqlTable: (adapter) => tables.get(adapter),
+  };
+}
+
+export const isSqlite = (backend: unknown): backend is KeyvSqlite => backend instanceof KeyvSqlite;
