@@ -196,8 +196,8 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
   };
 
   /** True when the user has gone past their rate: they are told so and nothing runs. */
-  const limited = (where: Record<string, unknown>, now: Date): boolean => {
-    const decision = options.rateLimit?.take(facts.userId);
+  const limited = async (where: Record<string, unknown>, now: Date): Promise<boolean> => {
+    const decision = await options.rateLimit?.take(facts.userId);
     if (!decision || decision.ok) return false;
     fail(new UserError(slowDownMessage(decision.retryAfterMs)), where, now);
     return true;
@@ -207,7 +207,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     result.commands++;
     const ctx = context();
     let name: string | undefined;
-    if (limited({ line }, ctx.now())) return;
+    if (await limited({ line }, ctx.now())) return;
     try {
       const parsed = parseCommandLine(line, { commands: registry.commands, channels, userId: facts.userId });
       name = parsed.name;
@@ -233,7 +233,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       fail(new UserError(`The “${pressable.label}” button is disabled.`), {}, ctx.now());
       return;
     }
-    if (limited({ customId: button.custom_id }, ctx.now())) return;
+    if (await limited({ customId: button.custom_id }, ctx.now())) return;
     try {
       show(await invoke.button(registry, button.custom_id, ctx), ctx.now());
     } catch (error) {

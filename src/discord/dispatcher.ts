@@ -144,7 +144,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** True when the user has gone past their rate; they are told so, privately, and nothing runs. */
   async function limited(interaction: RepliableInteraction, where: Record<string, unknown>) {
-    const decision = deps.rateLimit?.take(interaction.user.id);
+    const decision = await deps.rateLimit?.take(interaction.user.id);
     if (!decision || decision.ok) return false;
     deps.log.info({ ...where, retryAfterMs: decision.retryAfterMs }, 'rate limited');
     await fail(interaction, new UserError(slowDownMessage(decision.retryAfterMs)), where);

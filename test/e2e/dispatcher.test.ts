@@ -94,8 +94,7 @@ beforeAll(async () => {
     log: memoryLogger(logs),
     deferAfterMs: DEFER_AFTER_MS,
     rateLimit: {
-      take: (user) => (user === HASTY ? hastyLimit.take(user) : { ok: true }),
-      tracked: 0,
+      take: async (user) => (user === HASTY ? hastyLimit.take(user) : { ok: true }),
     },
     makeContext: (facts) => ({ ...facts }) as CommandContext,
   });
