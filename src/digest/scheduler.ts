@@ -151,7 +151,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (stopped || schedule.paused || !owns(schedule.guildId)) return;
     const rule = compileRule(schedule.cron, schedule.timezone);
     const activeSince = Date.parse(schedule.activeSince);
-    // node-cron passes the slot it fired for; map it onto our slot rules (first of a repeated hour).
+    // node-cron passes the run it fired for, which is a slot of the same rule; prev() only trims
+    // stray milliseconds (and finds the slot when a stand-in cron passes no date).
     const slotOf = (context: { date?: Date } | undefined): Date | undefined => {
       const fired = context?.date instanceof Date ? context.date : deps.now();
       const slot = rule.prev(new Date(fired.getTime() + 999));
@@ -191,15 +192,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       schedule.lastRun && !schedule.lastRun.manual ? Date.parse(schedule.lastRun.slot) : Number.NaN;
     const since = Math.max(Date.parse(schedule.activeSince), Number.isNaN(lastKnown) ? 0 : lastKnown);
     const windowStart = deps.now().getTime() - deps.catchUpWindowMs;
-    const recent: Date[] = [];
-    let count = 0;
-    let cursor = rule.prev(new Date(latest.getTime() - 1));
-    while (cursor && cursor.getTime() > since && count < MAX_MISSED_COUNT) {
-      count++;
-      if (cursor.getTime() >= windowStart) recent.push(cursor);
-      cursor = rule.prev(new Date(cursor.getTime() - 1));
-    }
-    return { count, recent };
+    const before = new Date(latest.getTime() - 1);
+    // Stepped forward from where the schedule last stood, as its node-cron task steps.
+    const older = rule.between(new Date(since), before, MAX_MISSED_COUNT);
+    const recent =
+      older.length < MAX_MISSED_COUNT
+        ? older.filter((slot) => slot.getTime() >= windowStart)
+        : rule.between(new Date(Math.max(since, windowStart - 1)), before);
+    return { count: older.length, recent: recent.reverse() };
   };
 
   /** An older slot passed over for a later one; written only if nothing was recorded for it. */

@@ -1,7 +1,7 @@
 /**
- * Wall-clock arithmetic in IANA time zones with nothing but Intl. A schedule lives in local time
- * ("08:00 in Brussels"), a slot is an instant; these helpers convert between the two and say
- * plainly when a local time does not exist (spring-forward gap) or exists twice (fall-back).
+ * Facts about IANA time zones with nothing but Intl: offsets, local dates, and whether a local
+ * time does not exist (spring-forward gap) or exists twice (fall-back). They feed the warnings
+ * shown when a schedule is saved; when a schedule runs is node-cron's answer alone (when.ts).
  */
 
 export interface LocalParts {

@@ -172,6 +172,27 @@ describe('catch-up at start', () => {
     expect((await store.readGuild('g1'))[0]?.missed?.count).toBe(3);
   });
 
+  test('GIVEN an hourly schedule down across the Brussels autumn change THEN the missed slots recorded are those node-cron fires', async () => {
+    // node-cron runs 02:00 once that night, at the second 02:00 (01:00Z); 00:00Z never fires.
+    vi.useFakeTimers({ now: new Date('2026-10-25T03:30:00Z') });
+    const { scheduler, store } = await setup([
+      schedule({
+        when: '0 * * * *',
+        cron: '0 * * * *',
+        activeSince: '2026-10-20T00:00:00.000Z',
+        lastRun: { slot: '2026-10-24T22:00:00.000Z', outcome: 'sent', at: '2026-10-24T22:00:01.000Z' },
+      }),
+    ]);
+    const [report] = await scheduler.start();
+    await scheduler.stop();
+    expect(report).toMatchObject({ action: 'posted-late', slot: '2026-10-25T03:00:00.000Z', missed: 3 });
+    const status = async (slot: string) => (await store.ledgerGet(runKey('g1', 'sched1', slot)))?.status;
+    for (const slot of ['2026-10-24T23:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z']) {
+      expect(await status(slot), slot).toBe('skipped');
+    }
+    expect(await status('2026-10-25T00:00:00.000Z')).toBeUndefined();
+  });
+
   test('GIVEN the latest slot was already sent THEN nothing is posted again', async () => {
     vi.useFakeTimers({ now: new Date('2026-03-02T07:30:00Z') });
     const { scheduler, poster, store } = await setup([schedule()]);
