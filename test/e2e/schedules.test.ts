@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CronExpressionParser } from 'cron-parser';
 import type { APIEmbed } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { CronLike } from '../../src/digest/scheduler.js';
+import { compileRule } from '../../src/digest/when.js';
 import type { CallbackBody, FakeMessage } from '../fake-discord/index.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
 import { type Harness, startHarness } from './harness.js';
@@ -46,8 +46,11 @@ function manualCron() {
 const clockAt = { ms: Date.now() };
 const now = () => new Date(clockAt.ms);
 /** The next slot of a cron expression after the bot's now, in UTC. */
-const nextSlot = (expression: string): Date =>
-  CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: now() }).next().toDate();
+const nextSlot = (expression: string): Date => {
+  const slot = compileRule(expression, 'UTC').next(now());
+  if (!slot) throw new Error(`${expression} never runs`);
+  return slot;
+};
 /** Moves the bot's clock to `ms` after `slot`. */
 const advanceTo = (slot: Date, ms = 5_000) => {
   clockAt.ms = slot.getTime() + ms;
