@@ -6,7 +6,10 @@
  * enforce_nonce, so Discord itself answers a second send of the same nonce with the first message
  * instead of posting again. How each crash point ends:
  *
- * - before the pending write: nothing was sent and nothing recorded; the slot is still due.
+ * - before the claim: nothing was sent and nothing recorded; the slot is still due.
+ * - after the claim (pending, 0 attempts), before the send: nothing was sent; a resume sends it,
+ *   even past the nonce window. The claim is insert-if-absent, so of two processes that reach a
+ *   slot at once only one goes on; the other replays the claim.
  * - after pending, before or during the send: the entry is pending. Within Discord's nonce window
  *   (documented as "a few minutes"; we count 2) a resend with the same nonce is safe either way:
  *   Discord posts it once, or returns the message it already posted.
@@ -89,27 +92,37 @@ export class TransientDeliveryError extends Error {
 export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promise<RunResult> {
   const { store, poster, now, log } = deps;
   const key = runKey(request.guildId, request.scheduleId, request.slot);
-  const existing = await store.ledgerGet(key);
+  let existing = await store.ledgerGet(key);
+  if (!existing) {
+    // Claimed (insert-if-absent) before anything is checked or sent: of two processes that reach
+    // the slot at once, one runs it and the other replays its claim, instead of both posting and
+    // leaving the nonce to sort it out.
+    const stamp = now().toISOString();
+    const claim: LedgerEntry = {
+      key,
+      guildId: request.guildId,
+      scheduleId: request.scheduleId,
+      slot: request.slot,
+      status: 'pending',
+      nonce: nonceFor(key),
+      attempts: 0,
+      createdAt: stamp,
+      updatedAt: stamp,
+      ...(request.late ? { late: true } : {}),
+      ...(request.manual ? { manual: true } : {}),
+    };
+    const theirs = await store.ledgerClaim(claim);
+    if (theirs) return { entry: theirs, replayed: true };
+    existing = claim;
+  }
   // An admin repeating run-now after a failure means "try again"; everything else decided stays decided.
-  const retryByHand = existing?.status === 'failed' && request.manual === true;
-  if (existing && existing.status !== 'pending' && !retryByHand) return { entry: existing, replayed: true };
+  const retryByHand = existing.status === 'failed' && request.manual === true;
+  if (existing.status !== 'pending' && !retryByHand) return { entry: existing, replayed: true };
 
-  const nonce = existing?.nonce ?? nonceFor(key);
+  const { nonce } = existing;
   const marker = markerFor(nonce);
-  const stamp = now().toISOString();
-  const base: LedgerEntry = existing ?? {
-    key,
-    guildId: request.guildId,
-    scheduleId: request.scheduleId,
-    slot: request.slot,
-    status: 'pending',
-    nonce,
-    attempts: 0,
-    createdAt: stamp,
-    updatedAt: stamp,
-    ...(request.late ? { late: true } : {}),
-    ...(request.manual ? { manual: true } : {}),
-  };
+  const base: LedgerEntry = { ...existing };
+  // Past the claim, the entry is this run's own: later writes replace it whole.
   const record = async (patch: Partial<LedgerEntry>): Promise<LedgerEntry> => {
     // A reason belongs to the outcome it explains: a retried failure's reason does not outlive it.
     const entry: LedgerEntry = { ...base, reason: undefined, ...patch, updatedAt: now().toISOString() };
@@ -117,7 +130,12 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     return entry;
   };
 
-  if (existing?.status === 'pending' && now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS) {
+  // A claim never sent (attempts 0: the process stopped before the send) needs no search.
+  if (
+    existing.status === 'pending' &&
+    existing.attempts > 0 &&
+    now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS
+  ) {
     if (!poster.find) {
       const reason = `outcome unknown: pending since ${existing.updatedAt}, past Discord's nonce window; not resent to avoid a duplicate`;
       log?.warn({ key }, reason);

@@ -323,3 +323,51 @@ describe('transient failures', () => {
     expect(poster.sent).toHaveLength(1);
   });
 });
+
+describe('two processes on one store', () => {
+  test('GIVEN two stores on one SQLite file WHEN both deliver the same slot at once THEN Discord is asked once, not saved by the nonce', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('../../src/digest/store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'attache-ledger-'));
+    const url = `sqlite://${join(dir, 'a.sqlite')}`;
+    const [a, b] = [await openStore(url), await openStore(url)];
+    try {
+      const poster = fakePoster();
+      const { now } = clock('2026-03-02T07:00:01Z');
+      const results = await Promise.all([
+        deliverOnce({ store: a, poster, now }, request()),
+        deliverOnce({ store: b, poster, now }, request()),
+      ]);
+      expect(poster.sends).toBe(1);
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect((await b.ledgerGet(runKey('g1', 's1', SLOT)))?.status).toBe('sent');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('GIVEN a claim that was never sent (the process died before sending) WHEN it is resumed past the nonce window THEN it is sent, not given up as unknown', async () => {
+    const store = await memoryStore();
+    const poster = fakePoster();
+    const { now, advance } = clock('2026-03-02T07:00:01Z');
+    const key = runKey('g1', 's1', SLOT);
+    await store.ledgerClaim({
+      key,
+      guildId: 'g1',
+      scheduleId: 's1',
+      slot: SLOT,
+      status: 'pending',
+      nonce: nonceFor(key),
+      attempts: 0,
+      createdAt: now().toISOString(),
+      updatedAt: now().toISOString(),
+    });
+    advance(NONCE_WINDOW_MS + 60_000);
+    const result = await deliverOnce({ store, poster, now }, request());
+    expect(result.entry.status).toBe('sent');
+    expect(poster.sends).toBe(1);
+  });
+});
