@@ -2,17 +2,38 @@
  * Wiring of the digest domain for main.ts: store, scheduler and ScheduleService over one Poster.
  * `start()` catches up on missed runs and starts the cron tasks; `stop()` stops them and closes
  * the store (pending writes first).
+ *
+ * Other processes may change schedules in the same store. So a task, when it fires, re-reads its
+ * schedule and runs only if the slot still belongs to the schedule's current rule and zone and the
+ * schedule is active (a task another process made stale posts nothing), and once a minute
+ * `refresh()` compares the stored revisions of guild records with those last seen and re-arms the
+ * tasks whose rule changed (one small query when nothing did).
  */
+import cron from 'node-cron';
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
 import { createRunner } from './deliver.js';
-import type { Poster, ScheduleService } from './index.js';
-import { type CatchUpReport, type CronLike, createScheduler, type Scheduler } from './scheduler.js';
+import type { Poster, Schedule, ScheduleService } from './index.js';
+import { type CatchUpReport, type CronLike, createScheduler, type Scheduler, taskKey } from './scheduler.js';
 import { createScheduleService } from './service.js';
 import { openStore, type Store } from './store.js';
+import { compileRule } from './when.js';
 
 /** Run records past their retention are swept at start and then this often. */
 const PRUNE_EVERY_MS = 86_400_000;
+/** How soon a change made by another process reaches this one's tasks. */
+export const REFRESH_EVERY_MS = 60_000;
+
+/** Why a slot fired by a task is not (or no longer) a slot of the schedule; undefined when it is. */
+export function staleSlot(schedule: Schedule | undefined, slot: Date): string | undefined {
+  if (!schedule) return 'the schedule no longer exists';
+  if (schedule.paused) return 'the schedule is paused';
+  if (slot.getTime() < Date.parse(schedule.activeSince))
+    return 'the slot is before the schedule’s current rule';
+  const own = compileRule(schedule.cron, schedule.timezone).prev(new Date(slot.getTime() + 999));
+  if (own?.getTime() !== slot.getTime()) return 'the slot does not belong to the schedule’s current rule';
+  return undefined;
+}
 
 export interface DigestOptions {
   /** STORE_URL, e.g. sqlite://state/attache.sqlite or memory:// */
@@ -44,12 +65,14 @@ export interface Digests {
   scheduler: Scheduler;
   schedules: ScheduleService;
   start(): Promise<CatchUpReport[]>;
+  /** Re-arms tasks whose schedule another process changed; run every minute after start. */
+  refresh(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function createDigests(options: DigestOptions): Promise<Digests> {
   const now = options.now ?? (() => new Date());
-  const store = options.store ?? (await openStore(options.storeUrl));
+  const store = options.store ?? (await openStore(options.storeUrl, options.log ? { log: options.log } : {}));
   // One runner for the scheduler and run-now: one record of runs in flight per app.
   const run = createRunner({
     store,
@@ -59,14 +82,47 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     log: options.log,
     ...(options.locale ? { locale: options.locale } : {}),
   });
-  const scheduler = createScheduler({
+  const ownsGuild = (guildId: string) =>
+    (options.ownsGuild?.(guildId) ?? true) && (options.poster.serves?.(guildId) ?? true);
+  /** The rule each live task was armed with, by task key, to tell which a change made stale. */
+  const armed = new Map<string, string>();
+  const cronLib = options.cron ?? (cron as unknown as CronLike);
+  const recordingCron: CronLike = {
+    schedule(expression, fn, cronOptions) {
+      const key = cronOptions.name.replace(/^digest-/, '');
+      const task = cronLib.schedule(expression, fn, cronOptions);
+      armed.set(key, `${expression}|${cronOptions.timezone}`);
+      return {
+        ...(task.on ? { on: task.on.bind(task) } : {}),
+        stop: () => task.stop(),
+        destroy: () => {
+          armed.delete(key);
+          return task.destroy();
+        },
+      };
+    },
+  };
+  const scheduler: Scheduler = createScheduler({
     store,
     now,
     catchUpWindowMs: options.catchUpWindowHours * 3_600_000,
-    run: (guildId, scheduleId, slot, { late, attempt }) => run(guildId, scheduleId, slot, { late, attempt }),
-    ownsGuild: (guildId) =>
-      (options.ownsGuild?.(guildId) ?? true) && (options.poster.serves?.(guildId) ?? true),
-    ...(options.cron ? { cron: options.cron } : {}),
+    run: async (guildId, scheduleId, slot, { late, attempt }) => {
+      // Re-read at fire time: another process may have changed the rule since this task was armed.
+      const current = (await store.readGuild(guildId)).find((s) => s.id === scheduleId);
+      const stale = staleSlot(current, slot);
+      if (stale) {
+        options.log?.info(
+          { guildId, scheduleId, slot: slot.toISOString(), reason: stale },
+          'a task fired for a slot its schedule no longer has; nothing posted',
+        );
+        if (current) scheduler.sync(current);
+        else scheduler.remove(guildId, scheduleId);
+        return { status: 'skipped', reason: stale };
+      }
+      return run(guildId, scheduleId, slot, { late, attempt });
+    },
+    ownsGuild,
+    cron: recordingCron,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     log: options.log,
   });
@@ -84,6 +140,37 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     run,
   });
   let pruneTimer: NodeJS.Timeout | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let seen = new Map<string, string>();
+  const refresh = async (): Promise<void> => {
+    const revisions = await store.revisions();
+    const changed = [...revisions].filter(([guildId, rev]) => seen.get(guildId) !== rev).map(([g]) => g);
+    const gone = [...seen.keys()].filter((guildId) => !revisions.has(guildId));
+    seen = revisions;
+    for (const guildId of [...changed, ...gone]) {
+      if (!ownsGuild(guildId)) continue;
+      const list = revisions.has(guildId) ? await store.readGuild(guildId) : [];
+      const ids = new Set(list.map((s) => s.id));
+      for (const schedule of list) {
+        const key = taskKey(guildId, schedule.id);
+        const wanted = schedule.paused ? undefined : `${schedule.cron}|${schedule.timezone}`;
+        // A run's own record (last run, health) changes the revision too: re-arm only on a new rule.
+        if (armed.get(key) !== wanted) scheduler.sync(schedule);
+      }
+      for (const key of armed.keys()) {
+        const id = key.slice(key.lastIndexOf(':') + 1);
+        if (key.startsWith(`${guildId}:`) && !ids.has(id)) scheduler.remove(guildId, id);
+      }
+    }
+  };
+  const refreshQuietly = async (): Promise<void> => {
+    try {
+      await refresh();
+    } catch (error) {
+      // The next minute tries again; the fire-time check keeps stale tasks from posting meanwhile.
+      options.log?.warn({ err: error }, 'could not compare schedules with the store');
+    }
+  };
   const prune = async (): Promise<void> => {
     try {
       const pruned = await store.pruneExpired();
@@ -102,10 +189,18 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
       clearInterval(pruneTimer);
       pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
       pruneTimer.unref();
-      return scheduler.start();
+      // Taken before the tasks start, so a change made while they do is seen by the first refresh.
+      seen = await store.revisions();
+      const reports = await scheduler.start();
+      clearInterval(refreshTimer);
+      refreshTimer = setInterval(() => void refreshQuietly(), REFRESH_EVERY_MS);
+      refreshTimer.unref();
+      return reports;
     },
+    refresh,
     async stop() {
       clearInterval(pruneTimer);
+      clearInterval(refreshTimer);
       // Runs in flight finish (and record) before the store closes.
       await scheduler.stop();
       await store.close();
