@@ -9,7 +9,15 @@ import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
 import { createRunner, type RunDeps, type Runner } from './deliver.js';
-import type { Poster, Preview, RunOutcome, Schedule, ScheduleService, ScheduleView } from './index.js';
+import {
+  type Poster,
+  type Preview,
+  type RunOutcome,
+  type Schedule,
+  type ScheduleService,
+  type ScheduleView,
+  StoreError,
+} from './index.js';
 import { markerFor, nonceFor, runKey } from './ledger.js';
 import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
@@ -108,9 +116,29 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     );
   };
 
+  /**
+   * A change saved for an admin who waits for the answer. The store has already retried a lost
+   * connection; what still fails is said plainly, and truthfully: the write may or may not have
+   * landed before the connection went.
+   */
+  const save = async <T>(
+    guildId: string,
+    change: (list: Schedule[]) => { schedules: Schedule[]; result: T },
+  ): Promise<T> => {
+    try {
+      return await store.updateGuild(guildId, change);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      deps.log?.error({ err: error, guildId }, 'could not save a schedule change');
+      throw new UserError(
+        `the schedule store did not take the change (${error.message}). It may not have been saved: check /schedule list, then try again.`,
+      );
+    }
+  };
+
   /** Replaces one schedule inside the guild record; not found if it vanished meanwhile. */
   const replace = (guildId: string, id: string, change: (s: Schedule) => Schedule): Promise<Schedule> =>
-    store.updateGuild(guildId, (list) => {
+    save(guildId, (list) => {
       const current = list.find((s) => s.id === id);
       if (!current) throw notFound(id);
       const next = change(current);
@@ -144,7 +172,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       const themes = resolveThemes(input.themes, library);
       await checkChannel(guildId, input.channelId);
       const stamp = now().toISOString();
-      const schedule = await store.updateGuild(guildId, (list) => {
+      const schedule = await save(guildId, (list) => {
         // Checked again under the guild's lock: two concurrent adds cannot both pass the cap.
         if (list.length >= deps.maxPerGuild) {
           throw new UserError(
@@ -215,7 +243,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
 
     async remove(guildId, id) {
       const current = await find(guildId, id);
-      const removed = await store.updateGuild(guildId, (list) => {
+      const removed = await save(guildId, (list) => {
         const found = list.find((s) => s.id === current.id);
         if (!found) throw notFound(id);
         return { schedules: list.filter((s) => s.id !== current.id), result: found };

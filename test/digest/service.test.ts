@@ -260,3 +260,23 @@ describe('channel health', () => {
     expect(poster.sent).toHaveLength(1);
   });
 });
+
+describe('a store that fails while an admin waits', () => {
+  test('GIVEN the store cannot save WHEN an admin edits THEN they get a UserError saying the change may not be saved and what to do', async () => {
+    const { memoryStore } = await import('./fixtures.js');
+    const { StoreError } = await import('../../src/digest/index.js');
+    const store = await memoryStore();
+    const { schedules } = await setup({ store });
+    const saved = await schedules.add('g1', 'u1', input(), library);
+    store.updateGuild = async () => {
+      throw new StoreError(
+        'could not save the schedules of guild g1: terminating connection due to administrator command',
+      );
+    };
+    const error = await rejection(schedules.edit('g1', saved.schedule.id, { format: 'full' }, library));
+    expect(error.message).toMatch(
+      /^the schedule store did not take the change \(.*terminating connection.*\)/,
+    );
+    expect(error.message).toContain('/schedule list');
+  });
+});
