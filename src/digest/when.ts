@@ -289,6 +289,15 @@ const DAY_MS = 24 * HOUR_MS;
  */
 const LOOKBACKS_MS = [HOUR_MS, DAY_MS, 8 * DAY_MS, 32 * DAY_MS, 367 * DAY_MS, (366 * 8 + 2) * DAY_MS];
 const rules = new Map<string, Rule>();
+const ANSWERS_PER_RULE = 2_000;
+
+/**
+ * Where a walk to an instant starts: a whole hour, so that nearby questions share answers, and
+ * 2 h earlier (the largest DST shift, Antarctica/Troll). Asked from inside a repeated autumn
+ * hour, node-cron skips that hour's second runs; its running task steps from run to run and never
+ * does, so a walk must not start there and land past them.
+ */
+const walkFrom = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS - 2 * HOUR_MS - 1000;
 
 /**
  * A rule's runs, all from node-cron's matcher: what `/schedule preview` and catch-up predict is
@@ -305,32 +314,58 @@ export function compileRule(expression: string, timeZone: string): Rule {
   const times = [...new Set(parsed.hour.flatMap((h) => parsed.minute.map((m) => h * 60 + m)))].sort(
     (a, b) => a - b,
   );
+  // node-cron's answer depends only on the instant to the second, so it is kept: schedules
+  // sharing a rule (10,000 at start), a list's next runs and catch-up walks ask Intl once.
+  const answers = new Map<number, number | null>();
   let never = false;
-  const next = (after: Date): Date | undefined => {
-    if (never) return undefined;
-    try {
-      return matcher.getNextMatch(after);
-    } catch {
-      never = true;
-      return undefined;
+  const after = (ms: number): number | undefined => {
+    const base = Math.floor(ms / 1000) * 1000;
+    const known = answers.get(base);
+    if (known !== undefined) return known ?? undefined;
+    let found: number | null = null;
+    if (!never) {
+      try {
+        found = matcher.getNextMatch(new Date(base)).getTime();
+      } catch {
+        never = true;
+      }
     }
+    if (answers.size >= ANSWERS_PER_RULE) answers.clear();
+    answers.set(base, found);
+    return found ?? undefined;
   };
-  const between = (after: Date, atOrBefore: Date, limit = Number.POSITIVE_INFINITY): Date[] => {
+  /** The first run after `ms`, walked along the runs from a shared starting point. */
+  const firstAfter = (ms: number): number | undefined => {
+    let at = after(walkFrom(ms));
+    while (at !== undefined && at <= ms) at = after(at);
+    return at;
+  };
+  const next = (at: Date): Date | undefined => {
+    const found = firstAfter(at.getTime());
+    return found === undefined ? undefined : new Date(found);
+  };
+  const between = (from: Date, atOrBefore: Date, limit = Number.POSITIVE_INFINITY): Date[] => {
     const out: Date[] = [];
     const end = atOrBefore.getTime();
-    for (let at = next(after); at && at.getTime() <= end && out.length < limit; at = next(at)) out.push(at);
+    for (
+      let at = firstAfter(from.getTime());
+      at !== undefined && at <= end && out.length < limit;
+      at = after(at)
+    ) {
+      out.push(new Date(at));
+    }
     return out;
   };
   const prev = (atOrBefore: Date): Date | undefined => {
     const end = atOrBefore.getTime();
     for (const back of LOOKBACKS_MS) {
-      let latest: Date | undefined;
-      for (let at = next(new Date(end - back)); at && at.getTime() <= end; at = next(at)) latest = at;
-      if (latest) return latest;
+      let latest: number | undefined;
+      for (let at = after(walkFrom(end - back)); at !== undefined && at <= end; at = after(at)) latest = at;
+      if (latest !== undefined) return new Date(latest);
     }
     return undefined;
   };
-  const nextN = (after: Date, count: number): Date[] => between(after, new Date(8.64e15), count);
+  const nextN = (from: Date, count: number): Date[] => between(from, new Date(8.64e15), count);
 
   // Day fields are calendar facts: asked in UTC, where every wall-clock time exists once.
   let utc: Matcher | undefined;
@@ -447,13 +482,16 @@ export function minGapMinutes(
   if (min < enough) return min;
   const first = times[0];
   const last = times[times.length - 1];
-  if (first !== undefined && last !== undefined) {
+  // Overnight, only when it could be the answer: a gap at or above `enough` is as good as any.
+  const overnight =
+    first !== undefined && last !== undefined ? first + 1440 - last : Number.POSITIVE_INFINITY;
+  if (overnight < min && (enough === 0 || overnight < enough)) {
     let date: CalendarDate = localParts(from, rule.timeZone);
     let previousMatched = rule.dayMatches(date);
-    for (let i = 0; i < days && min > first + 1440 - last; i++) {
+    for (let i = 0; i < days && min > overnight; i++) {
       date = addDays(date, 1);
       const matched = rule.dayMatches(date);
-      if (matched && previousMatched) min = Math.min(min, first + 1440 - last);
+      if (matched && previousMatched) min = Math.min(min, overnight);
       previousMatched = matched;
     }
   }
@@ -461,8 +499,8 @@ export function minGapMinutes(
     const start = change.dates[0];
     if (!start) continue;
     // The runs themselves around the change: their real gaps include what DST squeezes or stretches.
-    const from = Date.UTC(start.year, start.month - 1, start.day) - 2 * DAY_MS;
-    const slots = rule.between(new Date(from), new Date(from + 5 * DAY_MS)).map((d) => d.getTime());
+    const around = Date.UTC(start.year, start.month - 1, start.day) - DAY_MS;
+    const slots = rule.between(new Date(around), new Date(around + 3 * DAY_MS)).map((d) => d.getTime());
     for (let i = 1; i < slots.length; i++) {
       const gap = ((slots[i] ?? 0) - (slots[i - 1] ?? 0)) / 60_000;
       min = Math.min(min, gap);

@@ -59,11 +59,18 @@ describe('predicted runs are the runs node-cron fires', () => {
 
       expect(actual.length).toBeGreaterThan(0);
       expect(predicted).toEqual(actual);
-      // Catch-up asks the other way round: the latest run at or before an instant.
+      // Asked at any moment in between (inside a repeated hour too), the next run is the one the
+      // running task fires next, and catch-up's latest run at or before is the one it fired last.
       actual.forEach((run, i) => {
         const at = Date.parse(run);
         expect(rule.prev(new Date(at))?.toISOString()).toBe(run);
-        if (i > 0) expect(rule.prev(new Date(at - 1))?.toISOString()).toBe(actual[i - 1]);
+        const previous = actual[i - 1];
+        if (previous === undefined) return;
+        for (const moment of [Date.parse(previous) + 1000, (Date.parse(previous) + at) / 2, at - 1]) {
+          const label = new Date(moment).toISOString();
+          expect(rule.next(new Date(moment))?.toISOString(), label).toBe(run);
+          expect(rule.prev(new Date(moment))?.toISOString(), label).toBe(previous);
+        }
       });
     },
   );
