@@ -1,0 +1,79 @@
+/**
+ * One process of the store process tests (store-processes.test.ts), run with tsx. Writes its
+ * outcome as one JSON line on stdout, its log as JSON lines on stderr.
+ *
+ *   adds <storeUrl> <prefix> <n>           n concurrent changes to guild g1, each adding a schedule
+ *   edit <storeUrl> <scheduleId> <patch>   /schedule edit of g1's schedule through the service
+ *   writes <storeUrl> <n> <delayMs>        n changes one after another, `delayMs` apart
+ */
+import pino from 'pino';
+import { createDigests } from '../../src/digest/runtime.js';
+import { openStore } from '../../src/digest/store.js';
+import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
+
+const [mode, url = '', ...args] = process.argv.slice(2);
+const log = pino({ base: { pid: process.pid } }, pino.destination(2));
+
+const schedule = (id: string) => ({
+  id,
+  guildId: 'g1',
+  channelId: 'c1',
+  when: 'daily 08:00',
+  cron: '0 8 * * *',
+  timezone: 'UTC',
+  themes: [],
+  format: 'brief' as const,
+  skipIfEmpty: false,
+  paused: false,
+  createdBy: 'u1',
+  createdAt: '2026-03-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+  activeSince: '2026-03-01T00:00:00.000Z',
+  health: { status: 'ok' as const },
+});
+
+const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+if (mode === 'adds' || mode === 'writes') {
+  const store = await openStore(url, { log });
+  const [prefix = 'p', count = '1', delay = '0'] = mode === 'adds' ? args : ['w', ...args];
+  const add = (i: number) =>
+    store.updateGuild('g1', (list) => ({
+      schedules: [...list, schedule(`${prefix}${String(i).padStart(4, '0')}`)],
+      result: i,
+    }));
+  const n = Number(count);
+  let done = 0;
+  if (mode === 'adds') done = (await Promise.all(Array.from({ length: n }, (_, i) => add(i)))).length;
+  else {
+    out({ started: true });
+    for (let i = 0; i < n; i++) {
+      await add(i);
+      done++;
+      await new Promise((resolve) => setTimeout(resolve, Number(delay)));
+    }
+  }
+  await store.close();
+  out({ done });
+} else if (mode === 'edit') {
+  const [id = '', patch = '{}'] = args;
+  const digests = await createDigests({
+    storeUrl: url,
+    poster: fakePoster(),
+    library: defaultLibrary,
+    defaultTimezone: 'UTC',
+    minIntervalMinutes: 60,
+    maxPerGuild: 25,
+    catchUpWindowHours: 6,
+    log,
+  });
+  try {
+    const view = await digests.schedules.edit('g1', id, JSON.parse(patch), defaultLibrary());
+    out({ ok: true, when: view.schedule.when, format: view.schedule.format });
+  } catch (error) {
+    out({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+  await digests.stop();
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
