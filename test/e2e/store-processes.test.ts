@@ -116,21 +116,28 @@ async function digests(url: string, cron?: CronLike): Promise<Digests> {
 }
 
 describe('admins on two processes', () => {
-  test('GIVEN two processes editing the same schedule at once (one the time, one the format) THEN both are told it was updated and both changes are kept', async () => {
+  test('GIVEN two processes editing the same schedule at once (one the time, one the themes) THEN every edit is answered and the last of each is kept', async () => {
     const url = sqliteUrl();
     const setup = await digests(url);
     const { schedule: created } = await setup.schedules.add('g1', 'u1', schedule, defaultLibrary());
+    // Twelve edits each, overlapping in time: one process walks the time, the other the themes.
+    const times = Array.from({ length: 12 }, (_, i) => ({
+      when: `daily 09:${String(i * 5).padStart(2, '0')}`,
+    }));
+    const themes = Array.from({ length: 12 }, (_, i) => ({ themes: [i % 2 ? 'outlook' : 'humanitarian'] }));
+    themes.push({ themes: ['security-defence'] });
     const [a, b] = [
-      worker('edit', url, created.id, JSON.stringify({ when: 'daily 09:00' })),
-      worker('edit', url, created.id, JSON.stringify({ format: 'full' })),
+      worker('edit', url, created.id, JSON.stringify(times)),
+      worker('edit', url, created.id, JSON.stringify(themes)),
     ];
     const answers = [...(await a.lines), ...(await b.lines)];
     expect(
-      answers.map((x) => x.ok),
+      answers.every((x) => x.ok),
       a.stderr() + b.stderr(),
-    ).toEqual([true, true]);
+    ).toBe(true);
+    expect(answers).toHaveLength(25);
     const [stored] = await setup.store.readGuild('g1');
-    expect(stored).toMatchObject({ when: 'daily 09:00', format: 'full' });
+    expect(stored).toMatchObject({ when: 'daily 09:55', themes: ['security-defence'] });
   });
 
   test('GIVEN this process holds a daily 08:00 task WHEN another process moves it to 09:00 THEN the stale task posts nothing at 08:00', async () => {

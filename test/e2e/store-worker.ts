@@ -3,7 +3,8 @@
  * outcome as one JSON line on stdout, its log as JSON lines on stderr.
  *
  *   adds <storeUrl> <prefix> <n>           n concurrent changes to guild g1, each adding a schedule
- *   edit <storeUrl> <scheduleId> <patch>   /schedule edit of g1's schedule through the service
+ *   edit <storeUrl> <scheduleId> <patch>   /schedule edit of g1's schedule through the service (a
+ *                                          JSON patch, or a list of them applied one by one)
  *   writes <storeUrl> <n> <delayMs>        n changes one after another, `delayMs` apart
  */
 import pino from 'pino';
@@ -68,8 +69,12 @@ if (mode === 'adds' || mode === 'writes') {
     log,
   });
   try {
-    const view = await digests.schedules.edit('g1', id, JSON.parse(patch), defaultLibrary());
-    out({ ok: true, when: view.schedule.when, format: view.schedule.format });
+    // Each patch in turn, as an admin clicking through edits; every answer is reported.
+    const patches = [JSON.parse(patch)].flat() as Record<string, unknown>[];
+    for (const one of patches) {
+      const view = await digests.schedules.edit('g1', id, one, defaultLibrary());
+      out({ ok: true, when: view.schedule.when, format: view.schedule.format, themes: view.schedule.themes });
+    }
   } catch (error) {
     out({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   }
