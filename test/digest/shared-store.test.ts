@@ -12,7 +12,7 @@ import type { CronLike } from '../../src/digest/scheduler.js';
 import { defaultLibrary, type FakePoster, fakePoster } from './fixtures.js';
 
 /** A cron that only records its tasks; the test fires them by hand. */
-export function recordingCron() {
+function recordingCron() {
   const tasks = new Map<string, { expression: string; timezone: string; fire: (date: Date) => unknown }>();
   const cron: CronLike = {
     schedule(expression, fn, options) {
