@@ -330,7 +330,9 @@ describe('store failures', () => {
     };
     const error = await call({ subcommand: 'add', channel, when: 'daily 08:00' }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/schedule store failed \(could not save .*disk full\)/);
+    expect((error as Error).message).toMatch(
+      /schedule store did not take the change \(could not save .*disk full\)\. It may not have been saved/,
+    );
   });
 });
 
