@@ -202,12 +202,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return { count: older.length, recent: recent.reverse() };
   };
 
-  /** An older slot passed over for a later one; written only if nothing was recorded for it. */
+  /**
+   * An older slot passed over for a later one; written only if nothing was recorded for it. A claim,
+   * not a read and a write: another process may be recording that slot at the same moment.
+   */
   const recordPassedOver = async (schedule: Schedule, slot: Date, latest: string): Promise<void> => {
     const key = runKey(schedule.guildId, schedule.id, slot.toISOString());
-    if (await deps.store.ledgerGet(key)) return;
     const stamp = deps.now().toISOString();
-    await deps.store.ledgerSet({
+    await deps.store.ledgerClaim({
       key,
       guildId: schedule.guildId,
       scheduleId: schedule.id,
@@ -236,7 +238,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       createdAt: stamp,
       updatedAt: stamp,
     };
-    await deps.store.ledgerSet(entry);
+    // Another process that ran or recorded this slot meanwhile wins: its record stands, no skip counted.
+    if (await deps.store.ledgerClaim(entry)) return;
     await deps.store.updateGuild(schedule.guildId, (list) => ({
       schedules: list.map((s) =>
         s.id === schedule.id

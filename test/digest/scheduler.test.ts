@@ -157,6 +157,34 @@ describe('catch-up at start', () => {
     },
   );
 
+  test('GIVEN another process records a too-old slot as sent between this one reading it and recording the skip THEN its record stands', async () => {
+    const slot = '2026-03-02T07:00:00.000Z';
+    vi.useFakeTimers({ now: new Date(Date.parse(slot) + 20 * HOUR) });
+    const { scheduler, store } = await setup([schedule({ activeSince: '2026-03-02T00:00:00.000Z' })]);
+    const key = runKey('g1', 'sched1', slot);
+    const stamp = new Date().toISOString();
+    const read = store.ledgerGet;
+    // This process reads before the other one writes: its read finds nothing.
+    store.ledgerGet = async (k) => {
+      if (k !== key) return read(k);
+      await store.ledgerSet({
+        key,
+        guildId: 'g1',
+        scheduleId: 'sched1',
+        slot,
+        status: 'sent',
+        nonce: 'other',
+        attempts: 1,
+        createdAt: stamp,
+        updatedAt: stamp,
+      });
+      return undefined;
+    };
+    await scheduler.start();
+    scheduler.stop();
+    expect((await read(key))?.status).toBe('sent');
+  });
+
   test('GIVEN several days down THEN only the latest slot is caught up and older misses are counted', async () => {
     vi.useFakeTimers({ now: new Date('2026-03-05T08:00:00Z') });
     const { scheduler, poster, store } = await setup([
