@@ -105,7 +105,8 @@ export const windowRank = (window: Exclude<LookaheadWindow, 'all'>): number => W
 export const comparePeriods = (a: Period, b: Period): number =>
   a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime();
 
-const MONTHS = [
+/** English month names, January first. */
+export const MONTHS = [
   'January',
   'February',
   'March',

@@ -202,42 +202,40 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return { count: older.length, recent: recent.reverse() };
   };
 
+  /** The ledger's record of a slot that was not run, and why. */
+  const skippedEntry = (schedule: Schedule, slot: Date, reason: string): LedgerEntry => {
+    const stamp = deps.now().toISOString();
+    return {
+      key: runKey(schedule.guildId, schedule.id, slot.toISOString()),
+      guildId: schedule.guildId,
+      scheduleId: schedule.id,
+      slot: slot.toISOString(),
+      status: 'skipped',
+      nonce: '',
+      reason,
+      attempts: 0,
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
+  };
+
   /**
    * An older slot passed over for a later one; written only if nothing was recorded for it. A claim,
    * not a read and a write: another process may be recording that slot at the same moment.
    */
   const recordPassedOver = async (schedule: Schedule, slot: Date, latest: string): Promise<void> => {
-    const key = runKey(schedule.guildId, schedule.id, slot.toISOString());
-    const stamp = deps.now().toISOString();
-    await deps.store.ledgerClaim({
-      key,
-      guildId: schedule.guildId,
-      scheduleId: schedule.id,
-      slot: slot.toISOString(),
-      status: 'skipped',
-      nonce: '',
-      reason: `missed while the bot was offline or asleep; only the latest missed slot (${latest}) was caught up`,
-      attempts: 0,
-      createdAt: stamp,
-      updatedAt: stamp,
-    });
+    await deps.store.ledgerClaim(
+      skippedEntry(
+        schedule,
+        slot,
+        `missed while the bot was offline or asleep; only the latest missed slot (${latest}) was caught up`,
+      ),
+    );
   };
 
   const recordSkipped = async (schedule: Schedule, slot: Date, missed: number): Promise<void> => {
-    const stamp = deps.now().toISOString();
-    const key = runKey(schedule.guildId, schedule.id, slot.toISOString());
-    const entry: LedgerEntry = {
-      key,
-      guildId: schedule.guildId,
-      scheduleId: schedule.id,
-      slot: slot.toISOString(),
-      status: 'skipped',
-      nonce: '',
-      reason: 'missed while the bot was offline, too old to catch up',
-      attempts: 0,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const entry = skippedEntry(schedule, slot, 'missed while the bot was offline, too old to catch up');
+    const stamp = entry.createdAt;
     // Another process that ran or recorded this slot meanwhile wins: its record stands, no skip counted.
     if (await deps.store.ledgerClaim(entry)) return;
     await deps.store.updateGuild(schedule.guildId, (list) => ({

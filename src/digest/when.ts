@@ -6,6 +6,7 @@
  * fires; the DST notes, "never runs" and minimum-interval checks are thin rules on top.
  */
 import cron from 'node-cron';
+import { MONTHS } from '../briefings/period.js';
 import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { addDays, hhmm, instantsOf, isoDate, isTimeZone, localParts, offsetMinutes } from './zoned.js';
@@ -98,21 +99,6 @@ function parseCron(input: string, fields: string[]): Timing {
   return { cron: expression, label: expression };
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 const ordinal = (n: number): string => {
   const teen = n % 100 >= 11 && n % 100 <= 13;
   const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
@@ -133,7 +119,7 @@ function missingDays(fields: readonly string[]): string | undefined {
       .dayOfMonth.filter((d): d is number => typeof d === 'number');
     const months = cron.parse(`0 0 1 ${fields[3]} *`).month;
     if (days.length === 0 || months.length === 0) return undefined;
-    const names = months.map((m) => MONTH_NAMES[m - 1] ?? String(m));
+    const names = months.map((m) => MONTHS[m - 1] ?? String(m));
     return `${listed(names, 'and')} ${months.length === 1 ? 'has' : 'have'} no ${listed(days.map(ordinal), 'or')}`;
   } catch {
     return undefined;
