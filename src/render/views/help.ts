@@ -37,7 +37,7 @@ function entries(library: Library): HelpEntry[] {
     },
     {
       usage: '/search <query>',
-      what: 'Search titles, summaries, key points and quotes; matches are highlighted. Up to 200 characters.',
+      what: 'Search titles, summaries, key points, quotes and looking-ahead items for every word; "quoted words" are a phrase. Matches are highlighted. Up to 200 characters.',
       examples: [`/search query:${word}`],
     },
     {
