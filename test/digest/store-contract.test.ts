@@ -11,6 +11,7 @@ import type { LedgerEntry, Schedule } from '../../src/digest/index.js';
 import { openStore, RETENTION_MS, type Store } from '../../src/digest/store.js';
 import { UserError } from '../../src/errors.js';
 import { checkPostgres, postgresSchema } from '../services.js';
+import { scheduleRecord } from './fixtures.js';
 
 const pgMissing = await checkPostgres();
 
@@ -56,23 +57,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const schedule = (id: string, guildId = 'g1'): Schedule => ({
-  id,
-  guildId,
-  channelId: 'c1',
-  when: 'daily 08:00',
-  cron: '0 8 * * *',
-  timezone: 'UTC',
-  themes: [],
-  format: 'brief',
-  skipIfEmpty: false,
-  paused: false,
-  createdBy: 'u1',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  activeSince: '2026-03-01T00:00:00.000Z',
-  health: { status: 'ok' },
-});
+const schedule = (id: string, guildId = 'g1'): Schedule => scheduleRecord({ id, guildId, timezone: 'UTC' });
 
 const entry = (slot: string, status: LedgerEntry['status'] = 'pending'): LedgerEntry => ({
   key: `g1:s1:${slot}`,

@@ -10,28 +10,12 @@
 import pino from 'pino';
 import { createDigests } from '../../src/digest/runtime.js';
 import { openStore } from '../../src/digest/store.js';
-import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 
 const [mode, url = '', ...args] = process.argv.slice(2);
 const log = pino({ base: { pid: process.pid } }, pino.destination(2));
 
-const schedule = (id: string) => ({
-  id,
-  guildId: 'g1',
-  channelId: 'c1',
-  when: 'daily 08:00',
-  cron: '0 8 * * *',
-  timezone: 'UTC',
-  themes: [],
-  format: 'brief' as const,
-  skipIfEmpty: false,
-  paused: false,
-  createdBy: 'u1',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  activeSince: '2026-03-01T00:00:00.000Z',
-  health: { status: 'ok' as const },
-});
+const schedule = (id: string) => scheduleRecord({ id, timezone: 'UTC' });
 
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
