@@ -141,15 +141,20 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
   });
   let pruneTimer: NodeJS.Timeout | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
-  let seen = new Map<string, string>();
+  const seen = new Map<string, string>();
   const refresh = async (): Promise<void> => {
     const revisions = await store.revisions();
     const changed = [...revisions].filter(([guildId, rev]) => seen.get(guildId) !== rev).map(([g]) => g);
     const gone = [...seen.keys()].filter((guildId) => !revisions.has(guildId));
-    seen = revisions;
     for (const guildId of [...changed, ...gone]) {
-      if (!ownsGuild(guildId)) continue;
-      const list = revisions.has(guildId) ? await store.readGuild(guildId) : [];
+      // A guild counts as seen only once it is handled: a read that fails is tried again next time.
+      const rev = revisions.get(guildId);
+      if (!ownsGuild(guildId)) {
+        if (rev === undefined) seen.delete(guildId);
+        else seen.set(guildId, rev);
+        continue;
+      }
+      const list = rev !== undefined ? await store.readGuild(guildId) : [];
       const ids = new Set(list.map((s) => s.id));
       for (const schedule of list) {
         const key = taskKey(guildId, schedule.id);
@@ -161,25 +166,35 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
         const id = key.slice(key.lastIndexOf(':') + 1);
         if (key.startsWith(`${guildId}:`) && !ids.has(id)) scheduler.remove(guildId, id);
       }
+      if (rev === undefined) seen.delete(guildId);
+      else seen.set(guildId, rev);
     }
   };
-  const refreshQuietly = async (): Promise<void> => {
-    try {
-      await refresh();
-    } catch (error) {
-      // The next minute tries again; the fire-time check keeps stale tasks from posting meanwhile.
-      options.log?.warn({ err: error }, 'could not compare schedules with the store');
-    }
-  };
-  const prune = async (): Promise<void> => {
-    try {
-      const pruned = await store.pruneExpired();
-      if (pruned) options.log?.info({ pruned }, 'deleted run records past their retention');
-    } catch (error) {
-      // Old rows only cost space; a failed sweep must not keep digests from running.
-      options.log?.warn({ err: error }, 'could not delete run records past their retention');
-    }
-  };
+  // Timers do not wait for async work: one refresh and one sweep at a time, and stop() waits for them.
+  let refreshing: Promise<void> | undefined;
+  let pruning: Promise<void> | undefined;
+  const refreshQuietly = (): Promise<void> =>
+    (refreshing ??= refresh()
+      .catch((error: unknown) => {
+        // The next minute tries again; the fire-time check keeps stale tasks from posting meanwhile.
+        options.log?.warn({ err: error }, 'could not compare schedules with the store');
+      })
+      .finally(() => {
+        refreshing = undefined;
+      }));
+  const prune = (): Promise<void> =>
+    (pruning ??= store
+      .pruneExpired()
+      .then((pruned) => {
+        if (pruned) options.log?.info({ pruned }, 'deleted run records past their retention');
+      })
+      .catch((error: unknown) => {
+        // Old rows only cost space; a failed sweep must not keep digests from running.
+        options.log?.warn({ err: error }, 'could not delete run records past their retention');
+      })
+      .finally(() => {
+        pruning = undefined;
+      }));
   return {
     store,
     scheduler,
@@ -190,7 +205,7 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
       pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
       pruneTimer.unref();
       // Taken before the tasks start, so a change made while they do is seen by the first refresh.
-      seen = await store.revisions();
+      for (const [guildId, rev] of await store.revisions()) seen.set(guildId, rev);
       const reports = await scheduler.start();
       clearInterval(refreshTimer);
       refreshTimer = setInterval(() => void refreshQuietly(), REFRESH_EVERY_MS);
@@ -201,8 +216,9 @@ export async function createDigests(options: DigestOptions): Promise<Digests> {
     async stop() {
       clearInterval(pruneTimer);
       clearInterval(refreshTimer);
-      // Runs in flight finish (and record) before the store closes.
+      // Runs, a refresh and a sweep in flight finish (and record) before the store closes.
       await scheduler.stop();
+      await Promise.all([refreshing, pruning]);
       await store.close();
     },
   };

@@ -109,4 +109,23 @@ describe('two instances on one SQLite file', () => {
     await b.app.refresh();
     expect(b.tasks.size).toBe(0);
   });
+
+  test('GIVEN a schedule added through A WHEN B fails to read it once while refreshing THEN the next refresh still arms it', async () => {
+    at = Date.parse('2026-03-02T06:00:00Z');
+    const dir = mkdtempSync(join(tmpdir(), 'attache-shared-'));
+    dirs.push(dir);
+    const url = `sqlite://${join(dir, 'a.sqlite')}`;
+    const a = await instance(url, fakePoster());
+    const b = await instance(url, fakePoster());
+    await b.app.start();
+    await a.app.schedules.add('g1', 'u1', input, defaultLibrary());
+    const read = b.app.store.readGuild;
+    b.app.store.readGuild = async () => {
+      b.app.store.readGuild = read;
+      throw new Error('database is locked');
+    };
+    await expect(b.app.refresh()).rejects.toThrow('database is locked');
+    await b.app.refresh();
+    expect([...b.tasks.values()].map((t) => t.expression)).toEqual(['0 8 * * *']);
+  });
 });
