@@ -26,12 +26,13 @@ const MAX_DEPTH = 10;
 
 /**
  * Tokens that sit in text: interaction and webhook tokens in REST paths (each lets its holder answer
- * as the bot), and the user:password part of any URL.
+ * as the bot), and the user:password part of any URL, up to its last @ (a password may hold an
+ * unencoded @, # or /).
  */
 export const redactTokens = (text: string): string =>
   text
     .replace(/(\/(?:interactions|webhooks)\/\d+\/)[^/?\s]+/g, '$1[redacted]')
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]+@/gi, '$1[redacted]@');
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)\S*@/gi, '$1[redacted]@');
 
 /** A copy of a log value with credentials redacted at any depth; errors are serialized on the way. */
 function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {

@@ -84,4 +84,22 @@ describe('logs', () => {
     expect(line).not.toContain('px-secret');
     expect(line).toContain('db.internal:5432');
   });
+
+  test.each([
+    'postgres://bot:s3cr#t@db/attache',
+    'postgres://bot:s3cr/t@db/attache',
+    'postgres://bot:p@ss@db/attache',
+  ])(
+    'GIVEN a password with an unencoded @, # or / in %s WHEN logged THEN no part of it is written',
+    (url) => {
+      const { lines, destination } = capture();
+      createLogger({ level: 'info', format: 'json', destination }).error(
+        { err: new TypeError(`Invalid URL: ${url}`) },
+        'x',
+      );
+      const line = lines.join('');
+      expect(line).not.toMatch(/s3cr|ss@db/);
+      expect(line).toContain('[redacted]@db/attache');
+    },
+  );
 });

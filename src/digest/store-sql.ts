@@ -15,6 +15,7 @@ import KeyvPostgres from '@keyv/postgres';
 import KeyvSqlite from '@keyv/sqlite';
 import type { KeyvStoreAdapter } from 'keyv';
 import pg from 'pg';
+import { ConfigError } from '../config.js';
 import type { Logger } from '../log.js';
 
 type Rows = Record<string, unknown>[];
@@ -139,8 +140,22 @@ export interface PostgresStore {
  * use their own); every other parameter goes to node-postgres as it is.
  */
 export function postgresStore(url: string, log?: Logger): PostgresStore {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Never the URL's own error: it carries the whole value, password included.
+    throw new ConfigError([
+      'STORE_URL: not a valid URL; percent-encode characters such as @ # / ? in the user name and password',
+    ]);
+  }
   const schema = parsed.searchParams.get('schema') ?? 'public';
+  // @keyv/postgres writes the schema into its SQL unquoted: only a plain lowercase name is safe.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError([
+      'STORE_URL: ?schema= takes a lowercase name of letters, digits and _ (at most 63, not starting with a digit)',
+    ]);
+  }
   parsed.searchParams.delete('schema');
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, idleTimeoutMillis: 30_000 });
   pool.on('error', (error) => {

@@ -202,6 +202,17 @@ describe('STORE_URL and keyv adapters', () => {
     );
   });
 
+  test.each([
+    ['postgres://bot:s3cr#t@127.0.0.1:1/test', /not a valid URL; percent-encode/],
+    ['postgres://postgres@127.0.0.1:1/test?schema=Mixed', /\?schema= takes a lowercase name/],
+    ['postgres://postgres@127.0.0.1:1/test?schema=x;drop%20table%20y', /\?schema= takes a lowercase name/],
+  ])('GIVEN STORE_URL %s THEN opening is a ConfigError that never echoes the value', async (url, message) => {
+    const error = await openStore(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(message)]);
+    expect(JSON.stringify(error)).not.toMatch(/s3cr|drop/);
+  });
+
   test('GIVEN STORE_URL postgres://… with nothing listening THEN opening is a StoreError naming the refusal, not a missing package', async () => {
     const error = await openStore('postgres://postgres@127.0.0.1:1/test').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
