@@ -13,6 +13,7 @@ import {
   channelMention,
   nextRunsText,
   publicReason,
+  type Reader,
   readerIn,
   savedEmbed,
   schedulePage,
@@ -200,15 +201,18 @@ const reply = (embed: Reply['embeds'], content?: string): Reply => ({
 });
 
 /** A store failure is the admin's business too: say what failed instead of a bare apology. */
-const execute = (ctx: CommandContext, opts: Options): Promise<Reply> => guarded(() => run(ctx, opts));
+const execute = (ctx: CommandContext, opts: Options): Promise<Reply> =>
+  guarded(readerIn(ctx.guildId, ctx.services.status), () => run(ctx, opts));
 
-async function guarded(work: () => Promise<Reply>): Promise<Reply> {
+async function guarded(reader: Reader, work: () => Promise<Reply>): Promise<Reply> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof StoreError) {
+      // The store's own error names the operator's hosts: only the operator's server sees it.
+      const what = reader.operator ? ` (${error.message})` : '';
       throw new UserError(
-        `the schedule store failed (${error.message}). Check /schedule list before trying again; if it keeps failing, tell the bot operator.`,
+        `the schedule store failed${what}. Check /schedule list before trying again; if it keeps failing, tell the bot operator.`,
       );
     }
     throw error;
@@ -407,7 +411,7 @@ export default {
       const page = parsePage(state);
       if (page === undefined) throw new UserError('This button is not valid. Run /schedule list again.');
       const { schedules, guildId } = services(ctx);
-      return guarded(() => listPage(schedules, guildId, page, ctx));
+      return guarded(readerIn(guildId, ctx.services.status), () => listPage(schedules, guildId, page, ctx));
     },
   },
 } satisfies Command<typeof options>;

@@ -131,7 +131,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       if (!(error instanceof StoreError)) throw error;
       deps.log?.error({ err: error, guildId }, 'could not save a schedule change');
       throw new UserError(
-        `the schedule store did not take the change (${error.message}). It may not have been saved: check /schedule list, then try again.`,
+        // The store's own error names the operator's hosts; it is in the log, written just above.
+        "the schedule store did not take the change (details in the bot's log). It may not have been saved: check /schedule list, then try again.",
       );
     }
   };

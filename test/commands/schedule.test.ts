@@ -331,9 +331,29 @@ describe('store failures', () => {
     const error = await call({ subcommand: 'add', channel, when: 'daily 08:00' }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /schedule store did not take the change \(could not save .*disk full\)\. It may not have been saved/,
+      /schedule store did not take the change \(details in the bot's log\)\. It may not have been saved/,
     );
+    expect((error as Error).message).not.toContain('disk full');
   });
+
+  test.each([
+    ['an ordinary server', undefined, false],
+    ['the operator’s server', 'g1', true],
+  ])(
+    'GIVEN the store fails WHEN listing in %s THEN the driver’s words show only to the operator',
+    async (_, operatorGuild, shown) => {
+      const { call, digests } = await setup(operatorGuild ? { operatorGuild } : {});
+      digests.store.readGuild = async () => {
+        throw new (await import('../../src/digest/index.js')).StoreError(
+          'connect ECONNREFUSED 10.0.0.7:5432',
+        );
+      };
+      const error = await call({ subcommand: 'list' }).catch((e: unknown) => e);
+      expect(isUserError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/^the schedule store failed/);
+      expect((error as Error).message.includes('10.0.0.7')).toBe(shown);
+    },
+  );
 });
 
 describe('autocomplete', () => {

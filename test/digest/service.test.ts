@@ -274,9 +274,9 @@ describe('a store that fails while an admin waits', () => {
       );
     };
     const error = await rejection(schedules.edit('g1', saved.schedule.id, { format: 'full' }, library));
-    expect(error.message).toMatch(
-      /^the schedule store did not take the change \(.*terminating connection.*\)/,
-    );
+    expect(error.message).toMatch(/^the schedule store did not take the change \(details in the bot's log\)/);
+    // The driver's words name the operator's database: the admin of any server does not see them.
+    expect(error.message).not.toContain('terminating connection');
     expect(error.message).toContain('/schedule list');
   });
 });
