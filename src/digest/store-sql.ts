@@ -11,6 +11,7 @@
  * failover) crashed the process. Our pool listens, and a statement that fails because its
  * connection went away is retried on a fresh one, a few times over about three seconds.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvSqlite from '@keyv/sqlite';
 import type { KeyvStoreAdapter } from 'keyv';
@@ -126,8 +127,6 @@ export function isConnectionError(error: unknown): boolean {
 
 /** Delays before each retry of a statement whose connection went away: about 3 s in all. */
 export const RECONNECT_DELAYS_MS = [100, 400, 1000, 1500];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PostgresStore {
   /** A keyv adapter for one table, on this store's pool. */

@@ -28,9 +28,11 @@
  *   adapter not installed, is a configuration error naming STORE_URL. `registerStoreAdapter` adds
  *   others.
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
@@ -190,7 +192,6 @@ const GuildRecordSchema = z.object({
 });
 type GuildRecord = z.infer<typeof GuildRecordSchema>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A short random pause before running a change again, so two writers stop meeting. */
 const backoff = (attempt: number) => sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5));
 

@@ -17,7 +17,7 @@ import {
 import type { CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
 import { isUserError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { type RateLimiter, slowDownMessage } from '../ratelimit.js';
+import { type RateDecision, type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import { apologyReply, errorReply } from '../render/errors.js';
 import type { Reply } from '../render/index.js';
@@ -144,7 +144,14 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** True when the user has gone past their rate; they are told so, privately, and nothing runs. */
   async function limited(interaction: RepliableInteraction, where: Record<string, unknown>) {
-    const decision = await deps.rateLimit?.take(interaction.user.id);
+    let decision: RateDecision | undefined;
+    try {
+      decision = await deps.rateLimit?.take(interaction.user.id);
+    } catch (error) {
+      // A limiter that cannot count must not leave the member unanswered: let the request through.
+      deps.log.warn({ err: error, ...where }, 'rate limit check failed; served without it');
+      return false;
+    }
     if (!decision || decision.ok) return false;
     deps.log.info({ ...where, retryAfterMs: decision.retryAfterMs }, 'rate limited');
     await fail(interaction, new UserError(slowDownMessage(decision.retryAfterMs)), where);
