@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createDigests, type Digests } from '../../src/digest/runtime.js';
 import type { CronLike } from '../../src/digest/scheduler.js';
-import { defaultLibrary, type FakePoster, fakePoster } from './fixtures.js';
+import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from './fixtures.js';
 
 /** A cron that only records its tasks; the test fires them by hand. */
 function recordingCron() {
@@ -41,17 +41,9 @@ const now = () => new Date(at);
 
 async function instance(url: string, poster: FakePoster) {
   const { cron, tasks } = recordingCron();
-  const app = await createDigests({
-    storeUrl: url,
-    poster,
-    library: defaultLibrary,
-    now,
-    defaultTimezone: 'UTC',
-    minIntervalMinutes: 60,
-    maxPerGuild: 25,
-    catchUpWindowHours: 6,
-    cron,
-  });
+  const app = await createDigests(
+    digestOptions({ storeUrl: url, poster, now, defaultTimezone: 'UTC', cron }),
+  );
   apps.push(app);
   return { app, tasks };
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createDigests, type Digests } from '../../src/digest/runtime.js';
 import type { CronLike } from '../../src/digest/scheduler.js';
 import { openStore } from '../../src/digest/store.js';
-import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, fakePoster } from '../digest/fixtures.js';
 import { checkPostgres, postgresQuery, postgresSchema, uniqueName } from '../services.js';
 
 const pgMissing = await checkPostgres();
@@ -101,16 +101,9 @@ const schedule = {
 };
 
 async function digests(url: string, cron?: CronLike): Promise<Digests> {
-  const app = await createDigests({
-    storeUrl: url,
-    poster: fakePoster(),
-    library: defaultLibrary,
-    defaultTimezone: 'UTC',
-    minIntervalMinutes: 60,
-    maxPerGuild: 25,
-    catchUpWindowHours: 6,
-    ...(cron ? { cron } : {}),
-  });
+  const app = await createDigests(
+    digestOptions({ storeUrl: url, poster: fakePoster(), defaultTimezone: 'UTC', ...(cron ? { cron } : {}) }),
+  );
   cleanups.push(() => app.stop());
   return app;
 }

@@ -10,7 +10,7 @@
 import pino from 'pino';
 import { createDigests } from '../../src/digest/runtime.js';
 import { openStore } from '../../src/digest/store.js';
-import { defaultLibrary, fakePoster, scheduleRecord } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 
 const [mode, url = '', ...args] = process.argv.slice(2);
 const log = pino({ base: { pid: process.pid } }, pino.destination(2));
@@ -42,16 +42,9 @@ if (mode === 'adds' || mode === 'writes') {
   out({ done });
 } else if (mode === 'edit') {
   const [id = '', patch = '{}'] = args;
-  const digests = await createDigests({
-    storeUrl: url,
-    poster: fakePoster(),
-    library: defaultLibrary,
-    defaultTimezone: 'UTC',
-    minIntervalMinutes: 60,
-    maxPerGuild: 25,
-    catchUpWindowHours: 6,
-    log,
-  });
+  const digests = await createDigests(
+    digestOptions({ storeUrl: url, poster: fakePoster(), defaultTimezone: 'UTC', log }),
+  );
   try {
     // Each patch in turn, as an admin clicking through edits; every answer is reported.
     const patches = [JSON.parse(patch)].flat() as Record<string, unknown>[];
