@@ -128,6 +128,12 @@ export interface Library {
   search(query: string, options?: { limit?: number; offset?: number }): SearchResult;
   /** Distinct sources of published briefings with the briefings citing them, newest first. */
   sources(): { source: Source; briefings: Briefing[] }[];
+  /**
+   * Data derived from this snapshot (a ranked list, a layout, a lookup table), built on first use
+   * and kept with the snapshot, so it goes away when a reload replaces it. `build` is the key:
+   * pass the same module-level function every time.
+   */
+  derived<T>(build: (library: Library) => T): T;
   /** Releases the search index; call it on the snapshot a reload has replaced, once it is idle. */
   dispose?(): void;
 }

@@ -198,6 +198,7 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       return [...(theme === undefined ? quotes : (quotesByTheme.get(theme) ?? []))];
     };
 
+    const derived = new Map<(library: Library) => unknown, unknown>();
     const library: Library = {
       get loadedAt() {
         return new Date(loadedAt.getTime());
@@ -242,6 +243,12 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       },
       search: (query, options) => search.search(query, options),
       sources: () => [...sourceList],
+      derived<T>(build: (library: Library) => T): T {
+        if (derived.has(build)) return derived.get(build) as T;
+        const value = build(library);
+        derived.set(build, value);
+        return value;
+      },
       dispose: () => search.close(),
     };
     return Object.freeze(library);

@@ -52,6 +52,7 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
   for (const q of quoteEntries)
     speakerCounts.set(q.quote.speaker, (speakerCounts.get(q.quote.speaker) ?? 0) + 1);
 
+  const derived = new Map<(library: Library) => unknown, unknown>();
   const library: Library = {
     loadedAt,
     stats: {
@@ -136,6 +137,10 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
         bySource.set(key, group);
       }
       return [...bySource.values()];
+    },
+    derived<T>(build: (library: Library) => T): T {
+      if (!derived.has(build)) derived.set(build, build(library));
+      return derived.get(build) as T;
     },
   };
   return library;
