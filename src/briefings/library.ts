@@ -53,6 +53,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A snapshot's `derived`: each build function runs once, on first use, and its value stays with the snapshot. */
+export const derivedOf = (snapshot: () => Library): Library['derived'] => {
+  const values = new Map<(library: Library) => unknown, unknown>();
+  return <T>(build: (library: Library) => T): T => {
+    if (!values.has(build)) values.set(build, build(snapshot()));
+    return values.get(build) as T;
+  };
+};
+
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -198,7 +207,6 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       return [...(theme === undefined ? quotes : (quotesByTheme.get(theme) ?? []))];
     };
 
-    const derived = new Map<(library: Library) => unknown, unknown>();
     const library: Library = {
       get loadedAt() {
         return new Date(loadedAt.getTime());
@@ -243,12 +251,7 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
       },
       search: (query, options) => search.search(query, options),
       sources: () => [...sourceList],
-      derived<T>(build: (library: Library) => T): T {
-        if (derived.has(build)) return derived.get(build) as T;
-        const value = build(library);
-        derived.set(build, value);
-        return value;
-      },
+      derived: derivedOf(() => library),
       dispose: () => search.close(),
     };
     return Object.freeze(library);

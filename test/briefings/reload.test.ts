@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Briefing, Library, LoadResult } from '../../src/briefings/index.js';
+import { derivedOf } from '../../src/briefings/library.js';
 import {
   createLiveLibrary,
   type LiveLibrary,
@@ -22,7 +23,7 @@ interface FakeLibrary extends Library {
 
 const fakeBuild = (load: LoadResult): FakeLibrary => {
   const published = load.briefings.filter((b) => b.status === 'published');
-  return {
+  const library: FakeLibrary = {
     load,
     disposed: false,
     dispose() {
@@ -48,7 +49,9 @@ const fakeBuild = (load: LoadResult): FakeLibrary => {
     lookahead: () => [],
     search: () => ({ total: 0, hits: [] }),
     sources: () => [],
+    derived: derivedOf(() => library),
   };
+  return library;
 };
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };

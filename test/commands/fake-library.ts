@@ -14,6 +14,7 @@ import type {
   SectionEntry,
   Theme,
 } from '../../src/briefings/index.js';
+import { derivedOf } from '../../src/briefings/library.js';
 import { inWindow } from '../../src/briefings/period.js';
 import { resolvePartialDate } from '../../src/render/timestamps.js';
 
@@ -52,7 +53,6 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
   for (const q of quoteEntries)
     speakerCounts.set(q.quote.speaker, (speakerCounts.get(q.quote.speaker) ?? 0) + 1);
 
-  const derived = new Map<(library: Library) => unknown, unknown>();
   const library: Library = {
     loadedAt,
     stats: {
@@ -138,10 +138,7 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
       }
       return [...bySource.values()];
     },
-    derived<T>(build: (library: Library) => T): T {
-      if (!derived.has(build)) derived.set(build, build(library));
-      return derived.get(build) as T;
-    },
+    derived: derivedOf(() => library),
   };
   return library;
 }

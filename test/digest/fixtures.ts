@@ -4,6 +4,7 @@
  * a ready-made memory store.
  */
 import type { Briefing, Library, LookaheadEntry, Theme } from '../../src/briefings/index.js';
+import { derivedOf } from '../../src/briefings/library.js';
 import type { ChannelCheck, DeliveryError, Poster, Schedule } from '../../src/digest/index.js';
 import type { DigestOptions } from '../../src/digest/runtime.js';
 import { openStore, type Store } from '../../src/digest/store.js';
@@ -60,7 +61,7 @@ export function fakeLibrary(briefings: Briefing[], loadedAt = new Date('2026-01-
     .filter((e) => e.period)
     .sort((a, b) => (a.period?.start.getTime() ?? 0) - (b.period?.start.getTime() ?? 0));
   const undated = entries.filter((e) => !e.period);
-  return {
+  const library: Library = {
     loadedAt,
     stats: {
       briefings: published.length,
@@ -82,7 +83,9 @@ export function fakeLibrary(briefings: Briefing[], loadedAt = new Date('2026-01-
       [...dated, ...undated].filter((e) => !filter?.theme || e.item.themes.includes(filter.theme)),
     search: unused,
     sources: unused,
+    derived: derivedOf(() => library),
   };
+  return library;
 }
 
 export const defaultLibrary = (): Library =>
