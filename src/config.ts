@@ -2,11 +2,30 @@
  * One zod schema over the environment, parsed once at boot. Every problem is reported at once,
  * and the token never appears in any message: zod issues are rendered from names and
  * expectations only, never from received values.
+ *
+ * Everything else may import this module, so it imports nothing of the app: the checks it shares
+ * with the rest (Discord ids, time zones, a URL's scheme) are defined here.
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { SNOWFLAKE } from './digest/index.js';
-import { isTimeZone } from './digest/zoned.js';
+
+/** A Discord id (snowflake): the one test for guild, channel and user ids. */
+export const SNOWFLAKE = /^\d{17,20}$/;
+
+/** Whether the runtime knows the IANA time zone (any spelling Intl accepts, e.g. `utc`). */
+export const isTimeZone = (timeZone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** The scheme of a URL such as STORE_URL, lowercase and without `://`; undefined without one. */
+export const schemeOf = (url: string): string | undefined => URL_SCHEME.exec(url)?.[1]?.toLowerCase();
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -43,10 +62,7 @@ export const ConfigSchema = z.object({
   STORE_URL: z
     .string()
     .trim()
-    .regex(
-      /^[a-z][a-z0-9+.-]*:\/\//i,
-      'a URL with a scheme, such as sqlite://state/attache.sqlite or memory://',
-    )
+    .regex(URL_SCHEME, 'a URL with a scheme, such as sqlite://state/attache.sqlite or memory://')
     .optional()
     .describe('keyv connection string; default sqlite://<STATE_DIR>/attache.sqlite'),
   DEFAULT_TIMEZONE: z

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, ConfigSchema, parseConfig } from '../src/config.js';
+import { ConfigError, ConfigSchema, parseConfig, schemeOf } from '../src/config.js';
 import { openStore } from '../src/digest/store.js';
 
 const catchConfigError = (env: NodeJS.ProcessEnv): ConfigError => {
@@ -137,5 +138,25 @@ describe('config', () => {
     const error = catchConfigError({ DISCORD_TOKEN: token, LOG_LEVEL: token, DISCORD_API_URL: token });
     expect(error.message).not.toContain(token);
     expect(error.message).not.toContain('secret');
+  });
+
+  test('GIVEN src/config.ts THEN it imports nothing of the app, so every module may import it without a cycle', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map(
+      (m) => m[1],
+    );
+    expect(specifiers).toContain('zod');
+    expect(specifiers.filter((s) => s?.startsWith('.'))).toEqual([]);
+  });
+
+  test.each([
+    ['sqlite://state/attache.sqlite', 'sqlite'],
+    ['POSTGRES://db/attache', 'postgres'],
+    ['mongodb+srv://cluster/attache', 'mongodb+srv'],
+    ['memory://', 'memory'],
+    ['postgres:admin:secret@db', undefined],
+    ['state/attache.sqlite', undefined],
+  ])('GIVEN the URL %s THEN its scheme is %s', (url, scheme) => {
+    expect(schemeOf(url)).toBe(scheme);
   });
 });

@@ -96,9 +96,6 @@ export const LedgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-/** A Discord id (snowflake): the one test for guild, channel and user ids. */
-export const SNOWFLAKE = /^\d{17,20}$/;
-
 /** The message of anything thrown, for reasons shown to admins and written to the ledger. */
 export const describeError = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);

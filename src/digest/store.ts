@@ -36,7 +36,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError, schemeOf } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { describeError, type LedgerEntry, LedgerEntrySchema, type Schedule, StoreError } from './index.js';
@@ -205,7 +205,7 @@ export async function openStore(
 ): Promise<Store> {
   const { log } = options;
   const registered = options.adapters ?? adapters;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  const scheme = schemeOf(url);
   const postgres =
     scheme && !registered.has(scheme) && (scheme === 'postgres' || scheme === 'postgresql')
       ? postgresStore(url, log)

@@ -5,12 +5,13 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Library } from '../briefings/index.js';
+import { SNOWFLAKE } from '../config.js';
 import { escapeInline } from '../render/escape.js';
 import { truncate } from '../render/limits.js';
 import { clampPage, pack } from '../render/pagination.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
 import { discordTimestamp } from '../render/timestamps.js';
-import { type Schedule, type ScheduleView, SNOWFLAKE, type StatusProvider } from './index.js';
+import type { Schedule, ScheduleView, StatusProvider } from './index.js';
 
 export const channelMention = (s: Pick<Schedule, 'channelId' | 'channelName'>): string =>
   SNOWFLAKE.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;

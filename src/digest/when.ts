@@ -7,9 +7,10 @@
  */
 import cron from 'node-cron';
 import { MONTHS } from '../briefings/period.js';
+import { isTimeZone } from '../config.js';
 import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
-import { addDays, hhmm, instantsOf, isoDate, isTimeZone, localParts, offsetMinutes } from './zoned.js';
+import { addDays, hhmm, instantsOf, isoDate, localParts, offsetMinutes } from './zoned.js';
 
 export interface Timing {
   /** 5-field cron that node-cron runs. */

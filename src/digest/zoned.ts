@@ -35,15 +35,6 @@ const formatter = (timeZone: string): Intl.DateTimeFormat => {
   return f;
 };
 
-export const isTimeZone = (timeZone: string): boolean => {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Every IANA zone the runtime knows, plus UTC (which `supportedValuesOf` leaves out on some builds). */
 export const timeZones = (): string[] => {
   const zones = Intl.supportedValuesOf('timeZone');

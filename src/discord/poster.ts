@@ -14,7 +14,8 @@ import {
   type PermissionResolvable,
   SnowflakeUtil,
 } from 'discord.js';
-import { type ChannelCheck, DeliveryError, type Poster, SNOWFLAKE } from '../digest/index.js';
+import { SNOWFLAKE } from '../config.js';
+import { type ChannelCheck, DeliveryError, type Poster } from '../digest/index.js';
 
 const NEEDED: [string, PermissionResolvable][] = [
   ['View Channel', PermissionFlagsBits.ViewChannel],
