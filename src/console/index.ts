@@ -9,7 +9,6 @@ export {
   CONSOLE_CHANNEL,
   type ConsoleFacts,
   type ConsoleInvokers,
-  type ConsoleLog,
   type ConsoleOptions,
   type ConsoleResult,
   type ConsoleSession,

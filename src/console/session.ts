@@ -3,17 +3,16 @@
  * as Discord, and prints replies as text. One line is handled at a time, in order, so a piped
  * script reads like a transcript; the session ends at end of input or on `exit`.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
 import { ButtonStyle, PermissionsBitField } from 'discord.js';
 import type { ChannelRef, CommandContext, RawOptions } from '../../commands/index.js';
 import type { StatusProvider } from '../digest/index.js';
-import { isUserError, UserError } from '../errors.js';
+import { answerError, type ErrorLog, UserError } from '../errors.js';
 import { type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
-import { apologyReply, errorReply, type Reply } from '../render/index.js';
+import type { Reply } from '../render/index.js';
 import { makeAnsi, wantsAnsi } from './ansi.js';
 import { findButton, isPressable, type Pressable, pressablesOf } from './buttons.js';
 import { complete } from './complete.js';
@@ -47,10 +46,6 @@ export interface ConsoleInvokers {
   button(registry: Registry, customId: string, ctx: CommandContext): Promise<Reply>;
 }
 
-export interface ConsoleLog {
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export interface ConsoleOptions {
   registry: Registry;
   /** Adds the library snapshot, clock and services to the console's facts; called once per line. */
@@ -64,7 +59,7 @@ export interface ConsoleOptions {
   /** For NO_COLOR and TERM. Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Where unexpected errors are logged (the user sees an apology with the error id). */
-  log?: ConsoleLog;
+  log?: ErrorLog;
   /** Interactive history survives restarts here (one line per entry). */
   historyFile?: string;
   /** Channels `#name` may refer to. Default: #briefings. */
@@ -184,14 +179,15 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
 
   const fail = (error: unknown, where: Record<string, unknown>, now: Date) => {
     result.errors++;
-    if (isUserError(error)) {
-      show(errorReply(error), now);
-      return;
-    }
-    const errorId = randomUUID().slice(0, 8);
-    if (options.log) options.log.error({ err: error, errorId, ...where, ...facts }, 'console command failed');
-    show(apologyReply(errorId), now);
-    if (!options.log)
+    const { log } = options;
+    const { reply, errorId } = answerError(error, {
+      log,
+      message: 'console command failed',
+      context: { ...where, ...facts },
+    });
+    show(reply, now);
+    // Without a log the fault would be lost: the operator at the console sees it instead.
+    if (errorId && !log)
       write(ansi.dim(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   };
 

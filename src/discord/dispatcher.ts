@@ -3,7 +3,6 @@
  * command context, runs the registry, and answers. User errors are answered ephemerally with what
  * to do; anything else is logged with its context and answered with an apology and an error id.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -15,11 +14,10 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
-import { isUserError, UserError } from '../errors.js';
+import { answerError, isUserError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type RateDecision, type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
-import { apologyReply, errorReply } from '../render/errors.js';
 import type { Reply } from '../render/index.js';
 
 /** What the dispatcher needs from the rest of the bot. */
@@ -122,14 +120,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function fail(interaction: RepliableInteraction, error: unknown, where: Record<string, unknown>) {
-    let reply: Reply;
-    if (isUserError(error)) {
-      reply = errorReply(error);
-    } else {
-      const errorId = randomUUID().slice(0, 8);
-      deps.log.error({ err: error, errorId, ...where }, 'interaction failed');
-      reply = apologyReply(errorId);
-    }
+    const { reply } = answerError(error, { log: deps.log, message: 'interaction failed', context: where });
     const payload = { ...toDiscord(reply), flags: MessageFlags.Ephemeral as const };
     try {
       // The first follow-up after a public deferral would fill (and publish) the loading message.
