@@ -11,7 +11,7 @@ import { buildLibraryAsync } from './briefings/library.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import { type Config, SetupError } from './config.js';
 import { describeError, type Poster, type StatusProvider, StoreError } from './digest/index.js';
-import { createDigests, type Digests } from './digest/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from './digest/runtime.js';
 import type { CronLike } from './digest/scheduler.js';
 import { type Logger, redactTokens } from './log.js';
 import { loadCommands, type Registry } from './registry.js';
@@ -19,7 +19,7 @@ import { loadCommands, type Registry } from './registry.js';
 export interface App {
   readonly registry: Registry;
   readonly live: LiveLibrary;
-  readonly digests: Digests;
+  readonly digests: DigestRuntime;
   makeContext(facts: InteractionFacts): CommandContext;
   /** Catches up on missed digests and starts the schedules' cron tasks. */
   startSchedules(): Promise<void>;
@@ -58,7 +58,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     watch: options.watch ?? true,
   });
   const registry = await loadCommands();
-  const digests = await createDigests({
+  const digests = await createDigestRuntime({
     storeUrl: config.STORE_URL,
     poster: options.poster,
     library: () => live.current(),

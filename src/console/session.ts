@@ -28,11 +28,14 @@ export type ConsoleFacts = Pick<
   'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
 >;
 
+/** The console's one guild: its schedules are the console's, never Discord's. */
+export const CONSOLE_GUILD_ID = 'console';
+
 export const CONSOLE_CHANNEL: ChannelRef = { id: 'briefings', name: 'briefings' };
 
 /** The local operator runs the bot, so they are an administrator of the console guild. */
 export const consoleFacts = (locale: string): ConsoleFacts => ({
-  guildId: 'console',
+  guildId: CONSOLE_GUILD_ID,
   channelId: CONSOLE_CHANNEL.id,
   userId: 'console-user',
   memberPermissions: PermissionsBitField.All,

@@ -1,5 +1,5 @@
 /**
- * Wiring of the digest domain for main.ts: store, scheduler and ScheduleService over one Poster.
+ * Wiring of the digest domain for app.ts: store, scheduler and ScheduleService over one Poster.
  * `start()` catches up on missed runs and starts the cron tasks; `stop()` stops them and closes
  * the store (pending writes first).
  *
@@ -12,8 +12,8 @@
 import cron from 'node-cron';
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
-import { createRunner } from './deliver.js';
 import type { Poster, Schedule, ScheduleService } from './index.js';
+import { createSlotRunner } from './run.js';
 import { type CatchUpReport, type CronLike, createScheduler, type Scheduler, taskKey } from './scheduler.js';
 import { createScheduleService } from './service.js';
 import { openStore, type Store } from './store.js';
@@ -35,7 +35,7 @@ export function staleSlot(schedule: Schedule | undefined, slot: Date): string | 
   return undefined;
 }
 
-export interface DigestOptions {
+export interface DigestRuntimeOptions {
   /** STORE_URL, e.g. sqlite://state/attache.sqlite or memory:// */
   storeUrl: string;
   poster: Poster;
@@ -60,7 +60,8 @@ export interface DigestOptions {
   retryDelaysMs?: readonly number[];
 }
 
-export interface Digests {
+/** The digest domain at work: its open store, the scheduler's cron tasks and the ScheduleService. */
+export interface DigestRuntime {
   store: Store;
   scheduler: Scheduler;
   schedules: ScheduleService;
@@ -70,11 +71,12 @@ export interface Digests {
   stop(): Promise<void>;
 }
 
-export async function createDigests(options: DigestOptions): Promise<Digests> {
+/** Opens the store and builds the scheduler and service over it; `start()` then runs them. */
+export async function createDigestRuntime(options: DigestRuntimeOptions): Promise<DigestRuntime> {
   const now = options.now ?? (() => new Date());
   const store = options.store ?? (await openStore(options.storeUrl, options.log ? { log: options.log } : {}));
   // One runner for the scheduler and run-now: one record of runs in flight per app.
-  const run = createRunner({
+  const run = createSlotRunner({
     store,
     poster: options.poster,
     now,

@@ -58,7 +58,7 @@ export interface SchedulerDeps {
   log?: Logger | undefined;
   /**
    * Delays between retries of a transient failure; all inside Discord's nonce window. After the
-   * last one the run is recorded failed (see deliver.ts).
+   * last one the run is recorded failed (see run.ts).
    */
   retryDelaysMs?: readonly number[];
 }

@@ -8,7 +8,6 @@ import type { Library } from '../briefings/index.js';
 import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
-import { createRunner, type RunDeps, type Runner } from './deliver.js';
 import {
   type Poster,
   type Preview,
@@ -19,6 +18,7 @@ import {
   StoreError,
 } from './index.js';
 import { markerFor, nonceFor, runKey } from './ledger.js';
+import { createSlotRunner, type RunDeps, type SlotRunner } from './run.js';
 import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
 import { checkWhen, compileRule } from './when.js';
@@ -35,7 +35,7 @@ export interface ServiceDeps {
   log?: RunDeps['log'];
   locale?: string;
   /** The runner the scheduler uses too, so run-now shares its record of runs in flight. */
-  run?: Runner;
+  run?: SlotRunner;
 }
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -81,7 +81,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
   };
   const run =
     deps.run ??
-    createRunner({
+    createSlotRunner({
       store,
       poster,
       now,

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { CommandContext, RawOptions } from '../../commands/index.js';
 import schedule from '../../commands/schedule.js';
-import { createDigests, type Digests } from '../../src/digest/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import { isUserError, UserError } from '../../src/errors.js';
 import {
   invokeAutocomplete,
@@ -31,7 +31,7 @@ beforeAll(async () => {
   registry = await loadCommands();
 });
 
-let running: Digests[] = [];
+let running: DigestRuntime[] = [];
 afterEach(async () => {
   for (const d of running) await d.stop();
   running = [];
@@ -41,7 +41,7 @@ afterEach(async () => {
 /** `operatorGuild`: the guild set as OPERATOR_GUILD_ID, where reasons are shown whole. */
 async function setup(options: { maxPerGuild?: number; poster?: FakePoster; operatorGuild?: string } = {}) {
   const poster = options.poster ?? fakePoster();
-  const digests = await createDigests(
+  const digests = await createDigestRuntime(
     digestOptions({
       poster,
       library: () => library,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { CommandContext } from '../../commands/index.js';
 import status from '../../commands/status.js';
 import type { DataStatus, StatusProvider } from '../../src/digest/index.js';
-import { createDigests, type Digests } from '../../src/digest/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import { formatUptime } from '../../src/digest/views.js';
 import { UserError } from '../../src/errors.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
@@ -18,7 +18,7 @@ const ADMIN = 0x20n;
 const NOW = new Date('2026-03-02T09:00:00Z');
 const library = defaultLibrary();
 
-let running: Digests[] = [];
+let running: DigestRuntime[] = [];
 afterEach(async () => {
   for (const d of running) await d.stop();
   running = [];
@@ -34,7 +34,7 @@ const provider = (data: Partial<DataStatus> = {}, operatorGuild?: string): Statu
 
 async function setup(statusProvider: StatusProvider | undefined = provider()) {
   const poster = fakePoster();
-  const digests = await createDigests(digestOptions({ poster, library: () => library }));
+  const digests = await createDigestRuntime(digestOptions({ poster, library: () => library }));
   running.push(digests);
   const ctx = (guildId: string | null = 'g1', memberPermissions: bigint | null = ADMIN): CommandContext => ({
     library,

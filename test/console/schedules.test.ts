@@ -10,8 +10,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { type ConsoleSession, startConsole } from '../../src/console/index.js';
-import { createConsolePoster } from '../../src/digest/console-poster.js';
+import { type ConsoleSession, createConsolePoster, startConsole } from '../../src/console/index.js';
 
 const state = mkdtempSync(join(tmpdir(), 'attache-console-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));

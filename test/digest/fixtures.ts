@@ -6,7 +6,7 @@
 import type { Briefing, Library, LookaheadEntry, Theme } from '../../src/briefings/index.js';
 import { derivedOf } from '../../src/briefings/library.js';
 import type { ChannelCheck, DeliveryError, Poster, Schedule } from '../../src/digest/index.js';
-import type { DigestOptions } from '../../src/digest/runtime.js';
+import type { DigestRuntimeOptions } from '../../src/digest/runtime.js';
 import { openStore, type Store } from '../../src/digest/store.js';
 import type { Reply } from '../../src/render/index.js';
 import { resolvePartialDate } from '../../src/render/timestamps.js';
@@ -166,10 +166,10 @@ export const memoryStore = (): Promise<Store> => openStore('memory://');
 
 export const ADMIN = 0x20n; // Manage Server
 
-/** Options for createDigests as most tests want them: in memory, Brussels, the default limits. */
+/** Options for createDigestRuntime as most tests want them: in memory, Brussels, the default limits. */
 export const digestOptions = (
-  overrides: Partial<DigestOptions> & Pick<DigestOptions, 'poster'>,
-): DigestOptions => ({
+  overrides: Partial<DigestRuntimeOptions> & Pick<DigestRuntimeOptions, 'poster'>,
+): DigestRuntimeOptions => ({
   storeUrl: 'memory://',
   library: defaultLibrary,
   now: () => new Date(),

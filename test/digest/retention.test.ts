@@ -10,7 +10,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { LedgerEntry, Schedule } from '../../src/digest/index.js';
 import { NONCE_WINDOW_MS, runKey } from '../../src/digest/ledger.js';
-import { createDigests } from '../../src/digest/runtime.js';
+import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { INLINE_SEEN_LIMIT } from '../../src/digest/seen-sets.js';
 import { type AdapterFactory, openStore, RETENTION_MS } from '../../src/digest/store.js';
 import { digestOptions, fakePoster, scheduleRecord } from './fixtures.js';
@@ -156,7 +156,7 @@ describe('pruning when the bot starts', () => {
     await before.ledgerSet(entry('g1', 'sched1', '2026-03-02T07:00:00.000Z'));
     await before.close();
     vi.setSystemTime(T0.getTime() + RETENTION_MS + DAY);
-    const digests = await createDigests(
+    const digests = await createDigestRuntime(
       digestOptions({ storeUrl: `sqlite://${file}`, poster: fakePoster() }),
     );
     await digests.start();
@@ -169,7 +169,7 @@ describe('removing a schedule', () => {
   test('GIVEN a schedule with recorded runs WHEN it is removed THEN its ledger rows go, and other schedules keep theirs', async () => {
     vi.useFakeTimers({ now: T0, toFake: ['Date'] });
     const file = sqliteFile();
-    const digests = await createDigests(
+    const digests = await createDigestRuntime(
       digestOptions({ storeUrl: `sqlite://${file}`, poster: fakePoster() }),
     );
     for (const [guildId, id] of [

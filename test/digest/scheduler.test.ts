@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createRunner } from '../../src/digest/deliver.js';
 import type { Schedule } from '../../src/digest/index.js';
 import { nonceFor, runKey } from '../../src/digest/ledger.js';
-import { createDigests } from '../../src/digest/runtime.js';
+import { createSlotRunner } from '../../src/digest/run.js';
+import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { type CronLike, createScheduler, type RunFn } from '../../src/digest/scheduler.js';
 import { defaultLibrary, fakePoster, memoryStore, scheduleRecord } from './fixtures.js';
 
@@ -19,7 +19,7 @@ async function setup(
     await store.updateGuild(s.guildId, (list) => ({ schedules: [...list, s], result: undefined }));
   }
   const poster = fakePoster();
-  const runner = createRunner({ store, poster, now: () => new Date(), library: defaultLibrary });
+  const runner = createSlotRunner({ store, poster, now: () => new Date(), library: defaultLibrary });
   const calls: { scheduleId: string; slot: string; late: boolean }[] = [];
   const run: RunFn = async (guildId, scheduleId, slot, options) => {
     calls.push({ scheduleId, slot: slot.toISOString(), late: options.late });
@@ -443,7 +443,7 @@ describe('the same schedule id in two guilds', () => {
     vi.useFakeTimers({ now: new Date('2026-03-02T09:00:00Z') });
     const { cron, alive } = recordingCron();
     const poster = fakePoster();
-    const digests = await createDigests({
+    const digests = await createDigestRuntime({
       storeUrl: 'memory://',
       poster,
       library: defaultLibrary,
@@ -511,7 +511,7 @@ describe('runs in flight', () => {
         const store = await memoryStore();
         await store.updateGuild('g1', () => ({ schedules: [schedule()], result: undefined }));
         const poster = fakePoster();
-        return { poster, run: createRunner({ store, poster, now: () => slot, library: defaultLibrary }) };
+        return { poster, run: createSlotRunner({ store, poster, now: () => slot, library: defaultLibrary }) };
       }),
     );
     const outcomes = await Promise.all(apps.map((app) => app.run('g1', 'sched1', slot)));
@@ -524,7 +524,7 @@ describe('runs in flight', () => {
     const store = await memoryStore();
     await store.updateGuild('g1', () => ({ schedules: [schedule()], result: undefined }));
     const poster = fakePoster();
-    const run = createRunner({ store, poster, now: () => slot, library: defaultLibrary });
+    const run = createSlotRunner({ store, poster, now: () => slot, library: defaultLibrary });
     const [first, second] = await Promise.all([run('g1', 'sched1', slot), run('g1', 'sched1', slot)]);
     expect(poster.sends).toBe(1);
     expect(first).toMatchObject({ status: 'sent' });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Schedule, ScheduleInput } from '../../src/digest/index.js';
-import { createDigests, type DigestOptions } from '../../src/digest/runtime.js';
+import { createDigestRuntime, type DigestRuntimeOptions } from '../../src/digest/runtime.js';
 import { UserError } from '../../src/errors.js';
 import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from './fixtures.js';
 
@@ -24,9 +24,9 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-async function setup(overrides: Partial<DigestOptions> & { poster?: FakePoster } = {}) {
+async function setup(overrides: Partial<DigestRuntimeOptions> & { poster?: FakePoster } = {}) {
   const poster = overrides.poster ?? fakePoster();
-  const digests = await createDigests(digestOptions({ library: () => library, ...overrides, poster }));
+  const digests = await createDigestRuntime(digestOptions({ library: () => library, ...overrides, poster }));
   stops.push(digests.stop);
   return { ...digests, poster };
 }

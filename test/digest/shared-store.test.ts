@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createDigests, type Digests } from '../../src/digest/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import type { CronLike } from '../../src/digest/scheduler.js';
 import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from './fixtures.js';
 
@@ -30,7 +30,7 @@ function recordingCron() {
 }
 
 const dirs: string[] = [];
-const apps: Digests[] = [];
+const apps: DigestRuntime[] = [];
 afterEach(async () => {
   await Promise.allSettled(apps.splice(0).map((a) => a.stop()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -41,7 +41,7 @@ const now = () => new Date(at);
 
 async function instance(url: string, poster: FakePoster) {
   const { cron, tasks } = recordingCron();
-  const app = await createDigests(
+  const app = await createDigestRuntime(
     digestOptions({ storeUrl: url, poster, now, defaultTimezone: 'UTC', cron }),
   );
   apps.push(app);

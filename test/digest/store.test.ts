@@ -5,7 +5,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { StoreError } from '../../src/digest/index.js';
-import { createDigests } from '../../src/digest/runtime.js';
+import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { type AdapterFactory, type ModuleLoader, openStore } from '../../src/digest/store.js';
 import { defaultLibrary, fakePoster } from './fixtures.js';
 
@@ -42,11 +42,11 @@ const input = {
 describe('sqlite store', () => {
   test('GIVEN a schedule saved WHEN the process restarts THEN it is still there and its task starts', async () => {
     const url = `sqlite://${join(tempDir(), 'nested', 'attache.sqlite')}`;
-    const first = await createDigests(options(url));
+    const first = await createDigestRuntime(options(url));
     const saved = await first.schedules.add('g1', 'u1', input, defaultLibrary());
     await first.stop();
 
-    const second = await createDigests(options(url));
+    const second = await createDigestRuntime(options(url));
     const listed = await second.schedules.list('g1');
     await second.start();
     const active = second.scheduler.active();
@@ -222,7 +222,7 @@ describe('STORE_URL and keyv adapters', () => {
 
 describe('guild isolation in storage', () => {
   test('GIVEN schedules in two guilds THEN each record holds only its own', async () => {
-    const digests = await createDigests(options('memory://'));
+    const digests = await createDigestRuntime(options('memory://'));
     await digests.schedules.add('g1', 'u1', input, defaultLibrary());
     await digests.schedules.add('g2', 'u2', input, defaultLibrary());
     const all: { guildId: string; ids: string[] }[] = [];

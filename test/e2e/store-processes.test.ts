@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createDigests, type Digests } from '../../src/digest/runtime.js';
+import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import type { CronLike } from '../../src/digest/scheduler.js';
 import { openStore } from '../../src/digest/store.js';
 import { defaultLibrary, digestOptions, fakePoster } from '../digest/fixtures.js';
@@ -100,8 +100,8 @@ const schedule = {
   skipIfEmpty: false,
 };
 
-async function digests(url: string, cron?: CronLike): Promise<Digests> {
-  const app = await createDigests(
+async function digests(url: string, cron?: CronLike): Promise<DigestRuntime> {
+  const app = await createDigestRuntime(
     digestOptions({ storeUrl: url, poster: fakePoster(), defaultTimezone: 'UTC', ...(cron ? { cron } : {}) }),
   );
   cleanups.push(() => app.stop());
@@ -143,7 +143,7 @@ describe('admins on two processes', () => {
       },
     };
     const poster = fakePoster();
-    const b = await createDigests({
+    const b = await createDigestRuntime({
       storeUrl: url,
       poster,
       library: defaultLibrary,

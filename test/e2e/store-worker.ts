@@ -8,7 +8,7 @@
  *   writes <storeUrl> <n> <delayMs>        n changes one after another, `delayMs` apart
  */
 import pino from 'pino';
-import { createDigests } from '../../src/digest/runtime.js';
+import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { openStore } from '../../src/digest/store.js';
 import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 
@@ -42,7 +42,7 @@ if (mode === 'adds' || mode === 'writes') {
   out({ done });
 } else if (mode === 'edit') {
   const [id = '', patch = '{}'] = args;
-  const digests = await createDigests(
+  const digests = await createDigestRuntime(
     digestOptions({ storeUrl: url, poster: fakePoster(), defaultTimezone: 'UTC', log }),
   );
   try {

@@ -1,12 +1,11 @@
 /**
  * A Poster for the local console: digests are printed through a callback instead of posted.
- * The console has one guild ("console") and any channel name is accepted (`#briefings` by default).
+ * The console has one guild (CONSOLE_GUILD_ID) and any channel name is accepted (`#briefings` by
+ * default).
  */
+import type { Poster } from '../digest/index.js';
 import type { Reply } from '../render/index.js';
-import type { Poster } from './index.js';
-
-export const CONSOLE_GUILD_ID = 'console';
-export const CONSOLE_CHANNEL_ID = 'briefings';
+import { CONSOLE_GUILD_ID } from './session.js';
 
 export interface ConsolePost {
   guildId: string;

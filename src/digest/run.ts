@@ -33,7 +33,7 @@ export interface RunOptions {
 }
 
 /** Runs the schedule for the slot, or by hand when `slot` is 'manual'. */
-export type Runner = (
+export type SlotRunner = (
   guildId: string,
   scheduleId: string,
   slot: Date | 'manual',
@@ -63,14 +63,14 @@ function healthAfter(result: RunResult, previous: Health, at: string): Health {
 }
 
 /**
- * A runner with its own record of runs in flight: a second caller of the same run waits for the
+ * A slot runner with its own record of runs in flight: a second caller of the same run waits for the
  * first. Each app makes its own, so two apps in one process (tests, benchmarks) never share it.
  *
  * A transient failure that is not the last attempt is recorded on the schedule and rethrown as
  * TransientDeliveryError so the caller can retry with the same nonce; on the last attempt it is
  * recorded failed, with the reason, and the schedule is marked failing until a run succeeds.
  */
-export function createRunner(deps: RunDeps): Runner {
+export function createSlotRunner(deps: RunDeps): SlotRunner {
   const inFlight = new Map<string, Promise<RunOutcome>>();
   const flightKey = (guildId: string, scheduleId: string, slotKey: string) =>
     runKey(guildId, scheduleId, slotKey);

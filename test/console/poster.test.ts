@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
-  CONSOLE_CHANNEL_ID,
+  CONSOLE_CHANNEL,
   CONSOLE_GUILD_ID,
   type ConsolePost,
   createConsolePoster,
-} from '../../src/digest/console-poster.js';
-import { createDigests } from '../../src/digest/runtime.js';
+} from '../../src/console/index.js';
+import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { openStore } from '../../src/digest/store.js';
-import { defaultLibrary, fakePoster } from './fixtures.js';
+import { defaultLibrary, fakePoster } from '../digest/fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -17,8 +17,8 @@ describe('console poster', () => {
   test('GIVEN the same nonce twice THEN the digest is printed once, like Discord with enforce_nonce', async () => {
     const printed: ConsolePost[] = [];
     const poster = createConsolePoster((p) => printed.push(p));
-    const first = await poster.send(CONSOLE_GUILD_ID, CONSOLE_CHANNEL_ID, { content: 'digest' }, 'n1');
-    const again = await poster.send(CONSOLE_GUILD_ID, CONSOLE_CHANNEL_ID, { content: 'digest' }, 'n1');
+    const first = await poster.send(CONSOLE_GUILD_ID, CONSOLE_CHANNEL.id, { content: 'digest' }, 'n1');
+    const again = await poster.send(CONSOLE_GUILD_ID, CONSOLE_CHANNEL.id, { content: 'digest' }, 'n1');
     expect(again).toBe(first);
     expect(printed).toHaveLength(1);
   });
@@ -37,7 +37,7 @@ describe('console poster', () => {
       catchUpWindowHours: 6,
     };
     const discordPoster = { ...fakePoster(), serves: (id: string) => id !== CONSOLE_GUILD_ID };
-    const discord = await createDigests({ ...base, poster: discordPoster });
+    const discord = await createDigestRuntime({ ...base, poster: discordPoster });
     const input = {
       when: 'daily 08:00',
       timezone: 'Europe/Brussels',
@@ -52,11 +52,14 @@ describe('console poster', () => {
       library,
     );
     const printed: ConsolePost[] = [];
-    const console = await createDigests({ ...base, poster: createConsolePoster((p) => printed.push(p)) });
+    const console = await createDigestRuntime({
+      ...base,
+      poster: createConsolePoster((p) => printed.push(p)),
+    });
     const inConsole = await console.schedules.add(
       CONSOLE_GUILD_ID,
       'u',
-      { ...input, channelId: CONSOLE_CHANNEL_ID },
+      { ...input, channelId: CONSOLE_CHANNEL.id },
       library,
     );
 
