@@ -27,7 +27,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export interface AppOptions {
+interface AppOptions {
   config: Config;
   log: Logger;
   poster: Poster;

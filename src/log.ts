@@ -59,7 +59,7 @@ function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown
  * HTTPError keep the request URL (with the interaction token) and the request body, and so do the
  * errors an AggregateError holds and any cause.
  */
-export function serializeError(error: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+function serializeError(error: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (!(error instanceof Error)) return error;
   if (seen.has(error)) return '[Circular]';
   seen.add(error);
@@ -68,7 +68,7 @@ export function serializeError(error: unknown, depth = 0, seen = new WeakSet<obj
   return scrub({ ...serialized }, depth, seen);
 }
 
-export interface LogOptions {
+interface LogOptions {
   level: string;
   format?: 'json' | 'pretty' | undefined;
   /** Where JSON lines go; defaults to stdout. Pretty output always goes to stderr's terminal. */

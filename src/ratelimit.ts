@@ -10,7 +10,7 @@
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
-export interface RateLimitOptions {
+interface RateLimitOptions {
   /** Sustained actions per minute per user. 0 turns the limit off. */
   perMinute: number;
   /** Actions a user may take at once before the sustained rate applies. */

@@ -4,18 +4,13 @@
  * `--console`); `startConsole` also returns `post`, and `createConsolePoster` is the Poster that
  * shows scheduled digests through it.
  */
-export { parseCommandLine } from './parse.js';
 export { type ConsolePost, createConsolePoster } from './poster.js';
 export { renderReply } from './render-text.js';
 export {
   CONSOLE_CHANNEL,
   CONSOLE_GUILD_ID,
-  type ConsoleFacts,
-  type ConsoleInvokers,
   type ConsoleOptions,
-  type ConsoleResult,
   type ConsoleSession,
-  consoleFacts,
   runConsole,
   startConsole,
 } from './session.js';

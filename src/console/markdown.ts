@@ -39,7 +39,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * A Discord timestamp as local text. Relative ones also give the date, since a console reader
  * cannot hover to see it as a Discord user can.
  */
-export function formatTimestamp(
+function formatTimestamp(
   seconds: number,
   style: string,
   o: MarkupOptions,

@@ -20,7 +20,7 @@ import { escapeInline } from '../render/escape.js';
 import { didYouMean } from './suggest.js';
 import { tokenize, type Word } from './tokenize.js';
 
-export interface ParseEnv {
+interface ParseEnv {
   commands: ReadonlyMap<string, Command>;
   /** Channels of the console guild that `#name` can refer to. */
   channels: readonly ChannelRef[];

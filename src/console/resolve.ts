@@ -16,7 +16,7 @@ export type Autocomplete = (
   ctx: CommandContext,
 ) => Promise<APIApplicationCommandOptionChoice[]>;
 
-export interface Resolution {
+interface Resolution {
   raw: RawOptions;
   /** One line per value that was replaced, e.g. `theme: "security" → security-defence (Security & defence)`. */
   notes: string[];

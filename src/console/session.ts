@@ -23,10 +23,7 @@ import { type Autocomplete, resolveAutocomplete } from './resolve.js';
 import { closest } from './suggest.js';
 
 /** What an interaction would tell about its origin; the console's own by default. */
-export type ConsoleFacts = Pick<
-  CommandContext,
-  'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'
->;
+type ConsoleFacts = Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'memberPermissions' | 'locale'>;
 
 /** The console's one guild: its schedules are the console's, never Discord's. */
 export const CONSOLE_GUILD_ID = 'console';
@@ -34,7 +31,7 @@ export const CONSOLE_GUILD_ID = 'console';
 export const CONSOLE_CHANNEL: ChannelRef = { id: 'briefings', name: 'briefings' };
 
 /** The local operator runs the bot, so they are an administrator of the console guild. */
-export const consoleFacts = (locale: string): ConsoleFacts => ({
+const consoleFacts = (locale: string): ConsoleFacts => ({
   guildId: CONSOLE_GUILD_ID,
   channelId: CONSOLE_CHANNEL.id,
   userId: 'console-user',
@@ -43,7 +40,7 @@ export const consoleFacts = (locale: string): ConsoleFacts => ({
 });
 
 /** The registry's entry points (src/registry.ts); tests may pass their own. */
-export interface ConsoleInvokers {
+interface ConsoleInvokers {
   command(registry: Registry, name: string, raw: RawOptions, ctx: CommandContext): Promise<Reply>;
   autocomplete: (registry: Registry, ...rest: Parameters<Autocomplete>) => ReturnType<Autocomplete>;
   button(registry: Registry, customId: string, ctx: CommandContext): Promise<Reply>;
@@ -80,7 +77,7 @@ export interface ConsoleOptions {
   prompt?: string;
 }
 
-export interface ConsoleResult {
+interface ConsoleResult {
   exitCode: number;
   /** Lines that ran a command or pressed a button. */
   commands: number;

@@ -13,7 +13,7 @@ export type Format = (typeof FORMATS)[number];
 const iso = z.string().min(1);
 
 /** How the last run of a schedule ended. `late` runs are catch-ups after downtime. */
-export const LastRunSchema = z.object({
+const LastRunSchema = z.object({
   slot: iso,
   outcome: z.enum(['sent', 'failed', 'empty', 'skipped']),
   at: iso,
@@ -25,7 +25,7 @@ export const LastRunSchema = z.object({
 export type LastRun = z.infer<typeof LastRunSchema>;
 
 /** Channel health as last seen: failing schedules name the reason and any missing permission. */
-export const HealthSchema = z.object({
+const HealthSchema = z.object({
   status: z.enum(['ok', 'failing']),
   reason: z.string().optional(),
   missing: z.array(z.string()).optional(),
@@ -109,9 +109,6 @@ export type ChannelCheck =
   | { ok: true }
   | { ok: false; reason: 'missing-permissions'; missing: string[] }
   | { ok: false; reason: 'channel-gone' };
-
-/** The permissions a digest needs, in Discord's own words. */
-export const REQUIRED_PERMISSIONS = ['View Channel', 'Send Messages', 'Embed Links'] as const;
 
 /**
  * Discord refused the message: 50001 Missing Access, 50013 Missing Permissions, 10003 Unknown

@@ -64,7 +64,7 @@ export interface RunRequest {
   attempt?: { number: number; of: number };
 }
 
-export interface LedgerDeps {
+interface LedgerDeps {
   store: Store;
   poster: Poster;
   now: () => Date;

@@ -20,7 +20,7 @@ export interface RunDeps {
   locale?: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   late?: boolean;
   manual?: boolean;
   /** Compose against this snapshot instead of the current one (run-now from a command). */
@@ -41,7 +41,7 @@ export type SlotRunner = (
 ) => Promise<RunOutcome>;
 
 /** A second run-now this soon after the first is the same run (a double click), not a new post. */
-export const MANUAL_REPEAT_MS = 60_000;
+const MANUAL_REPEAT_MS = 60_000;
 
 const minuteOf = (ms: number): string => new Date(ms - (ms % 60_000)).toISOString();
 

@@ -22,10 +22,10 @@ import { compileRule } from './when.js';
 /** Run records past their retention are swept at start and then this often. */
 const PRUNE_EVERY_MS = 86_400_000;
 /** How soon a change made by another process reaches this one's tasks. */
-export const REFRESH_EVERY_MS = 60_000;
+const REFRESH_EVERY_MS = 60_000;
 
 /** Why a slot fired by a task is not (or no longer) a slot of the schedule; undefined when it is. */
-export function staleSlot(schedule: Schedule | undefined, slot: Date): string | undefined {
+function staleSlot(schedule: Schedule | undefined, slot: Date): string | undefined {
   if (!schedule) return 'the schedule no longer exists';
   if (schedule.paused) return 'the schedule is paused';
   if (slot.getTime() < Date.parse(schedule.activeSince))

@@ -26,7 +26,7 @@ import type { Store } from './store.js';
 import { compileRule } from './when.js';
 
 /** The part of node-cron the scheduler uses; tests may pass their own. */
-export interface CronTask {
+interface CronTask {
   stop(): unknown;
   destroy(): unknown;
   /** node-cron reports slots it skipped because the process was asleep or the loop blocked. */
@@ -48,7 +48,7 @@ export type RunFn = (
   options: { late: boolean; attempt: { number: number; of: number } },
 ) => Promise<unknown>;
 
-export interface SchedulerDeps {
+interface SchedulerDeps {
   store: Store;
   run: RunFn;
   now: () => Date;
@@ -88,7 +88,7 @@ const ON_TIME_MS = 60_000;
 /** Bound on counting old misses (an hourly schedule down for a month is 720). */
 const MAX_MISSED_COUNT = 5000;
 /** How often the wall clock is compared with the time that really passed. */
-export const CLOCK_TICK_MS = 60_000;
+const CLOCK_TICK_MS = 60_000;
 
 export const taskKey = (guildId: string, scheduleId: string): string => `${guildId}:${scheduleId}`;
 

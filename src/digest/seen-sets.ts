@@ -27,11 +27,11 @@ const SeenSchema = ScheduleSchema.shape.seen.unwrap();
 export const StoredScheduleSchema = ScheduleSchema.extend({
   seen: SeenSchema.extend({ briefingsRef: z.string().optional() }).optional(),
 });
-export type StoredSchedule = z.infer<typeof StoredScheduleSchema>;
+type StoredSchedule = z.infer<typeof StoredScheduleSchema>;
 
 const IdsSchema = z.array(z.string());
 
-export interface SeenSetIo {
+interface SeenSetIo {
   get(key: string): Promise<unknown>;
   /** Writes with the store's retention as time to live. */
   set(key: string, value: unknown): Promise<void>;

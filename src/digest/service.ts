@@ -23,7 +23,7 @@ import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
 import { checkWhen, compileRule } from './when.js';
 
-export interface ServiceDeps {
+interface ServiceDeps {
   store: Store;
   poster: Poster;
   scheduler: Pick<Scheduler, 'sync' | 'remove'>;
@@ -49,7 +49,7 @@ const newId = (taken: ReadonlySet<string>): string => {
 };
 
 /** Theme ids from what the admin typed (ids or labels, already split); unknown ones named. */
-export function resolveThemes(wanted: readonly string[], library: Library): string[] {
+function resolveThemes(wanted: readonly string[], library: Library): string[] {
   const ids: string[] = [];
   const unknown: string[] = [];
   for (const typed of wanted) {

@@ -116,7 +116,7 @@ const CONNECTION_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
-export function isConnectionError(error: unknown): boolean {
+function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
@@ -126,9 +126,9 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /** Delays before each retry of a statement whose connection went away: about 3 s in all. */
-export const RECONNECT_DELAYS_MS = [100, 400, 1000, 1500];
+const RECONNECT_DELAYS_MS = [100, 400, 1000, 1500];
 
-export interface PostgresStore {
+interface PostgresStore {
   /** A keyv adapter for one table, on this store's pool. */
   adapter(table: string): Promise<KeyvStoreAdapter>;
   sqlTable(adapter: KeyvStoreAdapter): SqlTable | undefined;

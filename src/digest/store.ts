@@ -25,8 +25,7 @@
  *   backend for several machines. Other keyv adapters are chosen by the URL scheme (redis://,
  *   mysql://, mongodb://) and loaded when first needed; they have no atomic operations here, so
  *   they are safe for one process only (said in the log at start). A scheme with no adapter, or an
- *   adapter not installed, is a configuration error naming STORE_URL. `registerStoreAdapter` adds
- *   others.
+ *   adapter not installed, is a configuration error naming STORE_URL.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -55,16 +54,16 @@ import {
 } from './store-sql.js';
 
 /** A keyv store for one table (sqlite) or namespace (other backends). */
-export type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
+type StoreBackend = KeyvStoreAdapter | Map<unknown, unknown>;
 
-export type GuildChange<T> = (
+type GuildChange<T> = (
   schedules: Schedule[],
 ) => { schedules: Schedule[]; result: T } | Promise<{ schedules: Schedule[]; result: T }>;
 
 /** How many times a change is run again on a record another process changed meanwhile. */
-export const CONFLICT_ATTEMPTS = 8;
+const CONFLICT_ATTEMPTS = 8;
 
-export const CHANGED_MEANWHILE =
+const CHANGED_MEANWHILE =
   'this schedule was changed meanwhile (by another admin or another process of the bot); try again.';
 
 /** Builds a backend for one table from the STORE_URL. */
@@ -175,11 +174,6 @@ async function loadOptionalAdapter(scheme: string, load: ModuleLoader): Promise<
     throw new ConfigError([`STORE_URL: ${known.pkg} does not export a keyv adapter; use ${BUILT_IN}`]);
   }
   return async (url, table) => new Adapter(...known.args(url, table));
-}
-
-/** Lets another keyv adapter serve a URL scheme, e.g. `redis` with @keyv/redis. */
-export function registerStoreAdapter(scheme: string, factory: AdapterFactory): void {
-  adapters.set(scheme, factory);
 }
 
 const GuildRecordSchema = z.object({

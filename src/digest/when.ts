@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { addDays, hhmm, instantsOf, isoDate, localParts, offsetMinutes } from './zoned.js';
 
-export interface Timing {
+interface Timing {
   /** 5-field cron that node-cron runs. */
   cron: string;
   /** The admin's input, normalised (`weekly mon 09:00`, or the cron itself). */
@@ -199,7 +199,7 @@ const utcOffset = (minutes: number): string =>
  * saving, what to use instead, and the name it is saved under. A city zone (Asia/Tokyo) is taken
  * at its word, even without daylight saving.
  */
-export function zoneNotes(typed: string, zone: string, now: Date, changes: readonly Transition[]): string[] {
+function zoneNotes(typed: string, zone: string, now: Date, changes: readonly Transition[]): string[] {
   const name = typed.trim();
   const meant = Object.hasOwn(MEANT, name.toUpperCase()) ? MEANT[name.toUpperCase()] : undefined;
   // "Japan" and "Singapore" are places, not abbreviations: no warning for them.
@@ -252,7 +252,7 @@ function matcherOf(expression: string, timeZone: string): Matcher {
   return matcher as Matcher;
 }
 
-export interface Rule {
+interface Rule {
   readonly cron: string;
   readonly timeZone: string;
   /** First run strictly after the instant; undefined if the rule never fires. */
@@ -370,7 +370,7 @@ export function compileRule(expression: string, timeZone: string): Rule {
   return rule;
 }
 
-export interface Transition {
+interface Transition {
   /** Local dates around the change (the change may fall either side of local midnight). */
   dates: CalendarDate[];
   forward: boolean;
@@ -415,7 +415,7 @@ export function transitions(timeZone: string, from: Date, days: number): Transit
  * Europe/Brussels on 2026-03-29: no digest that day". Which of a repeated time runs is asked of
  * the engine, not assumed.
  */
-export function dstNotes(rule: Rule, changes: readonly Transition[]): string[] {
+function dstNotes(rule: Rule, changes: readonly Transition[]): string[] {
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const change of changes) {
@@ -455,7 +455,7 @@ function repeatedRuns(rule: Rule, instants: readonly number[], time: string): st
  * consecutive matching days, plus the real gaps around each DST change in the horizon (spring
  * forward can bring 01:30 and 03:00 within 30 minutes of each other).
  */
-export function minGapMinutes(
+function minGapMinutes(
   rule: Rule,
   from: Date,
   changes: readonly Transition[],
@@ -502,7 +502,7 @@ export function minGapMinutes(
   return min;
 }
 
-export interface CheckedWhen extends Timing {
+interface CheckedWhen extends Timing {
   timeZone: string;
   rule: Rule;
   /** DST notes to show when saving. */

@@ -4,7 +4,7 @@
  * shown when a schedule is saved; when a schedule runs is node-cron's answer alone (when.ts).
  */
 
-export interface LocalParts {
+interface LocalParts {
   year: number;
   month: number;
   day: number;

@@ -4,7 +4,7 @@
  */
 import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 
-export interface ClientOptions {
+interface ClientOptions {
   apiUrl?: string | undefined;
 }
 

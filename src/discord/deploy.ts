@@ -8,7 +8,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { definitions, loadCommands } from '../registry.js';
 import { explainDiscordFailure } from './failures.js';
 
-export interface DeployResult {
+interface DeployResult {
   scope: 'guild' | 'global';
   registered: RESTPutAPIApplicationCommandsResult;
 }

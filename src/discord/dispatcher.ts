@@ -21,7 +21,7 @@ import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '
 import type { Reply } from '../render/index.js';
 
 /** What the dispatcher needs from the rest of the bot. */
-export interface DispatcherDeps {
+interface DispatcherDeps {
   registry: Registry;
   log: Logger;
   /** Adds the library snapshot, clock and services to the interaction's own facts. */
@@ -41,7 +41,7 @@ const factsOf = (interaction: Interaction): InteractionFacts => ({
 });
 
 /** Flattens option data into `name -> value`, with `subcommand` for commands that have them. */
-export function rawOptionsOf(data: readonly CommandInteractionOption[]): RawOptions {
+function rawOptionsOf(data: readonly CommandInteractionOption[]): RawOptions {
   const raw: RawOptions = {};
   for (const option of data) {
     if (option.options && (option.type === 1 || option.type === 2)) {

@@ -7,13 +7,13 @@ import { distance } from 'fastest-levenshtein';
 import { fold } from './fold.js';
 
 /** How many edits still read as a typo: a third of the word, at least one. */
-export const typoReach = (word: string): number => Math.max(1, Math.floor(fold(word).length / 3));
+const typoReach = (word: string): number => Math.max(1, Math.floor(fold(word).length / 3));
 
 /**
  * Edit distance where swapping two neighbouring letters is one edit, not two: "breif" is one typo
  * away from "brief". Levenshtein alone would put it as far as any two-letter change.
  */
-export function typoDistance(a: string, b: string, reach = Number.POSITIVE_INFINITY): number {
+function typoDistance(a: string, b: string, reach = Number.POSITIVE_INFINITY): number {
   const d = distance(a, b);
   // A swap saves at most one edit, so only a distance just past the reach can come back into it.
   if (d <= 1 || d > reach + 1) return d;
