@@ -1,8 +1,8 @@
 /**
  * The local console transport: the same commands as Discord, typed at a prompt or piped in, with
- * replies printed as text. `runConsole` is what main.ts calls when there is no token (or with
- * `--console`); `startConsole` also returns `post`, and `createConsolePoster` is the Poster that
- * shows scheduled digests through it.
+ * replies printed as text. `startConsole` is what main.ts runs when there is no token (or with
+ * `--console`); its `post` shows the scheduled digests that `createConsolePoster`'s Poster hands
+ * it. `runConsole` runs a session to its end.
  */
 export { type ConsolePost, createConsolePoster } from './poster.js';
 export { renderReply } from './render-text.js';
