@@ -6,12 +6,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CommandContext, RawOptions } from '../commands/index.js';
+import { MAX_CARRIED_QUERY, pageId as searchPageId } from '../commands/search.js';
 import type { InteractionFacts } from '../src/app.js';
 import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
 import { definitions, invokeAutocomplete, invokeButton, invokeCommand } from '../src/registry.js';
 import type { Reply } from '../src/render/index.js';
-import { MAX_CARRIED_QUERY, searchState } from '../src/render/views/search.js';
 import { ADMIN, MEMBER, startBenchApp } from './app.js';
 import { childInput, emit } from './child.js';
 import {
@@ -184,7 +184,7 @@ for (const name of commandNames(defs)) {
   const run = (i: number) => {
     const query = queries[Math.floor(i / 2) % queries.length] ?? '';
     return i % 2 === 1 && query.length <= MAX_CARRIED_QUERY
-      ? invokeButton(app.registry, `search:page:${searchState(3, query)}`, ctxFor('search'))
+      ? invokeButton(app.registry, searchPageId(query)(3), ctxFor('search'))
       : invokeCommand(app.registry, 'search', { query }, ctxFor('search'));
   };
   commands['search (worst query)'] = strip(await measure(calls, run));

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
-import { rankChoices } from '../src/render/choices.js';
-import { briefingCandidates, resolveBriefing, textOption } from '../src/render/lookup.js';
+import { rankChoices } from '../src/options/choices.js';
+import { briefingCandidates, resolveBriefing, textOption } from '../src/options/lookup.js';
 import { notice } from '../src/render/style.js';
 import { renderBrief } from '../src/render/views/brief.js';
 import type { Command } from './index.js';

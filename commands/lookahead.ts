@@ -1,16 +1,60 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
+import type { Library, LookaheadWindow, Theme } from '../src/briefings/index.js';
 import { UserError } from '../src/errors.js';
-import { rankChoices } from '../src/render/choices.js';
-import { decodeState, parsePage, resolveRef } from '../src/render/custom-id.js';
-import { resolveTheme, textOption, themeCandidates } from '../src/render/lookup.js';
-import { renderLookahead, WINDOWS, windowFromCode } from '../src/render/views/lookahead.js';
-import type { Command } from './index.js';
+import { rankChoices } from '../src/options/choices.js';
+import {
+  customId,
+  decodeState,
+  encodeState,
+  parsePage,
+  refOf,
+  resolveRef,
+} from '../src/options/custom-id.js';
+import { resolveTheme, textOption, themeCandidates } from '../src/options/lookup.js';
+import { renderLookahead } from '../src/render/views/lookahead.js';
+import type { Command, CommandContext } from './index.js';
+
+const WINDOWS = ['week', 'month', 'quarter', 'year', 'all'] as const satisfies readonly LookaheadWindow[];
 
 const options = z.strictObject({
   theme: textOption(100).optional(),
   within: z.enum(WINDOWS, { error: `must be one of ${WINDOWS.join(', ')}` }).default('all'),
 });
+
+/** A page button carries `page|window|theme`, the window as its first letter to keep the id short. */
+const pageId = (within: LookaheadWindow, theme: Theme | undefined) => (page: number) =>
+  customId(
+    'lookahead',
+    'page',
+    encodeState([String(page), within[0] as string, theme ? refOf(theme.id) : '']),
+  );
+
+const answer = (ctx: CommandContext, within: LookaheadWindow, theme: Theme | undefined, page: number) =>
+  renderLookahead({
+    library: ctx.library,
+    theme,
+    within,
+    page,
+    now: ctx.now(),
+    locale: ctx.locale,
+    pageId: pageId(within, theme),
+  });
+
+function readPage(library: Library, state: string) {
+  const [pagePart, windowPart = '', themePart = ''] = decodeState(state, 3) ?? [];
+  const page = parsePage(pagePart);
+  const within = WINDOWS.find((w) => w[0] === windowPart);
+  if (page === undefined || !within) throw new UserError('This button is not valid. Run /lookahead again.');
+  if (!themePart) return { page, within, theme: undefined };
+  const id = resolveRef(
+    themePart,
+    library.themes.map((t) => t.id),
+  );
+  const theme = id ? library.theme(id) : undefined;
+  if (!theme) throw new UserError('That theme is no longer in the library. Run /lookahead again.');
+  return { page, within, theme };
+}
 
 export default {
   definition: {
@@ -34,43 +78,15 @@ export default {
   },
   options,
   execute(ctx, opts) {
-    const theme = opts.theme ? resolveTheme(ctx.library, opts.theme) : undefined;
-    return renderLookahead({
-      library: ctx.library,
-      theme,
-      within: opts.within,
-      page: 0,
-      now: ctx.now(),
-      locale: ctx.locale,
-    });
+    return answer(ctx, opts.within, opts.theme ? resolveTheme(ctx.library, opts.theme) : undefined, 0);
   },
   autocomplete(ctx, focused) {
     return focused.name === 'theme' ? rankChoices(themeCandidates(ctx.library), focused.value) : [];
   },
   buttons: {
     page(ctx, state) {
-      const [pagePart, windowPart = '', themePart = ''] = decodeState(state, 3) ?? [];
-      const page = parsePage(pagePart);
-      const within = windowFromCode(windowPart);
-      if (page === undefined || !within)
-        throw new UserError('This button is not valid. Run /lookahead again.');
-      let theme: ReturnType<typeof ctx.library.theme>;
-      if (themePart) {
-        const id = resolveRef(
-          themePart,
-          ctx.library.themes.map((t) => t.id),
-        );
-        theme = id ? ctx.library.theme(id) : undefined;
-        if (!theme) throw new UserError('That theme is no longer in the library. Run /lookahead again.');
-      }
-      return renderLookahead({
-        library: ctx.library,
-        theme,
-        within,
-        page,
-        now: ctx.now(),
-        locale: ctx.locale,
-      });
+      const { page, within, theme } = readPage(ctx.library, state);
+      return answer(ctx, within, theme, page);
     },
   },
 } satisfies Command<typeof options>;

@@ -9,25 +9,22 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
-import {
-  channelMention,
-  nextRunsText,
-  publicReason,
-  type Reader,
-  readerIn,
-  savedEmbed,
-  schedulePage,
-} from '../src/digest/views.js';
-import { timeZones } from '../src/digest/zoned.js';
 import { UserError } from '../src/errors.js';
+import { rankChoices } from '../src/options/choices.js';
+import { customId, parsePage } from '../src/options/custom-id.js';
+import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
 import { canManageGuild } from '../src/permissions.js';
-import { type Candidate, rankChoices } from '../src/render/choices.js';
-import { parsePage } from '../src/render/custom-id.js';
-import { escapeInline } from '../src/render/escape.js';
 import type { Reply } from '../src/render/index.js';
-import { pageButtons, pageLabel } from '../src/render/pagination.js';
-import { BRAND_COLOUR, ERROR_COLOUR } from '../src/render/style.js';
-import { discordTimestamp } from '../src/render/timestamps.js';
+import {
+  renderPaused,
+  renderPreview,
+  renderRemoved,
+  renderRun,
+  renderSaved,
+  renderScheduleList,
+  retryAdvice,
+} from '../src/render/views/schedule.js';
+import { type Reader, readerIn } from '../src/render/views/schedules.js';
 import type { Command, CommandContext } from './index.js';
 
 const channel = z.object(
@@ -151,54 +148,19 @@ function services(ctx: CommandContext): { schedules: ScheduleService; guildId: s
   return { schedules, guildId: ctx.guildId };
 }
 
-/** The one place the comma-separated option is split; the service resolves the parts. */
-const themesList = (value: string | undefined): string[] | undefined =>
-  value === undefined
-    ? undefined
-    : value
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
+/** A page button carries its page number. */
+const pageId = (page: number): string => customId('schedule', 'page', String(page));
 
-/** Room for the lines of one page inside the 4,096-character description, with the header. */
-const LIST_BUDGET = 3600;
-
-/** One page of /schedule list: every schedule is reachable with the page buttons. */
 async function listPage(schedules: ScheduleService, guildId: string, page: number, ctx: CommandContext) {
-  const views = await schedules.list(guildId);
-  if (!views.length) {
-    return reply([
-      {
-        title: 'No schedules yet',
-        description: 'Add one with `/schedule add channel:#briefings when:"daily 08:00"`.',
-        color: BRAND_COLOUR,
-      },
-    ]);
-  }
-  const reader = readerIn(guildId, ctx.services.status);
-  const shown = schedulePage(views, page, { budget: LIST_BUDGET, library: ctx.library, ...reader });
-  const { maxPerGuild } = schedules.limits;
-  const failing = shown.failing ? `**${shown.failing} failing**, listed first.\n\n` : '';
-  return {
-    ...reply([
-      {
-        title: `Schedules in this server (${views.length} of at most ${maxPerGuild})`,
-        description: `${failing}${shown.text}`,
-        color: shown.failing ? ERROR_COLOUR : BRAND_COLOUR,
-        footer: {
-          text: `${shown.pageCount > 1 ? `${pageLabel(shown.page, shown.pageCount)} · ` : ''}/schedule preview id:<id> shows what a schedule will post`,
-        },
-      },
-    ]),
-    components: pageButtons('schedule', shown.page, shown.pageCount, String),
-  };
+  return renderScheduleList({
+    views: await schedules.list(guildId),
+    page,
+    maxPerGuild: schedules.limits.maxPerGuild,
+    library: ctx.library,
+    reader: readerIn(guildId, ctx.services.status),
+    pageId,
+  });
 }
-
-const reply = (embed: Reply['embeds'], content?: string): Reply => ({
-  ...(content ? { content } : {}),
-  ...(embed ? { embeds: embed } : {}),
-  ephemeral: true,
-});
 
 /** A store failure is the admin's business too: say what failed instead of a bare apology. */
 const execute = (ctx: CommandContext, opts: Options): Promise<Reply> =>
@@ -233,10 +195,12 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
         format: opts.format,
         skipIfEmpty: opts.skip_if_empty,
       };
-      const saved = await schedules.add(guildId, ctx.userId, input, ctx.library);
-      return reply([
-        savedEmbed(`Schedule ${saved.schedule.id} added`, saved, saved.notes, ctx.library, reader),
-      ]);
+      return renderSaved(
+        'added',
+        await schedules.add(guildId, ctx.userId, input, ctx.library),
+        ctx.library,
+        reader,
+      );
     }
     case 'list':
       return listPage(schedules, guildId, 0, ctx);
@@ -255,106 +219,31 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
       if (Object.keys(patch).length === 0) {
         throw new UserError('say what to change: channel, when, timezone, themes, format or skip_if_empty.');
       }
-      const saved = await schedules.edit(guildId, opts.id, patch, ctx.library);
-      return reply([
-        savedEmbed(`Schedule ${saved.schedule.id} updated`, saved, saved.notes, ctx.library, reader),
-      ]);
+      return renderSaved(
+        'updated',
+        await schedules.edit(guildId, opts.id, patch, ctx.library),
+        ctx.library,
+        reader,
+      );
     }
-    case 'remove': {
-      const removed = await schedules.remove(guildId, opts.id);
-      return reply([
-        {
-          title: `Schedule ${removed.id} removed`,
-          description: `No more ${escapeInline(removed.when)} (${removed.timezone}) digests in ${channelMention(removed)}.`,
-          color: BRAND_COLOUR,
-        },
-      ]);
-    }
+    case 'remove':
+      return renderRemoved(await schedules.remove(guildId, opts.id));
     case 'pause':
     case 'resume': {
       const pause = opts.subcommand === 'pause';
       // Asked first so a repeated click says that nothing changed instead of confirming it again.
-      const before = (await schedules.get(guildId, opts.id)).schedule.paused;
-      const view = await schedules.setPaused(guildId, opts.id, pause);
-      const s = view.schedule;
-      const done =
-        before === pause ? (pause ? 'was already paused' : 'was not paused') : pause ? 'paused' : 'resumed';
-      return reply([
-        {
-          title: `Schedule ${s.id} ${done}`,
-          description: s.paused
-            ? `No digests in ${channelMention(s)} until \`/schedule resume id:${s.id}\`.`
-            : `Next runs in ${channelMention(s)}:\n${nextRunsText(view.nextRuns)}`,
-          color: BRAND_COLOUR,
-        },
-      ]);
+      const wasPaused = (await schedules.get(guildId, opts.id)).schedule.paused;
+      return renderPaused(await schedules.setPaused(guildId, opts.id, pause), pause, wasPaused);
     }
-    case 'preview': {
-      const preview = await schedules.preview(guildId, opts.id, ctx.library);
-      const s = preview.schedule;
-      if (s.paused) {
-        const paused = `schedule ${s.id} is paused, so nothing is posted in ${channelMention(s)}.`;
-        return preview.reply
-          ? reply(
-              preview.reply.embeds,
-              `Preview: ${paused} Once resumed (\`/schedule resume id:${s.id}\`), its next digest would look like this.`,
-            )
-          : reply(
-              undefined,
-              `S${paused.slice(1)} Once resumed, its next run would post nothing either: nothing matches and skip_if_empty is on.`,
-            );
-      }
-      const when = preview.at
-        ? `${discordTimestamp(preview.at, 'F')} (${discordTimestamp(preview.at, 'R')})`
-        : 'its next run';
-      if (!preview.reply) {
-        return reply(
-          undefined,
-          `Nothing would be posted in ${channelMention(s)} at ${when}: nothing matches and skip_if_empty is on.`,
-        );
-      }
-      return reply(preview.reply.embeds, `Preview: ${channelMention(s)} receives this at ${when}.`);
-    }
+    case 'preview':
+      return renderPreview(await schedules.preview(guildId, opts.id, ctx.library));
     case 'run-now': {
       const outcome = await schedules.runNow(guildId, opts.id, ctx.library);
       const s = (await schedules.get(guildId, opts.id)).schedule;
-      const where = channelMention(s);
-      const why = outcome.reason ?? outcome.status;
-      const reason = escapeInline(reader.operator ? why : publicReason(why));
-      if (outcome.retryable) {
-        throw new UserError(
-          `the digest was not posted in ${where}: ${reason}. This is usually passing trouble on Discord's side or the network; run \`/schedule run-now id:${s.id}\` again to retry (a retry never posts twice).`,
-        );
-      }
-      const text =
-        outcome.replayed && outcome.status === 'sent'
-          ? `Already posted in ${where} less than a minute ago: a repeat within a minute is the same run, so nothing new was posted. Run it again after a minute for a new digest.`
-          : outcome.status === 'sent'
-            ? `✅ Digest posted in ${where}.`
-            : outcome.status === 'empty'
-              ? `⏭️ Nothing to post in ${where}: nothing matches and skip_if_empty is on.`
-              : `❌ Not posted in ${where}: ${reason}.`;
-      return reply(undefined, text);
+      if (outcome.retryable) throw new UserError(retryAdvice(outcome, s, reader));
+      return renderRun(outcome, s, reader);
     }
   }
-}
-
-// The same few hundred zones on every keystroke: built (and their keys folded) once per default.
-const zoneLists = new Map<string, readonly Candidate[]>();
-function zoneCandidates(fallback: string | undefined): readonly Candidate[] {
-  const key = fallback ?? '';
-  let list = zoneLists.get(key);
-  if (!list) {
-    const zones = timeZones();
-    const ordered = fallback ? [fallback, ...zones.filter((z) => z !== fallback)] : zones;
-    list = ordered.map((zone) => ({
-      name: zone.replace(/_/g, ' '),
-      value: zone,
-      keys: [zone, zone.replace(/_/g, ' ')],
-    }));
-    zoneLists.set(key, list);
-  }
-  return list;
 }
 
 async function autocomplete(
@@ -372,14 +261,7 @@ async function autocomplete(
     const list = schedules.schedules
       ? await schedules.schedules(guildId)
       : (await schedules.list(guildId)).map((v) => v.schedule);
-    return rankChoices(
-      list.map((s) => ({
-        name: `${s.id} · ${s.when} (${s.timezone}) · #${s.channelName ?? s.channelId}${s.paused ? ' · paused' : ''}`,
-        value: s.id,
-        keys: [s.id, s.when, s.channelName ?? s.channelId],
-      })),
-      focused.value,
-    );
+    return rankChoices(scheduleCandidates(list), focused.value);
   }
   return [];
 }

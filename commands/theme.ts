@@ -1,26 +1,67 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
-import type { Briefing } from '../src/briefings/index.js';
+import type { Briefing, Library, Theme } from '../src/briefings/index.js';
 import { UserError } from '../src/errors.js';
-import { rankChoices } from '../src/render/choices.js';
-import { decodeState, parsePage, resolveRef } from '../src/render/custom-id.js';
+import { rankChoices } from '../src/options/choices.js';
+import {
+  customId,
+  decodeState,
+  encodeState,
+  parsePage,
+  refOf,
+  resolveRef,
+} from '../src/options/custom-id.js';
 import {
   briefingCandidates,
   resolveBriefing,
   resolveTheme,
   textOption,
   themeCandidates,
-} from '../src/render/lookup.js';
+} from '../src/options/lookup.js';
 import { renderTheme } from '../src/render/views/theme.js';
-import type { Command } from './index.js';
+import type { Command, CommandContext } from './index.js';
 
 const options = z.strictObject({
   theme: textOption(100),
   briefing: textOption(100).optional(),
 });
 
+/** A page button carries `page|theme|briefing`; an id too long to carry rides as a reference. */
+const pageId = (theme: Theme, briefing: Briefing | undefined) => (page: number) =>
+  customId('theme', 'page', encodeState([String(page), refOf(theme.id), briefing ? refOf(briefing.id) : '']));
+
+const answer = (ctx: CommandContext, theme: Theme, briefing: Briefing | undefined, page: number) =>
+  renderTheme({
+    library: ctx.library,
+    theme,
+    briefing,
+    page,
+    locale: ctx.locale,
+    pageId: pageId(theme, briefing),
+  });
+
 const expired = (what: string) =>
   new UserError(`That ${what} is no longer in the library, so this button has expired. Run /theme again.`);
+
+function readPage(library: Library, state: string) {
+  const [pagePart, themePart = '', briefingPart = ''] = decodeState(state, 3) ?? [];
+  const page = parsePage(pagePart);
+  if (page === undefined) throw new UserError('This button is not valid. Run /theme again.');
+  const themeId = resolveRef(
+    themePart,
+    library.themes.map((t) => t.id),
+  );
+  const theme = themeId ? library.theme(themeId) : undefined;
+  if (!theme) throw expired('theme');
+  if (!briefingPart) return { page, theme, briefing: undefined };
+  const briefingId = resolveRef(
+    briefingPart,
+    library.latest().map((b) => b.id),
+  );
+  const briefing = briefingId ? library.briefing(briefingId) : undefined;
+  if (!briefing) throw expired('briefing');
+  return { page, theme, briefing };
+}
 
 export default {
   definition: {
@@ -48,7 +89,7 @@ export default {
   execute(ctx, opts) {
     const theme = resolveTheme(ctx.library, opts.theme);
     const briefing = opts.briefing ? resolveBriefing(ctx.library, opts.briefing, ctx.locale) : undefined;
-    return renderTheme({ library: ctx.library, theme, briefing, page: 0, locale: ctx.locale });
+    return answer(ctx, theme, briefing, 0);
   },
   autocomplete(ctx, focused) {
     if (focused.name === 'theme') return rankChoices(themeCandidates(ctx.library), focused.value);
@@ -59,25 +100,8 @@ export default {
   },
   buttons: {
     page(ctx, state) {
-      const [pagePart, themePart = '', briefingPart = ''] = decodeState(state, 3) ?? [];
-      const page = parsePage(pagePart);
-      if (page === undefined) throw new UserError('This button is not valid. Run /theme again.');
-      const themeId = resolveRef(
-        themePart,
-        ctx.library.themes.map((t) => t.id),
-      );
-      const theme = themeId ? ctx.library.theme(themeId) : undefined;
-      if (!theme) throw expired('theme');
-      let briefing: Briefing | undefined;
-      if (briefingPart) {
-        const id = resolveRef(
-          briefingPart,
-          ctx.library.latest().map((b) => b.id),
-        );
-        briefing = id ? ctx.library.briefing(id) : undefined;
-        if (!briefing) throw expired('briefing');
-      }
-      return renderTheme({ library: ctx.library, theme, briefing, page, locale: ctx.locale });
+      const { page, theme, briefing } = readPage(ctx.library, state);
+      return answer(ctx, theme, briefing, page);
     },
   },
 } satisfies Command<typeof options>;

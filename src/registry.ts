@@ -21,8 +21,8 @@ import type {
 import { z } from 'zod';
 import type { Command, CommandContext, FocusedOption, RawOptions } from '../commands/index.js';
 import { UserError } from './errors.js';
+import { parseCustomId } from './options/custom-id.js';
 import { canManageGuild as hasManageGuild } from './permissions.js';
-import { parseCustomId } from './render/custom-id.js';
 import type { Reply } from './render/index.js';
 import { DISCORD_LIMITS, fitReply, truncate } from './render/limits.js';
 

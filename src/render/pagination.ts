@@ -4,7 +4,6 @@
  * always pack into the same pages, so a page number in a custom id finds the same page again.
  */
 import { ButtonStyle } from 'discord.js';
-import { customId } from './custom-id.js';
 import type { ButtonRow } from './index.js';
 
 export interface PackOptions {
@@ -43,15 +42,13 @@ export const clampPage = (page: number, pageCount: number): number =>
 export const pageLabel = (page: number, pageCount: number): string => `Page ${page + 1} of ${pageCount}`;
 
 /**
- * Previous/Next buttons for `command`, disabled at the ends; none when there is one page. `stateFor`
- * encodes the full state of a target page, so each button stands alone.
+ * The custom id of a button to `page`, made by the command that reads it back. It carries the full
+ * state of that page, so each button stands alone.
  */
-export function pageButtons(
-  command: string,
-  page: number,
-  pageCount: number,
-  stateFor: (page: number) => string,
-): ButtonRow[] {
+export type PageId = (page: number) => string;
+
+/** Previous/Next buttons, disabled at the ends; none when there is one page. */
+export function pageButtons(page: number, pageCount: number, pageId: PageId): ButtonRow[] {
   if (pageCount <= 1) return [];
   const prev = Math.max(0, page - 1);
   const next = Math.min(pageCount - 1, page + 1);
@@ -63,14 +60,14 @@ export function pageButtons(
           type: 2,
           style: ButtonStyle.Secondary,
           label: '◀ Previous',
-          custom_id: customId(command, 'page', stateFor(prev)),
+          custom_id: pageId(prev),
           disabled: page <= 0,
         },
         {
           type: 2,
           style: ButtonStyle.Secondary,
           label: 'Next ▶',
-          custom_id: customId(command, 'page', stateFor(next)),
+          custom_id: pageId(next),
           disabled: page >= pageCount - 1,
         },
       ],

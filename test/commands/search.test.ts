@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_CARRIED_QUERY, SEARCH_PAGE_SIZE } from '../../src/render/views/search.js';
+import { MAX_CARRIED_QUERY } from '../../commands/search.js';
+import { SEARCH_PAGE_SIZE } from '../../src/render/views/search.js';
 import { briefing, useLibraries } from '../briefings/library-fixtures.js';
 import { context, oversizedLibrary } from './fixtures.js';
 import { allPages, button, buttonsOf, press, run, texts } from './helpers.js';

@@ -4,13 +4,13 @@ import type { CommandContext } from '../../commands/index.js';
 import status from '../../commands/status.js';
 import type { DataStatus, StatusProvider } from '../../src/digest/index.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
-import { formatUptime } from '../../src/digest/views.js';
 import { UserError } from '../../src/errors.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
 import { escapeInline } from '../../src/render/escape.js';
 import type { Reply } from '../../src/render/index.js';
 import { DISCORD_LIMITS, totalEmbedLength } from '../../src/render/limits.js';
 import { ERROR_COLOUR } from '../../src/render/style.js';
+import { formatUptime } from '../../src/render/views/status.js';
 import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 import { atTheCap, pagesOf } from '../digest/schedule-pages.js';
 

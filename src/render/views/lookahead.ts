@@ -4,20 +4,11 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Library, LookaheadEntry, LookaheadWindow, Theme } from '../../briefings/index.js';
-import { encodeState, refOf } from '../custom-id.js';
 import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
-import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { clampPage, type PageId, pack, pageButtons, pageLabel } from '../pagination.js';
 import { colourOf, notice, themeLabels } from '../style.js';
 import { periodLabel, periodRelative } from '../timestamps.js';
-
-export const WINDOWS = [
-  'week',
-  'month',
-  'quarter',
-  'year',
-  'all',
-] as const satisfies readonly LookaheadWindow[];
 
 const WINDOW_WORDS: Record<LookaheadWindow, string> = {
   week: 'in the next week',
@@ -27,13 +18,6 @@ const WINDOW_WORDS: Record<LookaheadWindow, string> = {
   all: 'all items, dated and undated',
 };
 
-/** One letter per window keeps the custom id short. */
-export const windowCode = (w: LookaheadWindow): string => w[0] as string;
-export const windowFromCode = (c: string): LookaheadWindow | undefined => WINDOWS.find((w) => w[0] === c);
-
-export const lookaheadState = (page: number, within: LookaheadWindow, themeId?: string): string =>
-  encodeState([String(page), windowCode(within), themeId ? refOf(themeId) : '']);
-
 export interface LookaheadView {
   library: Library;
   theme?: Theme;
@@ -41,6 +25,7 @@ export interface LookaheadView {
   page: number;
   now: Date;
   locale: string;
+  pageId: PageId;
 }
 
 /** Packed on raw lengths so only the page shown is rendered; escaping and timestamps fit the slack. */
@@ -64,7 +49,7 @@ function itemField(library: Library, entry: LookaheadEntry, now: Date, locale: s
   } satisfies APIEmbedField;
 }
 
-export function renderLookahead({ library, theme, within, page, now, locale }: LookaheadView): Reply {
+export function renderLookahead({ library, theme, within, page, now, locale, pageId }: LookaheadView): Reply {
   const entries = library.lookahead({ ...(theme && { theme: theme.id }), within, now });
   const colour = colourOf(theme);
   const scope = theme ? ` on ${escapeInline(theme.label)}` : '';
@@ -87,6 +72,6 @@ export function renderLookahead({ library, theme, within, page, now, locale }: L
   };
   return {
     embeds: [header],
-    components: pageButtons('lookahead', at, pages.length, (p) => lookaheadState(p, within, theme?.id)),
+    components: pageButtons(at, pages.length, pageId),
   };
 }

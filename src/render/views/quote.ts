@@ -1,15 +1,13 @@
 /**
  * An attributed quote card: the words, who said them and in what role, the briefing, date and
- * source, with an "Another" button that carries the filters (and the quote shown, to avoid
- * showing it twice in a row).
+ * source, with an "Another quote" button; or, when no quote matches, what to try instead.
  */
 import { type APIEmbed, ButtonStyle } from 'discord.js';
 import type { Library, QuoteEntry } from '../../briefings/index.js';
-import { customId, encodeState, refOf } from '../custom-id.js';
 import { escapeInline, escapeText, maskedLink } from '../escape.js';
 import type { ButtonRow, Reply } from '../index.js';
 import { DISCORD_LIMITS } from '../limits.js';
-import { colourOf, sourceFooter, themeLabels } from '../style.js';
+import { colourOf, notice, sourceFooter, themeLabels } from '../style.js';
 import { publishedMarkdown } from '../timestamps.js';
 import { quoteLines } from './brief.js';
 
@@ -18,24 +16,56 @@ export interface QuoteFilter {
   speaker?: string;
 }
 
-/** `theme|speaker|briefing|index`: filters to keep, and the quote to skip next time. */
-export const quoteState = (filter: QuoteFilter, shown?: QuoteEntry): string =>
-  encodeState([
-    filter.theme ? refOf(filter.theme, 24) : '',
-    filter.speaker ? refOf(filter.speaker, 20) : '',
-    shown ? refOf(shown.briefing.id, 24) : '',
-    shown ? String(shown.index) : '',
-  ]);
+export interface QuoteAnswer {
+  library: Library;
+  /** What was asked for: named in the answer. */
+  filter: QuoteFilter;
+  /** The quote picked; undefined when none matches. */
+  entry: QuoteEntry | undefined;
+  /** How many attributed quotes the filter matches. */
+  matching: number;
+  /** The quote picked is the one "Another quote" was pressed on. */
+  repeated: boolean;
+  locale: string;
+  /** The custom id of "Another quote" on the card of `entry`. */
+  anotherId: (entry: QuoteEntry) => string;
+}
+
+export function renderQuote({
+  library,
+  filter,
+  entry,
+  matching,
+  repeated,
+  locale,
+  anotherId,
+}: QuoteAnswer): Reply {
+  const theme = filter.theme ? library.theme(filter.theme) : undefined;
+  const on = theme ? ` on ${escapeInline(theme.label)}` : '';
+  const by = filter.speaker ? ` from ${escapeInline(filter.speaker)}` : '';
+  if (entry) {
+    const only =
+      matching === 1 ? `${repeated ? 'Still the' : 'The'} only quote${on}${by} in the briefings.` : undefined;
+    return quoteCard(library, entry, locale, anotherId(entry), only);
+  }
+  const hint =
+    filter.theme && filter.speaker
+      ? 'Try `/quote` with only the speaker or only the theme.'
+      : filter.theme
+        ? 'Try `/quote` without a theme, or `/theme` for what the briefings say on it.'
+        : 'Curators add quotes to briefings under `data/briefings/`.';
+  return notice('No quotes', `There are no quotes${on}${by} yet. ${hint}`, colourOf(theme));
+}
 
 /**
  * `only`: the sentence saying this is the only quote the filters match. The "another" button then
  * cannot help, so it is shown disabled and says why rather than repeating the same quote.
  */
-export function renderQuote(
+function quoteCard(
   library: Library,
   entry: QuoteEntry,
-  filter: QuoteFilter,
   locale: string,
+  anotherId: string,
   only?: string,
 ): Reply {
   const { quote, briefing, source } = entry;
@@ -66,7 +96,7 @@ export function renderQuote(
         type: 2,
         style: ButtonStyle.Primary,
         label: only ? 'No other quote' : 'Another quote',
-        custom_id: customId('quote', 'another', quoteState(filter, entry)),
+        custom_id: anotherId,
         ...(only ? { disabled: true } : {}),
       },
       ...(source.url && source.url.length <= DISCORD_LIMITS.buttonUrl

@@ -1,25 +1,21 @@
 /**
- * Ranked search hits with highlighted snippets, a page at a time. The query rides in the buttons'
- * custom ids; a query too long for that gets one page and a note saying how to page.
+ * Ranked search hits with highlighted snippets, a page at a time. A query too long to ride in the
+ * page buttons gets one page and a note saying how short it must be to page.
  */
 import type { APIEmbedField } from 'discord.js';
 import type { Library, SearchHit } from '../../briefings/index.js';
-import { encodeState } from '../custom-id.js';
 import { escapeInline, safeSnippet } from '../escape.js';
 import type { Reply } from '../index.js';
 import { DISCORD_LIMITS, truncate } from '../limits.js';
-import { clampPage, pageButtons, pageLabel } from '../pagination.js';
+import { clampPage, type PageId, pageButtons, pageLabel } from '../pagination.js';
 import { BRAND_COLOUR, notice } from '../style.js';
 import { publishedMarkdown } from '../timestamps.js';
 
 export const SEARCH_PAGE_SIZE = 6;
 const SNIPPET_MAX = 600;
-const PREFIX = 'search:page:';
 
-/** The longest query a page button can carry with a page number of up to six digits. */
-export const MAX_CARRIED_QUERY = DISCORD_LIMITS.customId - PREFIX.length - 7;
-
-export const searchState = (page: number, query: string): string => encodeState([String(page), query]);
+/** Page buttons with these ids, or none when the query is longer than a button can carry. */
+export type SearchPaging = { pageId: PageId } | { longestCarried: number };
 
 const KIND: Record<SearchHit['kind'], string> = {
   title: 'Title',
@@ -49,7 +45,13 @@ const ignoredNote = (ignored: readonly string[] | undefined): string =>
     ? `\nLeft out as too common to narrow the search: ${truncate(ignored.map((w) => `“${escapeInline(w)}”`).join(', '), 300)}.`
     : '';
 
-export function renderSearch(library: Library, query: string, page: number, locale: string): Reply {
+export function renderSearch(
+  library: Library,
+  query: string,
+  page: number,
+  locale: string,
+  paging: SearchPaging,
+): Reply {
   const shown = `“${escapeInline(truncate(query, 100))}”`;
   const first = library.search(query, { limit: SEARCH_PAGE_SIZE, offset: page * SEARCH_PAGE_SIZE });
   if (first.total === 0) {
@@ -62,11 +64,10 @@ export function renderSearch(library: Library, query: string, page: number, loca
   const at = clampPage(page, pageCount);
   const result =
     at === page ? first : library.search(query, { limit: SEARCH_PAGE_SIZE, offset: at * SEARCH_PAGE_SIZE });
-  const carried = query.length <= MAX_CARRIED_QUERY;
   const footer =
-    carried || pageCount === 1
+    'pageId' in paging || pageCount === 1
       ? pageLabel(at, pageCount)
-      : `${pageLabel(at, pageCount)} · Shorten the query to ${MAX_CARRIED_QUERY} characters or fewer to page through every result.`;
+      : `${pageLabel(at, pageCount)} · Shorten the query to ${paging.longestCarried} characters or fewer to page through every result.`;
   return {
     embeds: [
       {
@@ -77,6 +78,6 @@ export function renderSearch(library: Library, query: string, page: number, loca
         footer: { text: footer },
       },
     ],
-    components: carried ? pageButtons('search', at, pageCount, (p) => searchState(p, query)) : [],
+    components: 'pageId' in paging ? pageButtons(at, pageCount, paging.pageId) : [],
   };
 }

@@ -1,11 +1,10 @@
 /** The briefings loaded, newest first: title, source, date and themes, packed into pages. */
 import type { APIEmbedField } from 'discord.js';
 import type { Briefing, Library } from '../../briefings/index.js';
-import { encodeState } from '../custom-id.js';
 import { escapeInline, maskedLink } from '../escape.js';
 import type { Reply } from '../index.js';
 import { DISCORD_LIMITS, truncate } from '../limits.js';
-import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { clampPage, type PageId, pack, pageButtons, pageLabel } from '../pagination.js';
 import { BRAND_COLOUR, briefingThemeIds, notice, themeLabels } from '../style.js';
 import { discordTimestamp, publishedMarkdown } from '../timestamps.js';
 
@@ -13,8 +12,6 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 
 const estimateBriefing = (b: Briefing): number =>
   b.title.length + b.source.name.length + (b.source.url?.length ?? 0) + briefingThemeIds(b).length * 30 + 80;
-
-export const sourcesState = (page: number): string => encodeState([String(page)]);
 
 function briefingField(library: Library, b: Briefing, locale: string): APIEmbedField {
   const source = b.source.url ? maskedLink(b.source.name, b.source.url) : escapeInline(b.source.name);
@@ -39,7 +36,13 @@ function pagesOf(library: Library, briefings: readonly Briefing[]): Briefing[][]
   return pages;
 }
 
-export function renderSources(library: Library, page: number, now: Date, locale: string): Reply {
+export function renderSources(
+  library: Library,
+  page: number,
+  now: Date,
+  locale: string,
+  pageId: PageId,
+): Reply {
   const briefings = library.latest();
   if (briefings.length === 0) {
     return notice(
@@ -64,6 +67,6 @@ export function renderSources(library: Library, page: number, now: Date, locale:
         footer: { text: pageLabel(at, pages.length) },
       },
     ],
-    components: pageButtons('sources', at, pages.length, sourcesState),
+    components: pageButtons(at, pages.length, pageId),
   };
 }

@@ -4,11 +4,10 @@
  */
 import type { APIEmbed } from 'discord.js';
 import type { Briefing, Library, SectionEntry, Theme } from '../../briefings/index.js';
-import { encodeState, refOf } from '../custom-id.js';
 import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
 import { DISCORD_LIMITS, truncate } from '../limits.js';
-import { clampPage, pack, pageButtons, pageLabel } from '../pagination.js';
+import { clampPage, type PageId, pack, pageButtons, pageLabel } from '../pagination.js';
 import { colourOf, notice, sourceFooter } from '../style.js';
 
 export interface ThemeView {
@@ -17,6 +16,7 @@ export interface ThemeView {
   briefing?: Briefing;
   page: number;
   locale: string;
+  pageId: PageId;
 }
 
 /**
@@ -35,9 +35,6 @@ export const estimateSection = ({ briefing, section }: SectionEntry): number =>
   briefing.title.length +
   briefing.source.name.length +
   30;
-
-export const themeState = (page: number, themeId: string, briefingId?: string): string =>
-  encodeState([String(page), refOf(themeId), briefingId ? refOf(briefingId) : '']);
 
 export function sectionEmbed(entry: SectionEntry, colour: number, locale: string): APIEmbed {
   const { briefing, section } = entry;
@@ -84,7 +81,7 @@ function layoutOf(
   return layout;
 }
 
-export function renderTheme({ library, theme, briefing, page, locale }: ThemeView): Reply {
+export function renderTheme({ library, theme, briefing, page, locale, pageId }: ThemeView): Reply {
   const entries = library.byTheme(theme.id, briefing?.id);
   const colour = colourOf(theme);
   if (entries.length === 0) {
@@ -116,6 +113,6 @@ export function renderTheme({ library, theme, briefing, page, locale }: ThemeVie
   };
   return {
     embeds: [header, ...(pages[at] ?? []).map((e) => sectionEmbed(e, colour, locale))],
-    components: pageButtons('theme', at, pages.length, (p) => themeState(p, theme.id, briefing?.id)),
+    components: pageButtons(at, pages.length, pageId),
   };
 }

@@ -4,14 +4,14 @@
  * reachable; next runs as Discord timestamps (each reader sees their own zone).
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import type { Library } from '../briefings/index.js';
-import { SNOWFLAKE } from '../config.js';
-import { escapeInline } from '../render/escape.js';
-import { truncate } from '../render/limits.js';
-import { clampPage, pack } from '../render/pagination.js';
-import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
-import { discordTimestamp } from '../render/timestamps.js';
-import type { Schedule, ScheduleView, StatusProvider } from './index.js';
+import type { Library } from '../../briefings/index.js';
+import { SNOWFLAKE } from '../../config.js';
+import type { Schedule, ScheduleView, StatusProvider } from '../../digest/index.js';
+import { escapeInline } from '../escape.js';
+import { truncate } from '../limits.js';
+import { clampPage, pack } from '../pagination.js';
+import { BRAND_COLOUR, ERROR_COLOUR } from '../style.js';
+import { discordTimestamp } from '../timestamps.js';
 
 export const channelMention = (s: Pick<Schedule, 'channelId' | 'channelName'>): string =>
   SNOWFLAKE.test(s.channelId) ? `<#${s.channelId}>` : `#${escapeInline(s.channelName ?? s.channelId)}`;
@@ -171,13 +171,4 @@ export function savedEmbed(
     fields,
     footer: { text: `Schedule ${s.id} · /schedule preview id:${s.id} shows the next digest` },
   };
-}
-
-/** `2 d 3 h 4 min` */
-export function formatUptime(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', `${minutes % 60} min`].filter(Boolean);
-  return parts.join(' ');
 }

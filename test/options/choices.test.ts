@@ -6,7 +6,7 @@ import {
   rankCandidates,
   rankChoices,
   resolveTyped,
-} from '../../src/render/choices.js';
+} from '../../src/options/choices.js';
 import { fold } from '../../src/text/fold.js';
 
 const c = (name: string, value = name): Candidate => ({ name, value });

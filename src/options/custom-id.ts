@@ -7,7 +7,7 @@
  * reference `~<hash>` and resolved against the current library (theme ids, briefing ids and
  * speakers are all enumerable), which keeps long ids and speakers within the budget.
  */
-import { DISCORD_LIMITS } from './limits.js';
+import { DISCORD_LIMITS } from '../render/limits.js';
 
 const SEP = '|';
 const REF = '~';
@@ -52,8 +52,6 @@ export function resolveRef(part: string, candidates: Iterable<string>): string |
   for (const c of candidates) if (shortHash(c) === hash) return c;
   return undefined;
 }
-
-export const isRef = (part: string): boolean => part.startsWith(REF);
 
 export const encodeState = (parts: readonly string[]): string => parts.join(SEP);
 

@@ -4,8 +4,8 @@
  * Also the same matching for resolving what a user typed without picking a choice.
  */
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
+import { DISCORD_LIMITS, truncate } from '../render/limits.js';
 import { fold } from '../text/fold.js';
-import { DISCORD_LIMITS, truncate } from './limits.js';
 
 export interface Candidate {
   /** Shown to the user; a function when it is costly to build, so only the 25 shown pay for it. */

@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Theme } from '../../src/briefings/schema.js';
 import { isUserError } from '../../src/errors.js';
-import { nameOf, rankChoices } from '../../src/render/choices.js';
+import { nameOf, rankChoices } from '../../src/options/choices.js';
 import {
   briefingCandidates,
   resolveBriefing,
   resolveSpeaker,
   resolveTheme,
   themeCandidates,
-} from '../../src/render/lookup.js';
+} from '../../src/options/lookup.js';
 import { fakeLibrary } from '../commands/fake-library.js';
 import { BRIEFINGS, library, THEMES } from '../commands/fixtures.js';
 

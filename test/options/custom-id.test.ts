@@ -8,7 +8,7 @@ import {
   refOf,
   resolveRef,
   shortHash,
-} from '../../src/render/custom-id.js';
+} from '../../src/options/custom-id.js';
 
 describe('custom ids', () => {
   test('GIVEN a state with colons WHEN the id is parsed THEN command, action and state come back whole', () => {

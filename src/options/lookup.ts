@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import type { Briefing, Library, Theme } from '../briefings/index.js';
 import { UserError } from '../errors.js';
+import { escapeInline } from '../render/escape.js';
+import { truncate } from '../render/limits.js';
+import { dateLabel } from '../render/timestamps.js';
 import { nearest } from '../text/nearest.js';
 import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.js';
 import { refOf, resolveRef } from './custom-id.js';
-import { escapeInline } from './escape.js';
-import { truncate } from './limits.js';
-import { dateLabel } from './timestamps.js';
 
 /** A string option: trimmed, not empty, at most `max` characters; messages read "Option `x` …". */
 export const textOption = (max: number) =>
@@ -52,6 +52,15 @@ export const briefingCandidates = (library: Library, locale = 'en-GB'): readonly
   }
   return list;
 };
+
+/** Speakers to offer: those quoted on the theme typed so far, if it names one; else everyone. */
+export function quotedSpeakers(library: Library, typedTheme: unknown): string[] {
+  const typed = typeof typedTheme === 'string' ? typedTheme.trim() : '';
+  const theme = typed ? library.theme(typed) : undefined;
+  if (!theme) return library.speakers();
+  const quoted = new Set(library.quotes({ theme: theme.id }).map((e) => e.quote.speaker));
+  return library.speakers().filter((s) => quoted.has(s));
+}
 
 /** Speakers longer than a choice value may be are offered as a reference, resolved below. */
 export const speakerCandidates = (speakers: readonly string[]): Candidate[] =>
