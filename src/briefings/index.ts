@@ -48,6 +48,8 @@ export interface SectionEntry {
   briefing: Briefing;
   section: Section;
   index: number;
+  /** Characters in the section's summary and points: lays out pages without reading the text. */
+  size: number;
 }
 
 export interface QuoteEntry {

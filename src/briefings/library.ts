@@ -3,7 +3,7 @@
  * command's query is a lookup, never a scan of the data. Hot reload builds a new snapshot off to
  * the side (`buildLibraryAsync` keeps the event loop breathing meanwhile) and swaps it in whole.
  */
-import { createHash } from 'node:crypto';
+import { type Archive, archiveKey, openArchive, recordInfo } from './archive.js';
 import type {
   Briefing,
   Library,
@@ -23,12 +23,17 @@ import {
   windowRank,
 } from './period.js';
 import { pickRandom } from './random.js';
-import { createSearchIndex, type SearchIndex, type SearchOptions } from './search.js';
+import type { SearchOptions } from './search.js';
 
 export interface LibraryOptions {
   /** When the snapshot was taken; defaults to now. */
   loadedAt?: Date;
   search?: SearchOptions;
+  /**
+   * Where the briefings' text and search index are: the archive the loader stored them in. Without
+   * one, the snapshot stores them in an in-memory archive of its own, closed by `dispose()`.
+   */
+  archive?: Archive;
 }
 
 export interface AsyncLibraryOptions extends LibraryOptions {
@@ -71,9 +76,6 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const newestFirst = (briefings: readonly Briefing[]): Briefing[] =>
   [...briefings].sort((a, b) => byString(b.published, a.published) || byString(a.id, b.id));
 
-const lookaheadKey = (briefing: Briefing, index: number, text: string): string =>
-  `${briefing.id}#${index}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
-
 const sourceKey = (source: Source): string => source.name.toLowerCase().replace(/\s+/g, ' ').trim();
 
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
@@ -94,8 +96,10 @@ function groupSource(newest: Source, briefings: readonly Briefing[]): Source {
  * Collects every index while briefings are fed to it newest first, one at a time, so the async
  * build can yield between any two of them.
  */
-function createIndexer(load: LoadResult, search: SearchIndex) {
+function createIndexer(load: LoadResult, archive: Archive) {
   const published = newestFirst(load.briefings.filter((b) => b.status === 'published'));
+  const rows = new Map<number, Briefing>();
+  const folded = new Set<number>();
   const byId = new Map<string, Briefing>();
   const sectionsByTheme = new Map<string, SectionEntry[]>();
   const quotes: QuoteEntry[] = [];
@@ -108,12 +112,15 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
   const sources = new Map<string, { source: Source; briefings: Briefing[] }>();
   let sections = 0;
 
-  const add = (briefing: Briefing, order: number) => {
-    deepFreeze(briefing);
+  const add = (briefing: Briefing) => {
+    const stored = recordInfo(briefing);
+    if (!stored) throw new Error(`briefing ${briefing.id} is not stored in the archive`);
+    rows.set(stored.row, briefing);
+    if (stored.folded) folded.add(stored.row);
     byId.set(briefing.id, briefing);
     briefing.sections.forEach((section, index) => {
       sections++;
-      const entry: SectionEntry = Object.freeze({ briefing, section, index });
+      const entry: SectionEntry = Object.freeze({ briefing, section, index, size: stored.size(index) });
       for (const theme of new Set(section.themes)) push(sectionsByTheme, theme, entry);
     });
     briefing.quotes.forEach((quote, index) => {
@@ -138,17 +145,16 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
     });
     briefing.looking_ahead.forEach((item, index) => {
       const period = item.horizon === undefined ? undefined : resolvePeriod(item.horizon);
-      const key = lookaheadKey(briefing, index, item.text);
+      const key = stored.key(index);
       if (period) dated.push(Object.freeze({ briefing, item, index, period: Object.freeze(period), key }));
       else undated.push(Object.freeze({ briefing, item, index, key }));
     });
     const group = sources.get(sourceKey(briefing.source));
     if (group) group.briefings.push(briefing);
     else sources.set(sourceKey(briefing.source), { source: briefing.source, briefings: [briefing] });
-    search.add(briefing, order);
   };
 
-  const finish = (options: LibraryOptions): Library => {
+  const finish = (options: LibraryOptions, owned: boolean): Library => {
     // Stable sort: equal periods keep newest-briefing-first, document order.
     dated.sort((a, b) => (a.period && b.period ? comparePeriods(a.period, b.period) : 0));
     const lookahead = [...dated, ...undated];
@@ -198,6 +204,8 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
     const themeSpans = new Map([...lookaheadByTheme].map(([theme, list]) => [theme, withSpans(list)]));
     const noSpans = withSpans([]);
     const loadedAt = new Date((options.loadedAt ?? new Date()).getTime());
+    const search = archive.fts.index(rows, folded, options.search);
+    let disposed = false;
 
     const quotesFor = ({ theme, speaker }: { theme?: string; speaker?: string } = {}): QuoteEntry[] => {
       if (speaker !== undefined) {
@@ -249,10 +257,16 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
         }
         return out;
       },
-      search: (query, options) => search.search(query, options),
+      search: (query, options) => {
+        if (disposed) throw new Error('search index is closed: the library snapshot was disposed');
+        return search.search(query, options);
+      },
       sources: () => [...sourceList],
       derived: derivedOf(() => library),
-      dispose: () => search.close(),
+      dispose: () => {
+        disposed = true;
+        if (owned) archive.close();
+      },
     };
     return Object.freeze(library);
   };
@@ -261,21 +275,40 @@ function createIndexer(load: LoadResult, search: SearchIndex) {
 }
 
 /**
- * Builds a snapshot in one go (at boot). It takes ownership of the loaded objects and freezes them.
- * Call `dispose()` on a snapshot once it has been replaced and no query is using it.
+ * The archive to build on, and the briefings as its records: a briefing the loader did not store
+ * (a test's, or one built in code) is stored first.
+ */
+function stored(
+  load: LoadResult,
+  options: LibraryOptions,
+): { load: LoadResult; archive: Archive; owned: boolean } {
+  const archive = options.archive ?? openArchive({ rules: 'in-memory' });
+  try {
+    const briefings = archive.batch(() =>
+      load.briefings.map((b) =>
+        archive.holds(b) ? b : archive.put(archiveKey(b.id, Buffer.from(JSON.stringify(b))), b),
+      ),
+    );
+    return { load: { ...load, briefings }, archive, owned: options.archive === undefined };
+  } catch (error) {
+    if (!options.archive) archive.close();
+    throw error;
+  }
+}
+
+/**
+ * Builds a snapshot in one go (at boot). Call `dispose()` on a snapshot once it has been replaced
+ * and no query is using it.
  */
 export function buildLibrary(load: LoadResult, options: LibraryOptions = {}): Library {
-  const search = createSearchIndex(options.search);
+  const { load: records, archive, owned } = stored(load, options);
   try {
-    const indexer = createIndexer(load, search);
-    search.begin();
-    indexer.published.forEach((briefing, order) => {
-      indexer.add(briefing, order);
-    });
-    search.commit();
-    return indexer.finish(options);
+    const indexer = createIndexer(records, archive);
+    for (const briefing of indexer.published) indexer.add(briefing);
+    archive.use(records.briefings);
+    return indexer.finish(options, owned);
   } catch (error) {
-    search.close();
+    if (owned) archive.close();
     throw error;
   }
 }
@@ -291,26 +324,24 @@ export async function buildLibraryAsync(
   options: AsyncLibraryOptions = {},
 ): Promise<Library> {
   const sliceMs = options.sliceMs ?? 20;
-  const search = createSearchIndex(options.search);
+  const { load: records, archive, owned } = stored(load, options);
   try {
-    const indexer = createIndexer(load, search);
-    search.begin();
+    const indexer = createIndexer(records, archive);
     let next = 0;
     while (next < indexer.published.length) {
       await yieldToEventLoop();
       const started = performance.now();
       do {
         const briefing = indexer.published[next];
-        if (briefing) indexer.add(briefing, next);
+        if (briefing) indexer.add(briefing);
         next++;
       } while (next < indexer.published.length && performance.now() - started < sliceMs);
     }
     await yieldToEventLoop();
-    search.commit();
-    await yieldToEventLoop();
-    return indexer.finish(options);
+    archive.use(records.briefings);
+    return indexer.finish(options, owned);
   } catch (error) {
-    search.close();
+    if (owned) archive.close();
     throw error;
   }
 }

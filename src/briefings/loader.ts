@@ -11,13 +11,13 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative } from 'node:path';
 import { closestName } from '../text/nearest.js';
+import type { Archive } from './archive.js';
 import type { Briefing, DataProblem, LoadResult } from './index.js';
 import { type BriefingOutcome, type ThemeRef, themeRefsOf } from './load/briefing-file.js';
 import { capProblems } from './load/cap.js';
-import { type FileResult, type FileTask, isMissing, unchangedStamp } from './load/file-task.js';
+import { checkFile, type FileResult, type FileTask, isMissing, unchangedStamp } from './load/file-task.js';
 import { MAX_FILE_BYTES } from './load/limits.js';
 import { createPacer, mapLimit } from './load/pace.js';
-import { checkFiles } from './load/pool.js';
 import { decodeUtf8 } from './load/text.js';
 import { readThemesFile, type ThemesOutcome } from './load/themes-file.js';
 import { type ExactDoc, fieldOf, type Position, parseExact } from './load/yaml-exact.js';
@@ -33,10 +33,10 @@ export interface LoadOptions {
   /** Longest stretch of CPU work before yielding to the event loop, in ms. */
   sliceMs?: number;
   /**
-   * Worker threads that check files beside the main thread; default one per idle core beyond the
-   * main thread's, and none for folders under 2,000 files. 0 checks everything on the main thread.
+   * Where valid briefings are stored, by file name and bytes: a file already stored is not parsed
+   * again, and the briefings come back as the archive's records. Without one, nothing is kept.
    */
-  workers?: number;
+  archive?: Archive;
 }
 
 interface CachedFile {
@@ -194,15 +194,12 @@ export const scanData = async (
     return stamp;
   });
   const changed = tasks.filter((_, i) => same[i] === undefined);
-  const fresh = await checkFiles(
-    changed.map(({ stamp: _, ...task }) => task),
-    {
-      check: { exact: options.exact ?? false },
-      pace,
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    },
-  );
+  const check = { exact: options.exact ?? false, ...(options.archive ? { archive: options.archive } : {}) };
+  const fresh = await mapLimit(changed, options.concurrency ?? 32, async ({ stamp: _, ...task }) => {
+    const result = await checkFile(task, check);
+    await pace();
+    return result;
+  });
   let next = 0;
   const checked = same.map((stamp): FileResult | undefined =>
     stamp === undefined ? fresh[next++] : { stamp, unchanged: true },

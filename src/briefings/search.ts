@@ -18,7 +18,7 @@
  * found in more than `frequentDocs` briefings (each such word walks a doclist as long as the
  * archive); further frequent terms are left out, and the result says which.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Briefing, SearchHit, SearchResult } from './index.js';
 
 const OPEN = '\uE000';
@@ -390,20 +390,14 @@ const columnText = (briefing: Briefing, column: ColumnSpec): string =>
     .map((i) => clean(i.text))
     .join(` ${SEP} `);
 
+/** Each search column's text for a briefing, as indexed (before `foldLetters`). */
+export const searchColumns = (briefing: Briefing): string[] => COLUMNS.map((c) => columnText(briefing, c));
+
+/** Full-text search over one snapshot's published briefings. */
 export interface SearchIndex {
-  /**
-   * Indexes one briefing. `order` is its newest-first position: unique, and it breaks score ties
-   * (newer first). Call between `begin` and `commit`: one transaction for the whole build, because
-   * a commit per briefing (or per slice) flushes FTS5 segments each time and multiplies the cost.
-   */
-  add(briefing: Briefing, order: number): void;
-  begin(): void;
-  commit(): void;
   search(query: string, options?: { limit?: number; offset?: number }): SearchResult;
-  /** Briefings indexed. */
+  /** Briefings searched. */
   readonly size: number;
-  /** Frees the database; idempotent. Searching afterwards throws. */
-  close(): void;
 }
 
 export interface SearchOptions {
@@ -415,212 +409,270 @@ export interface SearchOptions {
   expandBelow?: number;
 }
 
-export function createSearchIndex(options: SearchOptions = {}): SearchIndex {
-  const maxRanked = Math.max(1, options.maxRanked ?? SEARCH_LIMITS.maxRanked);
-  const expandBelow = Math.max(0, options.expandBelow ?? SEARCH_LIMITS.expandBelow);
-  const frequentDocs = Math.max(0, options.frequentDocs ?? SEARCH_LIMITS.frequentDocs);
-  const db = new Database(':memory:');
+/** The full-text index inside the archive's database, shared by every snapshot built on it. */
+export interface Fts {
+  /** Indexes a published briefing stored at `row`; rows are newest first (see archive.ts). */
+  add(row: number, briefing: Briefing): void;
+  /** Takes a row out of the index; `briefing` must be what was added. */
+  remove(row: number, briefing: Briefing): void;
+  /**
+   * A search over exactly `members` (row to briefing): one snapshot's published briefings. Rows
+   * other snapshots or processes added are never answered, nor counted.
+   */
+  index(
+    members: ReadonlyMap<number, Briefing>,
+    folded: ReadonlySet<number>,
+    options?: SearchOptions,
+  ): SearchIndex;
+}
+
+/**
+ * Creates (if need be) the index in `db`, beside the archive's `briefings` table. The index is
+ * external-content: FTS5 reads a row's text, only to highlight a hit, through a view that asks
+ * `textOf` for the briefing, so the text is stored once.
+ */
+export function createFts(db: Database.Database, textOf: (row: number) => Briefing | undefined): Fts {
   const names = COLUMNS.map((c) => c.name);
-  const byRow = new Map<number, Briefing>();
-  /** Rows with a letter `foldLetters` changes: only their highlights need mapping back. */
-  const foldedRows = new Set<number>();
-  // The text lives in the briefings already; storing a second copy in SQLite would cost ~100 MB at
-  // 10,000 briefings. So the index is external-content: FTS5 reads a row's text, only to
-  // highlight a hit, through a view that asks this function for it.
+  /** The snapshot being searched: its rows are the only answers. */
+  let active: ReadonlyMap<number, Briefing> | undefined;
   db.function('briefing_text', { deterministic: true }, (row: unknown, column: unknown) => {
-    const briefing = byRow.get(Number(row));
+    const briefing = active?.get(Number(row)) ?? textOf(Number(row));
     const spec = COLUMNS[Number(column)];
     return briefing && spec ? foldLetters(columnText(briefing, spec)) : null;
   });
-  db.exec('CREATE TABLE briefing_rows(id INTEGER PRIMARY KEY)');
+  db.function('in_snapshot', { deterministic: false }, (row: unknown) => (active?.has(Number(row)) ? 1 : 0));
   db.exec(
-    `CREATE VIEW briefing_text AS SELECT id AS rowid, ${names.map((n, i) => `briefing_text(id, ${i}) AS ${n}`).join(', ')} FROM briefing_rows`,
+    `CREATE VIEW IF NOT EXISTS briefing_text AS SELECT row AS rowid, ${names.map((n, i) => `briefing_text(row, ${i}) AS ${n}`).join(', ')} FROM main.briefings WHERE published = 1`,
   );
+  const created =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'docs'").get() === undefined;
   // No prefix index: prefixes are only tried when a word is not found, and it would cost memory.
   db.exec(
-    `CREATE VIRTUAL TABLE docs USING fts5(${names.join(', ')}, content = 'briefing_text', content_rowid = 'rowid', tokenize = '${TOKENIZE}')`,
+    `CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(${names.join(', ')}, content = 'briefing_text', content_rowid = 'rowid', tokenize = '${TOKENIZE}')`,
   );
-  const insertRow = db.prepare<[number]>('INSERT INTO briefing_rows(id) VALUES (CAST(? AS INTEGER))');
-  // FTS5 flushes its in-memory term list to a new segment every 1 MB by default, and merges them
-  // as it goes; 16 MB measured 13% less CPU for a 10,000-briefing build, for ~8 MB more while building.
-  // A literal: better-sqlite3 binds JS numbers as REAL, which FTS5 refuses for this setting.
-  db.exec(`INSERT INTO docs(docs, rank) VALUES ('hashsize', ${16 * 1024 * 1024})`);
   const weights = COLUMNS.map((c) => c.weight.toFixed(1)).join(', ');
-  db.prepare(`INSERT INTO docs(docs, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
-  const highlightColumns = names.map((_, i) => `highlight(docs, ${i}, '${OPEN}', '${CLOSE}')`).join(', ');
+  if (created) {
+    // FTS5 flushes its in-memory term list to a new segment every 1 MB by default, and merges them
+    // as it goes; 16 MB measured 13% less CPU for a 10,000-briefing build, for ~8 MB more while
+    // building. A literal: better-sqlite3 binds JS numbers as REAL, which FTS5 refuses here.
+    db.exec(`INSERT INTO docs(docs, rank) VALUES ('hashsize', ${16 * 1024 * 1024})`);
+    db.prepare(`INSERT INTO docs(docs, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
+  }
   const insert = db.prepare(
-    `INSERT INTO docs(rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`,
+    `INSERT INTO docs(rowid, ${names.join(', ')}) VALUES (CAST(? AS INTEGER), ${names.map(() => '?').join(', ')})`,
   );
-  const exists = db.prepare<[string], number>('SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1').pluck();
-  const count = db.prepare<[string], number>('SELECT count(*) FROM docs WHERE docs MATCH ?').pluck();
-  // Stops counting at the limit: telling a frequent word from a rare one costs at most that many rows.
-  const countUpTo = db
-    .prepare<[string, number], number>(
-      'SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT CAST(? AS INTEGER))',
-    )
-    .pluck();
-  // Two ways to a page of hits, measured at 10,000 briefings. For whole words, ordering by an
-  // explicit bm25() and then highlighting each hit by rowid costs ~5 ms for a word in every
-  // briefing, against ~8 ms through FTS5's `rank`. A prefix query re-expands the prefix on every
-  // rowid lookup (~1 ms each), so there the `rank` path, which highlights in the same pass, wins.
-  // better-sqlite3 binds JS numbers as REAL, and FTS5 mishandles `rowid = <real>`: it dropped the
-  // constraint and answered with the first matching row. Every rowid parameter is cast.
-  const pageByBm25 = db.prepare<[string, number, number, number], { rowid: number; rank: number }>(
-    `SELECT rowid, bm25(docs, ${weights}) AS rank FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER) ORDER BY rank LIMIT ? OFFSET ?`,
+  const remove = db.prepare(
+    `INSERT INTO docs(docs, rowid, ${names.join(', ')}) VALUES ('delete', CAST(? AS INTEGER), ${names.map(() => '?').join(', ')})`,
   );
+  const indexed = db.prepare<[], number>('SELECT count(*) FROM main.briefings WHERE published = 1').pluck();
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let ownWrites = 0;
+
+  const highlightColumns = highlightColumnsOf(names);
+  // Two sets of statements: while the index holds only the snapshot's rows, none needs to ask
+  // which rows are its; once a reload or another process has added rows, each does.
+  const everyRow = prepareQueries(db, weights, highlightColumns, '');
+  const snapshotRows = prepareQueries(db, weights, highlightColumns, ' AND in_snapshot(rowid)');
   const highlightRow = db
     .prepare<[string, number], string[]>(
       `SELECT ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid = CAST(? AS INTEGER)`,
     )
     .raw(true);
-  const pageByRank = db
-    .prepare<[string, number, number, number], unknown[]>(
-      `SELECT rowid, rank, ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER) ORDER BY rank LIMIT ? OFFSET ?`,
-    )
-    .raw(true);
-  const nthMatch = db
-    .prepare<[string, number], number>(
-      'SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?',
-    )
-    .pluck();
-  const rawPage = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
-    prefix
-      ? (pageByRank.all(match, upTo, limit, offset) as [number, number, ...string[]][]).map(
-          ([rowid, rank, ...marked]) => ({ rowid, rank, marked }),
-        )
-      : pageByBm25
-          .all(match, upTo, limit, offset)
-          .map(({ rowid, rank }) => ({ rowid, rank, marked: highlightRow.get(match, rowid) ?? [] }));
-  /** A page of matching briefings, their columns highlighted in the original (unfolded) text. */
-  const pageOf = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
-    rawPage(match, prefix, upTo, limit, offset).flatMap(({ rowid, rank, marked }) => {
-      const briefing = byRow.get(rowid);
-      if (!briefing) return [];
-      if (!foldedRows.has(rowid)) return [{ briefing, rank, marked }];
-      const original = marked.map((m, i) => {
-        const spec = COLUMNS[i];
-        return spec ? unfold(m, columnText(briefing, spec)) : m;
-      });
-      return [{ briefing, rank, marked: original }];
-    });
-  let closed = false;
-  const assertOpen = () => {
-    if (closed) throw new Error('search index is closed: the library snapshot was disposed');
-  };
 
-  const isFrequent = (match: string) =>
-    frequentDocs < byRow.size && (countUpTo.get(match, frequentDocs + 1) ?? 0) > frequentDocs;
-
-  /**
-   * The terms worth their cost: each frequent word walks a doclist as long as the archive, so only
-   * the first `maxFrequentWords` of them are kept (phrases count each of theirs); the rest are
-   * named in `ignored`. Rare words are always kept: they are cheap and they are what narrows.
-   */
-  const affordable = (terms: QueryTerm[]) => {
-    const kept: QueryTerm[] = [];
-    const ignored: string[] = [];
-    let frequent = 0;
-    for (const term of terms) {
-      const cost = [...new Set(term.words)].filter((w) => isFrequent(`"${w}"`)).length;
-      if (cost > 0 && frequent + cost > SEARCH_LIMITS.maxFrequentWords) {
-        ignored.push(termText(term));
-        continue;
-      }
-      frequent += cost;
-      kept.push(term);
-    }
-    return { kept, ignored, frequentLeft: SEARCH_LIMITS.maxFrequentWords - frequent };
-  };
-
-  /**
-   * Whether the last term is widened to a prefix: "recon" finds "reconstruction", but a word that
-   * exists as typed is not widened ("port" ≠ "Portugal"), nor is a phrase. A prefix shared by many
-   * briefings ("stra") merges the doclists of every word it starts, on every statement of the query,
-   * so it is one of the frequent words the query may afford.
-   */
-  const widenLast = (terms: QueryTerm[], frequentLeft: number): boolean => {
-    const last = terms.at(-1);
-    const word = last?.words.length === 1 ? (last.words[0] ?? '') : '';
-    if (word.length < SEARCH_LIMITS.minPrefix || exists.get(`"${word}"`) !== undefined) return false;
-    return frequentLeft > 0 || !isFrequent(`"${word}"*`);
-  };
-
-  const run = (
-    match: string,
-    prefix: boolean,
-    terms: readonly string[],
-    limit: number,
-    offset: number,
-  ): SearchResult => {
-    const matched = count.get(match) ?? 0;
-    if (matched === 0) return { total: 0, hits: [] };
-    if (matched <= expandBelow) {
-      // Few briefings match: show where in each, so one briefing can answer with several hits.
-      const each = Math.max(SEARCH_LIMITS.hitsPerBriefing, Math.floor(SEARCH_LIMITS.expandedHits / matched));
-      const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ briefing, rank, marked }) =>
-        matchingItems(briefing, marked, terms, each).map((item) => ({ briefing, ...item, score: -rank })),
-      );
-      // Hits with more of the terms first, across briefings; the sort is stable, so ties keep rank.
-      hits.sort((a, b) => b.terms - a.terms);
-      // Items holding every term answer the query; those holding only some of it are shown only
-      // when no single item holds all (the terms are then spread over a briefing's items).
-      const whole = hits[0]?.terms === terms.length ? hits.filter((h) => h.terms === terms.length) : hits;
-      return { total: whole.length, hits: whole.slice(offset, offset + limit).map(withoutTerms) };
-    }
-    if (offset >= matched) return { total: matched, hits: [] };
-    // bm25 costs ~0.5 µs per matching briefing and term (several times that on a busy machine), so
-    // a word found in every one of 10,000 briefings would take ~6 ms to rank. Past `maxRanked`
-    // matches, only the newest `maxRanked` are ranked (rowids are newest-first positions): the most
-    // relevant of the recent ones.
-    const upTo = matched > maxRanked ? (nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
-    const hits: SearchHit[] = [];
-    for (const { briefing, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
-      const [item] = matchingItems(briefing, marked, terms, 1);
-      if (item) hits.push(withoutTerms({ briefing, ...item, score: -rank }));
-    }
-    return { total: matched, hits };
-  };
+  const columnsOf = (briefing: Briefing) => searchColumns(briefing).map(foldLetters);
 
   return {
-    add(briefing, order) {
-      assertOpen();
-      if (byRow.has(order)) throw new Error(`search index: order ${order} is already taken`);
-      byRow.set(order, briefing);
-      insertRow.run(order);
-      const texts = COLUMNS.map((c) => columnText(briefing, c));
-      const folded = texts.map(foldLetters);
-      if (folded.some((f, i) => f !== texts[i])) foldedRows.add(order);
-      insert.run(order, ...folded);
+    add(row, briefing) {
+      insert.run(row, ...columnsOf(briefing));
+      ownWrites++;
     },
-    begin() {
-      assertOpen();
-      db.exec('BEGIN');
+    remove(row, briefing) {
+      remove.run(row, ...columnsOf(briefing));
+      ownWrites++;
     },
-    commit() {
-      assertOpen();
-      db.exec('COMMIT');
+    index(members, folded, options = {}) {
+      let seen = '';
+      let rows = everyRow;
+      /** The statements for this snapshot: filtered only while the index holds other rows. */
+      const current = () => {
+        const version = `${dataVersion.get()}:${ownWrites}`;
+        if (version !== seen) {
+          seen = version;
+          rows = indexed.get() === members.size ? everyRow : snapshotRows;
+        }
+        return rows;
+      };
+      const search = createSearch(members, folded, highlightRow, options);
+      return {
+        get size() {
+          return members.size;
+        },
+        search(query, searchOptions) {
+          active = members;
+          try {
+            return search(current(), query, searchOptions);
+          } finally {
+            active = undefined;
+          }
+        },
+      };
     },
-    get size() {
-      return byRow.size;
-    },
-    search(query, options = {}) {
-      assertOpen();
-      const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 10)), SEARCH_LIMITS.maxLimit);
-      const offset = Math.min(Math.max(0, Math.floor(options.offset ?? 0)), SEARCH_LIMITS.maxOffset);
-      const { kept, ignored, frequentLeft } = affordable(parseQuery(query));
-      const also = ignored.length > 0 ? { ignored } : {};
-      if (kept.length === 0) return { total: 0, hits: [], ...also };
-      const keys = kept.map((t) => bare(termText(t)));
-      const prefix = widenLast(kept, frequentLeft);
-      const all = run(toMatchExpression(kept, 'all', prefix), prefix, keys, limit, offset);
-      if (all.total > 0 || kept.length === 1) return { ...all, ...also };
-      // Nothing has every term: rank what has some of them rather than answer "no results".
-      return { ...run(toMatchExpression(kept, 'any', prefix), prefix, keys, limit, offset), ...also };
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      db.close();
-    },
+  };
+}
+
+const highlightColumnsOf = (names: readonly string[]): string =>
+  names.map((_, i) => `highlight(docs, ${i}, '${OPEN}', '${CLOSE}')`).join(', ');
+
+/** The queries of a search; `only` narrows every one to some rows. */
+const prepareQueries = (db: Database.Database, weights: string, highlightColumns: string, only: string) => ({
+  exists: db.prepare<[string], number>(`SELECT 1 FROM docs WHERE docs MATCH ?${only} LIMIT 1`).pluck(),
+  count: db.prepare<[string], number>(`SELECT count(*) FROM docs WHERE docs MATCH ?${only}`).pluck(),
+  // Stops counting at the limit: telling a frequent word from a rare one costs at most that many rows.
+  countUpTo: db
+    .prepare<[string, number], number>(
+      `SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ?${only} LIMIT CAST(? AS INTEGER))`,
+    )
+    .pluck(),
+  // Two ways to a page of hits, measured at 10,000 briefings. For whole words, ordering by an
+  // explicit bm25() and then highlighting each hit by rowid costs ~5 ms for a word in every
+  // briefing, against ~8 ms through FTS5's `rank`. A prefix query re-expands the prefix on every
+  // rowid lookup (~1 ms each), so there the `rank` path, which highlights in the same pass, wins.
+  // better-sqlite3 binds JS numbers as REAL, and FTS5 mishandles `rowid = <real>`: it dropped
+  // the constraint and answered with the first matching row. Every rowid parameter is cast.
+  pageByBm25: db.prepare<[string, number, number, number], { rowid: number; rank: number }>(
+    `SELECT rowid, bm25(docs, ${weights}) AS rank FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER)${only} ORDER BY rank LIMIT ? OFFSET ?`,
+  ),
+  pageByRank: db
+    .prepare<[string, number, number, number], unknown[]>(
+      `SELECT rowid, rank, ${highlightColumns} FROM docs WHERE docs MATCH ? AND rowid <= CAST(? AS INTEGER)${only} ORDER BY rank LIMIT ? OFFSET ?`,
+    )
+    .raw(true),
+  nthMatch: db
+    .prepare<[string, number], number>(
+      `SELECT rowid FROM docs WHERE docs MATCH ?${only} ORDER BY rowid LIMIT 1 OFFSET ?`,
+    )
+    .pluck(),
+});
+type Statements = ReturnType<typeof prepareQueries>;
+
+function createSearch(
+  byRow: ReadonlyMap<number, Briefing>,
+  foldedRows: ReadonlySet<number>,
+  highlightRow: Database.Statement<[string, number], string[]>,
+  options: SearchOptions,
+) {
+  const maxRanked = Math.max(1, options.maxRanked ?? SEARCH_LIMITS.maxRanked);
+  const expandBelow = Math.max(0, options.expandBelow ?? SEARCH_LIMITS.expandBelow);
+  const frequentDocs = Math.max(0, options.frequentDocs ?? SEARCH_LIMITS.frequentDocs);
+
+  return (sql: Statements, query: string, searchOptions: { limit?: number; offset?: number } = {}) => {
+    const rawPage = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
+      prefix
+        ? (sql.pageByRank.all(match, upTo, limit, offset) as [number, number, ...string[]][]).map(
+            ([rowid, rank, ...marked]) => ({ rowid, rank, marked }),
+          )
+        : sql.pageByBm25
+            .all(match, upTo, limit, offset)
+            .map(({ rowid, rank }) => ({ rowid, rank, marked: highlightRow.get(match, rowid) ?? [] }));
+    /** A page of matching briefings, their columns highlighted in the original (unfolded) text. */
+    const pageOf = (match: string, prefix: boolean, upTo: number, limit: number, offset: number) =>
+      rawPage(match, prefix, upTo, limit, offset).flatMap(({ rowid, rank, marked }) => {
+        const briefing = byRow.get(rowid);
+        if (!briefing) return [];
+        if (!foldedRows.has(rowid)) return [{ briefing, rank, marked }];
+        const original = marked.map((m, i) => {
+          const spec = COLUMNS[i];
+          return spec ? unfold(m, columnText(briefing, spec)) : m;
+        });
+        return [{ briefing, rank, marked: original }];
+      });
+
+    const isFrequent = (match: string) =>
+      frequentDocs < byRow.size && (sql.countUpTo.get(match, frequentDocs + 1) ?? 0) > frequentDocs;
+
+    /**
+     * The terms worth their cost: each frequent word walks a doclist as long as the archive, so
+     * only the first `maxFrequentWords` of them are kept (phrases count each of theirs); the rest
+     * are named in `ignored`. Rare words are always kept: they are cheap and they are what narrows.
+     */
+    const affordable = (terms: QueryTerm[]) => {
+      const kept: QueryTerm[] = [];
+      const ignored: string[] = [];
+      let frequent = 0;
+      for (const term of terms) {
+        const cost = [...new Set(term.words)].filter((w) => isFrequent(`"${w}"`)).length;
+        if (cost > 0 && frequent + cost > SEARCH_LIMITS.maxFrequentWords) {
+          ignored.push(termText(term));
+          continue;
+        }
+        frequent += cost;
+        kept.push(term);
+      }
+      return { kept, ignored, frequentLeft: SEARCH_LIMITS.maxFrequentWords - frequent };
+    };
+
+    /**
+     * Whether the last term is widened to a prefix: "recon" finds "reconstruction", but a word that
+     * exists as typed is not widened ("port" ≠ "Portugal"), nor is a phrase. A prefix shared by
+     * many briefings ("stra") merges the doclists of every word it starts, on every statement of
+     * the query, so it is one of the frequent words the query may afford.
+     */
+    const widenLast = (terms: QueryTerm[], frequentLeft: number): boolean => {
+      const last = terms.at(-1);
+      const word = last?.words.length === 1 ? (last.words[0] ?? '') : '';
+      if (word.length < SEARCH_LIMITS.minPrefix || sql.exists.get(`"${word}"`) !== undefined) return false;
+      return frequentLeft > 0 || !isFrequent(`"${word}"*`);
+    };
+
+    const run = (
+      match: string,
+      prefix: boolean,
+      terms: readonly string[],
+      limit: number,
+      offset: number,
+    ): SearchResult => {
+      const matched = sql.count.get(match) ?? 0;
+      if (matched === 0) return { total: 0, hits: [] };
+      if (matched <= expandBelow) {
+        // Few briefings match: show where in each, so one briefing can answer with several hits.
+        const each = Math.max(
+          SEARCH_LIMITS.hitsPerBriefing,
+          Math.floor(SEARCH_LIMITS.expandedHits / matched),
+        );
+        const hits = pageOf(match, prefix, MAX_ROWID, matched, 0).flatMap(({ briefing, rank, marked }) =>
+          matchingItems(briefing, marked, terms, each).map((item) => ({ briefing, ...item, score: -rank })),
+        );
+        // Hits with more of the terms first, across briefings; the sort is stable, so ties keep rank.
+        hits.sort((a, b) => b.terms - a.terms);
+        // Items holding every term answer the query; those holding only some of it are shown only
+        // when no single item holds all (the terms are then spread over a briefing's items).
+        const whole = hits[0]?.terms === terms.length ? hits.filter((h) => h.terms === terms.length) : hits;
+        return { total: whole.length, hits: whole.slice(offset, offset + limit).map(withoutTerms) };
+      }
+      if (offset >= matched) return { total: matched, hits: [] };
+      // bm25 costs ~0.5 µs per matching briefing and term (several times that on a busy machine),
+      // so a word found in every one of 10,000 briefings would take ~6 ms to rank. Past `maxRanked`
+      // matches, only the newest `maxRanked` are ranked (rows are numbered newest first): the most
+      // relevant of the recent ones.
+      const upTo = matched > maxRanked ? (sql.nthMatch.get(match, maxRanked - 1) ?? 0) : MAX_ROWID;
+      const hits: SearchHit[] = [];
+      for (const { briefing, rank, marked } of pageOf(match, prefix, upTo, limit, offset)) {
+        const [item] = matchingItems(briefing, marked, terms, 1);
+        if (item) hits.push(withoutTerms({ briefing, ...item, score: -rank }));
+      }
+      return { total: matched, hits };
+    };
+
+    const limit = Math.min(Math.max(1, Math.floor(searchOptions.limit ?? 10)), SEARCH_LIMITS.maxLimit);
+    const offset = Math.min(Math.max(0, Math.floor(searchOptions.offset ?? 0)), SEARCH_LIMITS.maxOffset);
+    const { kept, ignored, frequentLeft } = affordable(parseQuery(query));
+    const also = ignored.length > 0 ? { ignored } : {};
+    if (kept.length === 0) return { total: 0, hits: [], ...also };
+    const keys = kept.map((t) => bare(termText(t)));
+    const prefix = widenLast(kept, frequentLeft);
+    const all = run(toMatchExpression(kept, 'all', prefix), prefix, keys, limit, offset);
+    if (all.total > 0 || kept.length === 1) return { ...all, ...also };
+    // Nothing has every term: rank what has some of them rather than answer "no results".
+    return { ...run(toMatchExpression(kept, 'any', prefix), prefix, keys, limit, offset), ...also };
   };
 }

@@ -71,7 +71,14 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
       briefings
         .filter((b) => !briefingId || b.id === briefingId)
         .flatMap((briefing) =>
-          briefing.sections.map((section, index): SectionEntry => ({ briefing, section, index })),
+          briefing.sections.map(
+            (section, index): SectionEntry => ({
+              briefing,
+              section,
+              index,
+              size: section.summary.length + section.points.reduce((n, p) => n + p.length + 3, 2),
+            }),
+          ),
         )
         .filter((e) => e.section.themes.includes(themeId)),
     quotes: (filter = {}) =>

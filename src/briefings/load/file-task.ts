@@ -1,10 +1,11 @@
 /**
- * One briefing file to check, and what checking it found, in a shape that crosses a thread
- * boundary as JSON. The same function runs in a worker thread and, as the fallback, on the main
- * thread, so both paths report exactly the same outcome for the same bytes.
+ * One briefing file to check, and what checking it found. With an archive, a file whose name and
+ * bytes are already stored is not parsed again: its stored briefing is the outcome. A file that
+ * passes its checks is stored, and the archive's record (text outside the heap) replaces it.
  */
-import { readFile, readFileSync, type Stats, stat, statSync } from 'node:fs';
+import { readFile, type Stats, stat } from 'node:fs';
 import { promisify } from 'node:util';
+import { type Archive, archiveKey } from '../archive.js';
 import { type BriefingOutcome, checkBriefingFile } from './briefing-file.js';
 import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 
@@ -27,6 +28,7 @@ export type FileResult =
 
 export interface CheckOptions {
   exact?: boolean;
+  archive?: Archive;
 }
 
 /** Size, mtime and inode: an editor's save changes at least one of them. */
@@ -46,23 +48,6 @@ export const isMissing = (e: unknown): boolean =>
 export const errorReason = (e: unknown): string =>
   e instanceof Error && 'code' in e ? String(e.code) : String(e);
 
-/** Blocking reads: meant for a worker thread, where blocking costs no one anything. */
-export const checkFileSync = (task: FileTask, options: CheckOptions): FileResult => {
-  let stamp: string;
-  let bytes: Buffer;
-  try {
-    // Stat before reading: a write in between leaves an older stamp, so the next scan reads again.
-    const info = statSync(task.path);
-    stamp = stampOf(info);
-    if (stamp === task.stamp) return { stamp, unchanged: true };
-    if (info.size > MAX_FILE_BYTES) return { stamp, outcome: refused(task, info.size) };
-    bytes = readFileSync(task.path);
-  } catch (e) {
-    return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };
-  }
-  return { stamp, outcome: checkBriefingFile(task.file, task.path, task.expectedId, bytes, options) };
-};
-
 // The callback API, promisified: measured here it reads 10,000 small files several times faster
 // than fs/promises, whose FileHandle bookkeeping dominates for files this size.
 const statAsync = promisify(stat);
@@ -79,7 +64,7 @@ export const unchangedStamp = async (task: FileTask): Promise<string | undefined
   }
 };
 
-/** Same as `checkFileSync`, without blocking: for the main thread. */
+/** Checks the file, or finds it in the archive (see the top of this file). */
 export const checkFile = async (task: FileTask, options: CheckOptions): Promise<FileResult> => {
   let stamp: string;
   let bytes: Buffer;
@@ -92,5 +77,16 @@ export const checkFile = async (task: FileTask, options: CheckOptions): Promise<
   } catch (e) {
     return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };
   }
-  return { stamp, outcome: checkBriefingFile(task.file, task.path, task.expectedId, bytes, options) };
+  return { stamp, outcome: outcomeOf(task, bytes, options) };
+};
+
+const outcomeOf = (task: FileTask, bytes: Buffer, options: CheckOptions): BriefingOutcome => {
+  const { archive } = options;
+  const key = archive && !options.exact ? archiveKey(task.expectedId, bytes) : undefined;
+  const stored = key === undefined ? undefined : archive?.find(key);
+  const base = { file: task.file, path: task.path, expectedId: task.expectedId };
+  if (stored) return { ...base, id: stored.id, briefing: stored, problems: [] };
+  const outcome = checkBriefingFile(task.file, task.path, task.expectedId, bytes, options);
+  if (!archive || !outcome.briefing || outcome.problems.length > 0) return outcome;
+  return { ...outcome, briefing: archive.put(key ?? archiveKey(task.expectedId, bytes), outcome.briefing) };
 };

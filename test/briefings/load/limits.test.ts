@@ -41,7 +41,7 @@ describe('GIVEN a 200 KB briefing with 20,000 unknown keys', { timeout: 30_000 }
       'many-keys',
       lines(20_000, (i) => `k${i}: 1\n`),
     );
-    const result = await loadData(dir, { workers: 0 });
+    const result = await loadData(dir);
     const mine = result.problems.filter((p) => p.file.endsWith('many-keys.yaml'));
     expect(mine).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
     expect(mine.map(formatProblem)[0]).toMatch(
@@ -66,7 +66,7 @@ describe('GIVEN a 200 KB briefing with 20,000 unknown keys', { timeout: 30_000 }
       'dup-keys',
       lines(20_000, () => 'title: Again\n'),
     );
-    const result = await loadData(dir, { workers: 0 });
+    const result = await loadData(dir);
     const mine = result.problems.filter((p) => p.file.endsWith('dup-keys.yaml'));
     expect(mine).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
     expect(mine.map(formatProblem)[0]).toMatch(/dup-keys\.yaml:31:1 title — field "title" appears twice/);
@@ -80,10 +80,7 @@ describe('GIVEN a 200 KB briefing with 20,000 unknown keys', { timeout: 30_000 }
       'many-keys',
       lines(2_000, (i) => `k${i}: 1\n`),
     );
-    const [fast, exact] = await Promise.all([
-      loadData(dir, { workers: 0 }),
-      loadData(dir, { workers: 0, exact: true }),
-    ]);
+    const [fast, exact] = await Promise.all([loadData(dir), loadData(dir, { exact: true })]);
     expect(fast.problems).toEqual(exact.problems);
     expect(fast.problems).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
   });
@@ -93,7 +90,7 @@ describe('GIVEN files over the size limit', () => {
   test('WHEN a briefing is over 1 MB THEN it is refused before parsing, naming its size and the limit', async () => {
     const dir = await goodData();
     await alphaAs(dir, 'huge', `location: ${'x'.repeat(MAX_FILE_BYTES)}\n`);
-    const result = await loadData(dir, { workers: 0 });
+    const result = await loadData(dir);
     const size = (await stat(join(dir, 'briefings', 'huge.yaml'))).size.toLocaleString('en-US');
     expect(MAX_FILE_BYTES).toBe(1024 * 1024);
     expect(result.problems.map((p) => formatProblem(p).replace(`${dir}/`, ''))).toEqual([
@@ -106,7 +103,7 @@ describe('GIVEN files over the size limit', () => {
     const dir = await goodData();
     const themes = await readFile(join(dir, 'themes.yaml'), 'utf8');
     await writeFile(join(dir, 'themes.yaml'), `${themes}# ${'x'.repeat(MAX_FILE_BYTES)}\n`);
-    const result = await loadData(dir, { workers: 0 });
+    const result = await loadData(dir);
     expect(result.problems.map((p) => formatProblem(p).replace(`${dir}/`, ''))).toEqual([
       expect.stringMatching(
         /^themes\.yaml:1:1 — too large to load: [\d,]+ bytes, the limit is 1,048,576 bytes/,
@@ -117,7 +114,7 @@ describe('GIVEN files over the size limit', () => {
   test('WHEN a file is just under the limit THEN it is read as usual', async () => {
     const dir = await goodData();
     await alphaAs(dir, 'big', `# ${'x'.repeat(MAX_FILE_BYTES - 2000)}\n`);
-    const result = await loadData(dir, { workers: 0 });
+    const result = await loadData(dir);
     expect(result.problems).toEqual([]);
     expect(result.briefings.map((b) => b.id)).toEqual(['alpha', 'beta', 'big']);
   });
