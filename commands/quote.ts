@@ -19,7 +19,7 @@ import {
   textOption,
   themeCandidates,
 } from '../src/options/lookup.js';
-import { attributedCount, pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
+import { attributed, pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
 import type { Command, CommandContext } from './index.js';
 
 const options = z.strictObject({
@@ -69,13 +69,13 @@ function readAnother(library: Library, state: string) {
 }
 
 function answer(ctx: CommandContext, filter: QuoteFilter, skip?: { briefingId: string; index: number }) {
-  const entries = ctx.library.quotes(filter);
+  const entries = attributed(ctx.library, ctx.library.quotes(filter));
   const entry = pickQuote(entries, ctx.random, skip);
   return renderQuote({
     library: ctx.library,
     filter,
     entry,
-    matching: attributedCount(entries),
+    matching: entries.length,
     repeated: entry !== undefined && skip?.briefingId === entry.briefing.id && skip.index === entry.index,
     locale: ctx.locale,
     anotherId: (shown) => anotherId(filter, shown),

@@ -22,25 +22,16 @@ export const textOption = (max: number) =>
     .max(max, `must be at most ${max} characters`);
 
 // A snapshot never changes, so its candidate lists are built once (and their keys folded once, in
-// choices.ts) rather than on every keystroke; a replaced snapshot takes its lists with it.
-const themeLists = new WeakMap<Library, readonly Candidate[]>();
-const briefingLists = new WeakMap<Library, Map<string, readonly Candidate[]>>();
+// choices.ts) rather than on every keystroke, and kept with the snapshot they list.
+const themeList = (library: Library): readonly Candidate[] =>
+  library.themes.map((t) => ({ name: `${t.label} (${t.id})`, value: t.id, keys: [t.id, t.label] }));
+const briefingLists = (): Map<string, readonly Candidate[]> => new Map();
 
-export const themeCandidates = (library: Library): readonly Candidate[] => {
-  let list = themeLists.get(library);
-  if (!list) {
-    list = library.themes.map((t) => ({ name: `${t.label} (${t.id})`, value: t.id, keys: [t.id, t.label] }));
-    themeLists.set(library, list);
-  }
-  return list;
-};
+export const themeCandidates = (library: Library): readonly Candidate[] => library.derived(themeList);
 
+/** Briefings newest first, one list per locale (the dates in their names are the locale's). */
 export const briefingCandidates = (library: Library, locale = 'en-GB'): readonly Candidate[] => {
-  let byLocale = briefingLists.get(library);
-  if (!byLocale) {
-    byLocale = new Map();
-    briefingLists.set(library, byLocale);
-  }
+  const byLocale = library.derived(briefingLists);
   let list = byLocale.get(locale);
   if (!list) {
     list = library.latest().map((b) => ({

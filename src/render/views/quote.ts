@@ -107,31 +107,23 @@ function quoteCard(
   return { ...(only ? { content: only } : {}), embeds: [embed], components: [row] };
 }
 
-// Entries belong to a frozen snapshot: whether one is attributed is worked out once, not with two
-// trims per quote on every click.
-const attributedEntries = new WeakMap<QuoteEntry, boolean>();
-const isAttributed = (e: QuoteEntry): boolean => {
-  let known = attributedEntries.get(e);
-  if (known === undefined) {
-    known = e.quote.speaker.trim() !== '' && e.quote.text.trim() !== '';
-    attributedEntries.set(e, known);
-  }
-  return known;
+// Which quotes have both words and a speaker is worked out once per snapshot, not with two trims
+// per quote on every click.
+const attributedQuotes = (library: Library): ReadonlySet<QuoteEntry> =>
+  new Set(library.quotes().filter((e) => e.quote.speaker.trim() !== '' && e.quote.text.trim() !== ''));
+
+/** The quotes among `entries` (from `library`) that have both words and a speaker: the ones shown. */
+export const attributed = (library: Library, entries: readonly QuoteEntry[]): QuoteEntry[] => {
+  const known = library.derived(attributedQuotes);
+  return entries.filter((e) => known.has(e));
 };
 
-export const attributedCount = (entries: readonly QuoteEntry[]): number => {
-  let n = 0;
-  for (const e of entries) if (isAttributed(e)) n++;
-  return n;
-};
-
-/** Picks a quote at random, avoiding the one just shown when there is another. */
+/** Picks one of the attributed quotes at random, avoiding the one just shown when there is another. */
 export function pickQuote(
-  entries: readonly QuoteEntry[],
+  attributed: readonly QuoteEntry[],
   random: () => number,
   skip?: { briefingId: string; index: number },
 ): QuoteEntry | undefined {
-  const attributed = entries.filter(isAttributed);
   const pool =
     skip && attributed.length > 1
       ? attributed.filter((e) => !(e.briefing.id === skip.briefingId && e.index === skip.index))

@@ -26,15 +26,9 @@ function briefingField(library: Library, b: Briefing, locale: string): APIEmbedF
 }
 
 // Packing depends only on the snapshot, so a page button does not repack the whole archive.
-const packed = new WeakMap<Library, Briefing[][]>();
-function pagesOf(library: Library, briefings: readonly Briefing[]): Briefing[][] {
-  let pages = packed.get(library);
-  if (!pages) {
-    pages = pack(briefings, estimateBriefing, { budget: 4500, maxPerPage: 10 });
-    packed.set(library, pages);
-  }
-  return pages;
-}
+// Packed on raw lengths so only the page shown is rendered.
+const sourcePages = (library: Library): Briefing[][] =>
+  pack(library.latest(), estimateBriefing, { budget: 4500, maxPerPage: 10 });
 
 export function renderSources(
   library: Library,
@@ -50,8 +44,7 @@ export function renderSources(
       'No briefings are loaded yet. Curators add them under `data/briefings/`; `npm run data:check` says what is wrong with any that fail to load.',
     );
   }
-  // Packed on raw lengths so only the page shown is rendered.
-  const pages = pagesOf(library, briefings);
+  const pages = library.derived(sourcePages);
   const at = clampPage(page, pages.length);
   const sourceCount = library.sources().length;
   const { stats } = library;

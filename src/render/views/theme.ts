@@ -55,7 +55,7 @@ interface Layout {
 }
 // A theme's pages depend only on the snapshot; across a large archive packing them is the costly
 // part of /theme and its page buttons, so it is done once per snapshot and theme.
-const layouts = new WeakMap<Library, Map<string, Layout>>();
+const themeLayouts = (): Map<string, Layout> => new Map();
 function layoutOf(
   library: Library,
   themeId: string,
@@ -63,21 +63,14 @@ function layoutOf(
   entries: readonly SectionEntry[],
 ): Layout {
   const key = `${themeId}\n${briefingId ?? ''}`;
-  let byKey = layouts.get(library);
-  const known = byKey?.get(key);
+  const known = library.derived(themeLayouts).get(key);
   if (known) return known;
   const layout = {
     pages: pack(entries, estimateSection, { budget: PAGE_BUDGET, maxPerPage: DISCORD_LIMITS.embeds - 1 }),
     briefingCount: new Set(entries.map((e) => e.briefing.id)).size,
   };
   // One briefing's sections are few and cheap to pack; keep only whole-theme layouts.
-  if (briefingId === undefined) {
-    if (!byKey) {
-      byKey = new Map();
-      layouts.set(library, byKey);
-    }
-    byKey.set(key, layout);
-  }
+  if (briefingId === undefined) library.derived(themeLayouts).set(key, layout);
   return layout;
 }
 

@@ -1,9 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import type { QuoteEntry } from '../../../src/briefings/index.js';
-import { pickQuote } from '../../../src/render/views/quote.js';
+import type { Library, QuoteEntry } from '../../../src/briefings/index.js';
+import { derivedOf } from '../../../src/briefings/library.js';
+import { attributed, pickQuote } from '../../../src/render/views/quote.js';
 
 const entry = (briefingId: string, index: number, speaker: string, text = 'Said.'): QuoteEntry =>
   ({ briefing: { id: briefingId }, index, quote: { speaker, text } }) as unknown as QuoteEntry;
+
+/** A snapshot holding only these quotes. */
+function libraryOf(entries: QuoteEntry[]): Library {
+  const library = { quotes: () => entries, derived: derivedOf(() => library) } as unknown as Library;
+  return library;
+}
+
+/** What /quote does: the attributed quotes of a snapshot, then one of them. */
+const pick = (entries: QuoteEntry[], r: number, skip?: { briefingId: string; index: number }) =>
+  pickQuote(attributed(libraryOf(entries), entries), () => r, skip);
 
 /** The plain rule: attributed quotes, without the one just shown when another exists, picked by r. */
 function reference(entries: QuoteEntry[], r: number, skip?: { briefingId: string; index: number }) {
@@ -35,18 +46,18 @@ describe('pickQuote', () => {
   );
 
   test.each(cases)('GIVEN r = %d and skip %j THEN the pick is the one the plain rule makes', (r, skip) => {
-    expect(pickQuote(entries, () => r, skip)).toBe(reference(entries, Number.isFinite(r) ? r : 0, skip));
+    expect(pick(entries, r, skip)).toBe(reference(entries, Number.isFinite(r) ? r : 0, skip));
   });
 
   test.each([
     ['no quotes', []],
     ['only unattributed quotes', [entry('a', 0, ''), entry('a', 1, 'Ana', '')]],
   ])('GIVEN %s THEN nothing is picked', (_, list) => {
-    expect(pickQuote(list, () => 0.5)).toBeUndefined();
+    expect(pick(list, 0.5)).toBeUndefined();
   });
 
   test('GIVEN one attributed quote that was just shown THEN it is shown again', () => {
     const only = [entry('a', 0, 'Ana')];
-    expect(pickQuote(only, () => 0.5, { briefingId: 'a', index: 0 })).toBe(only[0]);
+    expect(pick(only, 0.5, { briefingId: 'a', index: 0 })).toBe(only[0]);
   });
 });
