@@ -40,6 +40,12 @@ export interface CommandContext {
   services: CommandServices;
 }
 
+/**
+ * What the handlers of an admin command receive: the registry has checked (src/permissions.ts)
+ * that the member may manage this server, so there is a server.
+ */
+export type AdminContext = CommandContext & { guildId: string; memberPermissions: bigint };
+
 /** What a transport knows about an interaction before the app adds the library and services. */
 export type InteractionFacts = Pick<
   CommandContext,
@@ -63,16 +69,18 @@ export interface FocusedOption {
   value: string;
 }
 
-export interface Command<Schema extends z.ZodType = z.ZodType> {
+interface CommandOf<Schema extends z.ZodType, Context extends CommandContext> {
+  /**
+   * The JSON Discord registers. An admin command leaves out `default_member_permissions` and
+   * `contexts`: the registry sets them from `admin`.
+   */
   definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
   /** Validates and types the raw options; failures name the option. */
   options: Schema;
-  /** Admin commands are refused in the handler unless the member has Manage Server. */
-  admin?: boolean;
-  execute(ctx: CommandContext, options: z.infer<Schema>): Promise<Reply> | Reply;
+  execute(ctx: Context, options: z.infer<Schema>): Promise<Reply> | Reply;
   /** At most 25 choices, best match first. */
   autocomplete?(
-    ctx: CommandContext,
+    ctx: Context,
     focused: FocusedOption,
     options: RawOptions,
   ): Promise<APIApplicationCommandOptionChoice[]> | APIApplicationCommandOptionChoice[];
@@ -80,5 +88,21 @@ export interface Command<Schema extends z.ZodType = z.ZodType> {
    * Button handlers by action. A custom id is `<command>:<action>:<state>`, at most 100 characters;
    * the state carries everything the handler needs, so buttons keep working after a restart.
    */
-  buttons?: Record<string, (ctx: CommandContext, state: string) => Promise<Reply> | Reply>;
+  buttons?: Record<string, (ctx: Context, state: string) => Promise<Reply> | Reply>;
 }
+
+/** A command for everyone. */
+export interface MemberCommand<Schema extends z.ZodType = z.ZodType>
+  extends CommandOf<Schema, CommandContext> {
+  admin?: false;
+}
+
+/**
+ * A command for members with Manage Server, in a server. The registry refuses everyone else before
+ * any handler (command, button or autocomplete) runs.
+ */
+export interface AdminCommand<Schema extends z.ZodType = z.ZodType> extends CommandOf<Schema, AdminContext> {
+  admin: true;
+}
+
+export type Command<Schema extends z.ZodType = z.ZodType> = MemberCommand<Schema> | AdminCommand<Schema>;

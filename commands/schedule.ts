@@ -4,8 +4,6 @@ import {
   type APIApplicationCommandSubcommandOption,
   ApplicationCommandOptionType,
   ChannelType,
-  InteractionContextType,
-  PermissionFlagsBits,
 } from 'discord.js';
 import { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
@@ -13,7 +11,6 @@ import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
 import { customId, parsePage } from '../src/options/custom-id.js';
 import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
-import { canManageGuild } from '../src/permissions.js';
 import type { Reply } from '../src/render/index.js';
 import {
   renderPaused,
@@ -25,7 +22,7 @@ import {
   retryAdvice,
 } from '../src/render/views/schedule.js';
 import { type Reader, readerIn } from '../src/render/views/schedules.js';
-import type { Command, CommandContext } from './index.js';
+import type { AdminContext, Command } from './index.js';
 
 const channel = z.object(
   { id: z.string().min(1), name: z.string().optional() },
@@ -135,14 +132,7 @@ const sub = (
   options: opts,
 });
 
-const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
-
-/** The registry refuses non-admins too; a guild may override default_member_permissions, so check here as well. */
-function services(ctx: CommandContext): { schedules: ScheduleService; guildId: string } {
-  if (ctx.guildId === null) throw new UserError('/schedule works only inside a server.');
-  if (!canManageGuild(ctx.memberPermissions)) {
-    throw new UserError('/schedule is for members with the Manage Server permission. Ask a server admin.');
-  }
+function services(ctx: AdminContext): { schedules: ScheduleService; guildId: string } {
   const schedules = ctx.services.schedules;
   if (!schedules) throw new UserError('Schedules are not available in this session.');
   return { schedules, guildId: ctx.guildId };
@@ -151,7 +141,7 @@ function services(ctx: CommandContext): { schedules: ScheduleService; guildId: s
 /** A page button carries its page number. */
 const pageId = (page: number): string => customId('schedule', 'page', String(page));
 
-async function listPage(schedules: ScheduleService, guildId: string, page: number, ctx: CommandContext) {
+async function listPage(schedules: ScheduleService, guildId: string, page: number, ctx: AdminContext) {
   return renderScheduleList({
     views: await schedules.list(guildId),
     page,
@@ -163,7 +153,7 @@ async function listPage(schedules: ScheduleService, guildId: string, page: numbe
 }
 
 /** A store failure is the admin's business too: say what failed instead of a bare apology. */
-const execute = (ctx: CommandContext, opts: Options): Promise<Reply> =>
+const execute = (ctx: AdminContext, opts: Options): Promise<Reply> =>
   guarded(readerIn(ctx.guildId, ctx.services.status), () => run(ctx, opts));
 
 async function guarded(reader: Reader, work: () => Promise<Reply>): Promise<Reply> {
@@ -181,7 +171,7 @@ async function guarded(reader: Reader, work: () => Promise<Reply>): Promise<Repl
   }
 }
 
-async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
+async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
   const { schedules, guildId } = services(ctx);
   const reader = readerIn(guildId, ctx.services.status);
   switch (opts.subcommand) {
@@ -247,7 +237,7 @@ async function run(ctx: CommandContext, opts: Options): Promise<Reply> {
 }
 
 async function autocomplete(
-  ctx: CommandContext,
+  ctx: AdminContext,
   focused: { name: string; value: string },
 ): Promise<APIApplicationCommandOptionChoice[]> {
   if (focused.name === 'timezone') {
@@ -255,12 +245,11 @@ async function autocomplete(
   }
   if (focused.name === 'id') {
     const schedules = ctx.services.schedules;
-    if (!schedules || ctx.guildId === null) return [];
-    const guildId = ctx.guildId;
+    if (!schedules) return [];
     // Next runs are not shown in a choice: no need to compute them per keystroke.
     const list = schedules.schedules
-      ? await schedules.schedules(guildId)
-      : (await schedules.list(guildId)).map((v) => v.schedule);
+      ? await schedules.schedules(ctx.guildId)
+      : (await schedules.list(ctx.guildId)).map((v) => v.schedule);
     return rankChoices(scheduleCandidates(list), focused.value);
   }
   return [];
@@ -270,8 +259,6 @@ export default {
   definition: {
     name: 'schedule',
     description: 'Scheduled "looking ahead" digests for this server (Manage Server)',
-    default_member_permissions: String(MANAGE_GUILD),
-    contexts: [InteractionContextType.Guild],
     options: [
       sub('add', 'Post a digest on a schedule', settingOptions(true)),
       sub('list', 'Every schedule of this server, with next run and last outcome', []),
@@ -288,7 +275,7 @@ export default {
   execute,
   autocomplete,
   buttons: {
-    // The registry checks admin for buttons of admin commands; the guild comes from the click itself.
+    // The guild comes from the click itself: an admin pages through their own server's schedules.
     async page(ctx, state) {
       const page = parsePage(state);
       if (page === undefined) throw new UserError('This button is not valid. Run /schedule list again.');

@@ -5,9 +5,11 @@
  * Contract (used by src/discord and src/console):
  * - `loadCommands()` imports each module in commands/ except index.ts and keeps those that pass the
  *   module check; a malformed module is a startup error naming the file.
+ * - An admin command (`admin: true`) is registered with Discord's defaults for it (Manage Server,
+ *   servers only), and every way in (`invokeCommand`, `invokeButton`, `invokeAutocomplete`) asks
+ *   src/permissions.ts before its handler runs: non-admins are refused, or offered no choices.
  * - `invokeCommand` parses raw options with the command's zod schema (a failure is a UserError
- *   naming the option), refuses admin commands without Manage Server, runs the handler, and passes
- *   the reply through the limits module.
+ *   naming the option), runs the handler, and passes the reply through the limits module.
  * - `invokeAutocomplete` returns at most 25 choices.
  * - `invokeButton` routes `<command>:<action>:<state>` custom ids.
  */
@@ -19,10 +21,10 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
-import type { Command, CommandContext, FocusedOption, RawOptions } from '../commands/index.js';
+import type { AdminContext, Command, CommandContext, FocusedOption, RawOptions } from '../commands/index.js';
 import { UserError } from './errors.js';
 import { parseCustomId } from './options/custom-id.js';
-import { canManageGuild as hasManageGuild } from './permissions.js';
+import { ADMIN_DEFINITION, admitAdmin, isAdmin } from './permissions.js';
 import type { Reply } from './render/index.js';
 import { DISCORD_LIMITS, fitReply, truncate } from './render/limits.js';
 
@@ -41,6 +43,10 @@ const CommandModuleSchema = z.object({
     definition: z.looseObject({
       name: z.string().regex(/^[-_\p{L}\p{N}]{1,32}$/u, 'must be 1-32 lowercase letters, digits, - or _'),
       description: z.string().min(1).max(100),
+      // Set by the registry from `admin`, so that what Discord hides and what the handlers refuse agree.
+      default_member_permissions: z
+        .undefined({ error: 'must be left out: `admin: true` sets it' })
+        .optional(),
     }),
     options: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'must be a zod schema'),
     admin: z.boolean().optional(),
@@ -68,7 +74,10 @@ export function buildRegistry(modules: readonly { file: string; command: Command
     const name = command.definition.name;
     const other = fileOf.get(name);
     if (other) throw new Error(`commands/${file} and commands/${other} both define the command /${name}`);
-    commands.set(name, command);
+    commands.set(
+      name,
+      command.admin ? { ...command, definition: { ...command.definition, ...ADMIN_DEFINITION } } : command,
+    );
     fileOf.set(name, file);
   }
   return { commands };
@@ -101,16 +110,12 @@ const find = (registry: Registry, name: string): Command => {
   return command;
 };
 
-const canManageGuild = (ctx: CommandContext): boolean => hasManageGuild(ctx.memberPermissions);
-
-function requireAdmin(command: Command, ctx: CommandContext): void {
-  if (!command.admin || canManageGuild(ctx)) return;
-  throw new UserError(
-    ctx.guildId === null
-      ? `/${command.definition.name} works only inside a server.`
-      : `/${command.definition.name} is for members with the Manage Server permission. Ask a server admin.`,
-  );
-}
+/**
+ * The context `command`'s handlers run with: for an admin command, only once the member is admitted.
+ * (Typed as an admin's either way: a member command's handlers take any context.)
+ */
+const contextFor = (command: Command, ctx: CommandContext): AdminContext =>
+  command.admin ? admitAdmin(command.definition.name, ctx) : (ctx as AdminContext);
 
 /** Turns a zod failure into one sentence naming the option. */
 export function optionError(error: z.ZodError, raw: RawOptions, command: string): UserError {
@@ -136,10 +141,10 @@ export async function invokeCommand(
   ctx: CommandContext,
 ): Promise<Reply> {
   const command = find(registry, name);
-  requireAdmin(command, ctx);
+  const context = contextFor(command, ctx);
   const parsed = command.options.safeParse(raw);
   if (!parsed.success) throw optionError(parsed.error, raw, command.definition.name);
-  return fitReply(await command.execute(ctx, parsed.data));
+  return fitReply(await command.execute(context, parsed.data));
 }
 
 /** Choices for the focused option; nothing for unknown commands or members who may not use it. */
@@ -152,8 +157,8 @@ export async function invokeAutocomplete(
 ): Promise<APIApplicationCommandOptionChoice[]> {
   const command = registry.commands.get(name);
   if (!command?.autocomplete) return [];
-  if (command.admin && !canManageGuild(ctx)) return [];
-  const choices = await command.autocomplete(ctx, focused, raw);
+  if (command.admin && !isAdmin(ctx)) return [];
+  const choices = await command.autocomplete(contextFor(command, ctx), focused, raw);
   return choices
     .filter((c) => String(c.value).length <= DISCORD_LIMITS.choiceValue)
     .slice(0, DISCORD_LIMITS.choices)
@@ -175,6 +180,5 @@ export async function invokeButton(
   if (!parts || !command || !handler) {
     throw new UserError('This button no longer works. Run the command again for a fresh answer.');
   }
-  requireAdmin(command, ctx);
-  return fitReply(await handler(ctx, parts.state));
+  return fitReply(await handler(contextFor(command, ctx), parts.state));
 }

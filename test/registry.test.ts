@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import type { Command } from '../commands/index.js';
+import type { AdminCommand, Command, RawOptions } from '../commands/index.js';
 import { isUserError, type UserError } from '../src/errors.js';
 import {
   buildRegistry,
+  checkCommandModule,
   definitions,
   invokeAutocomplete,
   invokeButton,
@@ -212,6 +213,122 @@ describe('admin commands', () => {
     const ctx = context({ memberPermissions });
     expect(await invokeCommand(withAdmin, 'admin-only', {}, ctx)).toEqual({ content: 'done' });
     expect(await invokeButton(withAdmin, 'admin-only:go:x', ctx)).toEqual({ content: 'pressed' });
+  });
+
+  test('GIVEN an admin command WHEN registered THEN Discord offers it in servers, to Manage Server by default', () => {
+    expect(withAdmin.commands.get('admin-only')?.definition).toMatchObject({
+      default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+      contexts: [0],
+    });
+  });
+
+  test('GIVEN a module that sets default_member_permissions itself WHEN loaded THEN it is refused', () => {
+    const definition = { name: 'x', description: 'd', default_member_permissions: '32' };
+    expect(() =>
+      checkCommandModule('x.ts', { default: { definition, options: z.object({}), execute: () => ({}) } }),
+    ).toThrow(/x\.ts .*definition\.default_member_permissions: must be left out: `admin: true` sets it/);
+  });
+});
+
+describe('no handler of a shipped admin command is reachable by a non-admin', () => {
+  /** The command with every handler replaced by one that records that it ran. */
+  function tripwired(command: AdminCommand, reached: string[]): AdminCommand {
+    const name = command.definition.name;
+    const trip = (what: string) => () => {
+      reached.push(`/${name} ${what}`);
+      return { content: 'reached' };
+    };
+    const actions = Object.keys(command.buttons ?? {});
+    return {
+      ...command,
+      execute: trip('execute'),
+      autocomplete: () => {
+        reached.push(`/${name} autocomplete`);
+        return [{ name: 'reached', value: 'reached' }];
+      },
+      buttons: Object.fromEntries(actions.map((action) => [action, trip(`button ${action}`)])),
+    };
+  }
+
+  /** Raw options naming each subcommand (or none), and each option that autocompletes in it. */
+  function waysIn(command: Command): { raw: RawOptions; autocompleted: string[] }[] {
+    const top = command.definition.options ?? [];
+    const subs = top.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+    const completing = (options: readonly { name: string }[]) =>
+      options.filter((o) => 'autocomplete' in o && o.autocomplete === true).map((o) => o.name);
+    if (subs.length === 0) return [{ raw: {}, autocompleted: completing(top) }];
+    return subs.map((s) => ({ raw: { subcommand: s.name }, autocompleted: completing(s.options ?? []) }));
+  }
+
+  const admins = [...registry.commands.values()].filter((c): c is AdminCommand => c.admin === true);
+
+  test('GIVEN the commands folder THEN /schedule and /status are admin commands', () => {
+    expect(admins.map((c) => c.definition.name)).toEqual(expect.arrayContaining(['schedule', 'status']));
+  });
+
+  /**
+   * Runs every command (each subcommand), every button and every autocompleting option of every
+   * admin command, through a registry of tripwired copies. Returns the handlers that ran and what
+   * each refused call answered.
+   */
+  async function tryEveryWayIn(ctx: ReturnType<typeof context>) {
+    const reached: string[] = [];
+    const answers: unknown[] = [];
+    const guarded = buildRegistry(
+      admins.map((c) => ({ file: `${c.definition.name}.ts`, command: tripwired(c, reached) })),
+    );
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'answered',
+        (e: unknown) => answers.push(e),
+      );
+    for (const command of admins) {
+      const name = command.definition.name;
+      for (const { raw, autocompleted } of waysIn(command)) {
+        await refusal(invokeCommand(guarded, name, raw, ctx));
+        for (const option of autocompleted) {
+          const choices = await invokeAutocomplete(guarded, name, { name: option, value: '' }, raw, ctx);
+          if (choices.length === 0) answers.push('no choices');
+        }
+      }
+      for (const action of Object.keys(command.buttons ?? {})) {
+        await refusal(invokeButton(guarded, `${name}:${action}:0`, ctx));
+      }
+    }
+    return { reached, answers };
+  }
+
+  test.each([
+    ['a member without Manage Server', { memberPermissions: PermissionFlagsBits.SendMessages }],
+    ['a member with no permissions', { memberPermissions: 0n }],
+    ['a direct message', { guildId: null, memberPermissions: null }],
+    ['Manage Server bits outside a server', { guildId: null, memberPermissions: adminPermissions }],
+  ])(
+    'GIVEN %s WHEN every way into every admin command is tried THEN no handler runs, and each is refused',
+    async (_who, overrides) => {
+      const { reached, answers } = await tryEveryWayIn(context(overrides));
+      expect(reached).toEqual([]);
+      expect(answers.length).toBeGreaterThan(0);
+      for (const answer of answers) {
+        if (answer === 'no choices') continue;
+        expect(isUserError(answer) && answer.message).toMatch(
+          /Manage Server permission|only inside a server/,
+        );
+      }
+    },
+  );
+
+  test('GIVEN an admin WHEN the same ways in are tried THEN the handlers run (so the test above can fail)', async () => {
+    const { reached } = await tryEveryWayIn(context({ memberPermissions: adminPermissions }));
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        '/schedule execute',
+        '/schedule autocomplete',
+        '/schedule button page',
+        '/status execute',
+        '/status button page',
+      ]),
+    );
   });
 });
 

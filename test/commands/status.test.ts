@@ -5,6 +5,7 @@ import status from '../../commands/status.js';
 import type { DataStatus, StatusProvider } from '../../src/digest/index.js';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import { UserError } from '../../src/errors.js';
+import { admitAdmin } from '../../src/permissions.js';
 import { invokeButton, invokeCommand, loadCommands } from '../../src/registry.js';
 import { escapeInline } from '../../src/render/escape.js';
 import type { Reply } from '../../src/render/index.js';
@@ -31,6 +32,9 @@ const provider = (data: Partial<DataStatus> = {}, operatorGuild?: string): Statu
   data: () => ({ loadedAt: new Date('2026-03-02T08:00:00Z'), problems: [], ...data }),
   operator: (guildId) => guildId === operatorGuild,
 });
+
+/** What /status answers a member the registry admitted. */
+const answer = async (ctx: CommandContext) => status.execute(admitAdmin('status', ctx));
 
 async function setup(statusProvider: StatusProvider | undefined = provider()) {
   const poster = fakePoster();
@@ -106,7 +110,7 @@ describe('/status', () => {
     poster.broken.set('c2', { ok: false, reason: 'channel-gone' });
     await vi.advanceTimersByTimeAsync(23 * 3_600_000);
 
-    const reply = await status.execute(ctx(), {});
+    const reply = await answer(ctx());
     const all = text(reply);
     expect(reply.ephemeral).toBe(true);
     expect(all).toContain('Up for 2 d 3 h 4 min');
@@ -133,7 +137,7 @@ describe('/status', () => {
 
   test('GIVEN problems in data/ WHEN the operator asks in their own server THEN they are listed, the rest counted', async () => {
     const { ctx } = await setup(provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }, 'g1'));
-    const all = text(await status.execute(ctx(), {}));
+    const all = text(await answer(ctx()));
     expect(all).toContain('⚠️ 7 problems in data/ (the last good snapshot is in use)');
     expect(all).toContain('`data/briefings/b0.yaml:1:3 quotes[0].speaker — must not be empty`');
     expect(all).toContain('…and 2 more (npm run data:check)');
@@ -153,7 +157,7 @@ describe('/status', () => {
       },
     ];
     const { ctx } = await setup(provider({ problems: capped }, 'g1'));
-    const all = text(await status.execute(ctx(), {}));
+    const all = text(await answer(ctx()));
     expect(all).toContain('⚠️ 20,002 problems in data/');
     expect(all).toContain('…and 20,000 more (npm run data:check)');
     expect(all).not.toContain('only the first 50 are listed');
@@ -163,7 +167,7 @@ describe('/status', () => {
     const { ctx } = await setup(
       provider({ problems, lastReloadAt: new Date('2026-03-02T08:30:00Z') }, 'operators-guild'),
     );
-    const reply = await status.execute(ctx('g1'), {});
+    const reply = await answer(ctx('g1'));
     const all = text(reply);
     expect(all).not.toMatch(/data\/briefings|\.yaml|problem|Last reload attempt/);
     expect(all).toMatch(/1 briefing, 3 themes, 4 looking-ahead items/);
@@ -208,10 +212,10 @@ describe('/status', () => {
         }));
       await failing('g1');
       await failing('g9');
-      const theirs = text(await status.execute(ctx('g1'), {}));
+      const theirs = text(await answer(ctx('g1')));
       expect(theirs).not.toMatch(/10\.20\.30\.40|10\.0\.0\.7|ECONNREFUSED|ENOTFOUND|internal|http:/);
       expect(theirs).toMatch(/Failing: .*\(details in the bot's log\)/);
-      const operators = text(await status.execute(ctx('g9'), {}));
+      const operators = text(await answer(ctx('g9')));
       expect(operators).toContain(escapeInline(reason));
     },
   );
@@ -230,7 +234,7 @@ describe('/status', () => {
       ],
       result: undefined,
     }));
-    expect(text(await status.execute(ctx('g1'), {}))).toContain(
+    expect(text(await answer(ctx('g1')))).toContain(
       'Failing: missing access (Discord 50001). Missing: **View Channel**.',
     );
   });
@@ -250,7 +254,7 @@ describe('/status', () => {
       result: undefined,
     }));
     await digests.start();
-    const all = text(await status.execute(ctx(), {}));
+    const all = text(await answer(ctx()));
     expect(all).toMatch(/5 runs missed while offline/);
     expect(all).toMatch(/last ⏭️ missed <t:\d+:R>/);
   });
@@ -258,17 +262,18 @@ describe('/status', () => {
   test.each([
     ['a member without Manage Server', 'g1', 0x400n],
     ['outside a server', null, ADMIN],
-  ])('GIVEN %s THEN the handler refuses by itself', async (_what, guildId, perms) => {
+  ])('GIVEN %s THEN /status is refused', async (_what, guildId, perms) => {
+    const registry = await loadCommands();
     const { ctx } = await setup();
-    await expect(
-      Promise.resolve().then(() => status.execute(ctx(guildId, perms), {})),
-    ).rejects.toBeInstanceOf(UserError);
+    await expect(invokeCommand(registry, 'status', {}, ctx(guildId, perms))).rejects.toBeInstanceOf(
+      UserError,
+    );
   });
 
   test('GIVEN the registry THEN /status loads as an admin command and answers', async () => {
     const registry = await loadCommands();
     const { ctx } = await setup();
-    expect(status.definition.default_member_permissions).toBe('32');
+    expect(registry.commands.get('status')?.definition.default_member_permissions).toBe('32');
     await expect(invokeCommand(registry, 'status', {}, ctx('g1', 0x400n))).rejects.toThrow(/Manage Server/);
     expect(text(await invokeCommand(registry, 'status', {}, ctx()))).toContain('Attaché status');
   });
@@ -316,7 +321,7 @@ describe('/status data details', () => {
     ['after a reload that kept the previous snapshot', '2026-03-02T08:30:00.000Z', true],
   ])('GIVEN the last reload %s THEN "Last reload attempt" shown: %s', async (_what, at, shown) => {
     const { ctx } = await setup(provider({ lastReloadAt: new Date(at) }, 'g1'));
-    const all = text(await status.execute(ctx(), {}));
+    const all = text(await answer(ctx()));
     expect(all.includes('Last reload attempt')).toBe(shown);
   });
 
@@ -324,7 +329,7 @@ describe('/status data details', () => {
     const file = join(process.cwd(), 'data', 'briefings', 'broken.yaml');
     const problems = [{ file, line: 4, column: 1, field: 'title', message: 'must not be empty' }];
     const { ctx } = await setup(provider({ problems }, 'g1'));
-    const all = text(await status.execute(ctx(), {}));
+    const all = text(await answer(ctx()));
     expect(all).toContain('`data/briefings/broken.yaml:4:1 title — must not be empty`');
     expect(all).not.toContain(process.cwd());
   });
@@ -333,6 +338,6 @@ describe('/status data details', () => {
     const registry = await loadCommands();
     const { ctx } = await setup();
     expect(text(await invokeCommand(registry, 'status', {}, ctx('g1', 0x8n)))).toContain('Attaché status');
-    expect(text(await status.execute(ctx('g1', 0x8n), {}))).toContain('Attaché status');
+    expect(text(await answer(ctx('g1', 0x8n)))).toContain('Attaché status');
   });
 });
