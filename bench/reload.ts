@@ -1,14 +1,17 @@
 /**
  * Child: hot reload of a large data folder, as the app wires it (createLiveLibrary building with
- * buildLibraryAsync). Two changes a curator makes: one file edited (the scan reuses the other
- * files, the index is rebuilt whole), and every file changed at once (a `git pull` of the whole
- * archive: everything is read, checked and indexed again). For each: time from reload to swap, and
+ * buildLibraryAsync on a briefing cache). Two changes a curator makes: one file edited (the scan
+ * reuses the other files, the changed one is checked and stored), and every file touched at once
+ * (a `git checkout` that rewrites them all: everything is read and hashed again, and found in
+ * the cache). For each: time from reload to swap, and
  * the longest event-loop stall meanwhile (perf_hooks.monitorEventLoopDelay, 5 ms resolution, max).
  */
-import { appendFile, readdir, utimes } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildLibraryAsync } from '../src/briefings/library.js';
+import { openDataArchive } from '../src/briefings/loader.js';
 import { createLiveLibrary } from '../src/briefings/reload.js';
 import { childInput, emit } from './child.js';
 import { median, round } from './stats.js';
@@ -37,11 +40,14 @@ export interface ReloadFigures {
 
 const { dir, runs } = childInput<ReloadInput>();
 const quiet = () => undefined;
+const cacheDir = await mkdtemp(join(tmpdir(), 'attache-bench-cache-'));
+const archive = openDataArchive(join(cacheDir, 'briefings.sqlite'), quiet);
 const live = await createLiveLibrary({
   dir,
-  build: (load) => buildLibraryAsync(load),
+  build: (load) => buildLibraryAsync(load, { archive }),
   log: { info: quiet, warn: quiet, error: quiet },
   watch: false,
+  load: { archive },
 });
 const expected = live.current().stats.briefings;
 const files = (await readdir(join(dir, 'briefings'))).filter((f) => f.endsWith('.yaml'));
@@ -75,6 +81,8 @@ for (let run = 0; run < runs; run++) {
   results.push(await measure('all-files'));
 }
 await live.close();
+archive.close();
+await rm(cacheDir, { recursive: true, force: true });
 
 const summary = (change: ReloadRun['change']) => {
   const of = results.filter((r) => r.change === change);

@@ -7,7 +7,11 @@ import type { CommandContext, InteractionFacts } from '../commands/index.js';
 
 export type { InteractionFacts } from '../commands/index.js';
 
+import { join } from 'node:path';
+import type { Archive } from './briefings/archive.js';
+import { openArchive } from './briefings/archive.js';
 import { buildLibraryAsync } from './briefings/library.js';
+import { openDataArchive, validationRules } from './briefings/loader.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import { type Config, SetupError } from './config.js';
 import { describeError, type Poster, type StatusProvider, StoreError } from './digest/index.js';
@@ -50,12 +54,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const random = options.random ?? Math.random;
   const startedAt = now();
 
+  const dataLog = log.child({ component: 'data' });
+  const archive = openBriefingCache(config, dataLog);
   const live = await createLiveLibrary({
     dir: config.DATA_DIR,
-    build: (load) => buildLibraryAsync(load),
-    log: log.child({ component: 'data' }),
+    build: (load) => buildLibraryAsync(load, { archive }),
+    log: dataLog,
     debounceMs: config.RELOAD_DEBOUNCE_MS,
     watch: options.watch ?? true,
+    load: { archive },
+  }).catch((error: unknown) => {
+    archive.close();
+    throw error;
   });
   const registry = await loadCommands();
   const digests = await createDigestRuntime({
@@ -105,8 +115,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     async stop() {
       await digests.stop();
       await live.close();
+      archive.close();
     },
   };
+}
+
+/**
+ * The briefing cache beside the store (STATE_DIR/briefings.sqlite): briefings already checked are
+ * not parsed again at the next start, and their text stays out of the heap. It is only a cache: if
+ * it cannot be opened, the bot starts on a temporary one, slower, and says why.
+ */
+function openBriefingCache(config: Config, log: Logger): Archive {
+  const file = join(config.STATE_DIR, 'briefings.sqlite');
+  const warn = (detail: object, message: string) => log.warn(detail, message);
+  try {
+    return openDataArchive(file, warn);
+  } catch (error) {
+    log.warn(
+      { file, err: error },
+      'cannot open the briefing cache: using a temporary one (every start checks every file again)',
+    );
+    return openArchive({ rules: validationRules(), warn });
+  }
 }
 
 /**

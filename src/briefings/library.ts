@@ -10,6 +10,7 @@ import type {
   LibraryStats,
   LoadResult,
   LookaheadEntry,
+  Period,
   QuoteEntry,
   SectionEntry,
   Source,
@@ -111,6 +112,24 @@ function createIndexer(load: LoadResult, archive: Archive) {
   const undated: LookaheadEntry[] = [];
   const sources = new Map<string, { source: Source; briefings: Briefing[] }>();
   let sections = 0;
+  // An archive repeats a few hundred horizons and speakers across its items: each is worked out once.
+  const periods = new Map<string, Readonly<Period> | undefined>();
+  const periodOf = (horizon: string): Readonly<Period> | undefined => {
+    if (periods.has(horizon)) return periods.get(horizon);
+    const period = resolvePeriod(horizon);
+    const frozen = period && Object.freeze(period);
+    periods.set(horizon, frozen);
+    return frozen;
+  };
+  const speakerKeys = new Map<string, string>();
+  const speakerKey = (speaker: string): string => {
+    let key = speakerKeys.get(speaker);
+    if (key === undefined) {
+      key = normaliseSpeaker(speaker);
+      speakerKeys.set(speaker, key);
+    }
+    return key;
+  };
 
   const add = (briefing: Briefing) => {
     const stored = recordInfo(briefing);
@@ -132,7 +151,7 @@ function createIndexer(load: LoadResult, archive: Archive) {
       });
       quotes.push(entry);
       for (const theme of new Set(quote.themes)) push(quotesByTheme, theme, entry);
-      const key = normaliseSpeaker(quote.speaker);
+      const key = speakerKey(quote.speaker);
       push(quotesBySpeaker, key, entry);
       const spelling = quote.speaker.replace(/\s+/g, ' ').trim();
       const known = speakerNames.get(key);
@@ -144,9 +163,9 @@ function createIndexer(load: LoadResult, archive: Archive) {
       }
     });
     briefing.looking_ahead.forEach((item, index) => {
-      const period = item.horizon === undefined ? undefined : resolvePeriod(item.horizon);
+      const period = item.horizon === undefined ? undefined : periodOf(item.horizon);
       const key = stored.key(index);
-      if (period) dated.push(Object.freeze({ briefing, item, index, period: Object.freeze(period), key }));
+      if (period) dated.push(Object.freeze({ briefing, item, index, period, key }));
       else undated.push(Object.freeze({ briefing, item, index, key }));
     });
     const group = sources.get(sourceKey(briefing.source));

@@ -7,15 +7,24 @@
  * skips files unchanged since a previous scan); `settle` adds what needs all files together
  * (theme ids against themes.yaml, duplicate briefing ids) and assembles the result.
  */
-import type { Dirent } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, normalize, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { closestName } from '../text/nearest.js';
-import type { Archive } from './archive.js';
+import { type Archive, openArchive } from './archive.js';
 import type { Briefing, DataProblem, LoadResult } from './index.js';
 import { type BriefingOutcome, type ThemeRef, themeRefsOf } from './load/briefing-file.js';
 import { capProblems } from './load/cap.js';
-import { checkFile, type FileResult, type FileTask, isMissing, unchangedStamp } from './load/file-task.js';
+import {
+  checkFile,
+  type FileResult,
+  type FileTask,
+  isMissing,
+  storeChecked,
+  unchangedStamp,
+} from './load/file-task.js';
 import { MAX_FILE_BYTES } from './load/limits.js';
 import { createPacer, mapLimit } from './load/pace.js';
 import { decodeUtf8 } from './load/text.js';
@@ -64,6 +73,9 @@ export interface Settled {
 }
 
 /** Paths as a curator would type them: relative to the working directory when inside it. */
+/** Files checked before their valid briefings are stored, in one transaction. */
+const STORE_CHUNK = 500;
+
 const displayBase = (dir: string): string => {
   if (!isAbsolute(dir)) return normalize(dir);
   const rel = relative(process.cwd(), dir);
@@ -195,11 +207,21 @@ export const scanData = async (
   });
   const changed = tasks.filter((_, i) => same[i] === undefined);
   const check = { exact: options.exact ?? false, ...(options.archive ? { archive: options.archive } : {}) };
-  const fresh = await mapLimit(changed, options.concurrency ?? 32, async ({ stamp: _, ...task }) => {
-    const result = await checkFile(task, check);
+  // In chunks: each chunk's valid briefings are stored together, then only their records are kept.
+  const fresh: FileResult[] = [];
+  for (let at = 0; at < changed.length; at += STORE_CHUNK) {
+    const checked = await mapLimit(
+      changed.slice(at, at + STORE_CHUNK),
+      options.concurrency ?? 32,
+      async ({ stamp: _, ...task }) => {
+        const result = await checkFile(task, check);
+        await pace();
+        return result;
+      },
+    );
+    fresh.push(...storeChecked(checked, options.archive));
     await pace();
-    return result;
-  });
+  }
   let next = 0;
   const checked = same.map((stamp): FileResult | undefined =>
     stamp === undefined ? fresh[next++] : { stamp, unchanged: true },
@@ -294,6 +316,33 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
     themesUsable: scan.themes.usable,
   };
 };
+
+/**
+ * A fingerprint of the rules that decide whether a briefing file is valid: the code of this folder
+ * (schema, readers, checks, the draft marks ingest writes) and the versions of the libraries it
+ * parses and validates with. A briefing stored under other rules is checked again.
+ */
+export const validationRules = (): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256');
+  const files = readdirSync(here, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|js|mjs)$/.test(f))
+    .sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(here, file)));
+  for (const lib of ['zod', 'js-yaml', 'yaml']) {
+    const manifest = fileURLToPath(import.meta.resolve(`${lib}/package.json`));
+    hash.update(lib).update(JSON.parse(readFileSync(manifest, 'utf8')).version);
+  }
+  return hash.digest('base64url');
+};
+
+/** The archive for a data folder kept in `file`: valid briefings by name and bytes, across restarts. */
+export const openDataArchive = (file: string, warn: (detail: object, message: string) => void): Archive =>
+  openArchive({ file, rules: validationRules(), warn });
 
 /** Reads and checks a data folder; never throws for bad data, only for unreadable disks. */
 export const loadData = async (dir: string, options: LoadOptions = {}): Promise<LoadResult> =>

@@ -22,10 +22,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const published = () => corpus.briefings.filter((b) => b.status !== 'draft').length;
 
 describe('GIVEN a small corpus and the bench children', () => {
-  test('WHEN the load child reads it THEN it counts every briefing, the published ones and no problem', async () => {
-    const figures = await runChild<LoadFigures>('load.ts', { dir } satisfies LoadInput);
-    expect(figures).toMatchObject({ briefings: 40, published: published(), problems: 0 });
-    expect(figures.peakRssMb).toBeGreaterThanOrEqual(figures.baselineRssMb);
+  test('WHEN the load child reads it twice on one briefing cache THEN both count every briefing, the published ones and no problem', async () => {
+    const cache = join(dir, 'cache.sqlite');
+    for (const run of ['first start', 'restart']) {
+      const figures = await runChild<LoadFigures>('load.ts', { dir, cache } satisfies LoadInput);
+      expect(figures, run).toMatchObject({ briefings: 40, published: published(), problems: 0 });
+      expect(figures.peakRssMb).toBeGreaterThanOrEqual(figures.baselineRssMb);
+    }
   }, 60_000);
 
   test('WHEN the store child starts 60 schedules THEN all 60 get a task and none is re-run', async () => {

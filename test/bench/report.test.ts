@@ -43,26 +43,27 @@ const bot = (): BotFigures & { n: number; expectedPublished: number } => ({
   violations: 0,
 });
 
+const loadRun = () => ({
+  briefings: 100,
+  problems: 0,
+  published: 97,
+  loadMs: 100,
+  indexMs: 50,
+  totalMs: 150,
+  peakRssMb: 110,
+  baselineRssMb: 90,
+  heapUsedMb: 20,
+  afterLoad: { heapUsedMb: 15, rssMb: 100 },
+  afterIndex: { heapUsedMb: 20, rssMb: 110 },
+});
+
 const clean = (): Measurements => ({
   load: [
     {
       n: 100,
       expected: { briefings: 100, published: 97 },
-      runs: [
-        {
-          briefings: 100,
-          problems: 0,
-          published: 97,
-          loadMs: 100,
-          indexMs: 50,
-          totalMs: 150,
-          peakRssMb: 110,
-          baselineRssMb: 90,
-          heapUsedMb: 20,
-          afterLoad: { heapUsedMb: 15, rssMb: 100 },
-          afterIndex: { heapUsedMb: 20, rssMb: 110 },
-        },
-      ],
+      first: loadRun(),
+      runs: [loadRun()],
       totalMs: 150,
       peakRssMb: 110,
     },
@@ -156,12 +157,20 @@ describe('GIVEN measurements whose counts are all right', () => {
 type Spoil = [string, (m: Measurements) => void, RegExp];
 const spoils: Spoil[] = [
   [
+    'a briefing not loaded on the first start',
+    (m) => {
+      const r = m.load[0]?.first;
+      if (r) r.briefings = 99;
+    },
+    /load N=100 first start: loaded 99/,
+  ],
+  [
     'a briefing not loaded',
     (m) => {
       const r = m.load[0]?.runs[0];
       if (r) r.briefings = 99;
     },
-    /load N=100 run 1: loaded 99/,
+    /load N=100 restart 1: loaded 99/,
   ],
   [
     'a data problem',

@@ -20,7 +20,8 @@ export interface FileTask {
 }
 
 export type FileResult =
-  | { stamp: string; outcome: BriefingOutcome }
+  /** `store`: the archive key to store the valid briefing under (see `storeChecked`). */
+  | { stamp: string; outcome: BriefingOutcome; store?: string }
   | { stamp: string; unchanged: true }
   /** Gone since the folder was listed (an editor's save-by-rename): it is simply not there. */
   | { gone: true }
@@ -77,16 +78,29 @@ export const checkFile = async (task: FileTask, options: CheckOptions): Promise<
   } catch (e) {
     return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };
   }
-  return { stamp, outcome: outcomeOf(task, bytes, options) };
+  const { archive } = options;
+  const key = archive ? archiveKey(task.expectedId, bytes) : undefined;
+  const stored = key === undefined || options.exact ? undefined : archive?.find(key);
+  if (stored) {
+    const base = { file: task.file, path: task.path, expectedId: task.expectedId };
+    return { stamp, outcome: { ...base, id: stored.id, briefing: stored, problems: [] } };
+  }
+  const outcome = checkBriefingFile(task.file, task.path, task.expectedId, bytes, options);
+  const valid = outcome.briefing !== undefined && outcome.problems.length === 0;
+  return { stamp, outcome, ...(valid && key !== undefined ? { store: key } : {}) };
 };
 
-const outcomeOf = (task: FileTask, bytes: Buffer, options: CheckOptions): BriefingOutcome => {
-  const { archive } = options;
-  const key = archive && !options.exact ? archiveKey(task.expectedId, bytes) : undefined;
-  const stored = key === undefined ? undefined : archive?.find(key);
-  const base = { file: task.file, path: task.path, expectedId: task.expectedId };
-  if (stored) return { ...base, id: stored.id, briefing: stored, problems: [] };
-  const outcome = checkBriefingFile(task.file, task.path, task.expectedId, bytes, options);
-  if (!archive || !outcome.briefing || outcome.problems.length > 0) return outcome;
-  return { ...outcome, briefing: archive.put(key ?? archiveKey(task.expectedId, bytes), outcome.briefing) };
+/**
+ * Stores the valid briefings of freshly checked files, in one transaction (a commit per briefing
+ * would flush the full-text index each time), and puts the archive's records in their place.
+ */
+export const storeChecked = (results: FileResult[], archive: Archive | undefined): FileResult[] => {
+  if (!archive || !results.some((r) => 'store' in r)) return results;
+  return archive.batch(() =>
+    results.map((result) => {
+      if (!('store' in result) || result.store === undefined || !result.outcome.briefing) return result;
+      const record = archive.put(result.store, result.outcome.briefing);
+      return { stamp: result.stamp, outcome: { ...result.outcome, briefing: record } };
+    }),
+  );
 };
