@@ -1,28 +1,21 @@
-import { ApplicationCommandOptionType } from 'discord.js';
-import { z } from 'zod';
 import { rankChoices } from '../src/options/choices.js';
-import { briefingCandidates, resolveBriefing, textOption } from '../src/options/lookup.js';
+import { optionsOf, text } from '../src/options/index.js';
+import { briefingCandidates, resolveBriefing } from '../src/options/lookup.js';
 import { notice } from '../src/render/style.js';
 import { renderBrief } from '../src/render/views/brief.js';
 import type { Command } from './index.js';
 
-const options = z.strictObject({ briefing: textOption(100).optional() });
+const input = optionsOf({
+  briefing: text({ description: 'Which briefing (the latest if left empty)', max: 100, autocomplete: true }),
+});
 
 export default {
   definition: {
     name: 'brief',
     description: 'The latest briefing, or the one you choose',
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'briefing',
-        description: 'Which briefing (the latest if left empty)',
-        autocomplete: true,
-        max_length: 100,
-      },
-    ],
+    options: input.definition,
   },
-  options,
+  options: input.schema,
   execute(ctx, { briefing: typed }) {
     const briefing = typed ? resolveBriefing(ctx.library, typed, ctx.locale) : ctx.library.latest(1)[0];
     if (!briefing) {
@@ -38,4 +31,4 @@ export default {
       ? rankChoices(briefingCandidates(ctx.library, ctx.locale), focused.value)
       : [];
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof input.schema>;

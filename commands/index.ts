@@ -1,7 +1,9 @@
 /**
  * The contract of a command module. A command is a plain object: its definition (the JSON Discord
- * registers) and handlers that take a small context and return a Reply. Handlers never touch
- * process-wide state; everything they need arrives in the context.
+ * registers), the schema of its options (both built from one description with src/options), and
+ * handlers that take a small context and return a Reply. Handlers never touch process-wide state;
+ * everything they need arrives in the context. A command that has buttons writes their custom ids
+ * and reads them back in its own file; its views get the ids to put on them.
  */
 import type {
   APIApplicationCommandOptionChoice,

@@ -1,5 +1,3 @@
-import { ApplicationCommandOptionType } from 'discord.js';
-import { z } from 'zod';
 import type { Library, LookaheadWindow, Theme } from '../src/briefings/index.js';
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
@@ -11,15 +9,19 @@ import {
   refOf,
   resolveRef,
 } from '../src/options/custom-id.js';
-import { resolveTheme, textOption, themeCandidates } from '../src/options/lookup.js';
+import { choice, optionsOf, text } from '../src/options/index.js';
+import { resolveTheme, themeCandidates } from '../src/options/lookup.js';
 import { renderLookahead } from '../src/render/views/lookahead.js';
 import type { Command, CommandContext } from './index.js';
 
 const WINDOWS = ['week', 'month', 'quarter', 'year', 'all'] as const satisfies readonly LookaheadWindow[];
 
-const options = z.strictObject({
-  theme: textOption(100).optional(),
-  within: z.enum(WINDOWS, { error: `must be one of ${WINDOWS.join(', ')}` }).default('all'),
+const input = optionsOf({
+  theme: text({ description: 'Only items on this theme', max: 100, autocomplete: true }),
+  within: choice(WINDOWS, {
+    description: 'How far ahead to look (all by default, undated items included)',
+    default: 'all',
+  }),
 });
 
 /** A page button carries `page|window|theme`, the window as its first letter to keep the id short. */
@@ -60,23 +62,9 @@ export default {
   definition: {
     name: 'lookahead',
     description: 'What is expected next: dated items soonest first',
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'theme',
-        description: 'Only items on this theme',
-        autocomplete: true,
-        max_length: 100,
-      },
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'within',
-        description: 'How far ahead to look (all by default, undated items included)',
-        choices: WINDOWS.map((w) => ({ name: w, value: w })),
-      },
-    ],
+    options: input.definition,
   },
-  options,
+  options: input.schema,
   execute(ctx, opts) {
     return answer(ctx, opts.within, opts.theme ? resolveTheme(ctx.library, opts.theme) : undefined, 0);
   },
@@ -89,4 +77,4 @@ export default {
       return answer(ctx, within, theme, page);
     },
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof input.schema>;

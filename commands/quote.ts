@@ -1,5 +1,3 @@
-import { ApplicationCommandOptionType } from 'discord.js';
-import { z } from 'zod';
 import type { Library, QuoteEntry } from '../src/briefings/index.js';
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
@@ -11,20 +9,20 @@ import {
   refOf,
   resolveRef,
 } from '../src/options/custom-id.js';
+import { optionsOf, text } from '../src/options/index.js';
 import {
   quotedSpeakers,
   resolveSpeaker,
   resolveTheme,
   speakerCandidates,
-  textOption,
   themeCandidates,
 } from '../src/options/lookup.js';
 import { attributed, pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
 import type { Command, CommandContext } from './index.js';
 
-const options = z.strictObject({
-  theme: textOption(100).optional(),
-  speaker: textOption(120).optional(),
+const input = optionsOf({
+  theme: text({ description: 'Only quotes on this theme', max: 100, autocomplete: true }),
+  speaker: text({ description: 'Only quotes from this speaker', max: 120, autocomplete: true }),
 });
 
 /** "Another" carries `theme|speaker|briefing|index`: the filters to keep, and the quote to skip. */
@@ -86,24 +84,9 @@ export default {
   definition: {
     name: 'quote',
     description: 'An attributed quote from the briefings',
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'theme',
-        description: 'Only quotes on this theme',
-        autocomplete: true,
-        max_length: 100,
-      },
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'speaker',
-        description: 'Only quotes from this speaker',
-        autocomplete: true,
-        max_length: 120,
-      },
-    ],
+    options: input.definition,
   },
-  options,
+  options: input.schema,
   execute(ctx, opts) {
     const filter: QuoteFilter = {};
     if (opts.theme) filter.theme = resolveTheme(ctx.library, opts.theme).id;
@@ -122,4 +105,4 @@ export default {
       return answer(ctx, filter, skip);
     },
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof input.schema>;

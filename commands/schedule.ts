@@ -1,15 +1,10 @@
-import {
-  type APIApplicationCommandBasicOption,
-  type APIApplicationCommandOptionChoice,
-  type APIApplicationCommandSubcommandOption,
-  ApplicationCommandOptionType,
-  ChannelType,
-} from 'discord.js';
-import { z } from 'zod';
+import { type APIApplicationCommandOptionChoice, ChannelType } from 'discord.js';
+import type { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
 import { customId, parsePage } from '../src/options/custom-id.js';
+import { channel, choice, flag, subcommands, text } from '../src/options/index.js';
 import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
 import type { Reply } from '../src/render/index.js';
 import {
@@ -24,113 +19,68 @@ import {
 import { type Reader, readerIn } from '../src/render/views/schedules.js';
 import type { AdminContext, Command } from './index.js';
 
-const channel = z.object(
-  { id: z.string().min(1), name: z.string().optional() },
-  { error: 'must be a channel' },
-);
-const text = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
-const id = text(20);
+/** What add sets and edit changes: add requires a channel and a time; edit changes what is given. */
 const setting = {
-  when: text(100),
-  timezone: text(64),
-  themes: z.string({ error: 'must be text' }).trim().max(300, 'must be at most 300 characters'),
-  format: z.enum(FORMATS, { error: 'must be brief or full' }),
-  skip_if_empty: z.boolean({ error: 'must be true or false' }),
-};
-
-const options = z.discriminatedUnion('subcommand', [
-  z.strictObject({
-    subcommand: z.literal('add'),
-    channel,
-    when: setting.when,
-    timezone: setting.timezone.optional(),
-    themes: setting.themes.optional(),
-    format: setting.format.default('brief'),
-    skip_if_empty: setting.skip_if_empty.default(true),
+  channel: {
+    description: 'Where the digest is posted',
+    types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+  },
+  when: { description: 'daily 08:00, weekdays 07:30, weekly mon 09:00, or a 5-field cron', max: 100 },
+  timezone: text({
+    description: 'IANA time zone, e.g. Europe/Brussels (default from the bot settings)',
+    max: 64,
+    autocomplete: true,
   }),
-  z.strictObject({ subcommand: z.literal('list') }),
-  z.strictObject({
-    subcommand: z.literal('edit'),
-    id,
-    channel: channel.optional(),
-    when: setting.when.optional(),
-    timezone: setting.timezone.optional(),
-    themes: setting.themes.optional(),
-    format: setting.format.optional(),
-    skip_if_empty: setting.skip_if_empty.optional(),
+  themes: text({
+    description: 'Comma-separated theme ids (all themes when empty)',
+    max: 300,
+    blank: 'allowed',
   }),
-  ...(['remove', 'pause', 'resume', 'preview', 'run-now'] as const).map((name) =>
-    z.strictObject({ subcommand: z.literal(name), id }),
-  ),
-]);
+  format: { description: 'brief (default) or full' },
+  skipIfEmpty: { description: 'Post nothing when nothing matches (default true)' },
+} as const;
 
-type Options = z.infer<typeof options>;
-
-const idOption: APIApplicationCommandBasicOption = {
-  type: ApplicationCommandOptionType.String,
-  name: 'id',
+const id = text({
   description: 'The schedule (see /schedule list)',
+  max: 20,
   required: true,
   autocomplete: true,
-  max_length: 20,
-};
-
-const settingOptions = (required: boolean): APIApplicationCommandBasicOption[] => [
-  {
-    type: ApplicationCommandOptionType.Channel,
-    name: 'channel',
-    description: 'Where the digest is posted',
-    required,
-    channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
-  },
-  {
-    type: ApplicationCommandOptionType.String,
-    name: 'when',
-    description: 'daily 08:00, weekdays 07:30, weekly mon 09:00, or a 5-field cron',
-    required,
-    max_length: 100,
-  },
-  {
-    type: ApplicationCommandOptionType.String,
-    name: 'timezone',
-    description: 'IANA time zone, e.g. Europe/Brussels (default from the bot settings)',
-    autocomplete: true,
-    max_length: 64,
-  },
-  {
-    type: ApplicationCommandOptionType.String,
-    name: 'themes',
-    description: 'Comma-separated theme ids (all themes when empty)',
-    max_length: 300,
-  },
-  {
-    type: ApplicationCommandOptionType.String,
-    name: 'format',
-    description: 'brief (default) or full',
-    choices: FORMATS.map((f) => ({ name: f, value: f })),
-  },
-  {
-    type: ApplicationCommandOptionType.Boolean,
-    name: 'skip_if_empty',
-    description: 'Post nothing when nothing matches (default true)',
-  },
-];
-
-const sub = (
-  name: string,
-  description: string,
-  opts: APIApplicationCommandBasicOption[] = [idOption],
-): APIApplicationCommandSubcommandOption => ({
-  type: ApplicationCommandOptionType.Subcommand,
-  name,
-  description,
-  options: opts,
 });
+const byId = (description: string) => ({ description, options: { id } });
+
+const input = subcommands({
+  add: {
+    description: 'Post a digest on a schedule',
+    options: {
+      channel: channel({ ...setting.channel, required: true }),
+      when: text({ ...setting.when, required: true }),
+      timezone: setting.timezone,
+      themes: setting.themes,
+      format: choice(FORMATS, { ...setting.format, default: 'brief' }),
+      skip_if_empty: flag({ ...setting.skipIfEmpty, default: true }),
+    },
+  },
+  list: { description: 'Every schedule of this server, with next run and last outcome', options: {} },
+  edit: {
+    description: 'Change a schedule',
+    options: {
+      id,
+      channel: channel(setting.channel),
+      when: text(setting.when),
+      timezone: setting.timezone,
+      themes: setting.themes,
+      format: choice(FORMATS, setting.format),
+      skip_if_empty: flag(setting.skipIfEmpty),
+    },
+  },
+  remove: byId('Delete a schedule'),
+  pause: byId('Stop a schedule until resumed'),
+  resume: byId('Start a paused schedule again'),
+  preview: byId('Show exactly what the next run would post, and when'),
+  'run-now': byId('Post the digest now'),
+});
+
+type Options = z.infer<typeof input.schema>;
 
 function services(ctx: AdminContext): { schedules: ScheduleService; guildId: string } {
   const schedules = ctx.services.schedules;
@@ -259,18 +209,9 @@ export default {
   definition: {
     name: 'schedule',
     description: 'Scheduled "looking ahead" digests for this server (Manage Server)',
-    options: [
-      sub('add', 'Post a digest on a schedule', settingOptions(true)),
-      sub('list', 'Every schedule of this server, with next run and last outcome', []),
-      sub('edit', 'Change a schedule', [idOption, ...settingOptions(false)]),
-      sub('remove', 'Delete a schedule'),
-      sub('pause', 'Stop a schedule until resumed'),
-      sub('resume', 'Start a paused schedule again'),
-      sub('preview', 'Show exactly what the next run would post, and when'),
-      sub('run-now', 'Post the digest now'),
-    ],
+    options: input.definition,
   },
-  options,
+  options: input.schema,
   admin: true,
   execute,
   autocomplete,
@@ -283,4 +224,4 @@ export default {
       return guarded(readerIn(guildId, ctx.services.status), () => listPage(schedules, guildId, page, ctx));
     },
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof input.schema>;

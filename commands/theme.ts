@@ -1,5 +1,3 @@
-import { ApplicationCommandOptionType } from 'discord.js';
-import { z } from 'zod';
 import type { Briefing, Library, Theme } from '../src/briefings/index.js';
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
@@ -11,19 +9,23 @@ import {
   refOf,
   resolveRef,
 } from '../src/options/custom-id.js';
-import {
-  briefingCandidates,
-  resolveBriefing,
-  resolveTheme,
-  textOption,
-  themeCandidates,
-} from '../src/options/lookup.js';
+import { optionsOf, text } from '../src/options/index.js';
+import { briefingCandidates, resolveBriefing, resolveTheme, themeCandidates } from '../src/options/lookup.js';
 import { renderTheme } from '../src/render/views/theme.js';
 import type { Command, CommandContext } from './index.js';
 
-const options = z.strictObject({
-  theme: textOption(100),
-  briefing: textOption(100).optional(),
+const input = optionsOf({
+  theme: text({
+    description: 'The theme, e.g. security or economy',
+    max: 100,
+    required: true,
+    autocomplete: true,
+  }),
+  briefing: text({
+    description: 'Only this briefing (all briefings if left empty)',
+    max: 100,
+    autocomplete: true,
+  }),
 });
 
 /** A page button carries `page|theme|briefing`; an id too long to carry rides as a reference. */
@@ -67,25 +69,9 @@ export default {
   definition: {
     name: 'theme',
     description: 'What the briefings say on one theme, newest first',
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'theme',
-        description: 'The theme, e.g. security or economy',
-        required: true,
-        autocomplete: true,
-        max_length: 100,
-      },
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'briefing',
-        description: 'Only this briefing (all briefings if left empty)',
-        autocomplete: true,
-        max_length: 100,
-      },
-    ],
+    options: input.definition,
   },
-  options,
+  options: input.schema,
   execute(ctx, opts) {
     const theme = resolveTheme(ctx.library, opts.theme);
     const briefing = opts.briefing ? resolveBriefing(ctx.library, opts.briefing, ctx.locale) : undefined;
@@ -104,4 +90,4 @@ export default {
       return answer(ctx, theme, briefing, page);
     },
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof input.schema>;

@@ -3,7 +3,6 @@
  * the choices offered for themes, briefings and speakers, and resolution of free text with a
  * helpful error when nothing (or too much) matches.
  */
-import { z } from 'zod';
 import type { Briefing, Library, Theme } from '../briefings/index.js';
 import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
@@ -12,14 +11,6 @@ import { dateLabel } from '../render/timestamps.js';
 import { nearest } from '../text/nearest.js';
 import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.js';
 import { refOf, resolveRef } from './custom-id.js';
-
-/** A string option: trimmed, not empty, at most `max` characters; messages read "Option `x` …". */
-export const textOption = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
 
 // A snapshot never changes, so its candidate lists are built once (and their keys folded once, in
 // choices.ts) rather than on every keystroke, and kept with the snapshot they list.
