@@ -132,7 +132,7 @@ function openBriefingCache(config: Config, log: Logger): Archive {
     return openDataArchive(file, warn);
   } catch (error) {
     log.warn(
-      { file, err: error },
+      { file, reason: error instanceof Error ? error.message : String(error) },
       'cannot open the briefing cache: using a temporary one (every start checks every file again)',
     );
     return openArchive({ rules: validationRules(), warn });

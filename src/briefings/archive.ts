@@ -259,7 +259,10 @@ function openDatabase(file: string, rules: string, warn: ArchiveOptions['warn'])
     warn?.({ file }, 'the briefing cache was written under other validation rules: rebuilding it');
   } catch (e) {
     if (!isCorrupt(e)) throw e;
-    warn?.({ file, err: e }, 'the briefing cache cannot be read: discarding it and rebuilding');
+    warn?.(
+      { file, reason: e instanceof Error ? e.message : String(e) },
+      'the briefing cache cannot be read: discarding it and rebuilding',
+    );
   }
   discard();
   const db = open();

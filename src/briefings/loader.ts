@@ -63,6 +63,11 @@ export interface DataScan {
   files: number;
   /** Lets the next scan skip files whose size, mtime and inode are unchanged. */
   cache: Map<string, CachedFile>;
+  /**
+   * Outcomes found to name only known themes, with the theme ids they were checked against: a
+   * reload checks only the files that changed, unless themes.yaml did.
+   */
+  themesChecked: WeakMap<BriefingOutcome, string>;
 }
 
 export interface Settled {
@@ -154,6 +159,7 @@ export const scanData = async (
       folder: [folderProblem(base, message)],
       files: 0,
       cache,
+      themesChecked: new WeakMap(),
     };
   }
 
@@ -200,11 +206,11 @@ export const scanData = async (
   });
   // On a reload, find the files that changed first, so that a one-file edit costs a stat per file
   // and no worker is started to look at the other 9,999.
-  const same = await mapLimit(tasks, options.concurrency ?? 32, async (task) => {
-    const stamp = await unchangedStamp(task);
+  const same: (string | undefined)[] = [];
+  for (const task of tasks) {
+    same.push(unchangedStamp(task));
     await pace();
-    return stamp;
-  });
+  }
   const changed = tasks.filter((_, i) => same[i] === undefined);
   const check = { exact: options.exact ?? false, ...(options.archive ? { archive: options.archive } : {}) };
   // In chunks: each chunk's valid briefings are stored together, then only their records are kept.
@@ -232,7 +238,15 @@ export const scanData = async (
   });
   const briefings = read.filter((o) => o !== undefined);
 
-  return { dir, themes, briefings, folder, files: (themesFound ? 1 : 0) + briefings.length, cache };
+  return {
+    dir,
+    themes,
+    briefings,
+    folder,
+    files: (themesFound ? 1 : 0) + briefings.length,
+    cache,
+    themesChecked: options.previous?.themesChecked ?? new WeakMap(),
+  };
 };
 
 const listThemes = (ids: readonly string[]): string =>
@@ -266,9 +280,14 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
   if (scan.themes.usable) {
     const ids = scan.themes.themes.map((t) => t.id);
     const known = new Set(ids);
+    const checkedAgainst = ids.join('\n');
     for (const o of scan.briefings) {
-      for (const ref of o.themeRefs ?? themeRefsOf(o.briefing, (id) => !known.has(id))) {
-        if (known.has(ref.id)) continue;
+      if (scan.themesChecked.get(o) === checkedAgainst) continue;
+      const unknown = (o.themeRefs ?? themeRefsOf(o.briefing, (id) => !known.has(id))).filter(
+        (ref) => !known.has(ref.id),
+      );
+      if (unknown.length === 0) scan.themesChecked.set(o, checkedAgainst);
+      for (const ref of unknown) {
         const near = closestName(ref.id, ids);
         const hint = near
           ? `did you mean "${near}"? (themes are defined in ${scan.themes.file})`

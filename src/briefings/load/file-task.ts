@@ -3,7 +3,7 @@
  * bytes are already stored is not parsed again: its stored briefing is the outcome. A file that
  * passes its checks is stored, and the archive's record (text outside the heap) replaces it.
  */
-import { readFile, type Stats, stat } from 'node:fs';
+import { readFile, type Stats, stat, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { type Archive, archiveKey } from '../archive.js';
 import { type BriefingOutcome, checkBriefingFile } from './briefing-file.js';
@@ -54,11 +54,15 @@ export const errorReason = (e: unknown): string =>
 const statAsync = promisify(stat);
 const readAsync = promisify(readFile);
 
-/** The file's stamp when it still equals `task.stamp`; undefined when it changed, vanished or cannot be read. */
-export const unchangedStamp = async (task: FileTask): Promise<string | undefined> => {
+/**
+ * The file's stamp when it still equals `task.stamp`; undefined when it changed, vanished or cannot
+ * be read. Blocking, on purpose: a stat of a file the page cache holds takes microseconds, several
+ * times less than the round trip of an asynchronous one, and callers pace it (see pace.ts).
+ */
+export const unchangedStamp = (task: FileTask): string | undefined => {
   if (task.stamp === undefined) return undefined;
   try {
-    const stamp = stampOf(await statAsync(task.path));
+    const stamp = stampOf(statSync(task.path));
     return stamp === task.stamp ? stamp : undefined;
   } catch {
     return undefined;
