@@ -14,12 +14,8 @@ import { escapeInline, escapeText } from '../render/escape.js';
 import type { Reply } from '../render/index.js';
 import { fitReply, totalEmbedLength, truncate } from '../render/limits.js';
 import { BRAND_COLOUR } from '../render/style.js';
-import {
-  discordTimestamp,
-  periodMarkdown,
-  publishedMarkdown,
-  resolvePartialDate,
-} from '../render/timestamps.js';
+import { discordTimestamp, periodMarkdown, publishedMarkdown } from '../render/timestamps.js';
+import { itemsAhead, type Published, publishedSince } from './ahead.js';
 import type { Schedule } from './index.js';
 
 export interface ComposeInput {
@@ -59,51 +55,29 @@ const NEW = '🆕';
 /** Briefings published this long before a schedule's first digest count as new. */
 const FIRST_DIGEST_LOOKBACK_MS = 7 * 86_400_000;
 
+// Building a formatter costs far more than using one, and a fan-out dates a digest per channel.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 const localDate = (at: Date, timeZone: string, locale: string): string => {
-  const options: Intl.DateTimeFormatOptions = {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  };
-  try {
-    return new Intl.DateTimeFormat(locale, options).format(at);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', options).format(at);
+  const key = `${locale}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    };
+    try {
+      format = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      format = new Intl.DateTimeFormat('en-GB', options);
+    }
+    if (dateFormats.size < 1000) dateFormats.set(key, format);
   }
+  return format.format(at);
 };
-
-// Per snapshot, built once: every item with its end as a number (NaN when undated); a digest of a
-// large archive would otherwise copy and filter Date objects of every item on each run and preview.
-const prepared = new WeakMap<Library, { items: readonly LookaheadEntry[]; ends: Float64Array }>();
-function allItems(library: Library) {
-  let p = prepared.get(library);
-  if (!p) {
-    const items = library.lookahead({ within: 'all' });
-    const ends = new Float64Array(items.length);
-    items.forEach((e, i) => {
-      ends[i] = e.period ? e.period.end.getTime() : Number.NaN;
-    });
-    p = { items, ends };
-    prepared.set(library, p);
-  }
-  return p;
-}
-
-function matchingItems(library: Library, themes: readonly string[], at: Date): LookaheadEntry[] {
-  const wanted = new Set(themes);
-  const { items, ends } = allItems(library);
-  const atMs = at.getTime();
-  const out: LookaheadEntry[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const end = ends[i] as number;
-    if (!Number.isNaN(end) && end <= atMs) continue;
-    const e = items[i] as LookaheadEntry;
-    if (wanted.size === 0 || e.item.themes.some((t) => wanted.has(t))) out.push(e);
-  }
-  return out;
-}
 
 /**
  * Briefings published more than this before a digest are archive, never announced as new (an old
@@ -111,35 +85,18 @@ function matchingItems(library: Library, themes: readonly string[], at: Date): L
  * the recent briefings, whatever the size of the archive.
  */
 const NEW_BRIEFING_WINDOW_MS = 90 * 86_400_000;
-/** Publication dates are days or months, so a period ends at most this long after it starts. */
-const LONGEST_PUBLICATION_PERIOD_MS = 31 * 86_400_000;
-
-/** Published briefings whose publication period ends after `since`, newest first. */
-function publishedSince(library: Library, since: number): Briefing[] {
-  const recent: Briefing[] = [];
-  for (const b of library.latest()) {
-    const published = resolvePartialDate(b.published);
-    if (!published) continue;
-    if (published.end.getTime() > since) recent.push(b);
-    // latest() is newest first by start: nothing further down can end after `since`.
-    else if (published.start.getTime() < since - LONGEST_PUBLICATION_PERIOD_MS) break;
-  }
-  return recent;
-}
 
 function newBriefings(
-  recent: readonly Briefing[],
+  recent: readonly Published[],
   seen: ComposeInput['schedule']['seen'],
   at: Date,
 ): Briefing[] {
   if (seen) {
     const known = new Set(seen.briefings);
-    return recent.filter((b) => !known.has(b.id));
+    return recent.filter((p) => !known.has(p.briefing.id)).map((p) => p.briefing);
   }
-  return recent.filter((b) => {
-    const published = resolvePartialDate(b.published);
-    return published !== undefined && published.end.getTime() > at.getTime() - FIRST_DIGEST_LOOKBACK_MS;
-  });
+  const since = at.getTime() - FIRST_DIGEST_LOOKBACK_MS;
+  return recent.filter((p) => p.end > since).map((p) => p.briefing);
 }
 
 function itemLine(entry: LookaheadEntry, isNew: boolean, input: ComposeInput): string {
@@ -161,12 +118,12 @@ export function composeDigest(input: ComposeInput): Digest {
   const { library, schedule, slot } = input;
   const locale = input.locale ?? 'en-GB';
   const size = SIZES[schedule.format];
-  const items = matchingItems(library, schedule.themes, slot);
+  const items = itemsAhead(library, schedule.themes, slot);
   const seenKeys = new Set(schedule.seen?.lookahead ?? []);
   const recent = publishedSince(library, slot.getTime() - NEW_BRIEFING_WINDOW_MS);
   const briefings = newBriefings(recent, schedule.seen, slot);
-  const empty = items.length === 0 && briefings.length === 0;
-  const briefingIds = recent.map((b) => b.id);
+  const empty = items.count === 0 && briefings.length === 0;
+  const briefingIds = recent.map((p) => p.briefing.id);
   if (empty && schedule.skipIfEmpty) {
     return {
       reply: null,
@@ -202,18 +159,19 @@ export function composeDigest(input: ComposeInput): Digest {
 
   // Items go into the description while they fit; the rest are counted in the "more" line.
   const lines: string[] = [];
+  const shownKeys: string[] = [];
   let used = intro.join('\n').length + 2;
-  let shown = 0;
-  for (const entry of items) {
-    if (shown >= size.maxItems) break;
+  for (const entry of items.inOrder()) {
+    if (shownKeys.length >= size.maxItems) break;
     const line = itemLine(entry, schedule.seen !== undefined && !seenKeys.has(entry.key), input);
     if (used + line.length + 1 > DESCRIPTION_BUDGET) break;
     lines.push(line);
+    shownKeys.push(entry.key);
     used += line.length + 1;
-    shown++;
   }
-  if (items.length === 0) lines.push('Nothing on the horizon for these themes right now.');
-  const hidden = items.length - shown;
+  const shown = shownKeys.length;
+  if (items.count === 0) lines.push('Nothing on the horizon for these themes right now.');
+  const hidden = items.count - shown;
   const more = hidden > 0 ? `\n…and ${hidden} more — /lookahead` : '';
   header.description = `${intro.join('\n')}\n\n${lines.join('\n')}${more}`;
 
@@ -236,13 +194,13 @@ export function composeDigest(input: ComposeInput): Digest {
 
   // Items cut for space stay "new" until a digest shows them.
   const seen = {
-    lookahead: items.filter((e, i) => i < shown || seenKeys.has(e.key)).map((e) => e.key),
+    lookahead: items.stillAhead([...shownKeys, ...seenKeys]),
     briefings: briefingIds,
   };
   return {
     reply: fitReply({ embeds: [header] }),
     empty,
-    items: items.length,
+    items: items.count,
     shown,
     newBriefings: briefings.length,
     seen,

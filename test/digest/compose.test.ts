@@ -96,6 +96,24 @@ describe('items', () => {
     ]);
   });
 
+  test('GIVEN remembered items, one of them over since WHEN composed THEN the schedule remembers what is still ahead and what it showed, soonest first', () => {
+    const digest = composeDigest(
+      input(
+        { slot: new Date('2026-06-20T07:00:00Z') },
+        {
+          format: 'brief',
+          seen: {
+            at: '2026-03-01T07:00:00Z',
+            lookahead: ['talks-jan#3', 'talks-jan#0', 'gone#1'],
+            briefings: [],
+          },
+        },
+      ),
+    );
+    expect(digest.shown).toBe(2);
+    expect(digest.seen.lookahead).toEqual(['talks-jan#2', 'talks-jan#3']);
+  });
+
   test('GIVEN a first digest THEN nothing is marked new', () => {
     expect(itemLines(composeDigest(input())).some((l) => l.startsWith('🆕'))).toBe(false);
   });

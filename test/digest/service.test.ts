@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Schedule, ScheduleInput } from '../../src/digest/index.js';
 import { createDigestRuntime, type DigestRuntimeOptions } from '../../src/digest/runtime.js';
 import { UserError } from '../../src/errors.js';
-import { defaultLibrary, digestOptions, type FakePoster, fakePoster } from './fixtures.js';
+import { defaultLibrary, digestOptions, type FakePoster, fakeLibrary, fakePoster } from './fixtures.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const library = defaultLibrary();
@@ -208,8 +208,7 @@ describe('preview and run-now', () => {
   test('GIVEN nothing matches and skip-if-empty WHEN previewed THEN the preview says nothing would be posted', async () => {
     const { schedules } = await setup();
     const { schedule } = await schedules.add('g1', 'u1', input({ skipIfEmpty: true }), library);
-    const empty = { ...library, lookahead: () => [], latest: () => [] };
-    const preview = await schedules.preview('g1', schedule.id, empty);
+    const preview = await schedules.preview('g1', schedule.id, fakeLibrary([]));
     expect(preview.reply).toBeNull();
   });
 
