@@ -162,7 +162,12 @@ export function parseWhen(input: string): Timing {
   return parseCron(input.trim(), tokens);
 }
 
+// Each check builds Intl formatters, which costs more than the rest of checking a schedule.
+const canonicalZones = new Map<string, string>();
+
 export function checkTimeZone(timeZone: string): string {
+  const known = canonicalZones.get(timeZone);
+  if (known !== undefined) return known;
   if (!isTimeZone(timeZone)) {
     throw new UserError(
       `${q(timeZone)} is not an IANA time zone; pick one from the list, e.g. "Europe/Brussels" or "UTC".`,
@@ -170,7 +175,9 @@ export function checkTimeZone(timeZone: string): string {
     );
   }
   // Canonical spelling, so "europe/brussels" is stored as "Europe/Brussels".
-  return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  if (canonicalZones.size < 2_000) canonicalZones.set(timeZone, canonical);
+  return canonical;
 }
 
 /**

@@ -100,16 +100,19 @@ describe('guard rails', () => {
     ['Europe/Brussels', 'Europe/Brussels'],
     ['europe/brussels', 'Europe/Brussels'],
     ['UTC', 'UTC'],
-  ])('GIVEN time zone "%s" THEN it is stored as "%s"', (input, canonical) => {
+  ])('GIVEN time zone "%s" THEN it is stored as "%s", however often it is checked', (input, canonical) => {
+    expect(checkTimeZone(input)).toBe(canonical);
     expect(checkTimeZone(input)).toBe(canonical);
   });
 
   test.each(['Mars/Olympus', 'CET+1', ''])(
-    'GIVEN time zone "%s" THEN it is refused on option timezone',
+    'GIVEN time zone "%s" THEN it is refused on option timezone, however often it is checked',
     (tz) => {
-      expect(() => checkWhen('daily 08:00', tz, { now: NOW, minIntervalMinutes: 60 })).toThrow(
-        expect.objectContaining({ option: 'timezone' }),
-      );
+      for (let i = 0; i < 2; i++) {
+        expect(() => checkWhen('daily 08:00', tz, { now: NOW, minIntervalMinutes: 60 })).toThrow(
+          expect.objectContaining({ option: 'timezone' }),
+        );
+      }
     },
   );
 });
