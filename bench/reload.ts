@@ -44,7 +44,7 @@ const cacheDir = await mkdtemp(join(tmpdir(), 'attache-bench-cache-'));
 const archive = openDataArchive(join(cacheDir, 'briefings.sqlite'), quiet);
 const live = await createLiveLibrary({
   dir,
-  build: (load) => buildLibraryAsync(load, { archive }),
+  build: (load, previous) => buildLibraryAsync(load, { archive, previous }),
   log: { info: quiet, warn: quiet, error: quiet },
   watch: false,
   load: { archive },

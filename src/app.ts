@@ -58,7 +58,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const archive = openBriefingCache(config, dataLog);
   const live = await createLiveLibrary({
     dir: config.DATA_DIR,
-    build: (load) => buildLibraryAsync(load, { archive }),
+    build: (load, previous) => buildLibraryAsync(load, { archive, previous }),
     log: dataLog,
     debounceMs: config.RELOAD_DEBOUNCE_MS,
     watch: options.watch ?? true,

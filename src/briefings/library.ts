@@ -107,8 +107,8 @@ function groupSource(newest: Source, briefings: readonly Briefing[]): Source {
 }
 
 /** Merges `added` (sorted) into `kept` (sorted, the left-out filtered already): one pass. */
-function merge<T>(kept: readonly T[], added: readonly T[], compare: (a: T, b: T) => number): T[] {
-  if (added.length === 0) return kept as T[];
+function merge<T>(kept: readonly T[], added: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  if (added.length === 0) return kept;
   const out = new Array<T>(kept.length + added.length);
   let i = 0;
   let j = 0;
@@ -121,42 +121,92 @@ function merge<T>(kept: readonly T[], added: readonly T[], compare: (a: T, b: T)
   return out;
 }
 
-/**
- * A list of the previous snapshot, with the entries of briefings that left taken out and those of
- * briefings that came merged in. The previous array is returned as is when nothing changed in it.
- */
-function update<T extends { briefing: Briefing }>(
-  previous: readonly T[] | undefined,
-  gone: ReadonlySet<Briefing>,
-  added: T[] | undefined,
-  compare: (a: T, b: T) => number,
-): T[] {
-  const base = previous ?? [];
-  const kept = gone.size > 0 ? base.filter((e) => !gone.has(e.briefing)) : base;
-  return merge(kept.length === base.length ? base : kept, (added ?? []).sort(compare), compare) as T[];
+/** Where `entry` is in `list` (sorted by `compare`), or -1. */
+function find<T>(list: readonly T[], entry: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid] as T, entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo] === entry ? lo : -1;
 }
 
-/** The same, for each list of a map; lists left empty go. */
-function updateAll<K, T extends { briefing: Briefing }>(
-  previous: ReadonlyMap<K, readonly T[]> | undefined,
-  touched: ReadonlySet<K>,
-  gone: ReadonlySet<Briefing>,
-  added: ReadonlyMap<K, T[]>,
+/** `list` without `gone` (entries of it): a few found by binary search, many by one pass. */
+function without<T>(list: readonly T[], gone: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  if (gone.length === 0) return list;
+  if (gone.length <= 64) {
+    const at = gone.map((e) => find(list, e, compare)).filter((i) => i >= 0);
+    if (at.length === gone.length) {
+      at.sort((a, b) => a - b);
+      const out: T[] = [];
+      let from = 0;
+      for (const i of at) {
+        for (let k = from; k < i; k++) out.push(list[k] as T);
+        from = i + 1;
+      }
+      for (let k = from; k < list.length; k++) out.push(list[k] as T);
+      return out;
+    }
+  }
+  const drop = new Set(gone);
+  return list.filter((e) => !drop.has(e));
+}
+
+/** A list of the previous snapshot with the entries of briefings that left taken out and those of briefings that came merged in. */
+const update = <T>(
+  previous: readonly T[] | undefined,
+  change: { gone?: readonly T[]; came?: T[] } | undefined,
   compare: (a: T, b: T) => number,
-): Map<K, readonly T[]> {
+): readonly T[] =>
+  merge(without(previous ?? [], change?.gone ?? [], compare), (change?.came ?? []).sort(compare), compare);
+
+/** The same for every list of a map that changed, one list per step; lists left empty go. */
+function* updateAll<K, T>(
+  previous: ReadonlyMap<K, readonly T[]> | undefined,
+  changes: ReadonlyMap<K, { gone?: T[]; came?: T[] }>,
+  compare: (a: T, b: T) => number,
+): Generator<void, Map<K, readonly T[]>> {
   const next = new Map(previous);
-  for (const key of touched) {
-    const list = update(previous?.get(key), gone, added.get(key), compare);
+  for (const [key, change] of changes) {
+    const list = update(previous?.get(key), change, compare);
     if (list.length > 0) next.set(key, Object.freeze(list));
     else next.delete(key);
+    yield;
   }
   return next;
 }
 
-const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** What a reload changes in one list: the entries that go and those that come. */
+type Change<T> = { gone?: T[]; came?: T[] };
+const change = <K, T>(map: Map<K, Change<T>>, key: K, entry: T, sign: 1 | -1) => {
+  let c = map.get(key);
+  if (!c) {
+    c = {};
+    map.set(key, c);
+  }
+  add(c, [entry], sign);
+};
+function add<T>(c: Change<T>, entries: readonly T[], sign: 1 | -1): void {
+  if (entries.length === 0) return;
+  const side = sign > 0 ? 'came' : 'gone';
+  const list = c[side] ?? [];
+  list.push(...entries);
+  c[side] = list;
+}
+
+interface Spans {
+  list: readonly LookaheadEntry[];
+  starts: Float64Array;
+  ends: Float64Array;
+  ranks: Uint8Array;
+}
+const EMPTY_SPANS: Spans = {
+  list: [],
+  starts: new Float64Array(0),
+  ends: new Float64Array(0),
+  ranks: new Uint8Array(0),
 };
 
 /** Everything a snapshot indexes, kept so that the next snapshot can start from it. */
@@ -177,12 +227,24 @@ interface Indexes {
   spellings: ReadonlyMap<string, ReadonlyMap<string, number>>;
   dated: readonly LookaheadEntry[];
   undated: readonly LookaheadEntry[];
+  /** Dated, then undated. */
+  lookahead: readonly LookaheadEntry[];
+  spans: Spans;
   lookaheadByTheme: ReadonlyMap<string, readonly LookaheadEntry[]>;
   /** Briefings by source, newest first. */
   sources: ReadonlyMap<string, readonly { briefing: Briefing }[]>;
 }
 
-const EMPTY = new Map<never, never>();
+/** A briefing as an entry of its source's list: one object per briefing, so it can be found again. */
+const sourceEntries = new WeakMap<Briefing, { briefing: Briefing }>();
+const entryOf = (briefing: Briefing): { briefing: Briefing } => {
+  let entry = sourceEntries.get(briefing);
+  if (!entry) {
+    entry = Object.freeze({ briefing });
+    sourceEntries.set(briefing, entry);
+  }
+  return entry;
+};
 const indexesOf = new WeakMap<Library, Indexes>();
 
 /** One briefing's entries in every index. Built once per record and kept with it. */
@@ -247,22 +309,15 @@ function* index(
   for (const b of before?.published ?? []) if (!members.has(b)) gone.add(b);
   const came = published.filter((b) => !before?.members.has(b));
 
-  // What changes: the entries of the briefings that came, grouped by list, and the keys touched.
-  const touched = {
-    sectionThemes: new Set<string>(),
-    quoteThemes: new Set<string>(),
-    speakers: new Set<string>(),
-    aheadThemes: new Set<string>(),
-    sources: new Set<string>(),
-  };
-  const addSections = new Map<string, SectionEntry[]>();
-  const addQuotes: QuoteEntry[] = [];
-  const addQuotesByTheme = new Map<string, QuoteEntry[]>();
-  const addQuotesBySpeaker = new Map<string, QuoteEntry[]>();
-  const addDated: LookaheadEntry[] = [];
-  const addUndated: LookaheadEntry[] = [];
-  const addAhead = new Map<string, LookaheadEntry[]>();
-  const addSources = new Map<string, { briefing: Briefing }[]>();
+  // What changes, list by list: the entries of the briefings that left and of those that came.
+  const sectionsByTheme = new Map<string, Change<SectionEntry>>();
+  const quotes: Change<QuoteEntry> = {};
+  const quotesByTheme = new Map<string, Change<QuoteEntry>>();
+  const quotesBySpeaker = new Map<string, Change<QuoteEntry>>();
+  const dated: Change<LookaheadEntry> = {};
+  const undated: Change<LookaheadEntry> = {};
+  const lookaheadByTheme = new Map<string, Change<LookaheadEntry>>();
+  const sources = new Map<string, Change<{ briefing: Briefing }>>();
   const spellingDelta = new Map<string, Map<string, number>>();
   let sections = before?.sections ?? 0;
 
@@ -270,39 +325,26 @@ function* index(
     const entries = entriesOf(briefing);
     sections += sign * entries.sections.length;
     for (const e of entries.sections) {
-      for (const theme of new Set(e.section.themes)) {
-        touched.sectionThemes.add(theme);
-        if (sign > 0) push(addSections, theme, e);
-      }
+      for (const theme of new Set(e.section.themes)) change(sectionsByTheme, theme, e, sign);
     }
-    for (const q of entries.quotes) {
-      const { entry } = q;
-      touched.speakers.add(q.speakerKey);
-      const delta = spellingDelta.get(q.speakerKey) ?? new Map<string, number>();
-      delta.set(q.spelling, (delta.get(q.spelling) ?? 0) + sign);
-      spellingDelta.set(q.speakerKey, delta);
-      for (const theme of new Set(entry.quote.themes)) {
-        touched.quoteThemes.add(theme);
-        if (sign > 0) push(addQuotesByTheme, theme, entry);
-      }
-      if (sign > 0) {
-        addQuotes.push(entry);
-        push(addQuotesBySpeaker, q.speakerKey, entry);
-      }
+    for (const { entry, speakerKey, spelling } of entries.quotes) {
+      change(quotesBySpeaker, speakerKey, entry, sign);
+      const delta = spellingDelta.get(speakerKey) ?? new Map<string, number>();
+      delta.set(spelling, (delta.get(spelling) ?? 0) + sign);
+      spellingDelta.set(speakerKey, delta);
+      for (const theme of new Set(entry.quote.themes)) change(quotesByTheme, theme, entry, sign);
     }
+    add(
+      quotes,
+      entries.quotes.map((q) => q.entry),
+      sign,
+    );
     for (const e of [...entries.dated, ...entries.undated]) {
-      for (const theme of new Set(e.item.themes)) {
-        touched.aheadThemes.add(theme);
-        if (sign > 0) push(addAhead, theme, e);
-      }
+      for (const theme of new Set(e.item.themes)) change(lookaheadByTheme, theme, e, sign);
     }
-    if (sign > 0) {
-      addDated.push(...entries.dated);
-      addUndated.push(...entries.undated);
-    }
-    const source = sourceKey(briefing.source);
-    touched.sources.add(source);
-    if (sign > 0) push(addSources, source, { briefing });
+    add(dated, entries.dated, sign);
+    add(undated, entries.undated, sign);
+    change(sources, sourceKey(briefing.source), entryOf(briefing), sign);
   };
   for (const b of gone) note(b, -1);
   for (const b of came) {
@@ -342,14 +384,14 @@ function* index(
     else spellings.delete(key);
   }
 
-  const dated = update(before?.dated, gone, addDated, byPeriod);
-  yield;
-  const undated = update(before?.undated, gone, addUndated, inOrder);
-  yield;
-  const quotes = update(before?.quotes, gone, addQuotes, inOrder);
-  yield;
   const byLookahead = (a: LookaheadEntry, b: LookaheadEntry): number =>
     a.period && b.period ? byPeriod(a, b) : a.period ? -1 : b.period ? 1 : inOrder(a, b);
+  const next = {
+    dated: update(before?.dated, dated, byPeriod),
+    undated: update(before?.undated, undated, inOrder),
+    quotes: update(before?.quotes, quotes, inOrder),
+  };
+  yield;
   const indexes: Indexes = {
     archive,
     published,
@@ -357,24 +399,29 @@ function* index(
     rows,
     folded,
     byId,
-    sectionsByTheme: updateAll(before?.sectionsByTheme, touched.sectionThemes, gone, addSections, inOrder),
     sections,
-    quotes,
-    quotesByTheme: updateAll(before?.quotesByTheme, touched.quoteThemes, gone, addQuotesByTheme, inOrder),
-    quotesBySpeaker: updateAll(before?.quotesBySpeaker, touched.speakers, gone, addQuotesBySpeaker, inOrder),
     spellings,
-    dated,
-    undated,
-    lookaheadByTheme: updateAll(before?.lookaheadByTheme, touched.aheadThemes, gone, addAhead, byLookahead),
-    sources: updateAll(before?.sources, touched.sources, gone, addSources, (a, b) =>
-      newer(a.briefing, b.briefing),
-    ),
+    ...next,
+    sectionsByTheme: yield* updateAll(before?.sectionsByTheme, sectionsByTheme, inOrder),
+    quotesByTheme: yield* updateAll(before?.quotesByTheme, quotesByTheme, inOrder),
+    quotesBySpeaker: yield* updateAll(before?.quotesBySpeaker, quotesBySpeaker, inOrder),
+    lookaheadByTheme: yield* updateAll(before?.lookaheadByTheme, lookaheadByTheme, byLookahead),
+    sources: yield* updateAll(before?.sources, sources, (a, b) => newer(a.briefing, b.briefing)),
+    lookahead: [],
+    spans: EMPTY_SPANS,
   };
+  yield;
+  indexes.lookahead =
+    before && next.dated === before.dated && next.undated === before.undated
+      ? before.lookahead
+      : [...next.dated, ...next.undated];
+  yield;
+  indexes.spans = indexes.lookahead === before?.lookahead ? before.spans : spansOf(indexes.lookahead);
   return indexes;
 }
 
 /** Spans of a list of looking-ahead items as typed arrays (NaN when undated), for window queries. */
-const spansOf = (list: readonly LookaheadEntry[]) => {
+function spansOf(list: readonly LookaheadEntry[]): Spans {
   const starts = new Float64Array(list.length);
   const ends = new Float64Array(list.length);
   const ranks = new Uint8Array(list.length);
@@ -384,11 +431,11 @@ const spansOf = (list: readonly LookaheadEntry[]) => {
     ranks[i] = e.period ? PRECISION_RANK[e.period.precision] : 0;
   });
   return { list, starts, ends, ranks };
-};
+}
 
 function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned: boolean): Library {
   const { archive, published, byId, sectionsByTheme, quotes, quotesByTheme, quotesBySpeaker } = ix;
-  const lookahead = [...ix.dated, ...ix.undated];
+  const { lookahead } = ix;
   // A speaker is shown as most often spelled; on a tie, as in the newest briefing.
   const speakers = [...ix.spellings.entries()]
     .map(([key, spellings]) => {
@@ -405,7 +452,11 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
       return { key, name, count };
     })
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  const sourceList = [...ix.sources.values()].map((list) => {
+  // Newest first, as each source's newest briefing.
+  const groups = [...ix.sources.values()].sort((a, b) =>
+    newer((a[0] as { briefing: Briefing }).briefing, (b[0] as { briefing: Briefing }).briefing),
+  );
+  const sourceList = groups.map((list) => {
     const briefings = list.map((e) => e.briefing);
     const newest = briefings[0] as Briefing;
     return Object.freeze({
@@ -424,7 +475,7 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
   const themes = Object.freeze(load.themes.map((t) => deepFreeze(t)));
   const themeById = new Map(themes.map((t) => [t.id, t]));
   // Each theme's spans are made on its first window query: most reloads never ask for most themes.
-  const allSpans = spansOf(lookahead);
+  const allSpans = ix.spans;
   const themeSpans = new Map<string, ReturnType<typeof spansOf>>();
   const spansFor = (theme: string) => {
     let spans = themeSpans.get(theme);
@@ -514,11 +565,11 @@ function stored(
 ): { load: LoadResult; archive: Archive; owned: boolean } {
   const archive = options.archive ?? openArchive({ rules: 'in-memory' });
   try {
-    const briefings = archive.batch(() =>
-      load.briefings.map((b) =>
-        archive.holds(b) ? b : archive.put(archiveKey(b.id, Buffer.from(JSON.stringify(b))), b),
-      ),
-    );
+    const store = (b: Briefing) =>
+      archive.holds(b) ? b : archive.put(archiveKey(b.id, Buffer.from(JSON.stringify(b))), b);
+    const briefings = load.briefings.every((b) => archive.holds(b))
+      ? load.briefings
+      : archive.batch(() => load.briefings.map(store));
     return { load: { ...load, briefings }, archive, owned: options.archive === undefined };
   } catch (error) {
     if (!options.archive) archive.close();

@@ -60,7 +60,8 @@ export interface LiveLibrary<L extends Library = Library> {
 
 export interface LiveLibraryOptions<L extends Library> {
   dir: string;
-  build: (load: LoadResult) => L | Promise<L>;
+  /** Builds a snapshot; `previous`, the one it will replace, lets it reuse what did not change. */
+  build: (load: LoadResult, previous: L | undefined) => L | Promise<L>;
   log: ReloadLogger;
   /** Quiet time after the last change before reloading (default 300; at least 60). */
   debounceMs?: number;
@@ -151,7 +152,7 @@ export const createLiveLibrary = async <L extends Library>(
     const load: LoadResult = { ...settled.result, briefings: [...briefings.values()] };
     let built: L;
     try {
-      built = await build(load);
+      built = await build(load, snapshot);
     } catch (e) {
       if (snapshot === undefined) throw e;
       problems = found;
