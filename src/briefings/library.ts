@@ -196,6 +196,12 @@ function add<T>(c: Change<T>, entries: readonly T[], sign: 1 | -1): void {
   c[side] = list;
 }
 
+interface Speaker {
+  key: string;
+  name: string;
+  count: number;
+}
+
 interface Spans {
   list: readonly LookaheadEntry[];
   starts: Float64Array;
@@ -225,6 +231,9 @@ interface Indexes {
   quotesBySpeaker: ReadonlyMap<string, readonly QuoteEntry[]>;
   /** How often each spelling of each speaker is used. */
   spellings: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Each speaker as shown, and how often quoted; `speakers` lists them most quoted first. */
+  named: ReadonlyMap<string, Speaker>;
+  speakers: readonly Speaker[];
   dated: readonly LookaheadEntry[];
   undated: readonly LookaheadEntry[];
   /** Dated, then undated. */
@@ -299,15 +308,18 @@ function entriesOf(briefing: Briefing): Entries {
  * event loop back (see `runSteps`).
  */
 function* index(
-  published: readonly Briefing[],
+  briefings: readonly Briefing[],
   archive: Archive,
   previous: Indexes | undefined,
 ): Generator<void, Indexes> {
   const before = previous?.archive === archive ? previous : undefined;
-  const members = new Set(published);
+  const candidates = briefings.filter((b) => b.status === 'published');
+  const members = new Set(candidates);
   const gone = new Set<Briefing>();
   for (const b of before?.published ?? []) if (!members.has(b)) gone.add(b);
-  const came = published.filter((b) => !before?.members.has(b));
+  const came = candidates.filter((b) => !before?.members.has(b));
+  const published = update(before?.published, { gone: [...gone], came: [...came] }, newer);
+  yield;
 
   // What changes, list by list: the entries of the briefings that left and of those that came.
   const sectionsByTheme = new Map<string, Change<SectionEntry>>();
@@ -384,6 +396,31 @@ function* index(
     else spellings.delete(key);
   }
 
+  const bySpeaker = yield* updateAll(before?.quotesBySpeaker, quotesBySpeaker, inOrder);
+  // A speaker is shown as most often spelled; on a tie, as in the newest briefing.
+  const named = new Map(before?.named);
+  for (const key of spellingDelta.keys()) {
+    const uses = spellings.get(key);
+    if (!uses) {
+      named.delete(key);
+      continue;
+    }
+    let name = '';
+    let best = 0;
+    let count = 0;
+    for (const q of bySpeaker.get(key) ?? []) {
+      const spelling = spellingOf(q.quote.speaker);
+      const n = uses.get(spelling) ?? 0;
+      if (n > best) [name, best] = [spelling, n];
+    }
+    for (const n of uses.values()) count += n;
+    named.set(key, { key, name, count });
+  }
+  const speakers =
+    before && spellingDelta.size === 0
+      ? before.speakers
+      : [...named.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  yield;
   const byLookahead = (a: LookaheadEntry, b: LookaheadEntry): number =>
     a.period && b.period ? byPeriod(a, b) : a.period ? -1 : b.period ? 1 : inOrder(a, b);
   const next = {
@@ -401,10 +438,12 @@ function* index(
     byId,
     sections,
     spellings,
+    named,
+    speakers,
     ...next,
     sectionsByTheme: yield* updateAll(before?.sectionsByTheme, sectionsByTheme, inOrder),
     quotesByTheme: yield* updateAll(before?.quotesByTheme, quotesByTheme, inOrder),
-    quotesBySpeaker: yield* updateAll(before?.quotesBySpeaker, quotesBySpeaker, inOrder),
+    quotesBySpeaker: bySpeaker,
     lookaheadByTheme: yield* updateAll(before?.lookaheadByTheme, lookaheadByTheme, byLookahead),
     sources: yield* updateAll(before?.sources, sources, (a, b) => newer(a.briefing, b.briefing)),
     lookahead: [],
@@ -437,21 +476,7 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
   const { archive, published, byId, sectionsByTheme, quotes, quotesByTheme, quotesBySpeaker } = ix;
   const { lookahead } = ix;
   // A speaker is shown as most often spelled; on a tie, as in the newest briefing.
-  const speakers = [...ix.spellings.entries()]
-    .map(([key, spellings]) => {
-      let name = '';
-      let best = 0;
-      let count = 0;
-      const newestFirst = quotesBySpeaker.get(key) ?? [];
-      for (const q of newestFirst) {
-        const spelling = spellingOf(q.quote.speaker);
-        const uses = spellings.get(spelling) ?? 0;
-        if (uses > best) [name, best] = [spelling, uses];
-      }
-      for (const uses of spellings.values()) count += uses;
-      return { key, name, count };
-    })
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const { speakers } = ix;
   // Newest first, as each source's newest briefing.
   const groups = [...ix.sources.values()].sort((a, b) =>
     newer((a[0] as { briefing: Briefing }).briefing, (b[0] as { briefing: Briefing }).briefing),
@@ -577,9 +602,6 @@ function stored(
   }
 }
 
-const publishedOf = (load: LoadResult): Briefing[] =>
-  load.briefings.filter((b) => b.status === 'published').sort(newer);
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Runs the steps to the end; with `sliceMs`, hands the event loop back once a slice is used up. */
@@ -606,7 +628,7 @@ export function buildLibrary(load: LoadResult, options: LibraryOptions = {}): Li
   const { load: records, archive, owned } = stored(load, options);
   try {
     const previous = options.previous && indexesOf.get(options.previous);
-    const built = runAll(index(publishedOf(records), archive, previous));
+    const built = runAll(index(records.briefings, archive, previous));
     archive.use(records.briefings);
     return snapshot(built, records, options, owned);
   } catch (error) {
@@ -627,7 +649,7 @@ export async function buildLibraryAsync(
   try {
     const previous = options.previous && indexesOf.get(options.previous);
     await yieldToEventLoop();
-    const built = await runSteps(index(publishedOf(records), archive, previous), options.sliceMs ?? 20);
+    const built = await runSteps(index(records.briefings, archive, previous), options.sliceMs ?? 20);
     await yieldToEventLoop();
     archive.use(records.briefings);
     return snapshot(built, records, options, owned);
