@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closestName } from '../text/nearest.js';
 import { type Archive, openArchive } from './archive.js';
@@ -194,18 +194,20 @@ export const scanData = async (
   }
   names.sort();
 
+  const folderPath = join(dir, 'briefings');
+  const folderShown = show('briefings');
   const tasks: FileTask[] = names.map((name) => {
-    const path = join(dir, 'briefings', name);
+    // Plain concatenation: the folder is normalised already, and a name holds no separator.
+    const path = `${folderPath}${sep}${name}`;
     const stamp = options.previous?.cache.get(path)?.stamp;
     return {
       path,
-      file: show(join('briefings', name)),
-      expectedId: basename(name, '.yaml'),
+      file: `${folderShown}${sep}${name}`,
+      expectedId: name.slice(0, -'.yaml'.length),
       ...(stamp === undefined ? {} : { stamp }),
     };
   });
-  // On a reload, find the files that changed first, so that a one-file edit costs a stat per file
-  // and no worker is started to look at the other 9,999.
+  // On a reload, find the files that changed first, so that a one-file edit costs a stat per file.
   const same: (string | undefined)[] = [];
   for (const task of tasks) {
     same.push(unchangedStamp(task));

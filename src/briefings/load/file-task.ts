@@ -62,7 +62,8 @@ const readAsync = promisify(readFile);
 export const unchangedStamp = (task: FileTask): string | undefined => {
   if (task.stamp === undefined) return undefined;
   try {
-    const stamp = stampOf(statSync(task.path));
+    const info = statSync(task.path, { throwIfNoEntry: false });
+    const stamp = info && stampOf(info);
     return stamp === task.stamp ? stamp : undefined;
   } catch {
     return undefined;
