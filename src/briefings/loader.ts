@@ -307,8 +307,12 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
 
   const byId = new Map<string, BriefingOutcome[]>();
   for (const o of scan.briefings) {
-    if (o.id !== undefined) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
+    if (o.id === undefined) continue;
+    const same = byId.get(o.id);
+    if (same) same.push(o);
+    else byId.set(o.id, [o]);
   }
+  await pace();
   for (const [id, group] of byId) {
     if (group.length < 2) continue;
     const owner = group.find((o) => o.expectedId === id) ?? group[0];
@@ -326,9 +330,11 @@ export const settle = async (scan: DataScan, options: LoadOptions = {}): Promise
   const accepted = new Map<string, Briefing>();
   const problems: DataProblem[] = [...scan.folder, ...scan.themes.problems];
   for (const o of scan.briefings) {
-    const own = capProblems(o.file, [...o.problems, ...(extra.get(o) ?? [])]);
+    const more = extra.get(o);
+    const own = o.problems.length === 0 && !more ? [] : capProblems(o.file, [...o.problems, ...(more ?? [])]);
     problems.push(...own);
     if (o.briefing && own.length === 0) accepted.set(o.path, o.briefing);
+    await pace();
   }
 
   return {

@@ -72,6 +72,9 @@ export interface LiveLibraryOptions<L extends Library> {
 
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
+/** Lets queued interactions and timers run between two stretches of a reload's work. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const hasDispose = (x: unknown): x is { dispose: () => unknown } =>
   typeof x === 'object' && x !== null && 'dispose' in x && typeof x.dispose === 'function';
 
@@ -108,6 +111,7 @@ export const createLiveLibrary = async <L extends Library>(
     const started = performance.now();
     const next = await scanData(dir, { ...options.load, previous: scan });
     const settled = await settle(next, options.load);
+    await yieldToEventLoop();
     const found = settled.result.problems;
     const base = { at: new Date(), trigger, problems: countProblems(found) };
     const elapsed = () => Math.round(performance.now() - started);
@@ -150,6 +154,7 @@ export const createLiveLibrary = async <L extends Library>(
     }
 
     const load: LoadResult = { ...settled.result, briefings: [...briefings.values()] };
+    await yieldToEventLoop();
     let built: L;
     try {
       built = await build(load, snapshot);
