@@ -174,7 +174,9 @@ export const recordInfo = (
 export const lookaheadKey = (briefingId: string, index: number, text: string): string =>
   `${briefingId}#${index}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 
-const sectionSize = (s: Section): number => s.summary.length + s.points.reduce((n, p) => n + p.length + 3, 2);
+/** Characters of a section's summary and points, as `SectionEntry.size` reports them. */
+export const sectionSize = (s: Section): number =>
+  s.summary.length + s.points.reduce((n, p) => n + p.length + 3, 2);
 
 /**
  * Rows are numbered newest first: the publication day, counted back from the year 9999, times

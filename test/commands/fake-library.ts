@@ -4,6 +4,7 @@
  * briefings only, newest first; snippets with `**` around matches and other markdown escaped.
  */
 import { escapeMarkdown } from 'discord.js';
+import { sectionSize } from '../../src/briefings/archive.js';
 import type {
   Briefing,
   Library,
@@ -76,7 +77,7 @@ export function fakeLibrary(themes: Theme[], all: Briefing[], loadedAt = new Dat
               briefing,
               section,
               index,
-              size: section.summary.length + section.points.reduce((n, p) => n + p.length + 3, 2),
+              size: sectionSize(section),
             }),
           ),
         )

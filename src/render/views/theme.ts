@@ -25,12 +25,12 @@ export interface ThemeView {
  */
 const PAGE_BUDGET = 4800;
 
-/** The raw size of a section's embed: cheap enough to run over every section of a large library. */
-export const estimateSection = ({ briefing, section }: SectionEntry): number =>
-  Math.min(
-    DISCORD_LIMITS.description,
-    section.summary.length + section.points.reduce((n, p) => n + p.length + 3, 2),
-  ) +
+/**
+ * The raw size of a section's embed, from what the Library knows without reading the section's
+ * text (`size`): cheap enough to run over every section of a large library.
+ */
+export const estimateSection = ({ briefing, section, size }: SectionEntry): number =>
+  Math.min(DISCORD_LIMITS.description, size) +
   section.heading.length +
   briefing.title.length +
   briefing.source.name.length +
