@@ -11,10 +11,12 @@ import {
 } from '../src/options/custom-id.js';
 import { optionsOf, text } from '../src/options/index.js';
 import {
+  briefingOfRef,
   quotedSpeakers,
   resolveSpeaker,
   resolveTheme,
   speakerCandidates,
+  speakerOfRef,
   themeCandidates,
 } from '../src/options/lookup.js';
 import { attributed, pickQuote, type QuoteFilter, renderQuote } from '../src/render/views/quote.js';
@@ -52,16 +54,11 @@ function readAnother(library: Library, state: string) {
     filter.theme = id;
   }
   if (speakerPart) {
-    const speaker = resolveRef(speakerPart, library.speakers());
+    const speaker = speakerOfRef(library, speakerPart);
     if (!speaker) throw new UserError('There are no longer quotes from that speaker. Run /quote again.');
     filter.speaker = speaker;
   }
-  const briefingId =
-    briefingPart &&
-    resolveRef(
-      briefingPart,
-      library.latest().map((b) => b.id),
-    );
+  const briefingId = briefingPart ? briefingOfRef(library, briefingPart)?.id : undefined;
   const index = parsePage(indexPart);
   return { filter, skip: briefingId && index !== undefined ? { briefingId, index } : undefined };
 }

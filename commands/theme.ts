@@ -10,7 +10,13 @@ import {
   resolveRef,
 } from '../src/options/custom-id.js';
 import { optionsOf, text } from '../src/options/index.js';
-import { briefingCandidates, resolveBriefing, resolveTheme, themeCandidates } from '../src/options/lookup.js';
+import {
+  briefingCandidates,
+  briefingOfRef,
+  resolveBriefing,
+  resolveTheme,
+  themeCandidates,
+} from '../src/options/lookup.js';
 import { renderTheme } from '../src/render/views/theme.js';
 import type { Command, CommandContext } from './index.js';
 
@@ -56,11 +62,7 @@ function readPage(library: Library, state: string) {
   const theme = themeId ? library.theme(themeId) : undefined;
   if (!theme) throw expired('theme');
   if (!briefingPart) return { page, theme, briefing: undefined };
-  const briefingId = resolveRef(
-    briefingPart,
-    library.latest().map((b) => b.id),
-  );
-  const briefing = briefingId ? library.briefing(briefingId) : undefined;
+  const briefing = briefingOfRef(library, briefingPart);
   if (!briefing) throw expired('briefing');
   return { page, theme, briefing };
 }

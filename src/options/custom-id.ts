@@ -42,6 +42,23 @@ export function refOf(value: string, maxInline = 40): string {
   return safe ? value : `${REF}${shortHash(value)}`;
 }
 
+/**
+ * Each candidate by the part a button carries for it (see `refOf`): for long lists read on every
+ * click (a library's briefing ids, its speakers), built once per snapshot with `library.derived`.
+ * On the rare hash collision the first candidate keeps the part, as `resolveRef` would find it.
+ */
+export function refIndex(candidates: Iterable<string>): ReadonlyMap<string, string> {
+  const index = new Map<string, string>();
+  for (const c of candidates) {
+    const ref = refOf(c);
+    if (!index.has(ref)) index.set(ref, c);
+    // A short value may also arrive hashed, from a button made when it was too long to inline.
+    const hashed = `${REF}${shortHash(c)}`;
+    if (!index.has(hashed)) index.set(hashed, c);
+  }
+  return index;
+}
+
 /** Finds what `part` refers to among `candidates`; undefined when it is gone (or never was). */
 export function resolveRef(part: string, candidates: Iterable<string>): string | undefined {
   if (!part.startsWith(REF)) {

@@ -10,7 +10,7 @@ import { truncate } from '../render/limits.js';
 import { dateLabel } from '../render/timestamps.js';
 import { nearest } from '../text/nearest.js';
 import { type Candidate, nameOf, rankCandidates, resolveTyped } from './choices.js';
-import { refOf, resolveRef } from './custom-id.js';
+import { refIndex, refOf, resolveRef } from './custom-id.js';
 
 // A snapshot never changes, so its candidate lists are built once (and their keys folded once, in
 // choices.ts) rather than on every keystroke, and kept with the snapshot they list.
@@ -122,6 +122,19 @@ export function resolveBriefing(
 }
 
 /** A speaker as the library spells it, from a picked choice (maybe a reference) or typed text. */
+const briefingRefs = (library: Library) => refIndex(library.latest().map((b) => b.id));
+const speakerRefs = (library: Library) => refIndex(library.speakers());
+
+/** The briefing a button's part refers to (see `refOf`), if it is still in the library. */
+export const briefingOfRef = (library: Library, part: string): Briefing | undefined => {
+  const id = library.derived(briefingRefs).get(part);
+  return id === undefined ? undefined : library.briefing(id);
+};
+
+/** The speaker, as the library spells it, a button's part refers to. */
+export const speakerOfRef = (library: Library, part: string): string | undefined =>
+  library.derived(speakerRefs).get(part);
+
 export function resolveSpeaker(speakers: readonly string[], typed: string, option = 'speaker'): string {
   const picked = resolveRef(typed, speakers);
   if (picked) return picked;

@@ -108,14 +108,14 @@ function quoteCard(
 }
 
 // Which quotes have both words and a speaker is worked out once per snapshot, not with two trims
-// per quote on every click.
-const attributedQuotes = (library: Library): ReadonlySet<QuoteEntry> =>
-  new Set(library.quotes().filter((e) => e.quote.speaker.trim() !== '' && e.quote.text.trim() !== ''));
+// per quote on every click. The schema requires both, so in a loaded library that is every quote.
+const unattributedQuotes = (library: Library): ReadonlySet<QuoteEntry> =>
+  new Set(library.quotes().filter((e) => e.quote.speaker.trim() === '' || e.quote.text.trim() === ''));
 
 /** The quotes among `entries` (from `library`) that have both words and a speaker: the ones shown. */
-export const attributed = (library: Library, entries: readonly QuoteEntry[]): QuoteEntry[] => {
-  const known = library.derived(attributedQuotes);
-  return entries.filter((e) => known.has(e));
+export const attributed = (library: Library, entries: readonly QuoteEntry[]): readonly QuoteEntry[] => {
+  const missing = library.derived(unattributedQuotes);
+  return missing.size === 0 ? entries : entries.filter((e) => !missing.has(e));
 };
 
 /** Picks one of the attributed quotes at random, avoiding the one just shown when there is another. */
@@ -124,12 +124,14 @@ export function pickQuote(
   random: () => number,
   skip?: { briefingId: string; index: number },
 ): QuoteEntry | undefined {
-  const pool =
+  // The pool is `attributed` without the skipped quote; positions past it shift by one.
+  const skipped =
     skip && attributed.length > 1
-      ? attributed.filter((e) => !(e.briefing.id === skip.briefingId && e.index === skip.index))
-      : attributed;
-  if (pool.length === 0) return undefined;
+      ? attributed.findIndex((e) => e.briefing.id === skip.briefingId && e.index === skip.index)
+      : -1;
+  const size = attributed.length - (skipped >= 0 ? 1 : 0);
+  if (size === 0) return undefined;
   const r = random();
-  const i = Math.min(pool.length - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * pool.length)));
-  return pool[i];
+  const i = Math.min(size - 1, Math.max(0, Math.floor((Number.isFinite(r) ? r : 0) * size)));
+  return attributed[skipped >= 0 && i >= skipped ? i + 1 : i];
 }
