@@ -35,6 +35,35 @@ export function pack<T>(
   return pages;
 }
 
+/**
+ * One page of what `pack` would make, and how many pages it would make, without building the
+ * others: for lists computed on every call (a window of looking-ahead items), where packing them all
+ * would allocate a page array per page to show one. `page` is clamped like `clampPage`.
+ */
+export function packedPage<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  { budget, maxPerPage }: PackOptions,
+  page: number,
+): { at: number; count: number; items: T[] } {
+  const starts = [0];
+  let inPage = 0;
+  let used = 0;
+  for (let i = 0; i < items.length; i++) {
+    const size = sizeOf(items[i] as T);
+    if (inPage > 0 && (used + size > budget || inPage >= maxPerPage)) {
+      starts.push(i);
+      inPage = 0;
+      used = 0;
+    }
+    inPage++;
+    used += size;
+  }
+  const count = starts.length;
+  const at = clampPage(page, count);
+  return { at, count, items: items.slice(starts[at] ?? 0, starts[at + 1] ?? items.length) };
+}
+
 /** A page that no longer exists (the data changed since the button was made) shows the last one. */
 export const clampPage = (page: number, pageCount: number): number =>
   Math.max(0, Math.min(page, Math.max(0, pageCount - 1)));

@@ -6,7 +6,7 @@ import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Library, LookaheadEntry, LookaheadWindow, Theme } from '../../briefings/index.js';
 import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
-import { clampPage, type PageId, pack, pageButtons, pageLabel } from '../pagination.js';
+import { type PageId, packedPage, pageButtons, pageLabel } from '../pagination.js';
 import { colourOf, notice, themeLabels } from '../style.js';
 import { periodLabel, periodRelative } from '../timestamps.js';
 
@@ -60,18 +60,19 @@ export function renderLookahead({ library, theme, within, page, now, locale, pag
         : 'Try a longer window, such as `within:year`, or `within:all` to include undated items.';
     return notice('Nothing ahead', `Nothing is expected${scope} ${WINDOW_WORDS[within]}. ${wider}`, colour);
   }
-  const pages = pack(entries, estimateItem, { budget: PAGE_BUDGET, maxPerPage: PER_PAGE });
-  const at = clampPage(page, pages.length);
-  const dated = entries.filter((e) => e.period).length;
+  const shown = packedPage(entries, estimateItem, { budget: PAGE_BUDGET, maxPerPage: PER_PAGE }, page);
+  // Dated items come first (Library.lookahead), so the first undated one says how many are dated.
+  const undated = entries.findIndex((e) => !e.period);
+  const dated = undated === -1 ? entries.length : undated;
   const header: APIEmbed = {
     title: theme ? `Looking ahead: ${escapeInline(theme.label)}` : 'Looking ahead',
     description: `${entries.length} item${entries.length === 1 ? '' : 's'}${scope}, ${WINDOW_WORDS[within]}; ${dated} dated, soonest first.`,
     color: colour,
-    fields: (pages[at] ?? []).map((e) => itemField(library, e, now, locale, !theme)),
-    footer: { text: pageLabel(at, pages.length) },
+    fields: shown.items.map((e) => itemField(library, e, now, locale, !theme)),
+    footer: { text: pageLabel(shown.at, shown.count) },
   };
   return {
     embeds: [header],
-    components: pageButtons(at, pages.length, pageId),
+    components: pageButtons(shown.at, shown.count, pageId),
   };
 }
