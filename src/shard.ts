@@ -1,8 +1,9 @@
 /**
  * `npm run start:sharded`: one process per shard, for bots in many guilds (Discord requires
  * sharding from 2,500). Each shard runs src/main.ts with its own gateway connection and runs only
- * the schedules of the guilds it holds; all shards share the schedule store (SQLite in WAL mode
- * with a busy timeout, or any keyv adapter through STORE_URL).
+ * the schedules of the guilds it holds; all shards share the schedule store, which must be one
+ * that several processes can share safely: SQLite (WAL, busy timeout, compare-and-set writes) or
+ * PostgreSQL through STORE_URL. They also share the briefing cache in STATE_DIR.
  */
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';

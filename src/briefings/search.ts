@@ -1,5 +1,6 @@
 /**
- * Full-text search over published briefings with SQLite FTS5 (in-memory, through better-sqlite3).
+ * Full-text search over published briefings with SQLite FTS5, through better-sqlite3, in the
+ * archive's database (archive.ts): one index shared by every snapshot, each searching its own rows.
  *
  * One FTS5 row per briefing, one column per kind of text (title, quotes, headings, summary, section
  * summaries, points), ranked by bm25 with column weights. Ranking briefings rather than every
