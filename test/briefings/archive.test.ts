@@ -1,0 +1,189 @@
+/**
+ * The archive (the briefing cache): what it stores comes back as records that read like the
+ * briefings they stand for; a cache written under other rules or damaged is discarded with a
+ * warning, never trusted; rows long unused are collected; and two processes filling one cache file
+ * at the same time store every briefing once.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, test } from 'vitest';
+import { writeCorpus } from '../../bench/corpus.js';
+import { type Archive, archiveKey, openArchive, recordInfo } from '../../src/briefings/archive.js';
+import type { Briefing } from '../../src/briefings/index.js';
+import { buildLibrary } from '../../src/briefings/library.js';
+import { loadData } from '../../src/briefings/loader.js';
+import { ahead, briefing, quote, section } from './library-fixtures.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'attache-archive-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let files = 0;
+const aFile = () => join(scratch, `cache-${files++}.sqlite`);
+const keyOf = (b: Briefing) => archiveKey(b.id, Buffer.from(JSON.stringify(b)));
+
+const plainSection = (s: Briefing['sections'][number]) => ({
+  heading: s.heading,
+  themes: s.themes,
+  summary: s.summary,
+  points: s.points,
+});
+
+const sample = briefing('talks', {
+  summary: 'A long summary that stays out of the heap.',
+  sections: [
+    section({ heading: 'First', summary: 'The first section.', points: ['one', 'two'] }),
+    section({ heading: 'Second', themes: ['economy'], summary: 'The second section.' }),
+  ],
+  quotes: [quote({ text: 'We will stand together.', speaker: 'Kaja Kallas' })],
+  looking_ahead: [ahead({ text: 'Talks resume in June.', horizon: '2026-06' })],
+});
+
+describe('GIVEN a briefing stored in an archive', () => {
+  test('WHEN read back THEN the record reads like the briefing, its long text included', () => {
+    const archive = openArchive({ rules: 'r1' });
+    try {
+      const record = archive.put(keyOf(sample), sample);
+      expect(record).not.toBe(sample);
+      // A section's summary and points are getters of its class, so compare field by field.
+      expect({ ...record, summary: record.summary, sections: record.sections.map(plainSection) }).toEqual(
+        sample,
+      );
+      expect(record.sections.map((s) => [s.summary, s.points])).toEqual([
+        ['The first section.', ['one', 'two']],
+        ['The second section.', []],
+      ]);
+      expect(archive.find(keyOf(sample))).toBe(record);
+      expect(archive.holds(record)).toBe(true);
+      expect(archive.holds(sample)).toBe(false);
+      expect(Object.isFrozen(record) && Object.isFrozen(record.sections[0])).toBe(true);
+      expect(recordInfo(record)?.size(0)).toBe('The first section.'.length + 'one'.length + 'two'.length + 8);
+    } finally {
+      archive.close();
+    }
+  });
+
+  test('WHEN the same file is stored twice THEN it is one row, and another file with the same bytes is another', () => {
+    const archive = openArchive({ rules: 'r1' });
+    try {
+      const first = archive.put(keyOf(sample), sample);
+      expect(archive.put(keyOf(sample), sample)).toBe(first);
+      const bytes = Buffer.from(JSON.stringify(sample));
+      expect(archiveKey('talks', bytes)).not.toBe(archiveKey('other-name', bytes));
+    } finally {
+      archive.close();
+    }
+  });
+});
+
+describe('GIVEN a cache file from an earlier run', () => {
+  test('WHEN it was written under the same rules THEN its briefings are found again', () => {
+    const file = aFile();
+    const a = openArchive({ file, rules: 'r1' });
+    a.put(keyOf(sample), sample);
+    a.close();
+    const b = openArchive({ file, rules: 'r1' });
+    try {
+      expect(b.find(keyOf(sample))?.summary).toBe(sample.summary);
+    } finally {
+      b.close();
+    }
+  });
+
+  test('WHEN the validation rules changed THEN it is discarded with a warning and nothing is found', () => {
+    const file = aFile();
+    const a = openArchive({ file, rules: 'r1' });
+    a.put(keyOf(sample), sample);
+    a.close();
+    const warnings: string[] = [];
+    const b = openArchive({ file, rules: 'r2', warn: (_, message) => warnings.push(message) });
+    try {
+      expect(b.find(keyOf(sample))).toBeUndefined();
+      expect(warnings).toEqual([expect.stringMatching(/other validation rules: rebuilding/)]);
+    } finally {
+      b.close();
+    }
+  });
+
+  test('WHEN the file is not a database THEN it is discarded with a warning and rebuilt', () => {
+    const file = aFile();
+    writeFileSync(
+      file,
+      'this is not an SQLite database, just some bytes that look like nothing '.repeat(100),
+    );
+    const warnings: string[] = [];
+    const archive = openArchive({ file, rules: 'r1', warn: (_, message) => warnings.push(message) });
+    try {
+      expect(warnings).toEqual([expect.stringMatching(/cannot be read: discarding it/)]);
+      expect(archive.put(keyOf(sample), sample).title).toBe(sample.title);
+    } finally {
+      archive.close();
+    }
+  });
+});
+
+describe('GIVEN rows no snapshot has used for a week', () => {
+  test('WHEN a snapshot is built THEN they are collected, text and search entry, and rows in use stay', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const archive: Archive = openArchive({ rules: 'r1', now: () => now });
+    try {
+      const old = archive.put(keyOf(sample), sample);
+      const edited = briefing('talks', { ...sample, title: 'Talks, edited', summary: 'The new summary.' });
+      now += 8 * 24 * 3600 * 1000;
+      const current = archive.put(keyOf(edited), edited);
+      const library = buildLibrary({ themes: [], briefings: [current], problems: [], files: 1 }, { archive });
+      expect(archive.find(keyOf(sample))).toBeUndefined();
+      expect(() => old.summary).toThrow(/gone/);
+      expect(library.search('summary').hits.map((h) => h.briefing.title)).toEqual(['Talks, edited']);
+      library.dispose?.();
+    } finally {
+      archive.close();
+    }
+  });
+});
+
+describe('GIVEN three processes starting on one data folder and one empty cache file', () => {
+  test('WHEN all fill it at the same time THEN each loads everything, and each briefing is stored and indexed once', async () => {
+    const dir = join(scratch, 'data');
+    const corpus = await writeCorpus(dir, { n: 400, seed: 'archive-two' });
+    const file = aFile();
+    const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const run = () =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(tsx, [join(import.meta.dirname, 'archive-worker.ts'), dir, file, 'talks'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('close', (code) => resolve({ code, out, err }));
+      });
+    const results = await Promise.all([run(), run(), run()]);
+    const expected = await loadData(dir);
+    const published = expected.briefings.filter((b) => b.status === 'published').length;
+    const fresh = buildLibrary(expected);
+    const found = fresh.search('talks', { limit: 50 }).total;
+    fresh.dispose?.();
+    for (const r of results) {
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toEqual({
+        briefings: corpus.briefings.length,
+        problems: 0,
+        published,
+        found,
+      });
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM briefings').get()).toEqual({ n: corpus.briefings.length });
+      expect(db.prepare('SELECT count(DISTINCT key) AS n FROM briefings').get()).toEqual({
+        n: corpus.briefings.length,
+      });
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+});
