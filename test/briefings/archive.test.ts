@@ -5,7 +5,7 @@
  * at the same time store every briefing once.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,7 +14,7 @@ import { writeCorpus } from '../../bench/corpus.js';
 import { type Archive, archiveKey, openArchive, recordInfo } from '../../src/briefings/archive.js';
 import type { Briefing } from '../../src/briefings/index.js';
 import { buildLibrary } from '../../src/briefings/library.js';
-import { loadData } from '../../src/briefings/loader.js';
+import { loadData, openDataArchive } from '../../src/briefings/loader.js';
 import { ahead, briefing, quote, section } from './library-fixtures.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'attache-archive-'));
@@ -186,4 +186,41 @@ describe('GIVEN three processes starting on one data folder and one empty cache 
       db.close();
     }
   }, 120_000);
+});
+
+describe('GIVEN a data folder loaded once through a cache file', () => {
+  test('WHEN a file is changed (same size, same mtime), another broken and a third deleted before the restart THEN the restart sees exactly that', async () => {
+    const dir = join(scratch, 'restart');
+    const corpus = await writeCorpus(dir, { n: 12, seed: 'archive-restart' });
+    const file = aFile();
+    const [changed, broken, deleted] = corpus.briefings.map((b) => join(dir, 'briefings', `${b.id}.yaml`));
+    if (!changed || !broken || !deleted) throw new Error('corpus too small');
+    const first = openDataArchive(file, () => undefined);
+    const before = await loadData(dir, { archive: first });
+    first.close();
+    expect(before.problems).toEqual([]);
+
+    const { mtime, atime } = statSync(changed);
+    const text = readFileSync(changed, 'utf8');
+    const title = /^title: (.*)$/m.exec(text)?.[1] ?? '';
+    const swapped = title.split('').reverse().join('');
+    writeFileSync(changed, text.replace(`title: ${title}`, `title: ${swapped}`));
+    utimesSync(changed, atime, mtime);
+    writeFileSync(broken, readFileSync(broken, 'utf8').replace(/^published: .*$/m, 'published: someday'));
+    rmSync(deleted);
+
+    const second = openDataArchive(file, () => undefined);
+    try {
+      const after = await loadData(dir, { archive: second });
+      const ids = after.briefings.map((b) => b.id);
+      expect(after.briefings.length).toBe(corpus.briefings.length - 2);
+      expect(after.briefings.find((b) => changed.endsWith(`${b.id}.yaml`))?.title).toBe(swapped.trim());
+      expect(ids.some((id) => deleted.endsWith(`${id}.yaml`))).toBe(false);
+      expect(after.problems.map((p) => [p.file.endsWith(broken.split('/').at(-1) ?? '?'), p.field])).toEqual([
+        [true, 'published'],
+      ]);
+    } finally {
+      second.close();
+    }
+  });
 });
