@@ -16,6 +16,13 @@ export default {
     options: input.definition,
   },
   options: input.schema,
+  help: {
+    order: 10,
+    usage: '/brief [briefing]',
+    summary:
+      'The latest briefing, or the one you pick: summary, themes, a quote, what to watch, and a link to the source.',
+    examples: ({ briefing }) => ['/brief', `/brief briefing:${briefing}`],
+  },
   execute(ctx, { briefing: typed }) {
     const briefing = typed ? resolveBriefing(ctx.library, typed, ctx.locale) : ctx.library.latest(1)[0];
     if (!briefing) {

@@ -7,7 +7,12 @@ const options = z.strictObject({});
 export default {
   definition: { name: 'help', description: 'What each command does, with examples' },
   options,
+  help: { order: 70, usage: '/help', summary: 'This list.', examples: () => ['/help'] },
   execute(ctx) {
-    return renderHelp(ctx.library);
+    const commands = [...(ctx.commands?.values() ?? [])];
+    return renderHelp(ctx.library, {
+      members: commands.flatMap((c) => (!c.admin && c.help ? [c.help] : [])),
+      admins: commands.flatMap((c) => (c.admin && c.help ? [c.help] : [])),
+    });
   },
 } satisfies Command<typeof options>;

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { Library } from '../src/briefings/index.js';
 import type { ScheduleService, StatusProvider } from '../src/digest/index.js';
 import type { Reply } from '../src/render/index.js';
+import type { AdminHelp, MemberHelp } from '../src/render/views/help.js';
 
 /** A channel option, resolved by the transport. */
 export interface ChannelRef {
@@ -40,6 +41,8 @@ export interface CommandContext {
   locale: string;
   /** Services that only some commands use (schedules, status); see src/digest. */
   services: CommandServices;
+  /** Every command the registry serves, for /help: the registry sets it before any handler runs. */
+  commands?: ReadonlyMap<string, Command>;
 }
 
 /**
@@ -97,6 +100,11 @@ interface CommandOf<Schema extends z.ZodType, Context extends CommandContext> {
 export interface MemberCommand<Schema extends z.ZodType = z.ZodType>
   extends CommandOf<Schema, CommandContext> {
   admin?: false;
+  /**
+   * Its field in /help, with examples. Optional so a test's fake command needs none: every module in
+   * commands/ has one (test/commands/sources-help.test.ts), and /help leaves out a command without.
+   */
+  help?: MemberHelp;
 }
 
 /**
@@ -105,6 +113,8 @@ export interface MemberCommand<Schema extends z.ZodType = z.ZodType>
  */
 export interface AdminCommand<Schema extends z.ZodType = z.ZodType> extends CommandOf<Schema, AdminContext> {
   admin: true;
+  /** Its clause in /help's "For server admins" field; as for a member command, every module has one. */
+  help?: AdminHelp;
 }
 
 export type Command<Schema extends z.ZodType = z.ZodType> = MemberCommand<Schema> | AdminCommand<Schema>;

@@ -65,6 +65,13 @@ export default {
     options: input.definition,
   },
   options: input.schema,
+  help: {
+    order: 40,
+    usage: '/lookahead [theme] [within]',
+    summary:
+      'What is expected next, dated items soonest first. `within` is week, month, quarter, year or all (default); an item dated only by month, quarter or year counts when it is due by the end of the window, or starts in it and is no longer than it (`2026` is within a week only in its last week).',
+    examples: ({ theme }) => ['/lookahead', `/lookahead theme:${theme} within:quarter`],
+  },
   execute(ctx, opts) {
     return answer(ctx, opts.within, opts.theme ? resolveTheme(ctx.library, opts.theme) : undefined, 0);
   },

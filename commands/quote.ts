@@ -84,6 +84,12 @@ export default {
     options: input.definition,
   },
   options: input.schema,
+  help: {
+    order: 30,
+    usage: '/quote [theme] [speaker]',
+    summary: 'A quote with its speaker, role and source. Press “Another quote” for more.',
+    examples: ({ theme }) => ['/quote', `/quote theme:${theme}`],
+  },
   execute(ctx, opts) {
     const filter: QuoteFilter = {};
     if (opts.theme) filter.theme = resolveTheme(ctx.library, opts.theme).id;

@@ -213,6 +213,12 @@ export default {
   },
   options: input.schema,
   admin: true,
+  help: {
+    order: 10,
+    usage: '/schedule',
+    summary:
+      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now)',
+  },
   execute,
   autocomplete,
   buttons: {

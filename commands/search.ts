@@ -35,6 +35,13 @@ export default {
     options: input.definition,
   },
   options: input.schema,
+  help: {
+    order: 50,
+    usage: '/search <query>',
+    summary:
+      'Search titles, summaries, key points, quotes and looking-ahead items for every word; "quoted words" are a phrase. Matches are highlighted. Up to 200 characters.',
+    examples: ({ word }) => [`/search query:${word}`],
+  },
   execute(ctx, { query }) {
     return renderSearch(ctx.library, query, 0, ctx.locale, paging(query));
   },

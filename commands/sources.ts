@@ -12,6 +12,12 @@ const pageId = (page: number): string => customId('sources', 'page', encodeState
 export default {
   definition: { name: 'sources', description: 'The briefings loaded: title, source, date and themes' },
   options,
+  help: {
+    order: 60,
+    usage: '/sources',
+    summary: 'Every briefing loaded, with its source, date and themes.',
+    examples: () => ['/sources'],
+  },
   execute(ctx) {
     return renderSources(ctx.library, 0, ctx.now(), ctx.locale, pageId);
   },

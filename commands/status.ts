@@ -32,6 +32,7 @@ export default {
   },
   options,
   admin: true,
+  help: { order: 20, usage: '/status', summary: 'shows the data loaded and every schedule' },
   execute: (ctx) => answer(ctx, 0),
   buttons: {
     // The guild comes from the click itself: an admin pages through their own server's schedules.

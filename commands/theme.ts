@@ -74,6 +74,15 @@ export default {
     options: input.definition,
   },
   options: input.schema,
+  help: {
+    order: 20,
+    usage: '/theme <theme> [briefing]',
+    summary: 'What the briefings say on one theme, newest first, a page at a time.',
+    examples: ({ theme, briefing }) => [
+      `/theme theme:${theme}`,
+      `/theme theme:${theme} briefing:${briefing}`,
+    ],
+  },
   execute(ctx, opts) {
     const theme = resolveTheme(ctx.library, opts.theme);
     const briefing = opts.briefing ? resolveBriefing(ctx.library, opts.briefing, ctx.locale) : undefined;

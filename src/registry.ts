@@ -12,6 +12,7 @@
  *   naming the option), runs the handler, and passes the reply through the limits module.
  * - `invokeAutocomplete` returns at most 25 choices.
  * - `invokeButton` routes `<command>:<action>:<state>` custom ids.
+ * - Every handler's context has `commands`, the registry's own, from which /help lists them.
  */
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -53,6 +54,14 @@ const CommandModuleSchema = z.object({
     execute: fn,
     autocomplete: fn.optional(),
     buttons: z.record(z.string().regex(/^[^:]+$/, 'an action has no colon'), fn).optional(),
+    help: z
+      .object({
+        order: z.number(),
+        usage: z.string().startsWith('/', 'must start with the command'),
+        summary: z.string().min(1),
+        examples: fn.optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -111,11 +120,14 @@ const find = (registry: Registry, name: string): Command => {
 };
 
 /**
- * The context `command`'s handlers run with: for an admin command, only once the member is admitted.
- * (Typed as an admin's either way: a member command's handlers take any context.)
+ * The context `command`'s handlers run with, naming every command (for /help): for an admin command,
+ * only once the member is admitted. (Typed as an admin's either way: a member command's handlers
+ * take any context.)
  */
-const contextFor = (command: Command, ctx: CommandContext): AdminContext =>
-  command.admin ? admitAdmin(command.definition.name, ctx) : (ctx as AdminContext);
+function contextFor(registry: Registry, command: Command, ctx: CommandContext): AdminContext {
+  const served = { ...ctx, commands: registry.commands };
+  return command.admin ? admitAdmin(command.definition.name, served) : (served as AdminContext);
+}
 
 /** Turns a zod failure into one sentence naming the option. */
 export function optionError(error: z.ZodError, raw: RawOptions, command: string): UserError {
@@ -141,7 +153,7 @@ export async function invokeCommand(
   ctx: CommandContext,
 ): Promise<Reply> {
   const command = find(registry, name);
-  const context = contextFor(command, ctx);
+  const context = contextFor(registry, command, ctx);
   const parsed = command.options.safeParse(raw);
   if (!parsed.success) throw optionError(parsed.error, raw, command.definition.name);
   return fitReply(await command.execute(context, parsed.data));
@@ -158,7 +170,7 @@ export async function invokeAutocomplete(
   const command = registry.commands.get(name);
   if (!command?.autocomplete) return [];
   if (command.admin && !isAdmin(ctx)) return [];
-  const choices = await command.autocomplete(contextFor(command, ctx), focused, raw);
+  const choices = await command.autocomplete(contextFor(registry, command, ctx), focused, raw);
   return choices
     .filter((c) => String(c.value).length <= DISCORD_LIMITS.choiceValue)
     .slice(0, DISCORD_LIMITS.choices)
@@ -180,5 +192,5 @@ export async function invokeButton(
   if (!parts || !command || !handler) {
     throw new UserError('This button no longer works. Run the command again for a fresh answer.');
   }
-  return fitReply(await handler(contextFor(command, ctx), parts.state));
+  return fitReply(await handler(contextFor(registry, command, ctx), parts.state));
 }

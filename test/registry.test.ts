@@ -116,6 +116,11 @@ describe('loading', () => {
         "export default { definition: { name: 'Bad Name', description: 'd' } };",
         /definition\.name/,
       ],
+      [
+        'help without a summary',
+        "export default { definition: { name: 'x', description: 'd' }, execute() {}, help: { order: 1, usage: '/x' } };",
+        /help\.summary/,
+      ],
     ])('GIVEN a module with %s WHEN loaded THEN the error names the file', async (_what, source, problem) => {
       dir = await mkdtemp(join(tmpdir(), 'attache-commands-'));
       await writeFile(join(dir, 'index.mjs'), 'export {};');

@@ -36,16 +36,51 @@ describe('/sources', () => {
 });
 
 describe('/help', () => {
-  test('GIVEN the registry WHEN help is asked THEN every user command is explained with a working example', async () => {
-    const reply = await run('help');
-    const fields = reply.embeds?.[0]?.fields ?? [];
-    for (const [name, command] of registry.commands) {
-      if (command.admin || name === 'schedule' || name === 'status') continue;
-      const field = fields.find((f) => f.name.startsWith(`/${name}`));
-      expect(field, name).toBeDefined();
+  const commands = [...registry.commands.entries()];
+  const members = commands.filter(([, c]) => !c.admin).map(([name]) => name);
+  const admins = commands.filter(([, c]) => c.admin).map(([name]) => name);
+
+  test.each(commands)('GIVEN /%s WHEN its module is read THEN it carries its help', (name, command) => {
+    expect(command.help, `commands/${name}.ts needs a help field`).toBeDefined();
+    expect(command.help?.usage.split(' ')[0]).toBe(`/${name}`);
+    expect(command.help?.summary).not.toBe('');
+  });
+
+  test.each(members)(
+    'GIVEN the member command /%s WHEN help is asked THEN it has a field with a working example',
+    async (name) => {
+      const fields = (await run('help')).embeds?.[0]?.fields ?? [];
+      const field = fields.find((f) => f.name.split(' ')[0] === `/${name}`);
       expect(field?.value).toContain(`\`/${name}`);
-    }
+    },
+  );
+
+  test.each(admins)(
+    'GIVEN the admin command /%s WHEN help is asked THEN the server admins field names it',
+    async (name) => {
+      const fields = (await run('help')).embeds?.[0]?.fields ?? [];
+      expect(fields.find((f) => f.name === 'For server admins')?.value).toContain(`\`/${name}\``);
+    },
+  );
+
+  test('GIVEN the shipped commands WHEN help is asked THEN they keep their order, the admins last', async () => {
+    const reply = await run('help');
+    const names = reply.embeds?.[0]?.fields?.map((f) => f.name) ?? [];
+    const shipped = [
+      '/brief [briefing]',
+      '/theme <theme> [briefing]',
+      '/quote [theme] [speaker]',
+      '/lookahead [theme] [within]',
+      '/search <query>',
+      '/sources',
+      '/help',
+    ];
+    expect(names.filter((n) => shipped.includes(n))).toEqual(shipped);
+    expect(names.at(-1)).toBe('For server admins');
     expect(texts(reply)).toContain('/theme theme:security-defence');
+    expect(texts(reply)).toContain(
+      '`/schedule` posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now); `/status` shows the data loaded and every schedule.',
+    );
     expect(texts(reply)).toContain('Manage Server');
   });
 });

@@ -1,64 +1,68 @@
-/** What each command does, with examples drawn from the library so they work as typed. */
+/**
+ * What each command does, with examples drawn from the library so they work as typed. Each command
+ * carries its own entry (`help` in commands/index.ts); /help lists those the registry serves.
+ */
 import type { APIEmbedField } from 'discord.js';
 import type { Library } from '../../briefings/index.js';
 import type { Reply } from '../index.js';
 import { BRAND_COLOUR } from '../style.js';
 
-interface HelpEntry {
+/** Values from the library that make the examples work as typed. */
+export interface HelpSamples {
+  theme: string;
+  briefing: string;
+  word: string;
+}
+
+/** How /help presents an admin command: one clause in the "For server admins" field. */
+export interface AdminHelp {
+  /** Where it is listed among its kind (member or admin commands): lower first, ties by usage. */
+  order: number;
+  /** How to type it: `/theme <theme> [briefing]`. */
   usage: string;
-  what: string;
-  examples: string[];
+  /**
+   * What it does. A member command's is sentences; an admin command's continues its usage in one
+   * clause: "`/status` shows the data loaded and every schedule".
+   */
+  summary: string;
 }
 
-function entries(library: Library): HelpEntry[] {
-  const theme = library.themes[0]?.id ?? 'security-defence';
-  const briefing = library.latest(1)[0]?.id ?? 'briefing-id';
-  const word = (library.themes[0]?.keywords[0] ?? 'dialogue').replace(/[`\s]+/g, ' ').trim();
-  return [
-    {
-      usage: '/brief [briefing]',
-      what: 'The latest briefing, or the one you pick: summary, themes, a quote, what to watch, and a link to the source.',
-      examples: ['/brief', `/brief briefing:${briefing}`],
-    },
-    {
-      usage: '/theme <theme> [briefing]',
-      what: 'What the briefings say on one theme, newest first, a page at a time.',
-      examples: [`/theme theme:${theme}`, `/theme theme:${theme} briefing:${briefing}`],
-    },
-    {
-      usage: '/quote [theme] [speaker]',
-      what: 'A quote with its speaker, role and source. Press “Another quote” for more.',
-      examples: ['/quote', `/quote theme:${theme}`],
-    },
-    {
-      usage: '/lookahead [theme] [within]',
-      what: 'What is expected next, dated items soonest first. `within` is week, month, quarter, year or all (default); an item dated only by month, quarter or year counts when it is due by the end of the window, or starts in it and is no longer than it (`2026` is within a week only in its last week).',
-      examples: ['/lookahead', `/lookahead theme:${theme} within:quarter`],
-    },
-    {
-      usage: '/search <query>',
-      what: 'Search titles, summaries, key points, quotes and looking-ahead items for every word; "quoted words" are a phrase. Matches are highlighted. Up to 200 characters.',
-      examples: [`/search query:${word}`],
-    },
-    {
-      usage: '/sources',
-      what: 'Every briefing loaded, with its source, date and themes.',
-      examples: ['/sources'],
-    },
-    { usage: '/help', what: 'This list.', examples: ['/help'] },
-  ];
+/** How /help presents a member command: its own field, with examples. */
+export interface MemberHelp extends AdminHelp {
+  examples: (samples: HelpSamples) => string[];
 }
 
-export function renderHelp(library: Library): Reply {
-  const fields: APIEmbedField[] = entries(library).map((e) => ({
+export interface HelpEntries {
+  members: readonly MemberHelp[];
+  admins: readonly AdminHelp[];
+}
+
+const code = (typed: string): string => `\`${typed}\``;
+
+const inOrder = <T extends AdminHelp>(entries: readonly T[]): T[] =>
+  [...entries].sort((a, b) => a.order - b.order || a.usage.localeCompare(b.usage));
+
+function samples(library: Library): HelpSamples {
+  return {
+    theme: library.themes[0]?.id ?? 'security-defence',
+    briefing: library.latest(1)[0]?.id ?? 'briefing-id',
+    word: (library.themes[0]?.keywords[0] ?? 'dialogue').replace(/[`\s]+/g, ' ').trim(),
+  };
+}
+
+function adminField(admins: readonly AdminHelp[]): APIEmbedField {
+  const who = admins.length === 1 ? 'It needs' : admins.length === 2 ? 'Both need' : 'All need';
+  const clauses = inOrder(admins).map((a) => `${code(a.usage)} ${a.summary}`);
+  return { name: 'For server admins', value: `${clauses.join('; ')}. ${who} the Manage Server permission.` };
+}
+
+export function renderHelp(library: Library, { members, admins }: HelpEntries): Reply {
+  const values = samples(library);
+  const fields: APIEmbedField[] = inOrder(members).map((e) => ({
     name: e.usage,
-    value: `${e.what}\n${e.examples.map((x) => `\`${x}\``).join('  ')}`,
+    value: `${e.summary}\n${e.examples(values).map(code).join('  ')}`,
   }));
-  fields.push({
-    name: 'For server admins',
-    value:
-      '`/schedule` posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now); `/status` shows the data loaded and every schedule. Both need the Manage Server permission.',
-  });
+  if (admins.length > 0) fields.push(adminField(admins));
   return {
     embeds: [
       {
