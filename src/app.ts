@@ -14,6 +14,7 @@ import { buildLibraryAsync } from './briefings/library.js';
 import { openDataArchive, validationRules } from './briefings/loader.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import { type Config, SetupError } from './config.js';
+import { prepareDigests } from './digest/ahead.js';
 import { describeError, type Poster, type StatusProvider, StoreError } from './digest/index.js';
 import { createDigestRuntime, type DigestRuntime } from './digest/runtime.js';
 import type { CronLike } from './digest/scheduler.js';
@@ -109,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services: { schedules: digests.schedules, status },
     }),
     async startSchedules() {
+      prepareDigests(live.current());
       const reports = await digests.start();
       log.info({ reports }, 'schedules started');
     },

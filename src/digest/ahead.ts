@@ -182,3 +182,12 @@ export function publishedSince(library: Library, since: number): Published[] {
   }
   return recent;
 }
+
+/**
+ * Builds both indexes of a snapshot now rather than in its first digest: at start, before the
+ * schedules run, so a morning's first fan-out does not wait for them.
+ */
+export function prepareDigests(library: Library): void {
+  library.derived(lookaheadIndex);
+  library.derived(publications);
+}
