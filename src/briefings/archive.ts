@@ -189,17 +189,19 @@ const dayBase = (published: string): number => {
   return (99991231 - (Number(y) * 10000 + Number(m) * 100 + Number(d))) * DAY_SLOTS;
 };
 
-const split = (briefing: Briefing): { outline: Outline; body: Body } => {
+const split = (briefing: Briefing): { outline: Outline; body: Body; folded: string[] } => {
   const { summary, sections, ...rest } = briefing;
   const texts = searchColumns(briefing);
+  const folded = texts.map(foldLetters);
   return {
     outline: {
       briefing: { ...rest, sections: sections.map((s) => ({ heading: s.heading, themes: [...s.themes] })) },
       sizes: sections.map(sectionSize),
       keys: briefing.looking_ahead.map((item: LookaheadItem, i) => lookaheadKey(briefing.id, i, item.text)),
-      folded: texts.some((t) => foldLetters(t) !== t),
+      folded: folded.some((t, i) => t !== texts[i]),
     },
     body: { summary, sections: sections.map((s) => ({ summary: s.summary, points: [...s.points] })) },
+    folded,
   };
 };
 
@@ -322,10 +324,11 @@ export function openArchive(options: ArchiveOptions): Archive {
   };
   /** The records this process made, so every snapshot shares one object per row. */
   const records = new Map<number, WeakRef<Briefing>>();
-  const recordFor = (row: number, outlineJson: string, used: number): Briefing => {
+  const recordFor = (row: number, outline: string | Outline, used: number): Briefing => {
     const known = records.get(row)?.deref();
     if (known) return known;
-    const record = recordOf({ row, outline: JSON.parse(outlineJson) as Outline, archive: internals, used });
+    const parsed = typeof outline === 'string' ? (JSON.parse(outline) as Outline) : outline;
+    const record = recordOf({ row, outline: parsed, archive: internals, used });
     records.set(row, new WeakRef(record));
     return record;
   };
@@ -356,12 +359,12 @@ export function openArchive(options: ArchiveOptions): Archive {
           const row = last === null || last === undefined ? base : last + 1;
           if (row >= base + DAY_SLOTS)
             throw new Error(`archive: too many briefings on ${briefing.published}`);
-          const { outline, body } = split(briefing);
+          const { outline, body, folded } = split(briefing);
           const published = briefing.status === 'published';
           const outlineJson = JSON.stringify(outline);
           insert.run(row, key, published ? 1 : 0, outlineJson, JSON.stringify(body), now());
           const record = recordFor(row, outlineJson, now());
-          if (published) fts.add(row, briefing);
+          if (published) fts.add(row, folded);
           return record;
         })
         .immediate();

@@ -412,8 +412,11 @@ export interface SearchOptions {
 
 /** The full-text index inside the archive's database, shared by every snapshot built on it. */
 export interface Fts {
-  /** Indexes a published briefing stored at `row`; rows are newest first (see archive.ts). */
-  add(row: number, briefing: Briefing): void;
+  /**
+   * Indexes a published briefing stored at `row` (rows are newest first, see archive.ts), given
+   * its `searchColumns` with `foldLetters` applied.
+   */
+  add(row: number, columns: readonly string[]): void;
   /** Takes a row out of the index; `briefing` must be what was added. */
   remove(row: number, briefing: Briefing): void;
   /**
@@ -483,8 +486,8 @@ export function createFts(db: Database.Database, textOf: (row: number) => Briefi
   const columnsOf = (briefing: Briefing) => searchColumns(briefing).map(foldLetters);
 
   return {
-    add(row, briefing) {
-      insert.run(row, ...columnsOf(briefing));
+    add(row, columns) {
+      insert.run(row, ...columns);
       ownWrites++;
     },
     remove(row, briefing) {
