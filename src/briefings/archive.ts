@@ -32,7 +32,7 @@ const MARK_EVERY_MS = 3600 * 1000;
 /** Long text parsed and kept, most recently used first. */
 const BODIES_KEPT = 512;
 /** Bumped when the layout of the tables changes. */
-const FORMAT = '1';
+const FORMAT = '2';
 
 /** What is kept in the heap of a section: its long text is read on demand. */
 interface OutlineSection {
@@ -73,6 +73,13 @@ export interface Archive {
   find(key: string): Briefing | undefined;
   /** Stores a briefing that passed its file's checks; returns the record to use in its place. */
   put(key: string, briefing: Briefing): Briefing;
+  /**
+   * What the cache last knew of the file at `path`: its stamp (see file-task.ts) when its bytes,
+   * stored under `key`, were read, and when that was (epoch ms).
+   */
+  seen(path: string): { stamp: string; key: string; checked: number } | undefined;
+  /** Remembers that the file at `path`, with `stamp` at `checked`, holds the bytes stored under `key`. */
+  saw(path: string, stamp: string, key: string, checked: number): void;
   /** Whether the briefing is one of this archive's records. */
   holds(briefing: Briefing): boolean;
   /** Runs `fn` in one write transaction: a load's puts, committed together. */
@@ -223,6 +230,12 @@ const SCHEMA = `
     used INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS briefings_used ON briefings(used);
+  CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY,
+    stamp TEXT NOT NULL,
+    key TEXT NOT NULL,
+    checked INTEGER NOT NULL
+  );
 `;
 
 function openDatabase(file: string, rules: string, warn: ArchiveOptions['warn']): Database.Database {
@@ -340,6 +353,24 @@ export function openArchive(options: ArchiveOptions): Archive {
   };
 
   const fts = createFts(db, recordAt);
+
+  const saveFile = db.prepare(
+    'INSERT INTO files(path, stamp, key, checked) VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET stamp = excluded.stamp, key = excluded.key, checked = excluded.checked',
+  );
+  /** Read once, at the first question: a hint only, since a stamp that matched nothing is re-read. */
+  let files: Map<string, { stamp: string; key: string; checked: number }> | undefined;
+  const knownFiles = () => {
+    if (!files) {
+      files = new Map();
+      const rows = db
+        .prepare<[], { path: string; stamp: string; key: string; checked: number }>(
+          'SELECT path, stamp, key, checked FROM files',
+        )
+        .all();
+      for (const { path, ...file } of rows) files.set(path, file);
+    }
+    return files;
+  };
   let closed = false;
 
   const archive: Archive = {
@@ -368,6 +399,11 @@ export function openArchive(options: ArchiveOptions): Archive {
           return record;
         })
         .immediate();
+    },
+    seen: (path) => knownFiles().get(path),
+    saw(path, stamp, key, checked) {
+      saveFile.run(path, stamp, key, checked);
+      knownFiles().set(path, { stamp, key, checked });
     },
     holds: (briefing) => owners.get(briefing)?.archive === internals,
     batch: (fn) => db.transaction(fn).immediate(),

@@ -224,3 +224,48 @@ describe('GIVEN a data folder loaded once through a cache file', () => {
     }
   });
 });
+
+describe('GIVEN a file the cache has seen', () => {
+  const setUp = async (name: string) => {
+    const dir = join(scratch, name);
+    const corpus = await writeCorpus(dir, { n: 3, seed: `archive-${name}` });
+    const archive = openDataArchive(aFile(), () => undefined);
+    const first = await loadData(dir, { archive });
+    const [a, b] = corpus.briefings.map((x) => join(dir, 'briefings', `${x.id}.yaml`));
+    if (!a || !b) throw new Error('corpus too small');
+    return { dir, archive, first, a, b };
+  };
+
+  test('WHEN its stamp is as remembered and its last change was well before it was read THEN it is not read again', async () => {
+    const { dir, archive, a, b } = await setUp('trusted');
+    try {
+      const seenA = archive.seen(a);
+      const seenB = archive.seen(b);
+      if (!seenA || !seenB) throw new Error('not remembered');
+      // Point a's remembered stamp at b's briefing, as if read long ago: only a load that trusts the
+      // stamp, without reading a, can answer with b's briefing for a's file.
+      archive.saw(a, seenA.stamp, seenB.key, Date.now() + 60_000);
+      const again = await loadData(dir, { archive });
+      // a's file now stands for b's briefing, so it clashes with b: proof it was not read.
+      expect(
+        again.problems.map((p) => [a.endsWith(p.file.split('/').at(-1) ?? '?'), p.field, p.message]),
+      ).toEqual([[true, 'id', expect.stringMatching(/^duplicate briefing id/)]]);
+    } finally {
+      archive.close();
+    }
+  });
+
+  test('WHEN it was read in the same moment as its last change THEN it is read again, whatever the stamp says', async () => {
+    const { dir, archive, first, a, b } = await setUp('racy');
+    try {
+      const seenA = archive.seen(a);
+      const seenB = archive.seen(b);
+      if (!seenA || !seenB) throw new Error('not remembered');
+      archive.saw(a, seenA.stamp, seenB.key, Date.now());
+      const again = await loadData(dir, { archive });
+      expect(again.briefings.map((x) => x.id).sort()).toEqual(first.briefings.map((x) => x.id).sort());
+    } finally {
+      archive.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { readFile, type Stats, stat, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { type Archive, archiveKey } from '../archive.js';
+import type { Briefing } from '../index.js';
 import { type BriefingOutcome, checkBriefingFile } from './briefing-file.js';
 import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 
@@ -20,8 +21,11 @@ export interface FileTask {
 }
 
 export type FileResult =
-  /** `store`: the archive key to store the valid briefing under (see `storeChecked`). */
-  | { stamp: string; outcome: BriefingOutcome; store?: string }
+  /**
+   * `store`: the archive key to store the valid briefing under; `seen`: what to remember of the file
+   * so that the next start can skip reading it (see `storeChecked`).
+   */
+  | { stamp: string; outcome: BriefingOutcome; store?: string; seen?: Seen }
   | { stamp: string; unchanged: true }
   /** Gone since the folder was listed (an editor's save-by-rename): it is simply not there. */
   | { gone: true }
@@ -34,6 +38,23 @@ export interface CheckOptions {
 
 /** Size, mtime and inode: an editor's save changes at least one of them. */
 export const stampOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ino}`;
+
+/**
+ * What the briefing cache remembers of a file between runs: size, inode, mtime and ctime. Any write
+ * sets ctime to the time of the write, and no tool can set it back, so a file whose stamp is as
+ * remembered still holds the bytes read then, provided its ctime was already in the past when
+ * they were read: a write in the same clock tick as the read would keep the stamp (git calls such
+ * entries racy), so those files are read again.
+ */
+const contentStamp = (s: Stats): string => `${s.size}:${s.ino}:${s.mtimeMs}:${s.ctimeMs}`;
+const RACY_MS = 3000;
+
+interface Seen {
+  path: string;
+  stamp: string;
+  key: string;
+  checked: number;
+}
 
 const refused = (task: FileTask, size: number): BriefingOutcome => ({
   file: task.file,
@@ -72,40 +93,60 @@ export const unchangedStamp = (task: FileTask): string | undefined => {
 
 /** Checks the file, or finds it in the archive (see the top of this file). */
 export const checkFile = async (task: FileTask, options: CheckOptions): Promise<FileResult> => {
+  const { archive } = options;
   let stamp: string;
+  let seen: Omit<Seen, 'key'> | undefined;
   let bytes: Buffer;
   try {
     const info = await statAsync(task.path);
     stamp = stampOf(info);
     if (stamp === task.stamp) return { stamp, unchanged: true };
     if (info.size > MAX_FILE_BYTES) return { stamp, outcome: refused(task, info.size) };
+    if (archive && !options.exact) {
+      seen = { path: task.path, stamp: contentStamp(info), checked: Date.now() };
+      const known = archive.seen(task.path);
+      const unchanged = known?.stamp === seen.stamp && info.ctimeMs < known.checked - RACY_MS;
+      const stored = unchanged && known ? archive.find(known.key) : undefined;
+      if (stored) return { stamp, outcome: storedOutcome(task, stored) };
+    }
     bytes = await readAsync(task.path);
   } catch (e) {
     return isMissing(e) ? { gone: true } : { unreadable: errorReason(e) };
   }
-  const { archive } = options;
   const key = archive ? archiveKey(task.expectedId, bytes) : undefined;
+  const remember = seen && key !== undefined ? { seen: { ...seen, key } } : {};
   const stored = key === undefined || options.exact ? undefined : archive?.find(key);
-  if (stored) {
-    const base = { file: task.file, path: task.path, expectedId: task.expectedId };
-    return { stamp, outcome: { ...base, id: stored.id, briefing: stored, problems: [] } };
-  }
+  if (stored) return { stamp, outcome: storedOutcome(task, stored), ...remember };
   const outcome = checkBriefingFile(task.file, task.path, task.expectedId, bytes, options);
   const valid = outcome.briefing !== undefined && outcome.problems.length === 0;
-  return { stamp, outcome, ...(valid && key !== undefined ? { store: key } : {}) };
+  return { stamp, outcome, ...(valid && key !== undefined ? { store: key, ...remember } : {}) };
 };
+
+const storedOutcome = (task: FileTask, stored: Briefing): BriefingOutcome => ({
+  file: task.file,
+  path: task.path,
+  expectedId: task.expectedId,
+  id: stored.id,
+  briefing: stored,
+  problems: [],
+});
 
 /**
  * Stores the valid briefings of freshly checked files, in one transaction (a commit per briefing
  * would flush the full-text index each time), and puts the archive's records in their place.
  */
 export const storeChecked = (results: FileResult[], archive: Archive | undefined): FileResult[] => {
-  if (!archive || !results.some((r) => 'store' in r)) return results;
+  if (!archive || !results.some((r) => 'store' in r || 'seen' in r)) return results;
   return archive.batch(() =>
     results.map((result) => {
-      if (!('store' in result) || result.store === undefined || !result.outcome.briefing) return result;
-      const record = archive.put(result.store, result.outcome.briefing);
-      return { stamp: result.stamp, outcome: { ...result.outcome, briefing: record } };
+      if (!('outcome' in result)) return result;
+      const { seen, store, ...kept } = result;
+      if (seen) archive.saw(seen.path, seen.stamp, seen.key, seen.checked);
+      if (store === undefined || !result.outcome.briefing) return kept;
+      return {
+        stamp: result.stamp,
+        outcome: { ...result.outcome, briefing: archive.put(store, result.outcome.briefing) },
+      };
     }),
   );
 };
