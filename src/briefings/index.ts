@@ -111,8 +111,8 @@ export interface Library {
   latest(limit?: number): Briefing[];
   briefing(id: string): Briefing | undefined;
   /** Sections tagged with the theme, newest briefing first, then in document order. */
-  byTheme(themeId: string, briefingId?: string): SectionEntry[];
-  quotes(filter?: { theme?: string; speaker?: string }): QuoteEntry[];
+  byTheme(themeId: string, briefingId?: string): readonly SectionEntry[];
+  quotes(filter?: { theme?: string; speaker?: string }): readonly QuoteEntry[];
   /**
    * Distinct speakers, most quoted first. With `match` (for autocomplete), only speakers whose name
    * starts with it, then those with a word starting with it, then those containing it.
@@ -126,7 +126,7 @@ export interface Library {
    * (see `inWindow` in period.ts: a period due by the window's end, or one no coarser than the
    * window that starts inside it); `all` keeps everything, including undated items and past periods.
    */
-  lookahead(filter?: { theme?: string; within?: LookaheadWindow; now?: Date }): LookaheadEntry[];
+  lookahead(filter?: { theme?: string; within?: LookaheadWindow; now?: Date }): readonly LookaheadEntry[];
   search(query: string, options?: { limit?: number; offset?: number }): SearchResult;
   /** Distinct sources of published briefings with the briefings citing them, newest first. */
   sources(): { source: Source; briefings: Briefing[] }[];

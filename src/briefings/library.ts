@@ -423,10 +423,11 @@ function* index(
   yield;
   const byLookahead = (a: LookaheadEntry, b: LookaheadEntry): number =>
     a.period && b.period ? byPeriod(a, b) : a.period ? -1 : b.period ? 1 : inOrder(a, b);
+  // Every list is frozen: the Library hands its lists out as they are, without copies.
   const next = {
-    dated: update(before?.dated, dated, byPeriod),
-    undated: update(before?.undated, undated, inOrder),
-    quotes: update(before?.quotes, quotes, inOrder),
+    dated: Object.freeze(update(before?.dated, dated, byPeriod)),
+    undated: Object.freeze(update(before?.undated, undated, inOrder)),
+    quotes: Object.freeze(update(before?.quotes, quotes, inOrder)),
   };
   yield;
   const indexes: Indexes = {
@@ -453,7 +454,7 @@ function* index(
   indexes.lookahead =
     before && next.dated === before.dated && next.undated === before.undated
       ? before.lookahead
-      : [...next.dated, ...next.undated];
+      : Object.freeze([...next.dated, ...next.undated]);
   yield;
   indexes.spans = indexes.lookahead === before?.lookahead ? before.spans : spansOf(indexes.lookahead);
   return indexes;
@@ -514,12 +515,19 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
   const search = archive.fts.index(ix.rows, ix.folded, options.search);
   let disposed = false;
 
-  const quotesFor = ({ theme, speaker }: { theme?: string; speaker?: string } = {}): QuoteEntry[] => {
+  const NONE: readonly never[] = Object.freeze([]);
+  const quotesFor = ({
+    theme,
+    speaker,
+  }: {
+    theme?: string;
+    speaker?: string;
+  } = {}): readonly QuoteEntry[] => {
     if (speaker !== undefined) {
-      const list = quotesBySpeaker.get(normaliseSpeaker(speaker)) ?? [];
-      return theme === undefined ? [...list] : list.filter((q) => q.quote.themes.includes(theme));
+      const list = quotesBySpeaker.get(normaliseSpeaker(speaker)) ?? NONE;
+      return theme === undefined ? list : list.filter((q) => q.quote.themes.includes(theme));
     }
-    return [...(theme === undefined ? quotes : (quotesByTheme.get(theme) ?? []))];
+    return theme === undefined ? quotes : (quotesByTheme.get(theme) ?? NONE);
   };
 
   const library: Library = {
@@ -532,8 +540,8 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
     latest: (limit) => published.slice(0, limit === undefined ? undefined : Math.max(0, Math.floor(limit))),
     briefing: (id) => byId.get(id),
     byTheme(themeId, briefingId) {
-      const list = sectionsByTheme.get(themeId) ?? [];
-      return briefingId === undefined ? [...list] : list.filter((e) => e.briefing.id === briefingId);
+      const list = sectionsByTheme.get(themeId) ?? NONE;
+      return briefingId === undefined ? list : list.filter((e) => e.briefing.id === briefingId);
     },
     quotes: quotesFor,
     speakers(match) {
@@ -550,8 +558,7 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
     },
     randomQuote: (filter, random) => pickRandom(quotesFor(filter), random),
     lookahead({ theme, within = 'all', now = new Date() }: Parameters<Library['lookahead']>[0] = {}) {
-      if (within === 'all')
-        return [...(theme === undefined ? lookahead : (ix.lookaheadByTheme.get(theme) ?? []))];
+      if (within === 'all') return theme === undefined ? lookahead : (ix.lookaheadByTheme.get(theme) ?? NONE);
       const { list, starts, ends, ranks } = theme === undefined ? allSpans : spansFor(theme);
       const from = now.getTime();
       const to = (windowEnd(now, within) ?? now).getTime();

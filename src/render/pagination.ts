@@ -35,17 +35,12 @@ export function pack<T>(
   return pages;
 }
 
-/**
- * One page of what `pack` would make, and how many pages it would make, without building the
- * others: for lists computed on every call (a window of looking-ahead items), where packing them all
- * would allocate a page array per page to show one. `page` is clamped like `clampPage`.
- */
-export function packedPage<T>(
+/** Where each page of what `pack` would make starts, without building the pages. */
+export function pageStarts<T>(
   items: readonly T[],
   sizeOf: (item: T) => number,
   { budget, maxPerPage }: PackOptions,
-  page: number,
-): { at: number; count: number; items: T[] } {
+): number[] {
   const starts = [0];
   let inPage = 0;
   let used = 0;
@@ -59,6 +54,22 @@ export function packedPage<T>(
     inPage++;
     used += size;
   }
+  return starts;
+}
+
+/**
+ * One page of what `pack` would make, and how many pages it would make, without building the
+ * others: for lists computed on every call (a window of looking-ahead items), where packing them all
+ * would allocate a page array per page to show one. `page` is clamped like `clampPage`; `starts`,
+ * from `pageStarts`, may be passed when known.
+ */
+export function packedPage<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  options: PackOptions,
+  page: number,
+  starts: readonly number[] = pageStarts(items, sizeOf, options),
+): { at: number; count: number; items: T[] } {
   const count = starts.length;
   const at = clampPage(page, count);
   return { at, count, items: items.slice(starts[at] ?? 0, starts[at + 1] ?? items.length) };

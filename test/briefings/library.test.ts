@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { Briefing, Library } from '../../src/briefings/index.js';
+import type {
+  Briefing,
+  Library,
+  LookaheadEntry,
+  QuoteEntry,
+  SectionEntry,
+} from '../../src/briefings/index.js';
 import { buildLibraryAsync } from '../../src/briefings/library.js';
 import { pickRandom, seededRandom } from '../../src/briefings/random.js';
 import { ahead, briefing, loadOf, quote, section, useLibraries } from './library-fixtures.js';
@@ -277,7 +283,7 @@ describe('randomQuote', () => {
 });
 
 describe('lookahead', () => {
-  const texts = (entries: { item: { text: string } }[]) => entries.map((e) => e.item.text);
+  const texts = (entries: readonly { item: { text: string } }[]) => entries.map((e) => e.item.text);
 
   test('GIVEN dated and undated items WHEN asked for all THEN dated soonest first (narrower first), then undated newest first', () => {
     expect(texts(build(corpus()).lookahead())).toEqual([
@@ -404,9 +410,12 @@ describe('snapshot', () => {
   test('GIVEN a returned list WHEN the caller mutates it THEN the next answer is unchanged', () => {
     const library = build(corpus());
     library.latest().splice(0);
-    library.byTheme('security').pop();
-    library.quotes().length = 0;
-    library.lookahead().reverse();
+    // The long lists are the snapshot's own, frozen: changing one throws instead of corrupting it.
+    expect(() => (library.byTheme('security') as SectionEntry[]).pop()).toThrow(TypeError);
+    expect(() => {
+      (library.quotes() as QuoteEntry[]).length = 0;
+    }).toThrow(TypeError);
+    expect(() => (library.lookahead() as LookaheadEntry[]).reverse()).toThrow(TypeError);
     library.sources().pop();
     expect(ids(library.latest())).toEqual(['new', 'mid', 'old']);
     expect(library.byTheme('security')).toHaveLength(4);

@@ -6,7 +6,7 @@ import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Library, LookaheadEntry, LookaheadWindow, Theme } from '../../briefings/index.js';
 import { escapeInline, escapeText } from '../escape.js';
 import type { Reply } from '../index.js';
-import { type PageId, packedPage, pageButtons, pageLabel } from '../pagination.js';
+import { type PageId, packedPage, pageButtons, pageLabel, pageStarts } from '../pagination.js';
 import { colourOf, notice, themeLabels } from '../style.js';
 import { periodLabel, periodRelative } from '../timestamps.js';
 
@@ -49,6 +49,18 @@ function itemField(library: Library, entry: LookaheadEntry, now: Date, locale: s
   } satisfies APIEmbedField;
 }
 
+const PACKING = { budget: PAGE_BUDGET, maxPerPage: PER_PAGE };
+const allPagesByTheme = (_: Library) => new Map<string, readonly number[]>();
+const allPages = (library: Library, theme: string, entries: readonly LookaheadEntry[]): readonly number[] => {
+  const known = library.derived(allPagesByTheme);
+  let starts = known.get(theme);
+  if (!starts) {
+    starts = pageStarts(entries, estimateItem, PACKING);
+    known.set(theme, starts);
+  }
+  return starts;
+};
+
 export function renderLookahead({ library, theme, within, page, now, locale, pageId }: LookaheadView): Reply {
   const entries = library.lookahead({ ...(theme && { theme: theme.id }), within, now });
   const colour = colourOf(theme);
@@ -60,7 +72,9 @@ export function renderLookahead({ library, theme, within, page, now, locale, pag
         : 'Try a longer window, such as `within:year`, or `within:all` to include undated items.';
     return notice('Nothing ahead', `Nothing is expected${scope} ${WINDOW_WORDS[within]}. ${wider}`, colour);
   }
-  const shown = packedPage(entries, estimateItem, { budget: PAGE_BUDGET, maxPerPage: PER_PAGE }, page);
+  // Every item, whatever the date: the same list all day, so its pages are laid out once per snapshot.
+  const starts = within === 'all' ? allPages(library, theme?.id ?? '', entries) : undefined;
+  const shown = packedPage(entries, estimateItem, PACKING, page, starts);
   // Dated items come first (Library.lookahead), so the first undated one says how many are dated.
   const undated = entries.findIndex((e) => !e.period);
   const dated = undated === -1 ? entries.length : undated;
