@@ -94,6 +94,11 @@ interface CommandOf<Schema extends z.ZodType, Context extends CommandContext> {
    * the state carries everything the handler needs, so buttons keep working after a restart.
    */
   buttons?: Record<string, (ctx: Context, state: string) => Promise<Reply> | Reply>;
+  /**
+   * Builds what the command's answers derive from a snapshot (`library.derived`), when the snapshot
+   * goes live rather than in the first answer after a start or reload.
+   */
+  prepare?(library: Library): void;
 }
 
 /** A command for everyone. */

@@ -11,7 +11,7 @@ import {
 } from '../src/options/custom-id.js';
 import { choice, optionsOf, text } from '../src/options/index.js';
 import { resolveTheme, themeCandidates } from '../src/options/lookup.js';
-import { renderLookahead } from '../src/render/views/lookahead.js';
+import { prepareLookahead, renderLookahead } from '../src/render/views/lookahead.js';
 import type { Command, CommandContext } from './index.js';
 
 const WINDOWS = ['week', 'month', 'quarter', 'year', 'all'] as const satisfies readonly LookaheadWindow[];
@@ -75,6 +75,7 @@ export default {
   execute(ctx, opts) {
     return answer(ctx, opts.within, opts.theme ? resolveTheme(ctx.library, opts.theme) : undefined, 0);
   },
+  prepare: prepareLookahead,
   autocomplete(ctx, focused) {
     return focused.name === 'theme' ? rankChoices(themeCandidates(ctx.library), focused.value) : [];
   },

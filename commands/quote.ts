@@ -12,10 +12,10 @@ import {
 import { optionsOf, text } from '../src/options/index.js';
 import {
   briefingOfRef,
-  quotedSpeakers,
+  prepareChoices,
   resolveSpeaker,
   resolveTheme,
-  speakerCandidates,
+  speakerChoices,
   speakerOfRef,
   themeCandidates,
 } from '../src/options/lookup.js';
@@ -96,10 +96,10 @@ export default {
     if (opts.speaker) filter.speaker = resolveSpeaker(ctx.library.speakers(), opts.speaker);
     return answer(ctx, filter);
   },
+  prepare: prepareChoices,
   autocomplete(ctx, focused, raw) {
     if (focused.name === 'theme') return rankChoices(themeCandidates(ctx.library), focused.value);
-    if (focused.name === 'speaker')
-      return rankChoices(speakerCandidates(quotedSpeakers(ctx.library, raw.theme)), focused.value);
+    if (focused.name === 'speaker') return rankChoices(speakerChoices(ctx.library, raw.theme), focused.value);
     return [];
   },
   buttons: {

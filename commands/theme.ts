@@ -17,7 +17,7 @@ import {
   resolveTheme,
   themeCandidates,
 } from '../src/options/lookup.js';
-import { renderTheme } from '../src/render/views/theme.js';
+import { prepareThemes, renderTheme } from '../src/render/views/theme.js';
 import type { Command, CommandContext } from './index.js';
 
 const input = optionsOf({
@@ -88,6 +88,7 @@ export default {
     const briefing = opts.briefing ? resolveBriefing(ctx.library, opts.briefing, ctx.locale) : undefined;
     return answer(ctx, theme, briefing, 0);
   },
+  prepare: prepareThemes,
   autocomplete(ctx, focused) {
     if (focused.name === 'theme') return rankChoices(themeCandidates(ctx.library), focused.value);
     if (focused.name === 'briefing') {

@@ -10,6 +10,7 @@ export type { InteractionFacts } from '../commands/index.js';
 import { join } from 'node:path';
 import type { Archive } from './briefings/archive.js';
 import { openArchive } from './briefings/archive.js';
+import type { Library } from './briefings/index.js';
 import { buildLibraryAsync } from './briefings/library.js';
 import { openDataArchive, validationRules } from './briefings/loader.js';
 import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
@@ -69,6 +70,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   });
   const registry = await loadCommands();
+  const preparers = [...registry.commands.values()].flatMap((c) => (c.prepare ? [c.prepare] : []));
+  /**
+   * Builds what the commands derive from a snapshot as soon as it is live, one command per turn of
+   * the event loop, so the first answers after a start or a reload do not pay for it.
+   */
+  const prepare = async (library: Library) => {
+    for (const run of preparers) {
+      if (live.current() !== library) return;
+      try {
+        run(library);
+      } catch (error) {
+        dataLog.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'preparing answers failed',
+        );
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await prepare(live.current());
+  live.onReload((info) => {
+    if (info.outcome === 'ok' || info.outcome === 'partial') void prepare(live.current());
+  });
   const digests = await createDigestRuntime({
     storeUrl: config.STORE_URL,
     poster: options.poster,
@@ -110,6 +134,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       services: { schedules: digests.schedules, status },
     }),
     async startSchedules() {
+      // The digests' indexes take ~0.1 s to build at 10,000 briefings: at start, before the first
+      // fan-out; after a reload, the first digest builds them.
       prepareDigests(live.current());
       const reports = await digests.start();
       log.info({ reports }, 'schedules started');

@@ -54,6 +54,7 @@ const CommandModuleSchema = z.object({
     execute: fn,
     autocomplete: fn.optional(),
     buttons: z.record(z.string().regex(/^[^:]+$/, 'an action has no colon'), fn).optional(),
+    prepare: fn.optional(),
     help: z
       .object({
         order: z.number(),

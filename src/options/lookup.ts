@@ -48,6 +48,31 @@ export function quotedSpeakers(library: Library, typedTheme: unknown): string[] 
 export const speakerCandidates = (speakers: readonly string[]): Candidate[] =>
   speakers.map((s) => ({ name: s, value: refOf(s, 100), keys: [s] }));
 
+const speakerLists = (): Map<string, readonly Candidate[]> => new Map();
+
+/**
+ * The speakers to offer as choices (see `quotedSpeakers`), one list per theme and kept with the
+ * snapshot, so that their folded keys (choices.ts) are worked out once, not on every keystroke.
+ */
+export function speakerChoices(library: Library, typedTheme: unknown): readonly Candidate[] {
+  const typed = typeof typedTheme === 'string' ? typedTheme.trim() : '';
+  const key = typed && library.theme(typed) ? typed : '';
+  const lists = library.derived(speakerLists);
+  let list = lists.get(key);
+  if (!list) {
+    list = speakerCandidates(quotedSpeakers(library, key));
+    lists.set(key, list);
+  }
+  return list;
+}
+
+/** Builds the option lists of a snapshot now (see Command.prepare). */
+export function prepareChoices(library: Library): void {
+  themeCandidates(library);
+  briefingCandidates(library);
+  for (const theme of ['', ...library.themes.map((t) => t.id)]) speakerChoices(library, theme);
+}
+
 const shown = (typed: string): string => `“${escapeInline(truncate(typed, 60))}”`;
 
 const code = (value: string): string => `\`${truncate(value.replace(/`/g, "'"), 100)}\``;

@@ -61,6 +61,14 @@ const allPages = (library: Library, theme: string, entries: readonly LookaheadEn
   return starts;
 };
 
+/** Lays out the pages of 'all', for every theme and none, and each theme's spans (see Command.prepare). */
+export function prepareLookahead(library: Library): void {
+  for (const theme of [undefined, ...library.themes.map((t) => t.id)]) {
+    allPages(library, theme ?? '', library.lookahead(theme === undefined ? {} : { theme }));
+    library.lookahead({ ...(theme === undefined ? {} : { theme }), within: 'week' });
+  }
+}
+
 export function renderLookahead({ library, theme, within, page, now, locale, pageId }: LookaheadView): Reply {
   const entries = library.lookahead({ ...(theme && { theme: theme.id }), within, now });
   const colour = colourOf(theme);

@@ -74,6 +74,11 @@ function layoutOf(
   return layout;
 }
 
+/** Lays out every theme's pages now (see Command.prepare). */
+export function prepareThemes(library: Library): void {
+  for (const theme of library.themes) layoutOf(library, theme.id, undefined, library.byTheme(theme.id));
+}
+
 export function renderTheme({ library, theme, briefing, page, locale, pageId }: ThemeView): Reply {
   const entries = library.byTheme(theme.id, briefing?.id);
   const colour = colourOf(theme);
