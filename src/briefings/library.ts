@@ -540,8 +540,11 @@ function snapshot(ix: Indexes, load: LoadResult, options: LibraryOptions, owned:
     latest: (limit) => published.slice(0, limit === undefined ? undefined : Math.max(0, Math.floor(limit))),
     briefing: (id) => byId.get(id),
     byTheme(themeId, briefingId) {
-      const list = sectionsByTheme.get(themeId) ?? NONE;
-      return briefingId === undefined ? list : list.filter((e) => e.briefing.id === briefingId);
+      if (briefingId === undefined) return sectionsByTheme.get(themeId) ?? NONE;
+      // One briefing's own sections, in document order: a few, not a pass over the theme's list.
+      const briefing = byId.get(briefingId);
+      const own = briefing ? entriesOf(briefing).sections : NONE;
+      return own.filter((e) => e.section.themes.includes(themeId));
     },
     quotes: quotesFor,
     speakers(match) {
