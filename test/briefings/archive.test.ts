@@ -14,7 +14,7 @@ import { writeCorpus } from '../../bench/corpus.js';
 import { type Archive, archiveKey, openArchive, recordInfo } from '../../src/briefings/archive.js';
 import type { Briefing } from '../../src/briefings/index.js';
 import { buildLibrary } from '../../src/briefings/library.js';
-import { loadData, openDataArchive } from '../../src/briefings/loader.js';
+import { loadData, openDataArchive, scanData } from '../../src/briefings/loader.js';
 import { ahead, briefing, quote, section } from './library-fixtures.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'attache-archive-'));
@@ -267,5 +267,22 @@ describe('GIVEN a file the cache has seen', () => {
     } finally {
       archive.close();
     }
+  });
+});
+
+describe('GIVEN a folder scanned once, for a hot reload', () => {
+  test('WHEN a file is edited keeping its size and mtime THEN the next scan reads it again', async () => {
+    const dir = join(scratch, 'rescan');
+    const corpus = await writeCorpus(dir, { n: 3, seed: 'archive-rescan' });
+    const target = join(dir, 'briefings', `${corpus.briefings[0]?.id}.yaml`);
+    const first = await scanData(dir);
+    const { atime, mtime } = statSync(target);
+    const text = readFileSync(target, 'utf8');
+    const title = /^title: (.*)$/m.exec(text)?.[1] ?? '';
+    const swapped = title.split('').reverse().join('');
+    writeFileSync(target, text.replace(`title: ${title}`, `title: ${swapped}`));
+    utimesSync(target, atime, mtime);
+    const second = await scanData(dir, { previous: first });
+    expect(second.briefings.find((o) => o.path === target)?.briefing?.title).toBe(swapped.trim());
   });
 });

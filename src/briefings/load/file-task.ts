@@ -36,17 +36,14 @@ export interface CheckOptions {
   archive?: Archive;
 }
 
-/** Size, mtime and inode: an editor's save changes at least one of them. */
-export const stampOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ino}`;
-
 /**
- * What the briefing cache remembers of a file between runs: size, inode, mtime and ctime. Any write
- * sets ctime to the time of the write, and no tool can set it back, so a file whose stamp is as
- * remembered still holds the bytes read then, provided its ctime was already in the past when
- * they were read: a write in the same clock tick as the read would keep the stamp (git calls such
- * entries racy), so those files are read again.
+ * Size, inode, mtime and ctime: any write sets ctime to the time of the write, and no tool can set
+ * it back, so a file with the same stamp holds the same bytes, even after an edit that kept its
+ * size and mtime. Provided its ctime was already in the past when the bytes were read: a write in
+ * the same clock tick as the read would keep the stamp (git calls such entries racy), so the
+ * briefing cache reads those files again (`RACY_MS`).
  */
-const contentStamp = (s: Stats): string => `${s.size}:${s.ino}:${s.mtimeMs}:${s.ctimeMs}`;
+export const stampOf = (s: Stats): string => `${s.size}:${s.ino}:${s.mtimeMs}:${s.ctimeMs}`;
 const RACY_MS = 3000;
 
 interface Seen {
@@ -103,7 +100,7 @@ export const checkFile = async (task: FileTask, options: CheckOptions): Promise<
     if (stamp === task.stamp) return { stamp, unchanged: true };
     if (info.size > MAX_FILE_BYTES) return { stamp, outcome: refused(task, info.size) };
     if (archive && !options.exact) {
-      seen = { path: task.path, stamp: contentStamp(info), checked: Date.now() };
+      seen = { path: task.path, stamp, checked: Date.now() };
       const known = archive.seen(task.path);
       const unchanged = known?.stamp === seen.stamp && info.ctimeMs < known.checked - RACY_MS;
       const stored = unchanged && known ? archive.find(known.key) : undefined;
