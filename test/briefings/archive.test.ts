@@ -195,17 +195,22 @@ describe('GIVEN a data folder loaded once through a cache file', () => {
     const file = aFile();
     const [changed, broken, deleted] = corpus.briefings.map((b) => join(dir, 'briefings', `${b.id}.yaml`));
     if (!changed || !broken || !deleted) throw new Error('corpus too small');
+    // A whole second, so that restoring it below gives back exactly the same mtime.
+    utimesSync(changed, 1_700_000_000, 1_700_000_000);
     const first = openDataArchive(file, () => undefined);
     const before = await loadData(dir, { archive: first });
+    // As if that load were long past: only the stamp can tell the restart the file changed.
+    const seen = first.seen(changed);
+    if (!seen) throw new Error('not remembered');
+    first.saw(changed, seen.stamp, seen.key, Date.now() + 60_000);
     first.close();
     expect(before.problems).toEqual([]);
 
-    const { mtime, atime } = statSync(changed);
     const text = readFileSync(changed, 'utf8');
     const title = /^title: (.*)$/m.exec(text)?.[1] ?? '';
     const swapped = title.split('').reverse().join('');
     writeFileSync(changed, text.replace(`title: ${title}`, `title: ${swapped}`));
-    utimesSync(changed, atime, mtime);
+    utimesSync(changed, 1_700_000_000, 1_700_000_000);
     writeFileSync(broken, readFileSync(broken, 'utf8').replace(/^published: .*$/m, 'published: someday'));
     rmSync(deleted);
 
@@ -275,13 +280,15 @@ describe('GIVEN a folder scanned once, for a hot reload', () => {
     const dir = join(scratch, 'rescan');
     const corpus = await writeCorpus(dir, { n: 3, seed: 'archive-rescan' });
     const target = join(dir, 'briefings', `${corpus.briefings[0]?.id}.yaml`);
+    // A whole second, so that restoring it below gives back exactly the same mtime.
+    utimesSync(target, 1_700_000_000, 1_700_000_000);
     const first = await scanData(dir);
-    const { atime, mtime } = statSync(target);
     const text = readFileSync(target, 'utf8');
     const title = /^title: (.*)$/m.exec(text)?.[1] ?? '';
     const swapped = title.split('').reverse().join('');
     writeFileSync(target, text.replace(`title: ${title}`, `title: ${swapped}`));
-    utimesSync(target, atime, mtime);
+    utimesSync(target, 1_700_000_000, 1_700_000_000);
+    expect(statSync(target).mtimeMs).toBe(1_700_000_000_000);
     const second = await scanData(dir, { previous: first });
     expect(second.briefings.find((o) => o.path === target)?.briefing?.title).toBe(swapped.trim());
   });
