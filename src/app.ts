@@ -8,8 +8,7 @@ import type { CommandContext, InteractionFacts } from '../commands/index.js';
 export type { InteractionFacts } from '../commands/index.js';
 
 import { join } from 'node:path';
-import type { Archive } from './briefings/archive.js';
-import { openArchive } from './briefings/archive.js';
+import { type Archive, openArchive } from './briefings/archive.js';
 import type { Library } from './briefings/index.js';
 import { buildLibraryAsync } from './briefings/library.js';
 import { openDataArchive, validationRules } from './briefings/loader.js';
