@@ -8,10 +8,11 @@
  * long text (the briefing's summary, each section's summary and points) is read back from the
  * database when an answer shows it, and the last few hundred are kept parsed.
  *
- * Beside `STATE_DIR` the database is a cache that outlives the process: a restart reads every
- * file and hashes it, but parses and validates only the files whose bytes changed. A database
- * written under other validation rules (see `rules`), or one SQLite cannot read, is discarded
- * with a warning and rebuilt, never trusted.
+ * Beside `STATE_DIR` the database is a cache that outlives the process: it also remembers each
+ * file's stamp when its bytes were read (`seen`, see load/file-task.ts), so a restart reads only
+ * the files whose stamp changed, and parses and validates only those whose bytes changed. A
+ * database written under other validation rules (see `rules`), or one SQLite cannot read, is
+ * discarded with a warning and rebuilt, never trusted.
  *
  * Rows are never changed, only added: a file edited gets a new row, so a snapshot still
  * answering from the old version keeps its text until a reload replaces it. Rows no snapshot
@@ -441,13 +442,19 @@ export function openArchive(options: ArchiveOptions): Archive {
     use(used) {
       const at = now();
       const stale = at - MARK_EVERY_MS;
+      const toMark = used.flatMap((record) => {
+        const owner = owners.get(record);
+        return owner && owner.used < stale ? [owner] : [];
+      });
+      const unusedRows = unused.all(at - KEEP_UNUSED_MS);
+      // Most builds have nothing to write: no write lock, which another process may be holding.
+      if (toMark.length === 0 && unusedRows.length === 0) return;
       db.transaction(() => {
-        for (const record of used) {
-          const owner = owners.get(record);
-          if (!owner || owner.used >= stale) continue;
+        for (const owner of toMark) {
           markUsed.run(at, owner.row, stale);
           owner.used = at;
         }
+        // Read again under the lock: another process may have marked a row meanwhile.
         for (const { row, published } of unused.all(at - KEEP_UNUSED_MS)) {
           if (published === 1) {
             const record = recordAt(row);
