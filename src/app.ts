@@ -3,6 +3,7 @@
  * The transport (Discord or the console) supplies the Poster digests go through and calls
  * `makeContext` for each interaction.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { CommandContext, InteractionFacts } from '../commands/index.js';
 
 export type { InteractionFacts } from '../commands/index.js';
@@ -85,7 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           'preparing answers failed',
         );
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   };
   await prepare(live.current());

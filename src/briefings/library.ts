@@ -9,7 +9,8 @@
  * shared. So a reload that changes one file of 10,000 costs a few passes over arrays, not a
  * rebuild; the first snapshot is the same derivation from an empty one.
  */
-import { type Archive, archiveKey, openArchive, recordInfo } from './archive.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { type Archive, archiveKey, deepFreeze, openArchive, recordInfo } from './archive.js';
 import type {
   Briefing,
   Library,
@@ -53,19 +54,6 @@ export interface AsyncLibraryOptions extends LibraryOptions {
 /** Case, accents and spacing do not make a different speaker: "Kaja Kallas" = "kaja  kallas". */
 export const normaliseSpeaker = (speaker: string): string =>
   speaker.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-
-// Indexed loops rather than Object.values: at 10,000 briefings (about a million objects and
-// arrays) the copies Object.values makes cost more than the freezing itself.
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-  } else {
-    for (const key in value) deepFreeze(value[key]);
-  }
-  return value;
-}
 
 /** A snapshot's `derived`: each build function runs once, on first use, and its value stays with the snapshot. */
 export const derivedOf = (snapshot: () => Library): Library['derived'] => {
@@ -611,8 +599,6 @@ function stored(
     throw error;
   }
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Runs the steps to the end; with `sliceMs`, hands the event loop back once a slice is used up. */
 async function runSteps<T>(steps: Generator<void, T>, sliceMs: number): Promise<T> {

@@ -7,8 +7,10 @@
  * entirely; a briefing file that turns invalid keeps its last good version in the new snapshot,
  * while every problem is still reported. A deleted file removes its briefing.
  */
+
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type FSWatcher, watch } from 'chokidar';
 import {
   type Briefing,
@@ -71,9 +73,6 @@ export interface LiveLibraryOptions<L extends Library> {
 }
 
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
-
-/** Lets queued interactions and timers run between two stretches of a reload's work. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const hasDispose = (x: unknown): x is { dispose: () => unknown } =>
   typeof x === 'object' && x !== null && 'dispose' in x && typeof x.dispose === 'function';

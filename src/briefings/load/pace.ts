@@ -3,7 +3,9 @@
  * hands the event loop back (setImmediate) every few milliseconds so interactions and cron keep
  * their timing during a reload.
  */
+
 import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 export type Pacer = () => Promise<void>;
 
@@ -11,7 +13,7 @@ export const createPacer = (sliceMs = 8): Pacer => {
   let since = performance.now();
   return async () => {
     if (performance.now() - since < sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     since = performance.now();
   };
 };
