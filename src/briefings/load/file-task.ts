@@ -31,7 +31,7 @@ export type FileResult =
   | { gone: true }
   | { unreadable: string };
 
-export interface CheckOptions {
+interface CheckOptions {
   exact?: boolean;
   archive?: Archive;
 }
@@ -43,7 +43,7 @@ export interface CheckOptions {
  * the same clock tick as the read would keep the stamp (git calls such entries racy), so the
  * briefing cache reads those files again (`RACY_MS`).
  */
-export const stampOf = (s: Stats): string => `${s.size}:${s.ino}:${s.mtimeMs}:${s.ctimeMs}`;
+const stampOf = (s: Stats): string => `${s.size}:${s.ino}:${s.mtimeMs}:${s.ctimeMs}`;
 const RACY_MS = 3000;
 
 interface Seen {
@@ -64,7 +64,7 @@ const refused = (task: FileTask, size: number): BriefingOutcome => ({
 export const isMissing = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 
-export const errorReason = (e: unknown): string =>
+const errorReason = (e: unknown): string =>
   e instanceof Error && 'code' in e ? String(e.code) : String(e);
 
 // The callback API, promisified: measured here it reads 10,000 small files several times faster
