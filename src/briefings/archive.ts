@@ -220,7 +220,7 @@ export const recordInfo = (
 };
 
 /** Stable across reloads: the item's place in its briefing, hashed with its text. */
-export const lookaheadKey = (briefingId: string, index: number, text: string): string =>
+const lookaheadKey = (briefingId: string, index: number, text: string): string =>
   `${briefingId}#${index}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 
 /** Characters of a section's summary and points, as `SectionEntry.size` reports them. */

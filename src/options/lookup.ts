@@ -36,7 +36,7 @@ export const briefingCandidates = (library: Library, locale = 'en-GB'): readonly
 };
 
 /** Speakers to offer: those quoted on the theme typed so far, if it names one; else everyone. */
-export function quotedSpeakers(library: Library, typedTheme: unknown): string[] {
+function quotedSpeakers(library: Library, typedTheme: unknown): string[] {
   const typed = typeof typedTheme === 'string' ? typedTheme.trim() : '';
   const theme = typed ? library.theme(typed) : undefined;
   if (!theme) return library.speakers();
@@ -45,7 +45,7 @@ export function quotedSpeakers(library: Library, typedTheme: unknown): string[] 
 }
 
 /** Speakers longer than a choice value may be are offered as a reference, resolved below. */
-export const speakerCandidates = (speakers: readonly string[]): Candidate[] =>
+const speakerCandidates = (speakers: readonly string[]): Candidate[] =>
   speakers.map((s) => ({ name: s, value: refOf(s, 100), keys: [s] }));
 
 const speakerLists = (): Map<string, readonly Candidate[]> => new Map();
