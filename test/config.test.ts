@@ -104,6 +104,97 @@ describe('config', () => {
     });
   });
 
+  describe('GIVEN TOTAL_SHARDS and SHARD_IDS', () => {
+    test.each([
+      ['4', undefined, 4, undefined],
+      ['16', '0-3', 16, [0, 1, 2, 3]],
+      ['8', '4,5,7', 8, [4, 5, 7]],
+      ['16', '0-3,8', 16, [0, 1, 2, 3, 8]],
+      ['16', ' 8, 0-3 ', 16, [0, 1, 2, 3, 8]],
+      ['4', '2-2', 4, [2]],
+    ])(
+      'WHEN TOTAL_SHARDS=%s and SHARD_IDS=%s THEN the total is %s and the ids %j',
+      (total, ids, count, list) => {
+        const config = parseConfig({ TOTAL_SHARDS: total, ...(ids === undefined ? {} : { SHARD_IDS: ids }) });
+        expect(config.TOTAL_SHARDS).toBe(count);
+        expect(config.SHARD_IDS).toEqual(list);
+      },
+    );
+
+    test('WHEN neither is set THEN both are unset (the count is asked of Discord, every shard runs)', () => {
+      const config = parseConfig({});
+      expect(config.TOTAL_SHARDS).toBeUndefined();
+      expect(config.SHARD_IDS).toBeUndefined();
+    });
+
+    test.each([
+      [{ TOTAL_SHARDS: '0' }, 'TOTAL_SHARDS: expected a whole number of shards, 1 or more'],
+      [{ TOTAL_SHARDS: '2.5' }, 'TOTAL_SHARDS: expected a whole number of shards, 1 or more'],
+      [{ TOTAL_SHARDS: 'four' }, 'TOTAL_SHARDS: expected a whole number of shards, 1 or more'],
+      [
+        { SHARD_IDS: '0-3' },
+        'SHARD_IDS: expected TOTAL_SHARDS to be set too: every machine must run its shards out of the same total',
+      ],
+      [
+        { TOTAL_SHARDS: '4', SHARD_IDS: '0-4' },
+        'SHARD_IDS: expected ids from 0 to 3, below TOTAL_SHARDS (4); 4 is not',
+      ],
+      [
+        { TOTAL_SHARDS: '4', SHARD_IDS: '7' },
+        'SHARD_IDS: expected ids from 0 to 3, below TOTAL_SHARDS (4); 7 is not',
+      ],
+      [
+        { TOTAL_SHARDS: '8', SHARD_IDS: '0-3,2-5' },
+        'SHARD_IDS: expected each shard id once (2 is listed twice)',
+      ],
+      [
+        { TOTAL_SHARDS: '8', SHARD_IDS: '4,5,4' },
+        'SHARD_IDS: expected each shard id once (4 is listed twice)',
+      ],
+      [
+        { TOTAL_SHARDS: '8', SHARD_IDS: '0-3,3' },
+        'SHARD_IDS: expected each shard id once (3 is listed twice)',
+      ],
+      [
+        { TOTAL_SHARDS: '8', SHARD_IDS: '3-1' },
+        'SHARD_IDS: expected ranges from low to high (3-1 is reversed)',
+      ],
+      ...['0..3', '-1', '1-', 'a-b', '0-3;4', '1,,2'].map((ids) => [
+        { TOTAL_SHARDS: '8', SHARD_IDS: ids },
+        'SHARD_IDS: expected shard ids as numbers and ranges, such as 0-3, 4,5,7 or 0-3,8',
+      ]),
+    ] as [Record<string, string>, string][])('WHEN %j THEN the one problem is "%s"', (env, problem) => {
+      expect(catchConfigError(env).problems).toEqual([problem]);
+    });
+
+    test('WHEN a range is far wider than the total THEN it is refused without being spelled out', () => {
+      const error = catchConfigError({ TOTAL_SHARDS: '2', SHARD_IDS: '0-9999999999' });
+      expect(error.problems).toEqual([
+        'SHARD_IDS: expected ids from 0 to 1, below TOTAL_SHARDS (2); 9999999999 is not',
+      ]);
+    });
+
+    test('WHEN SHARD_IDS lacks its total and another variable is bad THEN both problems are listed', () => {
+      const error = catchConfigError({ SHARD_IDS: '0-3', LOG_LEVEL: 'loud' });
+      expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'SHARD_IDS']);
+    });
+  });
+
+  describe('GIVEN the REST proxy settings', () => {
+    test('WHEN unset THEN it listens on 127.0.0.1:8080', () => {
+      expect(parseConfig({})).toMatchObject({ REST_PROXY_HOST: '127.0.0.1', REST_PROXY_PORT: 8080 });
+    });
+
+    test.each(['-1', '65536', '80.5', 'http'])(
+      'WHEN REST_PROXY_PORT=%s THEN it is refused by name',
+      (port) => {
+        expect(catchConfigError({ REST_PROXY_PORT: port }).problems).toEqual([
+          'REST_PROXY_PORT: expected a port number from 0 to 65535',
+        ]);
+      },
+    );
+  });
+
   test('GIVEN several bad values THEN one error lists every one by name', () => {
     const error = catchConfigError({
       DISCORD_GUILD_ID: 'my-guild',
