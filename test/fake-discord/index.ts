@@ -61,9 +61,9 @@
  * it; `now` (default Date.now) drives timestamps, the nonce window and the 15-minute token, so a
  * test can move it. waitFor and rate-limit windows use real timers too.
  *
- * Gateway: `fake.sessions()` live sessions, `fake.restartGateway({ resumable? })` drops every
- * connection (the client RESUMEs and missed events are replayed), `fake.dispatch(event, data,
- * guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
+ * Gateway: `fake.sessions()` live sessions, `fake.sessionShards()` the shard each identified as,
+ * `fake.restartGateway({ resumable? })` drops every connection (the client RESUMEs and missed
+ * events are replayed), `fake.dispatch(event, data, guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
  * go to the shard that holds it (`maxConcurrency` default 16 so shards identify at once). Events
  * respect intents (CHANNEL_* need Guilds, MESSAGE_* need GuildMessages). Destroy clients before
  * `fake.close()`, or they will try to reconnect to a closed port.
@@ -182,6 +182,8 @@ export interface FakeDiscord {
   interact(opts: InteractOptions & { timeoutMs?: number }): Promise<InteractionHandle>;
   dispatch(event: string, data: unknown, guildId?: string): number;
   sessions(): number;
+  /** The `[shard_id, num_shards]` each live session identified with, in the order they connected. */
+  sessionShards(): [number, number][];
   restartGateway(opts?: { code?: number; resumable?: boolean }): void;
 
   addGuild(seed: GuildSeed): string;
@@ -326,6 +328,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     },
     dispatch: (event, data, guildId) => gateway.dispatch(event, data, guildId),
     sessions: () => [...gateway.sessions.values()].filter((s) => s.socket).length,
+    sessionShards: () => [...gateway.sessions.values()].filter((s) => s.socket).map((s) => s.shard),
     restartGateway: (opts) => gateway.disconnectAll(opts),
 
     addGuild(seed) {
