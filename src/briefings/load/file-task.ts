@@ -139,10 +139,10 @@ export const storeChecked = (results: FileResult[], archive: Archive | undefined
       const { seen, store, ...kept } = result;
       if (seen) archive.saw(seen.path, seen.stamp, seen.key, seen.checked);
       if (store === undefined || !result.outcome.briefing) return kept;
-      return {
-        stamp: result.stamp,
-        outcome: { ...result.outcome, briefing: archive.put(store, result.outcome.briefing) },
-      };
+      const record = archive.put(store, result.outcome.briefing);
+      // The record's id, not the parsed one: a parsed string may be a slice of the file's text and
+      // would keep all of it alive for as long as the scan remembers this outcome.
+      return { stamp: result.stamp, outcome: { ...result.outcome, id: record.id, briefing: record } };
     }),
   );
 };
