@@ -1,9 +1,10 @@
 /**
- * The atomic operations keyv has no call for, in the adapter's own SQL: insert-if-absent and
- * compare-and-set on one row. With them, two processes on one SQLite file or one PostgreSQL
- * database cannot both claim a run, and a write computed from a record another process changed
- * meanwhile is refused rather than laid over it. Both use `RETURNING` (SQLite ≥ 3.35, Postgres),
- * so "did my statement change the row" is one round trip and needs no transaction.
+ * The atomic operations keyv has no call for, in the adapter's own SQL: insert-if-absent,
+ * compare-and-set and delete-if-equal on one row. With them, two processes on one SQLite file or
+ * one PostgreSQL database cannot both claim a run or hold a shard's lease, and a write computed
+ * from a record another process changed meanwhile is refused rather than laid over it. All use
+ * `RETURNING` (SQLite ≥ 3.35, Postgres), so "did my statement change the row" is one round trip
+ * and needs no transaction.
  *
  * PostgreSQL is reached through @keyv/postgres, but with a pool of our own per store: the adapter's
  * module-level pool is shared by every store with the same URL (closing one closes the others) and
@@ -60,6 +61,15 @@ export async function compareAndSet(
     `UPDATE ${table.name} SET value = ? WHERE key = ? AND value = ? RETURNING key`,
     [next, key, expected],
   );
+  return rows.length === 1;
+}
+
+/** True when the row still held `expected` and is now gone. */
+export async function deleteIfEqual(table: SqlTable, key: string, expected: string): Promise<boolean> {
+  const rows = await table.query(`DELETE FROM ${table.name} WHERE key = ? AND value = ? RETURNING key`, [
+    key,
+    expected,
+  ]);
   return rows.length === 1;
 }
 

@@ -15,6 +15,11 @@
  *   over it. A run is claimed with insert-if-absent, so only one process runs a slot. keyv has no
  *   atomic operation, so both are the adapter's own SQL (store-sql.ts). Writes to one guild are
  *   still serialised in process, so a process's own changes never conflict with each other.
+ * - A shard's lease (which process runs its schedules, see lease.ts) is one row of a third table,
+ *   `leases`: taken with insert-if-absent, or compare-and-set over a lease whose time is up;
+ *   renewed with compare-and-set; given up with delete-if-equal. Its expiry is the holder's own
+ *   field in wall-clock ms, not keyv's TTL (a row keyv dropped on read would be "absent" to one
+ *   process and not to another).
  * - Run records and lists of seen briefings expire after RETENTION_MS (far beyond the catch-up and
  *   nonce windows, the only times a run record is read again), and a removed schedule's run records
  *   go with it: otherwise 25 hourly schedules leave about 219k rows per guild per year. keyv only
@@ -43,6 +48,7 @@ import { runKey } from './ledger.js';
 import { StoredScheduleSchema, seenSets } from './seen-sets.js';
 import {
   compareAndSet,
+  deleteIfEqual,
   deletePrefix,
   getRaw,
   insertIfAbsent,
@@ -65,6 +71,14 @@ const CONFLICT_ATTEMPTS = 8;
 
 const CHANGED_MEANWHILE =
   'this schedule was changed meanwhile (by another admin or another process of the bot); try again.';
+
+/** Who holds a lease and until when (wall-clock ms). */
+export interface Lease {
+  holder: string;
+  expiresAt: number;
+}
+
+const LeaseSchema = z.object({ holder: z.string(), expiresAt: z.number() });
 
 /** Builds a backend for one table from the STORE_URL. */
 export type AdapterFactory = (url: string, table: string) => Promise<StoreBackend>;
@@ -90,6 +104,13 @@ export interface Store {
   forgetSchedule(guildId: string, scheduleId: string): Promise<number>;
   /** Deletes rows past their retention (on stores that do not expire rows themselves); how many. */
   pruneExpired(): Promise<number>;
+  /**
+   * Takes or extends the lease `name` for `holder` until `expiresAt`, unless another holder's has
+   * not run out by `now`: the lease as it stands afterwards (ours when its holder is `holder`).
+   */
+  lease(name: string, holder: string, term: { now: number; expiresAt: number }): Promise<Lease>;
+  /** Gives the lease up if `holder` still has it; true when it did. */
+  leaseRelease(name: string, holder: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -218,9 +239,9 @@ export async function openStore(
       `STORE_URL: no keyv adapter for ${shown}; use ${BUILT_IN}, or ${others} with its @keyv adapter installed`,
     ]);
   }
-  let backends: [StoreBackend, StoreBackend];
+  let backends: [StoreBackend, StoreBackend, StoreBackend];
   try {
-    backends = [await factory(url, 'schedules'), await factory(url, 'ledger')];
+    backends = [await factory(url, 'schedules'), await factory(url, 'ledger'), await factory(url, 'leases')];
   } catch (error) {
     throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
   }
@@ -230,7 +251,7 @@ export async function openStore(
       : postgres && !(backend instanceof Map)
         ? postgres.sqlTable(backend)
         : undefined;
-  const [schedulesSql, ledgerSql] = backends.map(sqlOf) as [SqlTable | undefined, SqlTable | undefined];
+  const [schedulesSql, ledgerSql, leasesSql] = backends.map(sqlOf);
   if (!schedulesSql && scheme !== 'memory') {
     log?.warn(
       { store: `${scheme}://` },
@@ -238,10 +259,11 @@ export async function openStore(
     );
   }
   // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
-  const [schedules, ledger] = backends.map(
-    (store, i) => new Keyv({ store, namespace: i === 0 ? 'schedules' : 'ledger', throwOnErrors: true }),
-  ) as [Keyv, Keyv];
-  for (const kv of [schedules, ledger]) {
+  const namespaces = ['schedules', 'ledger', 'leases'] as const;
+  const [schedules, ledger, leases] = backends.map(
+    (store, i) => new Keyv({ store, namespace: namespaces[i], throwOnErrors: true }),
+  ) as [Keyv, Keyv, Keyv];
+  for (const kv of [schedules, ledger, leases]) {
     // Errors are thrown to the caller; the listener only stops an unhandled 'error' event.
     kv.on('error', () => undefined);
   }
@@ -414,11 +436,70 @@ export async function openStore(
     return parsed.data;
   };
 
+  /** Runs `action` after every earlier one of the same key in this process has settled. */
+  const inTurn = <T>(
+    queue: Map<string, Promise<unknown>>,
+    key: string,
+    action: () => Promise<T>,
+  ): Promise<T> => {
+    const previous = queue.get(key) ?? Promise.resolve();
+    const run = previous.then(action);
+    const settled = run.catch(() => undefined);
+    queue.set(key, settled);
+    void settled.then(() => {
+      if (queue.get(key) === settled) queue.delete(key);
+    });
+    return run;
+  };
+
   const claimLock = new Map<string, Promise<unknown>>();
+  const leaseLock = new Map<string, Promise<unknown>>();
   const ledgerGet = async (key: string): Promise<LedgerEntry | undefined> =>
     parseEntry(key, await read(ledger, key, `the run record ${key}`));
   const ledgerSet = (entry: LedgerEntry): Promise<void> =>
     write(ledger, entry.key, entry, `the run record ${entry.key}`, RETENTION_MS);
+
+  /** An unreadable lease (written by a future version, say) counts as run out: it must not block for good. */
+  const parseLease = (raw: unknown): Lease | undefined => {
+    const parsed = LeaseSchema.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
+  };
+  /** Whether `current` stands against `holder` taking the lease at `now`. */
+  const heldByOther = (current: Lease | undefined, holder: string, now: number): current is Lease =>
+    current !== undefined && current.holder !== holder && current.expiresAt > now;
+
+  /** One process (memory, keyv adapters without SQL): the in-process turn is the check. */
+  const leaseKv = async (name: string, holder: string, term: { now: number; expiresAt: number }) => {
+    const current = parseLease(await leases.get(name));
+    if (heldByOther(current, holder, term.now)) return current;
+    const next: Lease = { holder, expiresAt: term.expiresAt };
+    if (!(await leases.set(name, next))) throw new StoreError(`could not save the lease ${name}`);
+    return next;
+  };
+
+  const leaseSql = async (
+    table: SqlTable,
+    name: string,
+    holder: string,
+    term: { now: number; expiresAt: number },
+  ): Promise<Lease> => {
+    const key = `${leases.namespace}:${name}`;
+    const next: Lease = { holder, expiresAt: term.expiresAt };
+    const nextRaw = String(await leases.serializeData({ value: next }));
+    for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+      const { raw, value } = await readRaw(table, leases, name, `the lease ${name}`);
+      const current = parseLease(value);
+      if (heldByOther(current, holder, term.now)) return current;
+      // Absent: insert-if-absent. Ours, or run out: compare-and-set over exactly what was read, so
+      // of two processes taking over a lease that ran out, one wins and the other sees its lease.
+      const written =
+        raw === undefined
+          ? await insertIfAbsent(table, key, nextRaw)
+          : await compareAndSet(table, key, raw, nextRaw);
+      if (written) return next;
+    }
+    throw new StoreError(`could not take the lease ${name}: it kept changing`);
+  };
 
   return {
     url,
@@ -447,19 +528,12 @@ export async function openStore(
       const what = `the run record ${entry.key}`;
       if (!ledgerSql) {
         // One process: a claim is a read and a write with no other claim of the key in between.
-        const previous = claimLock.get(entry.key) ?? Promise.resolve();
-        const run = previous.then(async () => {
+        return inTurn(claimLock, entry.key, async () => {
           const existing = await ledgerGet(entry.key);
           if (existing) return existing;
           await ledgerSet(entry);
           return undefined;
         });
-        const settled = run.catch(() => undefined);
-        claimLock.set(entry.key, settled);
-        void settled.then(() => {
-          if (claimLock.get(entry.key) === settled) claimLock.delete(entry.key);
-        });
-        return run;
       }
       const key = `${ledger.namespace}:${entry.key}`;
       const raw = await claimRaw(entry);
@@ -514,9 +588,27 @@ export async function openStore(
         return rows.length;
       });
     },
+    lease: (name, holder, term) =>
+      checked(`could not take the lease ${name}`, () =>
+        inTurn(leaseLock, name, () =>
+          leasesSql ? leaseSql(leasesSql, name, holder, term) : leaseKv(name, holder, term),
+        ),
+      ),
+    leaseRelease: (name, holder) =>
+      checked(`could not give up the lease ${name}`, () =>
+        inTurn(leaseLock, name, async () => {
+          if (!leasesSql) {
+            if (parseLease(await leases.get(name))?.holder !== holder) return false;
+            return leases.delete(name);
+          }
+          const { raw, value } = await readRaw(leasesSql, leases, name, `the lease ${name}`);
+          if (raw === undefined || parseLease(value)?.holder !== holder) return false;
+          return deleteIfEqual(leasesSql, `${leases.namespace}:${name}`, raw);
+        }),
+      ),
     async close() {
-      await Promise.allSettled([...locks.values(), ...claimLock.values()]);
-      await Promise.all([schedules.disconnect(), ledger.disconnect()]);
+      await Promise.allSettled([...locks.values(), ...claimLock.values(), ...leaseLock.values()]);
+      await Promise.all([schedules.disconnect(), ledger.disconnect(), leases.disconnect()]);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * One contract for every store the bot ships: memory, SQLite and PostgreSQL. Two stores opened on
- * the same SQLite file or Postgres schema stand for two processes (each has its own connection and
- * its own in-process lock); the memory store cannot be shared, so it has no cross-store cases.
+ * One contract for every store the bot ships: memory, SQLite and PostgreSQL (schedules, run claims,
+ * shard leases). Two stores opened on the same SQLite file or Postgres schema stand for two
+ * processes (each has its own connection and its own in-process lock); the memory store cannot be
+ * shared, so it has no cross-store cases.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,6 +162,76 @@ describe.each(backends)('the $name store', (backend) => {
       expect(calls).toBeGreaterThan(1);
       // What the other store wrote is all there: the failed change lost nobody else's.
       expect((await a.readGuild('g1')).length).toBe(1 + calls);
+    },
+  );
+
+  const T0 = Date.parse('2026-03-02T06:00:00Z');
+  const term = (now: number, ttl = 30_000) => ({ now, expiresAt: now + ttl });
+
+  test('GIVEN a free lease WHEN A takes it THEN B is refused and sees A until its end, and A renews it', async () => {
+    const [store] = (await open(1)) as [Store];
+    expect(await store.lease('shard:1:0', 'A', term(T0))).toEqual({ holder: 'A', expiresAt: T0 + 30_000 });
+    expect(await store.lease('shard:1:0', 'B', term(T0 + 1000))).toEqual({
+      holder: 'A',
+      expiresAt: T0 + 30_000,
+    });
+    expect(await store.lease('shard:1:0', 'A', term(T0 + 10_000))).toEqual({
+      holder: 'A',
+      expiresAt: T0 + 40_000,
+    });
+    // Renewed: still A's past its first end.
+    expect((await store.lease('shard:1:0', 'B', term(T0 + 35_000))).holder).toBe('A');
+    // Other shards' leases are other rows.
+    expect((await store.lease('shard:1:1', 'B', term(T0))).holder).toBe('B');
+    expect((await store.lease('shard:2:0', 'B', term(T0))).holder).toBe('B');
+  });
+
+  test('GIVEN A’s lease ran out without a renewal WHEN B asks THEN B takes it, and A’s next renewal is refused', async () => {
+    const [store] = (await open(1)) as [Store];
+    await store.lease('shard:1:0', 'A', term(T0));
+    expect(await store.lease('shard:1:0', 'B', term(T0 + 30_001))).toEqual({
+      holder: 'B',
+      expiresAt: T0 + 60_001,
+    });
+    expect((await store.lease('shard:1:0', 'A', term(T0 + 30_002))).holder).toBe('B');
+  });
+
+  test('GIVEN A holds the lease WHEN B releases it THEN nothing changes; WHEN A releases it THEN B takes it at once', async () => {
+    const [store] = (await open(1)) as [Store];
+    await store.lease('shard:1:0', 'A', term(T0));
+    expect(await store.leaseRelease('shard:1:0', 'B')).toBe(false);
+    expect((await store.lease('shard:1:0', 'B', term(T0 + 1))).holder).toBe('A');
+    expect(await store.leaseRelease('shard:1:0', 'A')).toBe(true);
+    expect(await store.leaseRelease('shard:1:0', 'A')).toBe(false);
+    expect((await store.lease('shard:1:0', 'B', term(T0 + 2))).holder).toBe('B');
+  });
+
+  acrossStores?.(
+    'GIVEN two stores on one backend WHEN both take one lease at once, free and then run out, 10 times THEN each time exactly one holds it',
+    async () => {
+      const [a, b] = (await open(2)) as [Store, Store];
+      for (let round = 0; round < 10; round++) {
+        // Each round starts after the previous holder's lease ran out (or, the first, on none).
+        const at = T0 + round * 60_000;
+        const [byA, byB] = await Promise.all([
+          a.lease('shard:1:0', `A${round}`, term(at)),
+          b.lease('shard:1:0', `B${round}`, term(at)),
+        ]);
+        expect(byA, `round ${round}`).toEqual(byB);
+        expect([`A${round}`, `B${round}`]).toContain(byA.holder);
+      }
+    },
+  );
+
+  acrossStores?.(
+    'GIVEN A holds the lease in one store THEN another store on the backend sees it, and takes it once A releases it',
+    async () => {
+      const [a, b] = (await open(2)) as [Store, Store];
+      await a.lease('shard:1:0', 'A', term(T0));
+      expect((await b.lease('shard:1:0', 'B', term(T0 + 1))).holder).toBe('A');
+      expect(await b.leaseRelease('shard:1:0', 'B')).toBe(false);
+      expect(await a.leaseRelease('shard:1:0', 'A')).toBe(true);
+      expect((await b.lease('shard:1:0', 'B', term(T0 + 2))).holder).toBe('B');
     },
   );
 

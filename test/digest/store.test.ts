@@ -187,7 +187,8 @@ describe('STORE_URL and keyv adapters', () => {
     await store.updateGuild('g1', () => ({ schedules: [], result: undefined }));
     expect(await store.readGuild('g1')).toEqual([]);
     await store.close();
-    expect(made).toEqual([['redis://cache:6379'], ['redis://cache:6379']]);
+    // schedules, ledger, leases
+    expect(made).toEqual([['redis://cache:6379'], ['redis://cache:6379'], ['redis://cache:6379']]);
   });
 
   test('GIVEN an adapter that is installed but cannot connect THEN it is a StoreError, not a configuration error', async () => {
