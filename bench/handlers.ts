@@ -35,6 +35,10 @@ export interface HandlersInput {
    * bench for many minutes; it stops early, with `budgetHit` set and the calls it made.
    */
   budgetMs: number;
+  /** The schedule store (default: SQLite in a temporary folder, as `npm start` has). */
+  storeUrl?: string;
+  /** Only these commands, with their autocompletes and buttons (default: all). */
+  only?: string[];
 }
 
 export interface Measured extends Latency {
@@ -63,8 +67,12 @@ const GUILD = '200000000000000001';
 const USER = '200000000000000002';
 const channel = (i: number) => String(200000000000001000n + BigInt(i));
 
-const { dir, calls, warmup, budgetMs } = childInput<HandlersInput>();
-const { app, close } = await startBenchApp(dir, { SCHEDULE_MAX_PER_GUILD: '25' });
+const { dir, calls, warmup, budgetMs, storeUrl, only } = childInput<HandlersInput>();
+const { app, close } = await startBenchApp(dir, {
+  SCHEDULE_MAX_PER_GUILD: '25',
+  ...(storeUrl ? { STORE_URL: storeUrl } : {}),
+});
+const wanted = (command: string) => !only || only.includes(command);
 const library = app.live.current();
 const defs = definitions(app.registry);
 const admins = new Set(
@@ -163,7 +171,7 @@ const commands: Record<string, Measured> = {};
 const unmeasured: string[] = [];
 for (const name of commandNames(defs)) {
   const [command = name] = name.split(' ');
-  if (name === 'schedule add' || name === 'schedule remove') continue;
+  if (name === 'schedule add' || name === 'schedule remove' || !wanted(command)) continue;
   const input = COMMAND_INPUTS[name];
   if (!input) {
     unmeasured.push(`/${name}`);
@@ -178,7 +186,7 @@ for (const name of commandNames(defs)) {
 
 // The worst searches we could construct (bench/inputs.ts), sent afresh and, where the query fits a
 // button, replayed from a later page: what one member could repeat to slow the bot for everyone.
-{
+if (wanted('search')) {
   const queries = worstSearchQueries(library);
   process.stdout.write(`  worst search queries: ${queries.map((q) => JSON.stringify(q)).join(', ')}\n`);
   const run = (i: number) => {
@@ -192,7 +200,7 @@ for (const name of commandNames(defs)) {
 }
 
 // add and remove in pairs, so the guild stays under its cap and every remove has a real target.
-{
+if (wanted('schedule')) {
   const p = picker('command:schedule add');
   const addSamples: number[] = [];
   const removeSamples: number[] = [];
@@ -241,6 +249,7 @@ for (const name of commandNames(defs)) {
 
 const autocompletes: Record<string, Measured & { empty: number }> = {};
 for (const site of autocompleteSites(defs)) {
+  if (!wanted(site.command)) continue;
   const target = AUTOCOMPLETE_TARGETS[site.option];
   if (!target) {
     unmeasured.push(`/${site.label} (autocomplete)`);

@@ -22,6 +22,8 @@ export const TARGETS = {
   reloadStallMs: 50,
   reloadOneFileMs: 200,
   storeStartMs10k: 1000,
+  postgresStartMs10k: 1500,
+  postgresScheduleP99Ms: 10,
 } as const;
 
 export type Status = 'pass' | 'miss' | 'info';
@@ -51,7 +53,15 @@ export interface Measurements {
   /** The same fan-out over a small corpus: the delivery path without the archive's weight. */
   fanOutSmall?: BotFigures & { n: number; expectedPublished: number };
   reload?: ReloadFigures & { n: number; expectedPublished: number };
-  store?: { runs: StoreFigures[]; startMs: number; schedules: number };
+  store?: StoreSummary;
+  /** The same on PostgreSQL, or why it was not measured. */
+  postgres?: { store: StoreSummary; handlers: HandlersFigures & { n: number } } | { skipped: string };
+}
+
+export interface StoreSummary {
+  runs: StoreFigures[];
+  startMs: number;
+  schedules: number;
 }
 
 const ms = (v: number) => `${v.toLocaleString('en-GB', { maximumFractionDigits: v < 10 ? 2 : 0 })} ms`;
@@ -187,15 +197,27 @@ export function tableRows(m: Measurements): Row[] {
       ),
     );
   }
-  if (m.store) {
-    const big = m.store.schedules >= 10_000;
-    rows.push(
-      row(
-        `${m.store.schedules.toLocaleString('en-GB')} schedules loaded and registered (scheduler.start)`,
-        ms(m.store.startMs),
-        big ? atMost(m.store.startMs, TARGETS.storeStartMs10k) : undefined,
-      ),
-    );
+  if (m.store) rows.push(storeRow(m.store, 'SQLite', TARGETS.storeStartMs10k));
+  if (m.postgres && 'skipped' in m.postgres) {
+    rows.push(row('PostgreSQL figures', `not measured: ${m.postgres.skipped}`));
+  } else if (m.postgres) {
+    rows.push(storeRow(m.postgres.store, 'PostgreSQL', TARGETS.postgresStartMs10k));
+    const { commands, autocompletes, buttons } = m.postgres.handlers;
+    for (const [kind, measured] of [
+      ['PostgreSQL', commands],
+      ['PostgreSQL autocomplete', autocompletes],
+      ['PostgreSQL button', buttons],
+    ] as const) {
+      for (const [name, l] of Object.entries(measured)) {
+        rows.push(
+          row(
+            `${kind} ${name} p50 / p99`,
+            `${ms(l.p50)} / ${ms(l.p99)}`,
+            atMost(l.p99, TARGETS.postgresScheduleP99Ms),
+          ),
+        );
+      }
+    }
   }
   return rows;
 }
@@ -214,23 +236,7 @@ export function countProblems(m: Measurements): string[] {
       }
     }
   }
-  if (m.handlers) {
-    const h = m.handlers;
-    if (h.unmeasured.length) problems.push(`no bench inputs for ${h.unmeasured.join(', ')}`);
-    for (const [kind, group] of Object.entries({
-      command: h.commands,
-      autocomplete: h.autocompletes,
-      button: h.buttons,
-    })) {
-      for (const [name, x] of Object.entries(group)) {
-        if (x.failures > 0)
-          problems.push(`${kind} ${name}: ${x.failures} calls failed with an unexpected error`);
-        if (x.calls < h.calls && !x.budgetHit)
-          problems.push(`${kind} ${name}: ${x.calls} calls measured, expected ${h.calls}`);
-      }
-    }
-    if (Object.keys(h.buttons).length === 0) problems.push('no buttons were measured');
-  }
+  if (m.handlers) problems.push(...handlerProblems(m.handlers, ''));
   if (m.bot) {
     if (m.bot.interactions.failed > 0)
       problems.push(`${m.bot.interactions.failed} interactions got no accepted answer`);
@@ -243,15 +249,49 @@ export function countProblems(m: Measurements): string[] {
       problems.push(`hot reload: ${m.reload.briefings} briefings, expected ${m.reload.expectedPublished}`);
     }
   }
-  if (m.store) {
-    for (const [i, s] of m.store.runs.entries()) {
+  const stores = [
+    ['store', m.store],
+    ['PostgreSQL store', m.postgres && 'store' in m.postgres ? m.postgres.store : undefined],
+  ] as const;
+  for (const [what, store] of stores) {
+    for (const [i, s] of (store?.runs ?? []).entries()) {
       if (s.active !== s.schedules)
-        problems.push(`store run ${i + 1}: ${s.active} of ${s.schedules} schedules registered`);
+        problems.push(`${what} run ${i + 1}: ${s.active} of ${s.schedules} schedules registered`);
       if (s.runs !== 0)
-        problems.push(`store run ${i + 1}: start() re-ran ${s.runs} digests already in the ledger`);
+        problems.push(`${what} run ${i + 1}: start() re-ran ${s.runs} digests already in the ledger`);
     }
   }
+  if (m.postgres && 'handlers' in m.postgres)
+    problems.push(...handlerProblems(m.postgres.handlers, 'PostgreSQL ', false));
   return problems;
+}
+
+/** Handlers that crashed or were not all measured; `on` names the store when it is not the default. */
+function handlerProblems(h: HandlersFigures, on: string, withButtons = true): string[] {
+  const problems: string[] = [];
+  if (h.unmeasured.length) problems.push(`no bench inputs for ${h.unmeasured.join(', ')}`);
+  for (const [kind, group] of Object.entries({
+    command: h.commands,
+    autocomplete: h.autocompletes,
+    button: h.buttons,
+  })) {
+    for (const [name, x] of Object.entries(group)) {
+      if (x.failures > 0)
+        problems.push(`${on}${kind} ${name}: ${x.failures} calls failed with an unexpected error`);
+      if (x.calls < h.calls && !x.budgetHit)
+        problems.push(`${on}${kind} ${name}: ${x.calls} calls measured, expected ${h.calls}`);
+    }
+  }
+  if (withButtons && Object.keys(h.buttons).length === 0) problems.push(`${on}no buttons were measured`);
+  return problems;
+}
+
+function storeRow(store: StoreSummary, engine: string, limit: number): Row {
+  return row(
+    `${store.schedules.toLocaleString('en-GB')} schedules loaded and registered from ${engine} (scheduler.start)`,
+    ms(store.startMs),
+    store.schedules >= 10_000 ? atMost(store.startMs, limit) : undefined,
+  );
 }
 
 export function formatTable(rows: readonly Row[]): string {

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store] [--budget S]
+ * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store,postgres] [--budget S]
  *                 [--profile] [--keep] [--seed S]
  *
  * Writes a seeded synthetic corpus into a temporary folder (never into data/), runs each
@@ -19,6 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkPostgres, postgresSchema } from '../test/services.js';
 import type { BotFigures, BotInput } from './bot.js';
 import { runChild } from './child.js';
 import { DEFAULT_SEED, realThemeIds, writeCorpus } from './corpus.js';
@@ -37,7 +38,7 @@ import {
 import { median } from './stats.js';
 import type { StoreFigures, StoreInput } from './store.js';
 
-const SECTIONS = ['load', 'handlers', 'bot', 'reload', 'store'] as const;
+const SECTIONS = ['load', 'handlers', 'bot', 'reload', 'store', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -194,6 +195,49 @@ try {
       startMs: median(results.map((s) => s.startMs)),
       schedules: plan.schedules,
     };
+  });
+  // The shared store of a scaled-out bot: the same start and schedule commands on PostgreSQL
+  // (TEST_POSTGRES_URL, default the local server), each in a schema of its own, dropped after.
+  await section('postgres', async () => {
+    const missing = await checkPostgres();
+    if (missing) {
+      measurements.postgres = { skipped: missing };
+      return;
+    }
+    const starts: StoreFigures[] = [];
+    for (let r = 0; r < runs; r++) {
+      const schema = await postgresSchema('attache_bench');
+      try {
+        say(`${plan.schedules} schedules at start from PostgreSQL, run ${r + 1}/${runs}`);
+        starts.push(
+          await child<StoreFigures>('store.ts', {
+            schedules: plan.schedules,
+            storeUrl: schema.storeUrl(),
+          } satisfies StoreInput),
+        );
+      } finally {
+        await schema.drop();
+      }
+    }
+    const corpus = await corpusFor(plan.big);
+    const schema = await postgresSchema('attache_bench');
+    try {
+      say(`schedule commands on PostgreSQL at N=${plan.big}: ${plan.calls} calls each`);
+      const h = await child<HandlersFigures>('handlers.ts', {
+        dir: corpus.dir,
+        calls: plan.calls,
+        warmup: plan.warmup,
+        budgetMs: plan.budgetMs,
+        storeUrl: schema.storeUrl(),
+        only: ['schedule'],
+      } satisfies HandlersInput);
+      measurements.postgres = {
+        store: { runs: starts, startMs: median(starts.map((s) => s.startMs)), schedules: plan.schedules },
+        handlers: { ...h, n: plan.big },
+      };
+    } finally {
+      await schema.drop();
+    }
   });
 } finally {
   if (!args.keep) rmSync(root, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import { round } from './stats.js';
 
 export interface StoreInput {
   schedules: number;
+  /** Default: a SQLite file in a temporary folder. */
+  storeUrl?: string;
 }
 
 export interface StoreFigures {
@@ -38,9 +40,9 @@ const PER_GUILD = 25;
 const WHEN = ['daily 08:00', 'weekdays 07:30', 'weekly mon 09:00', '30 17 * * 1-5', 'daily 18:15'];
 const ZONES = ['Europe/Brussels', 'UTC', 'America/New_York', 'Asia/Tokyo', 'Europe/Kyiv', 'Australia/Sydney'];
 
-const { schedules: count } = childInput<StoreInput>();
+const { schedules: count, storeUrl } = childInput<StoreInput>();
 const dir = mkdtempSync(join(tmpdir(), 'attache-bench-store-'));
-const url = `sqlite://${join(dir, 'attache.sqlite')}`;
+const url = storeUrl ?? `sqlite://${join(dir, 'attache.sqlite')}`;
 const now = new Date();
 const longAgo = new Date(now.getTime() - 30 * 86_400_000).toISOString();
 
