@@ -2,7 +2,6 @@
  * `npm run start:sharded` as an operator runs it (`node --import tsx src/shard.ts`), against the
  * fake Discord: where the shard count comes from, which shards connect, and the clean stop.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MANAGER_USER_AGENT } from '../../src/shard.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { ROOT, runScript } from './spawn.js';
+import { startScript } from './background.js';
+import { runScript } from './spawn.js';
 
 const discord = useFakeDiscord({ shards: 2 });
 const cleanups: (() => void)[] = [];
@@ -27,34 +27,18 @@ const stateDir = () => {
 /** The manager with the fake's token and URL, its store in a fresh state folder. */
 function startSharded(env: Record<string, string> = {}) {
   const dir = stateDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/shard.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: discord.fake.token,
-      DISCORD_API_URL: discord.fake.restUrl,
-      STATE_DIR: dir,
-      STORE_URL: `sqlite://${join(dir, 'attache.sqlite')}`,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const manager = startScript('src/shard.ts', {
+    DISCORD_TOKEN: discord.fake.token,
+    DISCORD_API_URL: discord.fake.restUrl,
+    STATE_DIR: dir,
+    STORE_URL: `sqlite://${join(dir, 'attache.sqlite')}`,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += String(chunk);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  cleanups.push(() => kill(child, 'SIGKILL'));
-  return { child, exited, output: () => output };
+  cleanups.push(() => manager.signal('SIGKILL'));
+  return manager;
 }
-
-const kill = (child: ChildProcess, signal: NodeJS.Signals) => {
-  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-};
 
 const countRequests = () =>
   discord.fake.requests.filter(
@@ -79,7 +63,7 @@ describe('GIVEN npm run start:sharded against a Discord that recommends 2 shards
     ]);
     expect(countRequests()).toBe(1);
 
-    kill(manager.child, 'SIGTERM');
+    manager.signal('SIGTERM');
     expect(await manager.exited).toBe(0);
     expect(discord.fake.sessions()).toBe(0);
     expect(manager.output()).toContain('every shard stopped');
@@ -95,7 +79,7 @@ describe('GIVEN npm run start:sharded against a Discord that recommends 2 shards
     ]);
     expect(countRequests()).toBe(0);
 
-    kill(manager.child, 'SIGTERM');
+    manager.signal('SIGTERM');
     expect(await manager.exited).toBe(0);
     expect(discord.fake.sessions()).toBe(0);
   }, 90_000);
