@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MANAGER_USER_AGENT } from '../../src/shard.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { startScript } from './background.js';
+import { logLines, startScript, until } from './background.js';
 import { runScript } from './spawn.js';
 
 const discord = useFakeDiscord({ shards: 2 });
@@ -82,6 +82,35 @@ describe('GIVEN npm run start:sharded against a Discord that recommends 2 shards
     manager.signal('SIGTERM');
     expect(await manager.exited).toBe(0);
     expect(discord.fake.sessions()).toBe(0);
+  }, 90_000);
+});
+
+describe('GIVEN the shards behind the REST proxy', () => {
+  test("WHEN each shard's DISCORD_API_URL is the proxy THEN both connect, and every REST request reaches Discord through the proxy", async () => {
+    const proxy = startScript('src/rest-proxy.ts', {
+      DISCORD_API_URL: discord.fake.restUrl,
+      REST_PROXY_PORT: '0',
+      LOG_FORMAT: 'json',
+    });
+    cleanups.push(() => proxy.signal('SIGKILL'));
+    const listening = await until(
+      () => logLines(proxy.output()).find((line) => line.msg === 'REST proxy listening'),
+      'the proxy to listen',
+    );
+    const manager = startSharded({ DISCORD_API_URL: String(listening.url) });
+    expect(await discord.fake.waitFor(shardsOnline(2), 60_000)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    // discord.js names itself in its User-Agent; the proxy's REST sends its own.
+    const agents = new Set(discord.fake.requests.map((r) => r.headers['user-agent']));
+    expect(discord.fake.requests.length).toBeGreaterThan(2);
+    expect([...agents].filter((agent) => agent?.includes('discord.js/'))).toEqual([]);
+
+    manager.signal('SIGTERM');
+    expect(await manager.exited).toBe(0);
+    proxy.signal('SIGTERM');
+    expect(await proxy.exited).toBe(0);
   }, 90_000);
 });
 
