@@ -16,7 +16,7 @@ async function answer(ctx: AdminContext, page: number): Promise<Reply> {
   return renderStatus({
     library: ctx.library,
     uptimeMs: status?.uptimeMs(),
-    shard: status?.shard?.(),
+    shard: status?.shard?.(ctx.guildId),
     data: status?.data(),
     schedules: schedules ? await schedules.list(ctx.guildId) : undefined,
     page,

@@ -17,6 +17,7 @@ import { createLiveLibrary, type LiveLibrary } from './briefings/reload.js';
 import { type Config, SetupError } from './config.js';
 import { prepareDigests } from './digest/ahead.js';
 import { describeError, type Poster, type StatusProvider, StoreError } from './digest/index.js';
+import type { ShardSet } from './digest/lease.js';
 import { createDigestRuntime, type DigestRuntime } from './digest/runtime.js';
 import type { CronLike } from './digest/scheduler.js';
 import { type Logger, redactTokens } from './log.js';
@@ -39,8 +40,12 @@ interface AppOptions {
   poster: Poster;
   now?: () => Date;
   random?: () => number;
-  /** Sharding: only the schedules of guilds this process holds run here. */
-  ownsGuild?: (guildId: string) => boolean;
+  /**
+   * The Discord shards this process runs, read when the schedules start (the client knows them
+   * once logged in): only their guilds' schedules run here, and only while this process holds the
+   * shard's lease. The console passes none: it runs its own guild and takes no lease.
+   */
+  shards?: () => ShardSet;
   /** Watch data/ for changes (off in tests that don't need it). */
   watch?: boolean;
   /** Fires the schedules; node-cron unless a test drives the clock itself. */
@@ -103,7 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxPerGuild: config.SCHEDULE_MAX_PER_GUILD,
     catchUpWindowHours: config.CATCH_UP_WINDOW_HOURS,
     log: log.child({ component: 'digest' }),
-    ...(options.ownsGuild ? { ownsGuild: options.ownsGuild } : {}),
+    ...(options.shards ? { shards: options.shards } : {}),
     ...(options.cron ? { cron: options.cron } : {}),
   }).catch((error: unknown) => {
     throw error instanceof StoreError ? storeSetupError(config, error) : error;
@@ -112,6 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const status: StatusProvider = {
     uptimeMs: () => now().getTime() - startedAt.getTime(),
     operator: (guildId) => guildId === config.OPERATOR_GUILD_ID,
+    shard: (guildId) => digests.shardStatus(guildId),
     data: () => {
       const reload = live.lastReload();
       return {

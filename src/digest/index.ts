@@ -197,12 +197,21 @@ export interface DataStatus {
   problems: readonly DataProblem[];
 }
 
+/** A guild's shard, and whether this instance runs its schedules (it holds the shard's lease). */
+export interface ShardStatus {
+  id: number;
+  total: number;
+  running: boolean;
+  /** Another instance's lease on the shard, while this one does not run it. */
+  heldBy?: { holder: string; until: Date };
+}
+
 /** What /status reports besides schedules. */
 export interface StatusProvider {
   uptimeMs(): number;
   data(): DataStatus;
-  /** E.g. "shard 0 of 2"; omitted when not sharded. */
-  shard?(): string | undefined;
+  /** The asking guild's shard; undefined where shards are not leased (the console). */
+  shard?(guildId: string): ShardStatus | undefined;
   /**
    * Whether this guild is the operator's (OPERATOR_GUILD_ID): only there do replies show what is
    * the same for every server (data problems with their files, raw network errors). Every other

@@ -8,11 +8,17 @@
  * schedule is active (a task another process made stale posts nothing), and once a minute
  * `refresh()` compares the stored revisions of guild records with those last seen and re-arms the
  * tasks whose rule changed (one small query when nothing did).
+ *
+ * A Discord bot's process is told its shards (`shards`): it runs the schedules of a guild only
+ * while it holds the lease of the guild's shard (lease.ts). Leases are taken at start, before the
+ * catch-up; a lease gained later arms and catches up that shard's schedules (the start-up rule);
+ * a lease lost stops that shard's tasks at once, and a task that fires checks the lease first.
  */
 import cron from 'node-cron';
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
-import type { Poster, Schedule, ScheduleService } from './index.js';
+import type { Poster, Schedule, ScheduleService, ShardStatus } from './index.js';
+import { createShardLeases, HEARTBEAT_MS, type ShardLeases, type ShardSet, shardOf } from './lease.js';
 import { createSlotRunner } from './run.js';
 import { type CatchUpReport, type CronLike, createScheduler, type Scheduler, taskKey } from './scheduler.js';
 import { createScheduleService } from './service.js';
@@ -47,10 +53,14 @@ export interface DigestRuntimeOptions {
   maxPerGuild: number;
   catchUpWindowHours: number;
   /**
-   * For sharding: only schedules of guilds this process holds run here. Combined with the
-   * poster's own `serves` (console vs Discord guilds).
+   * The shards this process runs, known once the client has logged in (read at start): a guild's
+   * schedules run here only if its shard is among them and this process holds the shard's lease,
+   * and the poster `serves` the guild. Without it (the console, which has a guild of its own) every
+   * guild the poster serves runs here and no lease is taken.
    */
-  ownsGuild?: (guildId: string) => boolean;
+  shards?: () => ShardSet;
+  /** The shard leases' timing (TTL 30 s, heartbeat 10 s) and this process's name in them. */
+  lease?: { ttlMs?: number; heartbeatMs?: number; holder?: string };
   log?: Logger;
   cron?: CronLike;
   locale?: string;
@@ -68,6 +78,13 @@ export interface DigestRuntime {
   start(): Promise<CatchUpReport[]>;
   /** Re-arms tasks whose schedule another process changed; run every minute after start. */
   refresh(): Promise<void>;
+  /**
+   * Renews the shard leases held and tries those not (run every heartbeat after start); settles
+   * once the schedules of shards it gained are armed and caught up (the timer does not wait).
+   */
+  heartbeat(): Promise<void>;
+  /** The guild's shard and who runs it; undefined without `shards` or before start. */
+  shardStatus(guildId: string): ShardStatus | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,8 +101,19 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     log: options.log,
     ...(options.locale ? { locale: options.locale } : {}),
   });
-  const ownsGuild = (guildId: string) =>
-    (options.ownsGuild?.(guildId) ?? true) && (options.poster.serves?.(guildId) ?? true);
+  /** Set at start when the process runs shards: which, and their leases. */
+  let sharding: { shards: ShardSet; leases: ShardLeases } | undefined;
+  const leaseOf = (guildId: string) => {
+    if (!sharding) return undefined;
+    const shard = shardOf(guildId, sharding.shards.total);
+    return { shard, mine: sharding.shards.ids.includes(shard), leases: sharding.leases };
+  };
+  const ownsGuild = (guildId: string) => {
+    if (!(options.poster.serves?.(guildId) ?? true)) return false;
+    if (!options.shards) return true;
+    const lease = leaseOf(guildId);
+    return lease?.mine === true && lease.leases.holds(lease.shard);
+  };
   /** The rule each live task was armed with, by task key, to tell which a change made stale. */
   const armed = new Map<string, string>();
   const cronLib = options.cron ?? (cron as unknown as CronLike);
@@ -109,6 +137,15 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     now,
     catchUpWindowMs: options.catchUpWindowHours * 3_600_000,
     run: async (guildId, scheduleId, slot, { late, attempt }) => {
+      const lease = leaseOf(guildId);
+      if (options.shards && !(lease?.mine && (await lease.leases.confirm(lease.shard)))) {
+        const reason = `this instance no longer holds the lease of shard ${lease?.shard ?? 0}`;
+        options.log?.info(
+          { guildId, scheduleId, slot: slot.toISOString(), reason },
+          'a task fired; nothing posted',
+        );
+        return { status: 'skipped', reason };
+      }
       // Re-read at fire time: another process may have changed the rule since this task was armed.
       const current = (await store.readGuild(guildId)).find((s) => s.id === scheduleId);
       const stale = staleSlot(current, slot);
@@ -141,7 +178,52 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
     ...(options.locale ? { locale: options.locale } : {}),
     run,
   });
+  /** Shards gained whose schedules could not be armed yet: tried again at every heartbeat. */
+  const unarmed = new Set<number>();
+  const arming = new Set<Promise<unknown>>();
+  /** True during start's catch-up, which a shard gained meanwhile waits for (it would run twice). */
+  let starting = false;
+  const armShard = (shard: number): void => {
+    const current = sharding;
+    if (!current) return;
+    if (starting) {
+      unarmed.add(shard);
+      return;
+    }
+    unarmed.delete(shard);
+    const armed = scheduler
+      .arm((guildId) => shardOf(guildId, current.shards.total) === shard)
+      .then(
+        (reports) =>
+          options.log?.info(
+            { shard, schedules: reports.length, caughtUp: reports.filter((r) => r.action !== 'none').length },
+            `armed the schedules of shard ${shard}`,
+          ),
+        (error: unknown) => {
+          unarmed.add(shard);
+          options.log?.warn(
+            { err: error, shard },
+            `could not arm the schedules of shard ${shard}; trying again at the next heartbeat`,
+          );
+        },
+      )
+      .finally(() => arming.delete(armed));
+    arming.add(armed);
+  };
+  const armWaiting = (): void => {
+    for (const shard of [...unarmed]) if (sharding?.leases.holds(shard)) armShard(shard);
+  };
+  const heartbeat = async (): Promise<void> => {
+    await sharding?.leases.beat();
+    armWaiting();
+  };
+  let beating: Promise<void> | undefined;
+  const heartbeatOnce = (): Promise<void> =>
+    (beating ??= heartbeat().finally(() => {
+      beating = undefined;
+    }));
   let pruneTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
   const seen = new Map<string, string>();
   const refresh = async (): Promise<void> => {
@@ -197,30 +279,86 @@ export async function createDigestRuntime(options: DigestRuntimeOptions): Promis
       .finally(() => {
         pruning = undefined;
       }));
+  const startSchedules = async (): Promise<CatchUpReport[]> => {
+    await prune();
+    clearInterval(pruneTimer);
+    pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+    pruneTimer.unref();
+    // Taken before the tasks start, so a change made while they do is seen by the first refresh.
+    for (const [guildId, rev] of await store.revisions()) seen.set(guildId, rev);
+    const reports = await scheduler.start();
+    clearInterval(refreshTimer);
+    refreshTimer = setInterval(() => void refreshQuietly(), REFRESH_EVERY_MS);
+    refreshTimer.unref();
+    return reports;
+  };
   return {
     store,
     scheduler,
     schedules,
     async start() {
-      await prune();
-      clearInterval(pruneTimer);
-      pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
-      pruneTimer.unref();
-      // Taken before the tasks start, so a change made while they do is seen by the first refresh.
-      for (const [guildId, rev] of await store.revisions()) seen.set(guildId, rev);
-      const reports = await scheduler.start();
-      clearInterval(refreshTimer);
-      refreshTimer = setInterval(() => void refreshQuietly(), REFRESH_EVERY_MS);
-      refreshTimer.unref();
-      return reports;
+      const shards = options.shards?.();
+      if (shards && !sharding) {
+        const current = shards;
+        const leases = createShardLeases({
+          store,
+          shards,
+          now: () => now().getTime(),
+          ...(options.lease?.holder ? { holder: options.lease.holder } : {}),
+          ...(options.lease?.ttlMs ? { ttlMs: options.lease.ttlMs } : {}),
+          log: options.log,
+          onGained: armShard,
+          onLost: (shard) => scheduler.disarm((guildId) => shardOf(guildId, current.total) === shard),
+        });
+        sharding = { shards, leases };
+      }
+      // Before the catch-up: it runs only the schedules of the shards this process holds. The
+      // heartbeat starts at once, as a long catch-up (many late digests) may outlast the TTL.
+      starting = true;
+      try {
+        await sharding?.leases.start();
+        if (sharding) {
+          clearInterval(heartbeatTimer);
+          heartbeatTimer = setInterval(
+            () => void heartbeatOnce(),
+            options.lease?.heartbeatMs ?? HEARTBEAT_MS,
+          );
+          heartbeatTimer.unref();
+        }
+        return await startSchedules();
+      } finally {
+        starting = false;
+        armWaiting();
+      }
     },
     refresh,
+    async heartbeat() {
+      await heartbeatOnce();
+      await Promise.all([...arming]);
+    },
+    shardStatus(guildId) {
+      const lease = leaseOf(guildId);
+      if (!lease) return undefined;
+      const { shard, mine, leases } = lease;
+      const total = sharding?.shards.total ?? 1;
+      const running = mine && leases.holds(shard);
+      const other = running ? undefined : leases.heldBy(shard);
+      return {
+        id: shard,
+        total,
+        running,
+        ...(other ? { heldBy: { holder: other.holder, until: new Date(other.expiresAt) } } : {}),
+      };
+    },
     async stop() {
       clearInterval(pruneTimer);
       clearInterval(refreshTimer);
-      // Runs, a refresh and a sweep in flight finish (and record) before the store closes.
+      clearInterval(heartbeatTimer);
+      // Runs, a refresh and a sweep in flight finish (and record) before the store closes; the
+      // leases are given up only then, so the next holder starts after this one's last post.
       await scheduler.stop();
-      await Promise.all([refreshing, pruning]);
+      await Promise.all([refreshing, pruning, beating, ...arming]);
+      await sharding?.leases.stop();
       await store.close();
     },
   };

@@ -13,7 +13,10 @@
  * the older ones recorded skipped). A one-minute tick that sees the wall clock move much further
  * than a minute does the same for every schedule and re-arms their tasks on the new time.
  *
- * A shard runs only the schedules of the guilds it holds (`ownsGuild`).
+ * A shard runs only the schedules of the guilds it holds (`ownsGuild`). Which those are may change
+ * while it runs (a shard's lease taken over from a stopped instance, or lost to another, see
+ * lease.ts): `arm` catches up and starts the schedules of guilds it gained, by the start-up rule,
+ * and `disarm` stops the tasks of guilds it lost.
  *
  * Schedule ids are unique only within a guild, so tasks are keyed by guild and id together: one
  * guild's change can never stop or replace another guild's task.
@@ -74,6 +77,10 @@ export interface CatchUpReport {
 export interface Scheduler {
   /** Catch up every owned schedule, then start their tasks. */
   start(): Promise<CatchUpReport[]>;
+  /** After start: catch up and start the owned schedules of the guilds `guilds` picks, as at start. */
+  arm(guilds: (guildId: string) => boolean): Promise<CatchUpReport[]>;
+  /** Stops the tasks of the guilds `guilds` picks (runs in flight finish); how many were stopped. */
+  disarm(guilds: (guildId: string) => boolean): number;
   /** Creates, replaces or removes the task to match the schedule (paused = no task). */
   sync(schedule: Schedule): void;
   remove(guildId: string, scheduleId: string): void;
@@ -91,6 +98,8 @@ const MAX_MISSED_COUNT = 5000;
 const CLOCK_TICK_MS = 60_000;
 
 export const taskKey = (guildId: string, scheduleId: string): string => `${guildId}:${scheduleId}`;
+/** The guild of a task key (schedule ids never hold a colon; guild ids might one day). */
+const guildOf = (key: string): string => key.slice(0, key.lastIndexOf(':'));
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const cronLib: CronLike = deps.cron ?? (cron as unknown as CronLike);
@@ -349,38 +358,49 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         'the clock moved on without us; catching up missed digests',
       );
       for (const key of [...tasks.keys()]) {
-        // Schedule ids never hold a colon; guild ids might one day.
-        const split = key.lastIndexOf(':');
-        catchUpWhileRunning(key.slice(0, split), key.slice(split + 1), { resync: true });
+        catchUpWhileRunning(guildOf(key), key.slice(key.lastIndexOf(':') + 1), { resync: true });
       }
     }, CLOCK_TICK_MS);
     clockTimer.unref();
   };
 
+  /** The start-up rule for the owned schedules of some guilds: catch up, then start the task. */
+  const catchUpAndArm = async (guilds: (guildId: string) => boolean): Promise<CatchUpReport[]> => {
+    const reports: CatchUpReport[] = [];
+    for await (const { guildId, schedules } of deps.store.guilds()) {
+      if (!guilds(guildId) || !owns(guildId)) continue;
+      for (const schedule of schedules) {
+        if (stopped) return reports;
+        try {
+          reports.push(await catchUp(schedule));
+        } catch (error) {
+          deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'catch-up failed');
+        }
+        try {
+          sync(schedule);
+        } catch (error) {
+          // One bad record (say, a zone this runtime no longer knows) must not stop the others.
+          deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'could not start the schedule');
+        }
+      }
+    }
+    const late = reports.filter((r) => r.action !== 'none');
+    if (late.length) deps.log?.info({ catchUp: late }, 'caught up on missed digests');
+    return reports;
+  };
+
   return {
     async start() {
       stopped = false;
-      const reports: CatchUpReport[] = [];
-      for await (const { guildId, schedules } of deps.store.guilds()) {
-        if (!owns(guildId)) continue;
-        for (const schedule of schedules) {
-          try {
-            reports.push(await catchUp(schedule));
-          } catch (error) {
-            deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'catch-up failed');
-          }
-          try {
-            sync(schedule);
-          } catch (error) {
-            // One bad record (say, a zone this runtime no longer knows) must not stop the others.
-            deps.log?.error({ err: error, guildId, scheduleId: schedule.id }, 'could not start the schedule');
-          }
-        }
-      }
-      const late = reports.filter((r) => r.action !== 'none');
-      if (late.length) deps.log?.info({ catchUp: late }, 'caught up on missed digests');
+      const reports = await catchUpAndArm(() => true);
       if (!stopped && !clockTimer) watchClock();
       return reports;
+    },
+    arm: (guilds) => track(catchUpAndArm(guilds)),
+    disarm(guilds) {
+      const keys = [...tasks.keys()].filter((key) => guilds(guildOf(key)));
+      for (const key of keys) removeKey(key);
+      return keys.length;
     },
     sync,
     remove: (guildId, scheduleId) => removeKey(taskKey(guildId, scheduleId)),

@@ -1,10 +1,12 @@
 /**
  * The Discord transport: one client, one interaction dispatcher, digests through the Discord
- * Poster. Schedules start once the guild list is known, so a shard runs only its own guilds'.
+ * Poster. Schedules start once the client is ready, when its shards are known: a process runs the
+ * schedules of its shards' guilds, each while it holds that shard's lease (src/digest/lease.ts).
  */
 import { type Client, Events, type Interaction } from 'discord.js';
 import { type App, type AppSeams, createApp } from '../app.js';
 import type { Config } from '../config.js';
+import type { ShardSet } from '../digest/lease.js';
 import type { Logger } from '../log.js';
 import { createRateLimiter } from '../ratelimit.js';
 import { createClient } from './client.js';
@@ -15,6 +17,16 @@ export interface Bot {
   app: App;
   client: Client;
   stop(): Promise<void>;
+}
+
+/**
+ * The shards this client runs: those ShardingManager gave it (SHARDS, SHARD_COUNT), those set in
+ * its options, or the ones Discord's recommended count gave after login; without sharding, 0 of 1.
+ */
+export function shardsOf(client: Client): ShardSet {
+  const { shards, shardCount } = client.options;
+  const ids = Array.isArray(shards) ? [...shards] : typeof shards === 'number' ? [shards] : [0];
+  return { ids, total: Math.max(shardCount ?? 1, 1) };
 }
 
 export async function startBot(
@@ -28,7 +40,7 @@ export async function startBot(
     config,
     log,
     poster: createDiscordPoster(client),
-    ownsGuild: (guildId) => client.guilds.cache.has(guildId),
+    shards: () => shardsOf(client),
   });
   const dispatch = createDispatcher({
     registry: app.registry,

@@ -10,12 +10,15 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createDigestRuntime, type DigestRuntime } from '../../src/digest/runtime.js';
 import type { CronLike } from '../../src/digest/scheduler.js';
 import { openStore } from '../../src/digest/store.js';
-import { defaultLibrary, digestOptions, fakePoster } from '../digest/fixtures.js';
+import { defaultLibrary, digestOptions, fakePoster, scheduleRecord } from '../digest/fixtures.js';
 import { checkPostgres, postgresQuery, postgresSchema, uniqueName } from '../services.js';
 
 const pgMissing = await checkPostgres();
+/** A guild of the bot (every guild is on shard 0 of 1). */
+const GUILD = '167772160004194303';
+/** Short, so a killed holder's lease runs out within the test. */
+const LEASE_TTL_MS = 1500;
 const WORKER = join(import.meta.dirname, 'store-worker.ts');
-const TSX = join(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 interface Child {
   lines: Promise<Record<string, unknown>[]>;
@@ -23,24 +26,65 @@ interface Child {
   code: Promise<number | null>;
   /** Resolves at the first stdout line (the worker says when it has started). */
   first: Promise<Record<string, unknown>>;
+  /** The first stdout line so far or to come that `matches`; rejects if the worker exits first. */
+  next(matches: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Resolves once the worker's log (stderr) holds `text`. */
+  logged(text: string): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
 }
 
 function worker(...args: string[]): Child {
-  const child = spawn(TSX, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself, with tsx as a loader (not the tsx wrapper): a signal, SIGKILL too, reaches the worker.
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
+  const watchers = new Set<() => void>();
+  const parsed = () =>
+    out
+      .split('\n')
+      .slice(0, -1)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   let onFirst: (line: Record<string, unknown>) => void = () => undefined;
   const first = new Promise<Record<string, unknown>>((resolve) => (onFirst = resolve));
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     const line = out.split('\n')[0];
     if (out.includes('\n') && line) onFirst(JSON.parse(line));
+    for (const watcher of watchers) watcher();
   });
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+    for (const watcher of watchers) watcher();
+  });
   const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+  /** Settles when `found` returns a value, checked at every output; rejects when the worker exits first. */
+  const when = <T>(found: () => T | undefined, what: string): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const value = found();
+        if (value === undefined) return;
+        watchers.delete(check);
+        resolve(value);
+      };
+      watchers.add(check);
+      check();
+      void code.then(() => {
+        check();
+        if (watchers.delete(check)) reject(new Error(`the worker exited before ${what}:\n${err}`));
+      });
+    });
   return {
     code,
     first,
+    next: (matches) => when(() => parsed().find(matches), 'the expected line'),
+    logged: (text) =>
+      when(() => (err.includes(text) ? true : undefined), `logging "${text}"`).then(() => undefined),
+    kill: (signal) => {
+      if (child.exitCode === null) child.kill(signal);
+    },
     stderr: () => err,
     lines: code.then(() =>
       out
@@ -162,6 +206,34 @@ describe('admins on two processes', () => {
     slot.setUTCHours(8, 0, 0, 0);
     await fires[0]?.(slot);
     expect(poster.sends).toBe(0);
+  });
+});
+
+describe.each(backends)('two processes of one shard on $name', ({ url: makeUrl }) => {
+  test('GIVEN both start THEN exactly one runs the shard’s schedules and the other says who holds it; WHEN the holder is killed (-9) THEN the other takes over once its lease has run out', async () => {
+    const url = await makeUrl();
+    const store = await openStore(url);
+    await store.updateGuild(GUILD, () => ({
+      schedules: [scheduleRecord({ guildId: GUILD, timezone: 'UTC', activeSince: new Date().toISOString() })],
+      result: undefined,
+    }));
+    await store.close();
+    const a = worker('lease', url, 'A', String(LEASE_TTL_MS), '200');
+    cleanups.push(() => a.kill('SIGKILL'));
+    expect(await a.first, a.stderr()).toEqual({ running: true, tasks: 1 });
+    const b = worker('lease', url, 'B', String(LEASE_TTL_MS), '200');
+    cleanups.push(() => b.kill('SIGKILL'));
+    expect(await b.first, b.stderr()).toEqual({ running: false, tasks: 0 });
+    await b.logged('shard 0 is held by another instance (A) until');
+
+    a.kill('SIGKILL');
+    // Its task is armed just after it gains the lease (a line may show the moment between).
+    await b.next((line) => line.running === true && line.tasks === 1);
+    await b.logged('gained the lease of shard 0');
+    expect(b.stderr()).not.toContain('lost the lease');
+    b.kill('SIGTERM');
+    expect((await b.lines).at(-1)).toEqual({ stopped: true });
+    expect(await b.code).toBe(0);
   });
 });
 

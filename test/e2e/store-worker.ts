@@ -6,6 +6,9 @@
  *   edit <storeUrl> <scheduleId> <patch>   /schedule edit of g1's schedule through the service (a
  *                                          JSON patch, or a list of them applied one by one)
  *   writes <storeUrl> <n> <delayMs>        n changes one after another, `delayMs` apart
+ *   lease <storeUrl> <holder> <ttlMs> <heartbeatMs>
+ *                                          runs the schedules of shard 0 of 1 until SIGTERM: a line
+ *                                          at start and one each time whether it runs them changes
  */
 import pino from 'pino';
 import { createDigestRuntime } from '../../src/digest/runtime.js';
@@ -56,6 +59,35 @@ if (mode === 'adds' || mode === 'writes') {
     out({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   }
   await digests.stop();
+} else if (mode === 'lease') {
+  const [holder = 'worker', ttlMs = '30000', heartbeatMs = '10000'] = args;
+  const digests = await createDigestRuntime(
+    digestOptions({
+      storeUrl: url,
+      poster: fakePoster(),
+      defaultTimezone: 'UTC',
+      log,
+      shards: () => ({ ids: [0], total: 1 }),
+      lease: { holder, ttlMs: Number(ttlMs), heartbeatMs: Number(heartbeatMs) },
+    }),
+  );
+  await digests.start();
+  // Every guild is on shard 0 of 1.
+  const state = () => ({
+    running: digests.shardStatus('0')?.running === true,
+    tasks: digests.scheduler.active().length,
+  });
+  let last = JSON.stringify(state());
+  out(state());
+  const watch = setInterval(() => {
+    const now = JSON.stringify(state());
+    if (now !== last) out(JSON.parse(now));
+    last = now;
+  }, 20);
+  process.once('SIGTERM', () => {
+    clearInterval(watch);
+    void digests.stop().then(() => out({ stopped: true }));
+  });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

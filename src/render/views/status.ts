@@ -6,7 +6,8 @@
 import { relative } from 'node:path';
 import type { APIEmbedField } from 'discord.js';
 import { countProblems, type DataProblem, formatProblem, type Library } from '../../briefings/index.js';
-import type { DataStatus, ScheduleView } from '../../digest/index.js';
+import type { DataStatus, ScheduleView, ShardStatus } from '../../digest/index.js';
+import { escapeInline } from '../escape.js';
 import type { Reply } from '../index.js';
 import { truncate } from '../limits.js';
 import { type PageId, pageButtons, pageLabel } from '../pagination.js';
@@ -28,7 +29,8 @@ export interface StatusView {
   library: Library;
   /** The status provider's facts; each undefined when the session has none. */
   uptimeMs: number | undefined;
-  shard: string | undefined;
+  /** The asking server's shard; undefined where shards are not leased (the console). */
+  shard: ShardStatus | undefined;
   data: DataStatus | undefined;
   /** The server's schedules; undefined when schedules are not available in this session. */
   schedules: readonly ScheduleView[] | undefined;
@@ -44,6 +46,18 @@ export function formatUptime(ms: number): string {
   const hours = Math.floor((minutes % 1440) / 60);
   const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', `${minutes % 60} min`].filter(Boolean);
   return parts.join(' ');
+}
+
+/**
+ * Whether this instance runs the server's schedules. Paused here: another instance (named by host,
+ * pid and a random id, never anything secret) holds the shard's lease, or none is known yet.
+ */
+export function shardLine(shard: ShardStatus): string {
+  const which = `Shard ${shard.id} of ${shard.total}`;
+  if (shard.running) return `${which} (this instance runs its schedules)`;
+  const { heldBy } = shard;
+  if (!heldBy) return `${which}: **schedules paused here** — this instance does not hold this shard's lease`;
+  return `${which}: **schedules paused here** — another instance (${escapeInline(heldBy.holder)}) holds this shard until ${discordTimestamp(heldBy.until, 'T')}`;
 }
 
 /** Problem files as the curator knows them: relative to where the bot runs, not absolute paths. */
@@ -94,7 +108,7 @@ export function renderStatus(view: StatusView): Reply {
   const dataTrouble = operator && (data?.problems.length ?? 0) > 0;
   const head = [
     uptimeMs !== undefined ? `Up for ${formatUptime(uptimeMs)}` : undefined,
-    shard,
+    shard ? shardLine(shard) : undefined,
     schedules
       ? `${views.length} schedule${views.length === 1 ? '' : 's'} in this server${shown.failing ? `, **${shown.failing} failing** (listed first)` : ''}`
       : 'Schedules are not available in this session.',
