@@ -40,9 +40,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { z } from 'zod';
+import { deepFreeze } from '../briefings/archive.js';
 import { ConfigError, schemeOf } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { deserialize, serialize } from './codec.js';
 import { describeError, type LedgerEntry, LedgerEntrySchema, type Schedule, StoreError } from './index.js';
 import { runKey } from './ledger.js';
 import { StoredScheduleSchema, seenSets } from './seen-sets.js';
@@ -115,6 +117,9 @@ export interface Store {
 }
 
 /** How long run records and lists of seen briefings are kept (see the header). */
+/** Guilds whose last read record is kept parsed (see `known` in openStore). */
+const RECORDS_KEPT = 1000;
+
 export const RETENTION_MS = 90 * 86_400_000;
 
 const SQLITE_PRAGMAS = ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL'];
@@ -261,7 +266,7 @@ export async function openStore(
   // Namespaces stay free of `_` and `%`, which SQL LIKE would treat as wildcards.
   const namespaces = ['schedules', 'ledger', 'leases'] as const;
   const [schedules, ledger, leases] = backends.map(
-    (store, i) => new Keyv({ store, namespace: namespaces[i], throwOnErrors: true }),
+    (store, i) => new Keyv({ store, namespace: namespaces[i], throwOnErrors: true, serialize, deserialize }),
   ) as [Keyv, Keyv, Keyv];
   for (const kv of [schedules, ledger, leases]) {
     // Errors are thrown to the caller; the listener only stops an unhandled 'error' event.
@@ -307,8 +312,41 @@ export async function openStore(
   };
   const parseGuild = (guildId: string, raw: unknown) => unpackRecord(guildId, parseRecord(guildId, raw));
 
+  /**
+   * The last record read of each guild, with the exact text it was read from: while a guild's row
+   * holds that text, reading it again costs no JSON parse and no validation (the validation of a
+   * 20-schedule record was the largest share of the garbage a schedule command made). Frozen,
+   * since every reader shares it. Rows another process rewrote have other text, so they are read
+   * afresh; the oldest guilds are forgotten past the bound.
+   */
+  const known = new Map<string, { raw: string; record: GuildRecord }>();
+  const remember = (guildId: string, raw: string, record: GuildRecord): GuildRecord => {
+    known.delete(guildId);
+    if (known.size >= RECORDS_KEPT) known.delete(known.keys().next().value as string);
+    known.set(guildId, { raw, record: deepFreeze(record) });
+    return record;
+  };
+  const recordOf = async (guildId: string, raw: string | undefined): Promise<GuildRecord | undefined> => {
+    if (raw === undefined) return undefined;
+    const hit = known.get(guildId);
+    if (hit?.raw === raw) return remember(guildId, raw, hit.record);
+    const data = await schedules.deserializeData<unknown>(raw);
+    if (!data || (typeof data.expires === 'number' && data.expires < Date.now())) return undefined;
+    const record = parseRecord(guildId, data.value);
+    // A record that expires is not kept: its text would outlive it here.
+    return record && data.expires === undefined ? remember(guildId, raw, record) : record;
+  };
+  const readRecord = (table: SqlTable, guildId: string): Promise<{ raw?: string; record?: GuildRecord }> =>
+    checked(`could not read the schedules of guild ${guildId}`, async () => {
+      const raw = await getRaw(table, `${schedules.namespace}:${guildId}`);
+      const record = await recordOf(guildId, raw);
+      return { ...(raw === undefined ? {} : { raw }), ...(record ? { record } : {}) };
+    });
+
   const readGuild = async (guildId: string): Promise<Schedule[]> =>
-    parseGuild(guildId, await read(schedules, guildId, `the schedules of guild ${guildId}`));
+    schedulesSql
+      ? unpackRecord(guildId, (await readRecord(schedulesSql, guildId)).record)
+      : parseGuild(guildId, await read(schedules, guildId, `the schedules of guild ${guildId}`));
 
   /** The stored row as keyv wrote it (for compare-and-set), and what it holds. */
   const readRaw = async (table: SqlTable, kv: Keyv, key: string, what: string) => {
@@ -327,8 +365,7 @@ export async function openStore(
     previous: { by: string; result: T } | undefined,
   ): Promise<{ done: true; result: T } | { done: false; by: string; result: T }> => {
     const what = `the schedules of guild ${guildId}`;
-    const { raw, value } = await readRaw(table, schedules, guildId, what);
-    const record = parseRecord(guildId, value);
+    const { raw, record } = await readRecord(table, guildId);
     // Our last attempt landed though its answer was lost (a connection dropped after the commit).
     if (previous && record?.by === previous.by) return { done: true, result: previous.result };
     const { schedules: next, result } = await change(await unpackRecord(guildId, record));

@@ -89,6 +89,47 @@ describe('sqlite store', () => {
     await Promise.all([a.close(), b.close()]);
     expect(found.filter(Boolean)).toHaveLength(40);
   });
+
+  test('GIVEN a guild read and kept parsed WHEN another store on the file changes it THEN the next read sees the change, and what a reader got cannot be changed under the next one', async () => {
+    const url = `sqlite://${join(tempDir(), 'attache.sqlite')}`;
+    const a = await openStore(url);
+    const b = await openStore(url);
+    const schedule = (id: string, channelId: string) => ({
+      id,
+      guildId: 'g1',
+      channelId,
+      when: 'daily 08:00',
+      cron: '0 8 * * *',
+      timezone: 'UTC',
+      themes: [],
+      format: 'brief' as const,
+      skipIfEmpty: false,
+      paused: false,
+      createdBy: 'u',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      activeSince: '2026-01-01T00:00:00.000Z',
+      health: { status: 'ok' as const },
+    });
+    await a.updateGuild('g1', () => ({ schedules: [schedule('sone', 'c1')], result: undefined }));
+    const first = await a.readGuild('g1');
+    expect(() => {
+      (first[0] as { channelId: string }).channelId = 'changed by a reader';
+    }).toThrow(TypeError);
+    expect((await a.readGuild('g1'))[0]?.channelId).toBe('c1');
+
+    await b.updateGuild('g1', (list) => ({
+      schedules: [...list, schedule('stwo', 'c2')],
+      result: undefined,
+    }));
+    expect((await a.readGuild('g1')).map((s) => s.id)).toEqual(['sone', 'stwo']);
+    await a.updateGuild('g1', (list) => ({
+      schedules: list.filter((s) => s.id !== 'sone'),
+      result: undefined,
+    }));
+    expect((await b.readGuild('g1')).map((s) => s.id)).toEqual(['stwo']);
+    await Promise.all([a.close(), b.close()]);
+  });
 });
 
 describe('failures are never silent', () => {
