@@ -19,6 +19,11 @@ export interface Plan {
   fanOutSmallN: number;
   /** Schedules in the store at start. */
   schedules: number;
+  /**
+   * Scaled-out fan-out: channels due the same minute over 3 shard processes on PostgreSQL, with and
+   * without the REST proxy (0: skip; each run waits for a real minute).
+   */
+  scaleChannels: number;
 }
 
 export const FULL: Plan = {
@@ -31,6 +36,7 @@ export const FULL: Plan = {
   channels: 1000,
   fanOutSmallN: 100,
   schedules: 10_000,
+  scaleChannels: 1000,
 };
 
 export const QUICK: Plan = {
@@ -43,6 +49,7 @@ export const QUICK: Plan = {
   channels: 100,
   fanOutSmallN: 0,
   schedules: 1000,
+  scaleChannels: 0,
 };
 
 export const planFor = (quick: boolean): Plan => (quick ? QUICK : FULL);

@@ -7,6 +7,7 @@ import type { BotFigures, FanOutRun } from './bot.js';
 import type { HandlersFigures, Measured } from './handlers.js';
 import type { LoadFigures } from './load.js';
 import type { ReloadFigures } from './reload.js';
+import type { ScaleFigures } from './scale.js';
 import { median } from './stats.js';
 import type { StoreFigures } from './store.js';
 
@@ -24,6 +25,10 @@ export const TARGETS = {
   storeStartMs10k: 1000,
   postgresStartMs10k: 1500,
   postgresScheduleP99Ms: 10,
+  /** Scaled-out fan-out through the REST proxy, as a ratio to the 50 requests/s floor. */
+  scaleRatio: 1.1,
+  /** Share of requests answered 429 through the proxy. */
+  scaleRateLimitedShare: 0.01,
 } as const;
 
 export type Status = 'pass' | 'miss' | 'info';
@@ -56,6 +61,8 @@ export interface Measurements {
   store?: StoreSummary;
   /** The same on PostgreSQL, or why it was not measured. */
   postgres?: { store: StoreSummary; handlers: HandlersFigures & { n: number } } | { skipped: string };
+  /** Fan-out over shard processes, through the REST proxy and without it, or why not measured. */
+  scale?: { runs: ScaleFigures[] } | { skipped: string };
 }
 
 export interface StoreSummary {
@@ -219,6 +226,29 @@ export function tableRows(m: Measurements): Row[] {
       }
     }
   }
+  if (m.scale && 'skipped' in m.scale) {
+    rows.push(row('Scaled-out fan-out', `not measured: ${m.scale.skipped}`));
+  } else if (m.scale) {
+    for (const r of m.scale.runs) {
+      const how = `${r.channels.toLocaleString('en-GB')} digests over ${r.shards} shard processes, ${r.proxy ? 'through the REST proxy' : 'no proxy'}`;
+      const share = r.rateLimited / Math.max(1, r.requests);
+      rows.push(
+        row(
+          `${how}: time / floor`,
+          `${(r.totalMs / 1000).toFixed(1)} s / ${(r.floorMs / 1000).toFixed(0)} s = ${r.ratio.toFixed(2)}×`,
+          r.proxy ? atMost(r.ratio, TARGETS.scaleRatio, (v) => `${v.toFixed(2)}×`) : undefined,
+        ),
+        row(
+          `${how}: 429s / requests`,
+          `${r.rateLimited} / ${r.requests} (${(100 * share).toFixed(1)}%)`,
+          r.proxy
+            ? atMost(share, TARGETS.scaleRateLimitedShare, (v) => `${(100 * v).toFixed(0)}%`)
+            : undefined,
+        ),
+        row(`${how}: duplicates / missing`, `${r.duplicates} / ${r.missing}`),
+      );
+    }
+  }
   return rows;
 }
 
@@ -259,6 +289,13 @@ export function countProblems(m: Measurements): string[] {
         problems.push(`${what} run ${i + 1}: ${s.active} of ${s.schedules} schedules registered`);
       if (s.runs !== 0)
         problems.push(`${what} run ${i + 1}: start() re-ran ${s.runs} digests already in the ledger`);
+    }
+  }
+  if (m.scale && 'runs' in m.scale) {
+    for (const r of m.scale.runs) {
+      const how = `scaled-out fan-out ${r.proxy ? 'through the proxy' : 'without the proxy'}`;
+      if (r.duplicates > 0) problems.push(`${how}: ${r.duplicates} digests posted twice`);
+      if (r.missing > 0) problems.push(`${how}: ${r.missing} channels got no digest`);
     }
   }
   if (m.postgres && 'handlers' in m.postgres)

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store,postgres] [--budget S]
+ * npm run bench [-- --quick] [--runs N] [--only load,handlers,bot,reload,store,postgres,scale] [--budget S]
  *                 [--profile] [--keep] [--seed S]
  *
  * Writes a seeded synthetic corpus into a temporary folder (never into data/), runs each
@@ -35,10 +35,11 @@ import {
   TARGETS,
   tableRows,
 } from './report.js';
+import type { ScaleFigures, ScaleInput } from './scale.js';
 import { median } from './stats.js';
 import type { StoreFigures, StoreInput } from './store.js';
 
-const SECTIONS = ['load', 'handlers', 'bot', 'reload', 'store', 'postgres'] as const;
+const SECTIONS = ['load', 'handlers', 'bot', 'reload', 'store', 'postgres', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -238,6 +239,29 @@ try {
     } finally {
       await schema.drop();
     }
+  });
+  // Scale-out: 3 shard processes on one PostgreSQL schema, through the REST proxy and without it.
+  await section('scale', async () => {
+    if (plan.scaleChannels === 0) return;
+    const missing = await checkPostgres();
+    if (missing) {
+      measurements.scale = { skipped: missing };
+      return;
+    }
+    const scale: ScaleFigures[] = [];
+    for (const proxy of [true, false]) {
+      say(
+        `${plan.scaleChannels} digests due the same minute over 3 shard processes, ${proxy ? 'through the REST proxy' : 'each process straight to Discord'}`,
+      );
+      scale.push(
+        await child<ScaleFigures>('scale.ts', {
+          channels: plan.scaleChannels,
+          shards: 3,
+          proxy,
+        } satisfies ScaleInput),
+      );
+    }
+    measurements.scale = { runs: scale };
   });
 } finally {
   if (!args.keep) rmSync(root, { recursive: true, force: true });
