@@ -143,10 +143,15 @@ export const createGateway = (world: World, options: GatewayOptions & { url: () 
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
-    /** Send an event to every live session; guild events only to the shard holding the guild. */
-    dispatch(event: string, data: unknown, guildId?: string): number {
+    /**
+     * Send an event to every live session; guild events only to the shard holding the guild, and
+     * with `sessionId` only to that session (of two instances identified as one shard, as Discord
+     * would send each its own copy, a test may want one to receive it).
+     */
+    dispatch(event: string, data: unknown, guildId?: string, sessionId?: string): number {
       let delivered = 0;
       for (const session of sessions.values()) {
+        if (sessionId !== undefined && session.id !== sessionId) continue;
         if (guildId && shardOf(guildId, session.shard[1]) !== session.shard[0]) continue;
         dispatchTo(session, event, data);
         delivered += 1;

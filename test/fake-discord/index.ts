@@ -62,6 +62,8 @@
  * test can move it. waitFor and rate-limit windows use real timers too.
  *
  * Gateway: `fake.sessions()` live sessions, `fake.sessionShards()` the shard each identified as,
+ * `fake.liveSessions()` their ids with it (`interact({ session })` reaches only that one, e.g. one
+ * of two processes identified as the same shard, which Discord would both send the event),
  * `fake.restartGateway({ resumable? })` drops every connection (the client RESUMEs and missed
  * events are replayed), `fake.dispatch(event, data, guildId?)` for anything else. Several shards: `shards: n` in /gateway/bot; each guild's events
  * go to the shard that holds it (`maxConcurrency` default 16 so shards identify at once). Events
@@ -179,11 +181,17 @@ export interface FakeDiscord {
   commands(guildId?: string): StoredCommand[];
   waitFor<T>(predicate: (fake: FakeDiscord) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
 
-  interact(opts: InteractOptions & { timeoutMs?: number }): Promise<InteractionHandle>;
+  /**
+   * `session`: dispatched to that live session only (an id from `liveSessions()`), instead of every
+   * session of the guild's shard.
+   */
+  interact(opts: InteractOptions & { timeoutMs?: number; session?: string }): Promise<InteractionHandle>;
   dispatch(event: string, data: unknown, guildId?: string): number;
   sessions(): number;
   /** The `[shard_id, num_shards]` each live session identified with, in the order they connected. */
   sessionShards(): [number, number][];
+  /** The live sessions' ids and the `[shard_id, num_shards]` each identified with, in the order they connected. */
+  liveSessions(): { id: string; shard: [number, number] }[];
   restartGateway(opts?: { code?: number; resumable?: boolean }): void;
 
   addGuild(seed: GuildSeed): string;
@@ -312,10 +320,14 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
 
     async interact(opts) {
       const record = createInteraction(core, opts);
-      if (gateway.dispatch('INTERACTION_CREATE', record.payload, record.guildId) === 0) {
+      if (gateway.dispatch('INTERACTION_CREATE', record.payload, record.guildId, opts.session) === 0) {
         core.interactions.delete(record.id);
         core.interactionsByToken.delete(record.token);
-        throw new Error('fake-discord: no gateway session to receive the interaction; log a client in first');
+        throw new Error(
+          opts.session === undefined
+            ? 'fake-discord: no gateway session to receive the interaction; log a client in first'
+            : `fake-discord: session ${opts.session} is not live, or not of the shard holding guild ${record.guildId}`,
+        );
       }
       record.dispatchedAt = monotonicMs();
       const timeout = opts.timeoutMs ?? core.options.responseWindowMs + 1000;
@@ -329,6 +341,8 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     dispatch: (event, data, guildId) => gateway.dispatch(event, data, guildId),
     sessions: () => [...gateway.sessions.values()].filter((s) => s.socket).length,
     sessionShards: () => [...gateway.sessions.values()].filter((s) => s.socket).map((s) => s.shard),
+    liveSessions: () =>
+      [...gateway.sessions.values()].filter((s) => s.socket).map((s) => ({ id: s.id, shard: s.shard })),
     restartGateway: (opts) => gateway.disconnectAll(opts),
 
     addGuild(seed) {
