@@ -97,8 +97,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     nextRuns: schedule.paused ? [] : compileRule(schedule.cron, schedule.timezone).nextN(now(), 3),
   });
 
+  /** Ids are shown in lower case; what an admin types is matched the same way. */
+  const idOf = (typed: string): string => typed.trim().toLowerCase();
   const find = async (guildId: string, id: string): Promise<Schedule> => {
-    const wanted = id.trim().toLowerCase();
+    const wanted = idOf(id);
     const schedule = (await store.readGuild(guildId)).find((s) => s.id === wanted);
     if (!schedule) throw notFound(id);
     return schedule;
@@ -137,10 +139,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     }
   };
 
-  /** Replaces one schedule inside the guild record; not found if it vanished meanwhile. */
+  /** Replaces one schedule inside the guild record; not found if it is not there (or vanished). */
   const replace = (guildId: string, id: string, change: (s: Schedule) => Schedule): Promise<Schedule> =>
     save(guildId, (list) => {
-      const current = list.find((s) => s.id === id);
+      const current = list.find((s) => s.id === idOf(id));
       if (!current) throw notFound(id);
       const next = change(current);
       return { schedules: list.map((s) => (s.id === id ? next : s)), result: next };
@@ -205,7 +207,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     },
 
     async edit(guildId, id, patch, library) {
-      const current = await find(guildId, id);
+      // No read ahead of the change: the change itself finds the schedule (or says it is not
+      // found), and each read is a round trip to the store.
       const timingChanged = patch.when !== undefined || patch.timezone !== undefined;
       const themes = patch.themes !== undefined ? resolveThemes(patch.themes, library) : undefined;
       if (patch.channelId !== undefined) await checkChannel(guildId, patch.channelId);
@@ -214,7 +217,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       // Computed on the record as it is under the guild's lock, not on the read above: another
       // admin's edit may have landed meanwhile (say, the zone), and a when checked against the old
       // zone would silently put it back.
-      const updated = await replace(guildId, current.id, (s) => {
+      const updated = await replace(guildId, id, (s) => {
         const checked = timingChanged
           ? checkWhen(patch.when ?? s.when, patch.timezone ?? s.timezone, {
               now: now(),
@@ -243,11 +246,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     },
 
     async remove(guildId, id) {
-      const current = await find(guildId, id);
       const removed = await save(guildId, (list) => {
-        const found = list.find((s) => s.id === current.id);
+        const found = list.find((s) => s.id === idOf(id));
         if (!found) throw notFound(id);
-        return { schedules: list.filter((s) => s.id !== current.id), result: found };
+        return { schedules: list.filter((s) => s !== found), result: found };
       });
       scheduler.remove(guildId, removed.id);
       try {
