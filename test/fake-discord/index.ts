@@ -17,13 +17,18 @@
  *   fake.setOverwrites(channelId, [{ id: 'bot' | '@everyone' | role/user name or id, allow?, deny? }]) -> CHANNEL_UPDATE
  *   fake.setRolePermissions(roleRef, bits, guildId?)                           -> GUILD_ROLE_UPDATE
  *   fake.addMember({ user, roles }, guildId?) · fake.permissionsOf(channelId, userId = bot)
+ *   fake.addChannel({ name, type: GuildForum, tags, requireTag }) · fake.threads(parentId)
+ *   fake.archiveThread(id) -> THREAD_UPDATE · fake.removeRole(ref) -> GUILD_ROLE_DELETE · fake.memberRoles(userId)
  *
  * REST (paths `/api/v10/...`): gateway/bot, users, applications/@me, channels, channel messages
  * (POST/GET/PATCH/DELETE; 50001/50013 from roles + overwrites, 10003 after removal, enforce_nonce
  * returns the original within `nonceWindowMs`), guilds, roles, members, interaction callbacks
  * (types 4-9; one per interaction, within `responseWindowMs`), interaction webhooks (follow-ups,
  * GET/PATCH/DELETE of @original and follow-ups, token valid 15 min), application commands (global
- * and guild: PUT bulk, POST, GET, PATCH, DELETE; ids kept across re-registration). Anything else:
+ * and guild: PUT bulk, POST, GET, PATCH, DELETE; ids kept across re-registration), forum posts and
+ * threads (POST channels/:id/threads, messages/:id/threads; active and archived lists; 40067 for a
+ * missing required tag, 160004 for a second thread), crossposts (40033 the second time), member
+ * roles (PUT/DELETE; Manage Roles and a role below the bot's highest, else 50013). Anything else:
  * 404 and `fake.unexpected`.
  *
  * Validation: every body is checked against `discord-api-spec/zod` for its route plus Discord's
@@ -94,6 +99,7 @@ import {
   addGuild,
   addMember,
   type Bits,
+  type Channel,
   type ChannelSeed,
   channelJson,
   defaultGuildSeed,
@@ -121,7 +127,16 @@ export type {
 export type { InteractOptions } from './interactions.js';
 export { DISCORD_ROUTE_LIMITS, type Injection, type RateLimitOptions, type RouteLimit } from './ratelimit.js';
 export { embedLength } from './rules.js';
-export type { ChannelSeed, GuildSeed, MemberSeed, OverwriteSeed, RoleSeed, UserSeed } from './state.js';
+export type {
+  Channel,
+  ChannelSeed,
+  GuildSeed,
+  MemberSeed,
+  OverwriteSeed,
+  RoleSeed,
+  UserSeed,
+} from './state.js';
+export { CROSSPOSTED } from './threads.js';
 export type { InteractionHandle } from './waiting.js';
 
 export interface FakeDiscordOptions {
@@ -201,6 +216,14 @@ export interface FakeDiscord {
   setRolePermissions(role: string, permissions: Bits, guildId?: string): void;
   addMember(seed: MemberSeed, guildId?: string): string;
   permissionsOf(channelId: string, userId?: string): bigint;
+  /** Threads (forum posts included) whose parent is the channel, oldest first. */
+  threads(parentId: string): Channel[];
+  /** Archives (or reopens) a thread, as Discord does after its auto-archive duration. */
+  archiveThread(threadId: string, archived?: boolean): void;
+  /** Deletes a role (GUILD_ROLE_DELETE); members lose it. */
+  removeRole(role: string, guildId?: string): void;
+  /** The role ids a member holds. */
+  memberRoles(userId: string, guildId?: string): string[];
 
   inject(rule: Injection): InjectionHandle;
   clearInjections(): void;
@@ -379,6 +402,25 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     },
     permissionsOf: (channelId, userId = botUser.id) =>
       permissionsIn(world, channelOrThrow(channelId), userId),
+    threads: (parentId) =>
+      [...guildOrThrow(channelOrThrow(parentId).guildId).channels.values()]
+        .filter((c) => c.thread && c.parentId === parentId)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+    archiveThread(threadId, archived = true) {
+      const thread = channelOrThrow(threadId);
+      if (!thread.thread) throw new Error(`fake-discord: ${threadId} is no thread`);
+      thread.thread.archived = archived;
+      gateway.dispatch('THREAD_UPDATE', channelJson(thread), thread.guildId);
+    },
+    removeRole(roleRef, guildId) {
+      const guild = guildOrThrow(guildId);
+      const role = guild.roles.get(roleRef) ?? [...guild.roles.values()].find((r) => r.name === roleRef);
+      if (!role) throw new Error(`fake-discord: no role ${roleRef}`);
+      guild.roles.delete(role.id);
+      for (const member of guild.members.values()) member.roles = member.roles.filter((id) => id !== role.id);
+      gateway.dispatch('GUILD_ROLE_DELETE', { guild_id: guild.id, role_id: role.id }, guild.id);
+    },
+    memberRoles: (userId, guildId) => [...(guildOrThrow(guildId).members.get(userId)?.roles ?? [])],
 
     inject: (rule) => core.limiter.inject(rule),
     clearInjections: () => core.limiter.clearInjections(),

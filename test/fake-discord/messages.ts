@@ -3,7 +3,7 @@
  * (50001 / 50013), 10003 for a deleted channel, enforce_nonce de-duplication, who would really be
  * pinged, and the message JSON discord.js builds its Message from.
  */
-import { PermissionFlagsBits } from 'discord.js';
+import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { type Core, type FakeMessage, storeMessage } from './core.js';
 import type { Problem } from './rules.js';
 import { findChannel, permissionsIn, userJson } from './state.js';
@@ -52,17 +52,22 @@ const mentionsOf = (core: Core, content: string, allowed: unknown) => {
   };
 };
 
-/** With `requireSafeMentions`, every message body must say `allowed_mentions: { parse: [] }`. */
+/**
+ * With `requireSafeMentions`, every message body must say `allowed_mentions: { parse: [] }`; it may
+ * also list roles, each of them pinged in its content (an opt-in role ping names exactly its role).
+ */
 export const mentionProblems = (core: Core, data: unknown, at = ''): Problem[] => {
   if (!core.options.requireSafeMentions || !isObject(data)) return [];
   if (data.content === undefined && data.embeds === undefined && data.components === undefined) return [];
   const allowed = data.allowed_mentions;
+  const content = typeof data.content === 'string' ? data.content : '';
+  const roles = isObject(allowed) && Array.isArray(allowed.roles) ? allowed.roles : [];
   const safe =
     isObject(allowed) &&
     Array.isArray(allowed.parse) &&
     allowed.parse.length === 0 &&
     (!Array.isArray(allowed.users) || allowed.users.length === 0) &&
-    (!Array.isArray(allowed.roles) || allowed.roles.length === 0);
+    roles.every((id) => content.includes(`<@&${String(id)}>`));
   return safe
     ? []
     : [
@@ -128,7 +133,13 @@ export const channelAccess = (
   const perms = permissionsIn(core.world, channel, core.world.bot.id);
   if (!(perms & PermissionFlagsBits.ViewChannel)) return discordError(403, 50001, 'Missing Access');
   if (body === undefined) return undefined;
-  if (!(perms & PermissionFlagsBits.SendMessages)) return discordError(403, 50013, 'Missing Permissions');
+  // A forum holds posts (threads), not messages.
+  if (channel.type === ChannelType.GuildForum) {
+    return discordError(400, 50024, 'Cannot execute action on this channel type');
+  }
+  // In a thread, Send Messages in Threads stands in for Send Messages.
+  const send = channel.thread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  if (!(perms & send)) return discordError(403, 50013, 'Missing Permissions');
   const hasEmbeds = Array.isArray(body.embeds) && body.embeds.length > 0;
   if (hasEmbeds && !(perms & PermissionFlagsBits.EmbedLinks))
     return discordError(403, 50013, 'Missing Permissions');

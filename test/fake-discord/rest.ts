@@ -23,6 +23,14 @@ import {
   roleJson,
   userJson,
 } from './state.js';
+import {
+  activeThreads,
+  archivedThreads,
+  createMessageThread,
+  createThread,
+  crosspost,
+  memberRole,
+} from './threads.js';
 import type { BodyKind } from './validate.js';
 
 export interface RouteContext {
@@ -166,7 +174,37 @@ const listMessages = (ctx: RouteContext): HandlerResult => {
 const appGuard = (ctx: RouteContext, then: () => HandlerResult): HandlerResult =>
   p(ctx, 'app') === ctx.core.world.application.id ? then() : discordError(404, 10002, 'Unknown Application');
 
+/** Forum posts, message threads, crossposts and member roles (handlers in threads.ts). */
+const threadAndRoleRoutes = (): Route[] => [
+  route('POST', '/channels/:channel/threads', (ctx) => createThread(ctx.core, p(ctx, 'channel'), ctx.body), {
+    kind: 'thread-create',
+  }),
+  route(
+    'POST',
+    '/channels/:channel/messages/:message/threads',
+    (ctx) => createMessageThread(ctx.core, p(ctx, 'channel'), p(ctx, 'message'), ctx.body),
+    { kind: 'message-thread' },
+  ),
+  route('POST', '/channels/:channel/messages/:message/crosspost', (ctx) =>
+    crosspost(ctx.core, p(ctx, 'channel'), p(ctx, 'message')),
+  ),
+  route('GET', '/guilds/:guild/threads/active', (ctx) =>
+    withGuild(ctx, (guild) => activeThreads(ctx.core, guild)),
+  ),
+  route('GET', '/channels/:channel/threads/archived/public', (ctx) =>
+    archivedThreads(ctx.core, p(ctx, 'channel'), ctx.query),
+  ),
+  ...(['PUT', 'DELETE'] as const).map((method) =>
+    route(method, '/guilds/:guild/members/:user/roles/:role', (ctx) =>
+      withGuild(ctx, (guild) =>
+        memberRole(ctx.core, guild, p(ctx, 'user'), p(ctx, 'role'), method === 'PUT'),
+      ),
+    ),
+  ),
+];
+
 export const routes: Route[] = [
+  ...threadAndRoleRoutes(),
   route('GET', '/gateway', (ctx) => ok({ url: ctx.gatewayUrl }), { auth: false }),
   route('GET', '/gateway/bot', (ctx) =>
     ok({
@@ -247,7 +285,7 @@ export const routes: Route[] = [
   }),
   route('GET', '/guilds/:guild', (ctx) => withGuild(ctx, (guild) => ok(guildJson(guild)))),
   route('GET', '/guilds/:guild/channels', (ctx) =>
-    withGuild(ctx, (guild) => ok([...guild.channels.values()].map(channelJson))),
+    withGuild(ctx, (guild) => ok([...guild.channels.values()].filter((c) => !c.thread).map(channelJson))),
   ),
   route('GET', '/guilds/:guild/roles', (ctx) =>
     withGuild(ctx, (guild) => ok([...guild.roles.values()].map(roleJson))),

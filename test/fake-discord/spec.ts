@@ -50,4 +50,7 @@ export const schemas = {
   commandCreate: schema('ApplicationCommandCreateRequestSchema'),
   commandUpdate: schema('ApplicationCommandUpdateRequestSchema'),
   commandPatch: schema('ApplicationCommandPatchRequestPartialSchema'),
+  forumThread: schema('CreateForumThreadRequestSchema'),
+  threadWithoutMessage: schema('CreateTextThreadWithoutMessageRequestSchema'),
+  messageThread: schema('CreateTextThreadWithMessageRequestSchema'),
 };

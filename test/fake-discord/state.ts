@@ -20,6 +20,8 @@ export interface RoleSeed {
   id?: string;
   name: string;
   permissions?: Bits;
+  /** Whether members may ping it; default false. */
+  mentionable?: boolean;
 }
 
 /**
@@ -36,9 +38,38 @@ export interface OverwriteSeed {
 export interface ChannelSeed {
   id?: string;
   name: string;
-  type?: ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildCategory;
+  type?:
+    | ChannelType.GuildText
+    | ChannelType.GuildAnnouncement
+    | ChannelType.GuildCategory
+    | ChannelType.GuildForum;
   overwrites?: OverwriteSeed[];
   parentId?: string;
+  /** A forum's tags (ids made up when left out). */
+  tags?: { id?: string; name: string; moderated?: boolean }[];
+  /** A forum whose posts must carry a tag (Discord's REQUIRE_TAG channel flag). */
+  requireTag?: boolean;
+}
+
+/** A forum tag, as Discord's `available_tags` lists it. */
+export interface ForumTag {
+  id: string;
+  name: string;
+  moderated: boolean;
+}
+
+/** Discord's channel flag for a forum that requires a tag on each post. */
+export const REQUIRE_TAG = 1 << 4;
+
+/** What a thread (a forum post or a message's thread) has besides a channel's fields. */
+export interface ThreadState {
+  ownerId: string;
+  archived: boolean;
+  autoArchiveDuration: number;
+  appliedTags: string[];
+  createdAt: string;
+  /** The message it started from (a forum post's starter message has the thread's id). */
+  starterMessageId: string;
 }
 
 export interface MemberSeed {
@@ -73,6 +104,7 @@ export interface Role {
   name: string;
   permissions: bigint;
   position: number;
+  mentionable: boolean;
 }
 
 export interface Channel {
@@ -83,7 +115,17 @@ export interface Channel {
   position: number;
   parentId: string | null;
   overwrites: Overwrite[];
+  flags: number;
+  /** Forums only. */
+  availableTags: ForumTag[];
+  /** Threads only (types 10, 11, 12). */
+  thread?: ThreadState;
 }
+
+export const isThreadType = (type: ChannelType): boolean =>
+  type === ChannelType.PublicThread ||
+  type === ChannelType.PrivateThread ||
+  type === ChannelType.AnnouncementThread;
 
 export interface Member {
   userId: string;
@@ -177,6 +219,12 @@ export const addChannel = (world: World, guild: Guild, seed: ChannelSeed): Chann
     position: guild.channels.size,
     parentId: seed.parentId ?? null,
     overwrites: (seed.overwrites ?? []).map((o) => resolveOverwrite(world, guild, o)),
+    flags: seed.requireTag ? REQUIRE_TAG : 0,
+    availableTags: (seed.tags ?? []).map((t) => ({
+      id: t.id ?? world.nextId(),
+      name: t.name,
+      moderated: t.moderated ?? false,
+    })),
   };
   guild.channels.set(channel.id, channel);
   world.deletedChannels.delete(channel.id);
@@ -204,7 +252,16 @@ export const addGuild = (world: World, seed: GuildSeed): Guild => {
     ownerId: owner.id,
     locale: seed.locale ?? 'en-US',
     roles: new Map([
-      [id, { id, name: '@everyone', permissions: toBits(seed.everyone ?? DEFAULT_EVERYONE), position: 0 }],
+      [
+        id,
+        {
+          id,
+          name: '@everyone',
+          permissions: toBits(seed.everyone ?? DEFAULT_EVERYONE),
+          position: 0,
+          mentionable: false,
+        },
+      ],
     ]),
     channels: new Map(),
     members: new Map(),
@@ -216,6 +273,7 @@ export const addGuild = (world: World, seed: GuildSeed): Guild => {
       name: role.name,
       permissions: toBits(role.permissions),
       position: i + 1,
+      mentionable: role.mentionable ?? false,
     });
   }
   world.guilds.set(id, guild);
@@ -235,9 +293,14 @@ export const findChannel = (world: World, channelId: string): Channel | undefine
   return undefined;
 };
 
+/**
+ * A thread has no overwrites of its own: Discord computes its permissions from its parent's.
+ */
 export const permissionsIn = (world: World, channel: Channel, userId: string): bigint => {
   const guild = world.guilds.get(channel.guildId);
   if (!guild) return 0n;
+  const parent = channel.thread && channel.parentId ? guild.channels.get(channel.parentId) : undefined;
+  if (parent) return permissionsIn(world, parent, userId);
   return channelPermissions({
     guildId: guild.id,
     ownerId: guild.ownerId,
@@ -291,7 +354,7 @@ export const roleJson = (role: Role) => ({
   position: role.position,
   permissions: role.permissions.toString(),
   managed: false,
-  mentionable: false,
+  mentionable: role.mentionable,
   flags: 0,
 });
 
@@ -306,13 +369,47 @@ export const channelJson = (channel: Channel) => ({
   nsfw: false,
   last_message_id: null,
   rate_limit_per_user: 0,
-  flags: 0,
-  permission_overwrites: channel.overwrites.map((o) => ({
+  flags: channel.flags,
+  ...(channel.thread ? threadFields(channel.thread) : { permission_overwrites: overwritesJson(channel) }),
+  ...(channel.type === ChannelType.GuildForum
+    ? {
+        available_tags: channel.availableTags.map((t) => ({
+          id: t.id,
+          name: t.name,
+          moderated: t.moderated,
+          emoji_id: null,
+          emoji_name: null,
+        })),
+        default_auto_archive_duration: 1440,
+        default_reaction_emoji: null,
+        default_sort_order: null,
+        default_forum_layout: 0,
+        default_thread_rate_limit_per_user: 0,
+      }
+    : {}),
+});
+
+const overwritesJson = (channel: Channel) =>
+  channel.overwrites.map((o) => ({
     id: o.id,
     type: o.type,
     allow: o.allow.toString(),
     deny: o.deny.toString(),
-  })),
+  }));
+
+const threadFields = (thread: ThreadState) => ({
+  owner_id: thread.ownerId,
+  applied_tags: thread.appliedTags,
+  message_count: 0,
+  member_count: 1,
+  total_message_sent: 0,
+  thread_metadata: {
+    archived: thread.archived,
+    auto_archive_duration: thread.autoArchiveDuration,
+    archive_timestamp: thread.createdAt,
+    locked: false,
+    create_timestamp: thread.createdAt,
+  },
 });
 
 export const guildJson = (guild: Guild) => ({
@@ -358,8 +455,8 @@ export const guildCreateJson = (world: World, guild: Guild) => {
     member_count: guild.members.size,
     voice_states: [],
     members: bot ? [memberJson(world, guild, bot)] : [],
-    channels: [...guild.channels.values()].map(channelJson),
-    threads: [],
+    channels: [...guild.channels.values()].filter((c) => !c.thread).map(channelJson),
+    threads: [...guild.channels.values()].filter((c) => c.thread && !c.thread.archived).map(channelJson),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

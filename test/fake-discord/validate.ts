@@ -15,7 +15,9 @@ export type BodyKind =
   | 'webhook-edit'
   | 'commands-bulk'
   | 'command-create'
-  | 'command-patch';
+  | 'command-patch'
+  | 'thread-create'
+  | 'message-thread';
 
 const describe = (issue: SpecIssue): { code: string; message: string } => {
   switch (issue.code) {
@@ -110,6 +112,19 @@ const callbackProblems = (body: unknown): Problem[] => {
   }
 };
 
+/**
+ * POST /channels/:id/threads: a forum post carries its starter `message` (the forum schema and the
+ * message rules, under `message`); a thread without a message is the other schema.
+ */
+const threadProblems = (body: unknown, files: number): Problem[] => {
+  const message = typeof body === 'object' && body !== null ? Reflect.get(body, 'message') : undefined;
+  if (message === undefined) return specProblems(schemas.threadWithoutMessage, body);
+  return [
+    ...specProblems(schemas.forumThread, body),
+    ...messageRules(message, { at: 'message', creating: true, files }),
+  ];
+};
+
 /** The spec and the rules can both catch one mistake; report it once. */
 const dedupe = (problems: Problem[]): Problem[] => {
   const seen = new Set<string>();
@@ -151,6 +166,10 @@ const check = (kind: BodyKind, body: unknown, files: number): Problem[] => {
       return [...specProblems(schemas.commandCreate, normaliseCommand(body)), ...commandRules(body, '')];
     case 'command-patch':
       return [...specProblems(schemas.commandPatch, normaliseCommand(body)), ...commandRules(body, '')];
+    case 'thread-create':
+      return threadProblems(body, files);
+    case 'message-thread':
+      return specProblems(schemas.messageThread, body);
   }
 };
 
