@@ -21,11 +21,18 @@ export interface ChannelRef {
   name?: string;
 }
 
+/** An attachment option, resolved by the transport: the file read as text. */
+export interface AttachmentRef {
+  name: string;
+  size: number;
+  content: string;
+}
+
 /**
  * Raw option values as the transport resolved them, before the command's zod schema. For a command
  * with subcommands, the transport adds the key `subcommand` with the subcommand's name.
  */
-export type RawOptions = Record<string, string | number | boolean | ChannelRef | undefined>;
+export type RawOptions = Record<string, string | number | boolean | ChannelRef | AttachmentRef | undefined>;
 
 export interface CommandContext {
   /** The snapshot current when the interaction arrived. */

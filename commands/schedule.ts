@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '../src/digest/index.js';
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
-import { customId, parsePage } from '../src/options/custom-id.js';
-import { channel, choice, flag, subcommands, text } from '../src/options/index.js';
+import { customId, decodeState, encodeState, parsePage } from '../src/options/custom-id.js';
+import { attachment, channel, choice, flag, subcommands, text } from '../src/options/index.js';
 import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
 import type { Reply } from '../src/render/index.js';
+import { renderHistory } from '../src/render/views/history.js';
 import {
   renderPaused,
   renderPreview,
@@ -17,6 +18,14 @@ import {
   retryAdvice,
 } from '../src/render/views/schedule.js';
 import { type Reader, readerIn } from '../src/render/views/schedules.js';
+import {
+  renderExport,
+  renderImportCancelled,
+  renderImportExpired,
+  renderImported,
+  renderImportPreview,
+  renderImportProblems,
+} from '../src/render/views/transfer.js';
 import type { AdminContext, Command } from './index.js';
 
 /** What add sets and edit changes: add requires a channel and a time; edit changes what is given. */
@@ -78,6 +87,12 @@ const input = subcommands({
   resume: byId('Start a paused schedule again'),
   preview: byId('Show exactly what the next run would post, and when'),
   'run-now': byId('Post the digest now'),
+  history: byId('The last 25 runs of a schedule: when, how each went, a link to the digest'),
+  export: { description: "This server's schedules as a YAML file (a backup, or to copy them)", options: {} },
+  import: {
+    description: 'Add or update schedules from an exported YAML file, after a preview',
+    options: { file: attachment({ description: 'The .yaml file from /schedule export', required: true }) },
+  },
 });
 
 type Options = z.infer<typeof input.schema>;
@@ -177,6 +192,12 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
     }
     case 'preview':
       return renderPreview(await schedules.preview(guildId, opts.id, ctx.library));
+    case 'history':
+      return historyPage(ctx, opts.id, 0);
+    case 'export':
+      return renderExport(await schedules.exportFile(guildId));
+    case 'import':
+      return importPreview(ctx, opts.file.content);
     case 'run-now': {
       const outcome = await schedules.runNow(guildId, opts.id, ctx.library);
       const s = (await schedules.get(guildId, opts.id)).schedule;
@@ -185,6 +206,39 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
     }
   }
 }
+
+/** A history page button carries the schedule's id and the page. */
+const historyPageId = (id: string) => (page: number) =>
+  customId('schedule', 'history', encodeState([id, String(page)]));
+
+async function historyPage(ctx: AdminContext, id: string, page: number): Promise<Reply> {
+  const { schedules, guildId } = services(ctx);
+  const history = await schedules.history(guildId, id);
+  return renderHistory({
+    history,
+    page,
+    reader: readerIn(guildId, ctx.services.status),
+    pageId: historyPageId(history.schedule.id),
+  });
+}
+
+/** The import waits in the store under its token; the buttons carry the token alone. */
+async function importPreview(ctx: AdminContext, text: string): Promise<Reply> {
+  const { schedules, guildId } = services(ctx);
+  const checked = await schedules.prepareImport(guildId, ctx.userId, text, ctx.library);
+  if (!checked.ok) return renderImportProblems(checked.problems, checked.unmatched, MAX_PROBLEMS_SHOWN);
+  return renderImportPreview({
+    plan: checked.plan,
+    countAfter: checked.countAfter,
+    maxPerGuild: schedules.limits.maxPerGuild,
+    expiresAt: checked.expiresAt,
+    confirmId: customId('schedule', 'import-confirm', checked.token),
+    cancelId: customId('schedule', 'import-cancel', checked.token),
+  });
+}
+
+const MAX_PROBLEMS_SHOWN = 20;
+const TOKEN = /^[0-9a-f]{16}$/;
 
 async function autocomplete(
   ctx: AdminContext,
@@ -217,7 +271,7 @@ export default {
     order: 10,
     usage: '/schedule',
     summary:
-      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now)',
+      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import)',
   },
   execute,
   autocomplete,
@@ -228,6 +282,28 @@ export default {
       if (page === undefined) throw new UserError('This button is not valid. Run /schedule list again.');
       const { schedules, guildId } = services(ctx);
       return guarded(readerIn(guildId, ctx.services.status), () => listPage(schedules, guildId, page, ctx));
+    },
+    async history(ctx, state) {
+      const [id, part] = decodeState(state, 2) ?? [];
+      const page = parsePage(part);
+      if (!id || page === undefined)
+        throw new UserError('This button is not valid. Run /schedule history again.');
+      return guarded(readerIn(ctx.guildId, ctx.services.status), () => historyPage(ctx, id, page));
+    },
+    async 'import-confirm'(ctx, token) {
+      if (!TOKEN.test(token)) throw new UserError('This button is not valid. Run /schedule import again.');
+      const { schedules, guildId } = services(ctx);
+      return guarded(readerIn(guildId, ctx.services.status), async () => {
+        const outcome = await schedules.confirmImport(guildId, token);
+        return outcome.status === 'applied' ? renderImported(outcome.applied) : renderImportExpired();
+      });
+    },
+    async 'import-cancel'(ctx, token) {
+      if (!TOKEN.test(token)) throw new UserError('This button is not valid. Run /schedule import again.');
+      const { schedules, guildId } = services(ctx);
+      return guarded(readerIn(guildId, ctx.services.status), async () =>
+        (await schedules.cancelImport(guildId, token)) ? renderImportCancelled() : renderImportExpired(),
+      );
     },
   },
 } satisfies Command<typeof input.schema>;

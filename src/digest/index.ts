@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { DataProblem, Library } from '../briefings/index.js';
 import type { Reply } from '../render/index.js';
+import type { Applied, ImportPlan, ImportProblem } from './transfer.js';
 
 export const FORMATS = ['brief', 'full'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -141,6 +142,11 @@ export interface Poster {
    * each runs only its own guilds' schedules (the console must never "deliver" a Discord digest).
    */
   serves?(guildId: string): boolean;
+  /**
+   * The channels of a guild a digest can go to, by id and name: an import maps a channel of
+   * another server to this one's channel of the same name. Without it, nothing is mapped.
+   */
+  channels?(guildId: string): Promise<{ id: string; name: string }[]>;
 }
 
 /** A schedule as listed: with its next runs. */
@@ -186,7 +192,32 @@ export interface ScheduleService {
   setPaused(guildId: string, id: string, paused: boolean): Promise<ScheduleView>;
   preview(guildId: string, id: string, library: Library): Promise<Preview>;
   runNow(guildId: string, id: string, library: Library): Promise<RunOutcome>;
+  /** The schedule's latest runs from the ledger (at most 25), newest first. */
+  history(guildId: string, id: string): Promise<ScheduleHistory>;
+  /** The guild's schedules as a YAML file (see transfer.ts). */
+  exportFile(guildId: string): Promise<{ name: string; content: string; count: number }>;
+  /** Checks a file against this server and keeps the plan for its confirmation; nothing changes yet. */
+  prepareImport(guildId: string, userId: string, text: string, library: Library): Promise<ImportCheck>;
+  /** Applies a prepared import, all or nothing. */
+  confirmImport(guildId: string, token: string): Promise<ImportOutcome>;
+  /** Drops a prepared import; false when it was no longer there. */
+  cancelImport(guildId: string, token: string): Promise<boolean>;
 }
+
+export interface ScheduleHistory {
+  schedule: Schedule;
+  /** Newest first. */
+  runs: LedgerEntry[];
+}
+
+/** A file checked for import: its problems (nothing kept), or the plan to confirm by its token. */
+export type ImportCheck =
+  | { ok: false; problems: ImportProblem[]; unmatched: string[] }
+  | { ok: true; plan: ImportPlan; token: string; expiresAt: Date; countAfter: number };
+
+export type ImportOutcome = { status: 'applied'; applied: Applied } | { status: 'expired' };
+
+export type { Applied, ImportPlan, ImportProblem, Planned } from './transfer.js';
 
 export interface DataStatus {
   /** When the snapshot in use was loaded. */

@@ -20,6 +20,7 @@ import {
 import { markerFor, nonceFor, runKey } from './ledger.js';
 import { createSlotRunner, type RunDeps, type SlotRunner } from './run.js';
 import type { Scheduler } from './scheduler.js';
+import { createTransferMethods } from './service-transfer.js';
 import type { Store } from './store.js';
 import { checkWhen, compileRule } from './when.js';
 
@@ -296,5 +297,18 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       const schedule = await find(guildId, id);
       return run(guildId, schedule.id, 'manual', { manual: true, library });
     },
+
+    // history, export, import: see service-transfer.ts.
+    ...createTransferMethods({
+      store,
+      poster,
+      scheduler,
+      now,
+      minIntervalMinutes: deps.minIntervalMinutes,
+      maxPerGuild: deps.maxPerGuild,
+      newId,
+      find,
+      save,
+    }),
   };
 }

@@ -89,6 +89,19 @@ export async function selectPrefix(table: SqlTable, prefix: string, columns = 'k
   );
 }
 
+/** The `limit` rows whose key starts with `prefix` that sort last by `orderBy` (an SQL expression), last first. */
+export async function selectPrefixLatest(
+  table: SqlTable,
+  prefix: string,
+  orderBy: string,
+  limit: number,
+): Promise<Rows> {
+  return table.query(
+    `SELECT key, value FROM ${table.name} WHERE ${table.startsWith} ORDER BY ${orderBy} DESC LIMIT ?`,
+    [...table.startsWithParams(prefix), limit],
+  );
+}
+
 /**
  * Bounds of every key starting with `prefix` (which ends in ':'): ':' + 1 is ';'. A range on the
  * primary key uses its index and, unlike LIKE, is exact about case, `_` and `%`. (Postgres compares

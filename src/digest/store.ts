@@ -58,6 +58,7 @@ import {
   postgresStore,
   type SqlTable,
   selectPrefix,
+  selectPrefixLatest,
   sqliteTable,
 } from './store-sql.js';
 
@@ -102,6 +103,19 @@ export interface Store {
   ledgerSet(entry: LedgerEntry): Promise<void>;
   /** Writes the entry only if its key has none (insert-if-absent); undefined when it did, else the one there. */
   ledgerClaim(entry: LedgerEntry): Promise<LedgerEntry | undefined>;
+  /**
+   * A schedule's run records, the `limit` claimed last, newest first: a range of the ledger's
+   * keys (they start with the guild and the schedule), never a walk of every guild's runs.
+   */
+  ledgerList(guildId: string, scheduleId: string, limit: number): Promise<LedgerEntry[]>;
+  /**
+   * A short-lived value (an import waiting for its confirmation) kept for `ttlMs` where every
+   * process of the bot can read it: the click may reach another process than the command.
+   */
+  stashSet(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** The value kept under `key`; undefined once deleted or past its time. */
+  stashGet(key: string): Promise<unknown>;
+  stashDelete(key: string): Promise<void>;
   /** Deletes every run record of a removed schedule; how many went. */
   forgetSchedule(guildId: string, scheduleId: string): Promise<number>;
   /** Deletes rows past their retention (on stores that do not expire rows themselves); how many. */
@@ -121,6 +135,12 @@ export interface Store {
 const RECORDS_KEPT = 1000;
 
 export const RETENTION_MS = 90 * 86_400_000;
+
+/**
+ * Stashed values share the ledger's table: they expire like run records (pruneExpired sweeps
+ * them), and no run key starts with this (run keys start with a guild id).
+ */
+const STASH = 'stash:';
 
 const SQLITE_PRAGMAS = ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL'];
 const BUSY_TIMEOUT_MS = 5000;
@@ -591,6 +611,40 @@ export async function openStore(
         }
       }
       throw new StoreError(`could not claim ${what}: it kept changing`);
+    },
+    async ledgerList(guildId, scheduleId, limit) {
+      const prefix = runKey(guildId, scheduleId, '');
+      const entries = await checked(`could not read the runs of schedule ${scheduleId}`, async () => {
+        const found: [string, unknown][] = [];
+        if (ledgerSql) {
+          const claimed = ledgerSql.json(['value', 'createdAt']);
+          for (const row of await selectPrefixLatest(
+            ledgerSql,
+            `${ledger.namespace}:${prefix}`,
+            claimed,
+            limit,
+          )) {
+            const data = await ledger.deserializeData<unknown>(String(row.value));
+            if (!data || (typeof data.expires === 'number' && data.expires < Date.now())) continue;
+            found.push([String(row.key), data.value]);
+          }
+        } else if (ledger.iterator) {
+          for await (const [key, value] of ledger.iterator(undefined)) {
+            if (String(key).startsWith(prefix)) found.push([String(key), value]);
+          }
+        }
+        return found;
+      });
+      return entries
+        .map(([key, value]) => parseEntry(key, value))
+        .filter((e): e is LedgerEntry => e !== undefined)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit);
+    },
+    stashSet: (key, value, ttlMs) => write(ledger, `${STASH}${key}`, value, `the pending ${key}`, ttlMs),
+    stashGet: (key) => read(ledger, `${STASH}${key}`, `the pending ${key}`),
+    async stashDelete(key) {
+      await checked(`could not delete the pending ${key}`, () => ledger.delete(`${STASH}${key}`));
     },
     async forgetSchedule(guildId, scheduleId) {
       // Ids are reused once free: a new schedule must not inherit the old one's "already sent".

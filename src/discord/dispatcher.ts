@@ -4,6 +4,7 @@
  * to do; anything else is logged with its context and answered with an apology and an error id.
  */
 import {
+  type Attachment,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -13,9 +14,10 @@ import {
   MessageFlags,
   type RepliableInteraction,
 } from 'discord.js';
-import type { CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
+import type { AttachmentRef, CommandContext, InteractionFacts, RawOptions } from '../../commands/index.js';
 import { answerError, isUserError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { ATTACHMENT_MAX_BYTES } from '../options/index.js';
 import { type RateDecision, type RateLimiter, slowDownMessage } from '../ratelimit.js';
 import { invokeAutocomplete, invokeButton, invokeCommand, type Registry } from '../registry.js';
 import type { Reply } from '../render/index.js';
@@ -47,6 +49,8 @@ function rawOptionsOf(data: readonly CommandInteractionOption[]): RawOptions {
     if (option.options && (option.type === 1 || option.type === 2)) {
       raw[option.type === 1 ? 'subcommand' : 'group'] = option.name;
       Object.assign(raw, rawOptionsOf(option.options));
+    } else if (option.attachment) {
+      // Read in `attachmentsOf` once the interaction is being answered: not here, where it is logged.
     } else if (option.channel) {
       raw[option.name] = {
         id: option.channel.id,
@@ -59,10 +63,73 @@ function rawOptionsOf(data: readonly CommandInteractionOption[]): RawOptions {
   return raw;
 }
 
+/** The attachment options of a command, by option name (inside subcommands too). */
+function attachmentOptions(data: readonly CommandInteractionOption[]): [string, Attachment][] {
+  return data.flatMap((option): [string, Attachment][] =>
+    option.options
+      ? attachmentOptions(option.options)
+      : option.attachment
+        ? [[option.name, option.attachment]]
+        : [],
+  );
+}
+
+/** How long the download of an attachment may take, inside the 15 minutes of a deferred answer. */
+const DOWNLOAD_TIMEOUT_MS = 10_000;
+
+/**
+ * Downloads an attached file from the URL Discord gave, refusing one past ATTACHMENT_MAX_BYTES by
+ * its announced size and again while reading (an announced size is not a promise), and one that
+ * is not UTF-8 text.
+ */
+export async function downloadAttachment(name: string, file: Attachment): Promise<AttachmentRef> {
+  const tooLarge = (bytes: number) =>
+    new UserError(
+      `the file is ${Math.ceil(bytes / 1024)} KB; at most ${ATTACHMENT_MAX_BYTES / 1024} KB is read.`,
+      name,
+    );
+  if (file.size > ATTACHMENT_MAX_BYTES) throw tooLarge(file.size);
+  let response: Response;
+  try {
+    response = await fetch(file.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  } catch (error) {
+    throw new Error(`could not download the attachment ${file.id}`, { cause: error });
+  }
+  if (!response.ok || !response.body) {
+    throw new Error(`could not download the attachment ${file.id}: HTTP ${response.status}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body) {
+    bytes += chunk.byteLength;
+    if (bytes > ATTACHMENT_MAX_BYTES) {
+      await response.body.cancel().catch(() => undefined);
+      throw tooLarge(bytes);
+    }
+    chunks.push(chunk);
+  }
+  let content: string;
+  try {
+    content = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new UserError('is not a text file (UTF-8): attach the .yaml file as it was exported.', name);
+  }
+  return { name: file.name, size: bytes, content: content.replace(/^\uFEFF/, '') };
+}
+
+async function attachmentsOf(data: readonly CommandInteractionOption[]): Promise<RawOptions> {
+  const raw: RawOptions = {};
+  for (const [name, file] of attachmentOptions(data)) raw[name] = await downloadAttachment(name, file);
+  return raw;
+}
+
 const toDiscord = (reply: Reply): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } => ({
   content: reply.content ?? '',
   embeds: reply.embeds ?? [],
   components: reply.components ?? [],
+  ...(reply.files?.length
+    ? { files: reply.files.map((f) => ({ attachment: Buffer.from(f.content, 'utf8'), name: f.name })) }
+    : {}),
   allowedMentions: { parse: [] },
   ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
 });
@@ -157,7 +224,13 @@ export function createDispatcher(deps: DispatcherDeps) {
     try {
       await answer(
         interaction,
-        () => invokeCommand(deps.registry, interaction.commandName, raw, context(interaction)),
+        async () =>
+          invokeCommand(
+            deps.registry,
+            interaction.commandName,
+            { ...raw, ...(await attachmentsOf(interaction.options.data)) },
+            context(interaction),
+          ),
         false,
         where,
       );

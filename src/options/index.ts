@@ -3,7 +3,7 @@
  * of commands (here), autocomplete ranking (choices.ts), resolving typed text to library objects
  * (lookup.ts, schedules.ts) and button custom ids (custom-id.ts); src/render/ only produces output.
  *
- * Each option is defined once. A builder (`text`, `choice`, `flag`, `channel`) takes one
+ * Each option is defined once. A builder (`text`, `choice`, `flag`, `channel`, `attachment`) takes one
  * description and gives both the JSON Discord registers (type, required, lengths, choices) and the
  * zod schema the value is checked with, so the two cannot disagree:
  *
@@ -138,6 +138,31 @@ export function channel<
       channel_types: [...spec.types],
     }),
     schema: present(channelRef, spec),
+  };
+}
+
+/**
+ * The most bytes a transport reads of an attached file: the commands that take one take a small
+ * text file (an export of schedules is a few KB). Larger ones are refused before they are read.
+ */
+export const ATTACHMENT_MAX_BYTES = 1024 * 1024;
+
+/** An attached file as the transport resolved it: downloaded (Discord) or read (console), as text. */
+const attachmentRef = z.object(
+  {
+    name: z.string(),
+    size: z.number().int().nonnegative(),
+    content: z.string().max(ATTACHMENT_MAX_BYTES, `must be at most ${ATTACHMENT_MAX_BYTES / 1024} KB`),
+  },
+  { error: 'must be a file' },
+);
+
+export function attachment<const Spec extends Described>(
+  spec: Spec,
+): Option<Presence<typeof attachmentRef, Spec>> {
+  return {
+    json: (name) => ({ type: ApplicationCommandOptionType.Attachment, ...basics(name, spec) }),
+    schema: present(attachmentRef, spec),
   };
 }
 

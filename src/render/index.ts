@@ -7,10 +7,17 @@ import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discor
 
 export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
 
+/** A text file sent with a reply: an attachment on Discord, printed by the console. */
+export interface ReplyFile {
+  name: string;
+  content: string;
+}
+
 export interface Reply {
   content?: string;
   embeds?: APIEmbed[];
   components?: ButtonRow[];
+  files?: ReplyFile[];
   /** Only the invoking user sees it. */
   ephemeral?: boolean;
 }

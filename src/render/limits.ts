@@ -9,7 +9,7 @@
  */
 import type { APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
 import { neutralizeMentions } from './escape.js';
-import type { ButtonRow, Reply } from './index.js';
+import type { ButtonRow, Reply, ReplyFile } from './index.js';
 
 export const DISCORD_LIMITS = {
   content: 2000,
@@ -30,6 +30,15 @@ export const DISCORD_LIMITS = {
   choices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** Attachments of one message. */
+  files: 10,
+  /**
+   * Bytes of one file we attach. Discord takes 25 MiB on a server without boosts; what the bot
+   * attaches (an export of at most a few hundred schedules) is a few KB, so this cap only stops a
+   * runaway.
+   */
+  fileBytes: 8 * 1024 * 1024,
+  fileName: 100,
 } as const;
 
 export const ELLIPSIS = '…';
@@ -252,6 +261,23 @@ export function fitComponents(rows: readonly ButtonRow[]): ButtonRow[] {
   return buttons.map((components) => ({ type: 1, components }) as ButtonRow);
 }
 
+export const FILE_DROPPED_NOTE = 'A file was too large to attach and was left out.';
+
+/**
+ * Files: at most 10, each within `fileBytes`, names Discord keeps as they are (letters, digits,
+ * `.`, `-`, `_`). A file past the limits is left out, and `dropped` says so.
+ */
+export function fitFiles(files: readonly ReplyFile[]): { files: ReplyFile[]; dropped: boolean } {
+  const kept = files
+    .filter((f) => Buffer.byteLength(f.content, 'utf8') <= DISCORD_LIMITS.fileBytes)
+    .slice(0, DISCORD_LIMITS.files)
+    .map((f) => ({
+      name: f.name.replace(/[^\w.-]/g, '_').slice(-DISCORD_LIMITS.fileName) || 'file.txt',
+      content: f.content,
+    }));
+  return { files: kept, dropped: kept.length < files.length };
+}
+
 /** The one gate every reply passes before any transport sends it. */
 export function fitReply(reply: Reply): Reply {
   const out: Reply = {};
@@ -261,7 +287,13 @@ export function fitReply(reply: Reply): Reply {
   if (embeds.length) out.embeds = embeds;
   const components = fitComponents(reply.components ?? []).filter((r) => r.components.length > 0);
   if (components.length) out.components = components;
+  if (reply.files?.length) {
+    const { files, dropped } = fitFiles(reply.files);
+    if (files.length) out.files = files;
+    if (dropped)
+      out.content = truncate(`${out.content ?? ''}\n${FILE_DROPPED_NOTE}`.trim(), DISCORD_LIMITS.content);
+  }
   if (reply.ephemeral) out.ephemeral = true;
-  if (!out.content && !out.embeds) out.content = 'Nothing to show.';
+  if (!out.content && !out.embeds && !out.files) out.content = 'Nothing to show.';
   return out;
 }

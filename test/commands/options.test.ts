@@ -62,6 +62,8 @@ function valid(option: APIApplicationCommandBasicOption): RawOptions[string] {
       return true;
     case T.Channel:
       return { id: '123456789012345678', name: 'briefings' };
+    case T.Attachment:
+      return { name: 'schedules.yaml', size: 11, content: 'version: 1\n' };
     default:
       throw new Error(`no valid value known for option type ${option.type}`);
   }

@@ -107,6 +107,9 @@ describe('definition', () => {
       resume: ['id'],
       preview: ['id'],
       'run-now': ['id'],
+      history: ['id'],
+      export: [],
+      import: ['file'],
     });
   });
 });
