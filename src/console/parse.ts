@@ -8,14 +8,17 @@
  * Checks that Discord's client makes before sending (required, types, choices, lengths, ranges)
  * are made here too, with errors naming the option.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandOption,
   type APIApplicationCommandSubcommandOption,
   ApplicationCommandOptionType as T,
 } from 'discord.js';
-import type { ChannelRef, Command, RawOptions } from '../../commands/index.js';
+import type { AttachmentRef, ChannelRef, Command, RawOptions } from '../../commands/index.js';
 import { UserError } from '../errors.js';
+import { ATTACHMENT_MAX_BYTES } from '../options/index.js';
 import { escapeInline } from '../render/escape.js';
 import { didYouMean } from './suggest.js';
 import { tokenize, type Word } from './tokenize.js';
@@ -224,7 +227,7 @@ function convert(
   option: APIApplicationCommandBasicOption,
   text: string,
   env: ParseEnv,
-): string | number | boolean | ChannelRef {
+): string | number | boolean | ChannelRef | AttachmentRef {
   const fail = (message: string): never => {
     throw new UserError(`\`${option.name}\` ${message}`, option.name);
   };
@@ -275,7 +278,7 @@ function convert(
       return id ?? fail(`must be a mention such as <@&123456789012345678>, not "${shown(text)}".`);
     }
     case T.Attachment:
-      return fail('is an attachment, which the console cannot send.');
+      return localFile(text, fail);
   }
 }
 
@@ -300,6 +303,31 @@ function channel(text: string, env: ParseEnv, fail: (message: string) => never):
   const found = env.channels.find((c) => c.id.toLowerCase() === key || c.name?.toLowerCase() === key);
   const known = env.channels.map((c) => `#${c.name ?? c.id}`).join(', ');
   return found ?? fail(`cannot be "${shown(text)}": the console has no such channel; use ${known}.`);
+}
+
+/**
+ * An attachment in the console is a local file, by its path (`file:./schedules.yaml`, relative to
+ * the working directory): read as Discord's attachment would be downloaded, with the same cap.
+ */
+function localFile(text: string, fail: (message: string) => never): AttachmentRef {
+  const path = resolve(text.trim());
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return fail(`must be a file, and ${shown(text)} is not one.`);
+    size = stat.size;
+  } catch {
+    return fail(`must be the path of a file; there is no ${shown(text)}.`);
+  }
+  if (size > ATTACHMENT_MAX_BYTES) {
+    return fail(`is ${Math.ceil(size / 1024)} KB; at most ${ATTACHMENT_MAX_BYTES / 1024} KB is read.`);
+  }
+  try {
+    const content = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+    return { name: basename(path), size, content: content.replace(/^\uFEFF/, '') };
+  } catch {
+    return fail(`${shown(text)} is not a text file (UTF-8).`);
+  }
 }
 
 /** `/theme <theme> [briefing]` */

@@ -1,14 +1,15 @@
 /**
  * A Reply as readable terminal text. Each embed is a block behind a bar in the embed's colour
  * (the theme colour), like Discord's own: author, title and link, description, fields, image,
- * footer and timestamp. Buttons print as `[ Label ]` so the reader knows what can be typed.
+ * footer and timestamp. Buttons print as `[ Label ]` so the reader knows what can be typed; an
+ * attached file prints whole, between two rules.
  */
 import { stripVTControlCharacters } from 'node:util';
 import type { APIButtonComponent, APIEmbed, APIMessageComponentEmoji } from 'discord.js';
 import { ButtonStyle } from 'discord.js';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import type { Reply } from '../render/index.js';
+import type { Reply, ReplyFile } from '../render/index.js';
 import type { Ansi } from './ansi.js';
 import { type MarkupOptions, renderInline, renderMarkdown } from './markdown.js';
 
@@ -27,8 +28,21 @@ export function renderReply(reply: Reply, o: TextOptions): string {
   for (const embed of reply.embeds ?? []) blocks.push(renderEmbed(embed, o));
   const buttons = renderButtons(reply.components ?? [], o);
   if (buttons.length > 0) blocks.push(buttons);
+  for (const file of reply.files ?? []) blocks.push(renderFile(file, o));
   if (blocks.length === 0) blocks.push([o.ansi.dim('(empty reply)')]);
   return blocks.map((b) => b.join('\n')).join('\n\n');
+}
+
+/**
+ * A file attached to a reply (an export) is printed whole between two rules, unwrapped, so that
+ * what is between them can be copied or redirected into a file as it is.
+ */
+function renderFile(file: ReplyFile, o: TextOptions): string[] {
+  return [
+    o.ansi.dim(`── file ${file.name} ──`),
+    ...file.content.replace(/\n$/, '').split('\n'),
+    o.ansi.dim(`── end of ${file.name} ──`),
+  ];
 }
 
 function renderEmbed(embed: APIEmbed, o: TextOptions): string[] {
