@@ -31,8 +31,9 @@ import type { AdminContext, Command } from './index.js';
 /** What add sets and edit changes: add requires a channel and a time; edit changes what is given. */
 const setting = {
   channel: {
-    description: 'Where the digest is posted',
-    types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+    description:
+      'Where the digest is posted: a text, announcement (published) or forum channel (one post each)',
+    types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum],
   },
   when: { description: 'daily 08:00, weekdays 07:30, weekly mon 09:00, or a 5-field cron', max: 100 },
   timezone: text({
@@ -47,6 +48,12 @@ const setting = {
   }),
   format: { description: 'brief (default) or full' },
   skipIfEmpty: { description: 'Post nothing when nothing matches (default true)' },
+  tags: text({
+    description: "Forum channels: comma-separated names of the forum's tags for each post",
+    max: 300,
+    blank: 'allowed',
+  }),
+  thread: { description: 'Start a discussion thread from each digest (text and announcement channels)' },
 } as const;
 
 const id = text({
@@ -67,6 +74,8 @@ const input = subcommands({
       themes: setting.themes,
       format: choice(FORMATS, { ...setting.format, default: 'brief' }),
       skip_if_empty: flag({ ...setting.skipIfEmpty, default: true }),
+      tags: setting.tags,
+      thread: flag(setting.thread),
     },
   },
   list: { description: 'Every schedule of this server, with next run and last outcome', options: {} },
@@ -80,6 +89,8 @@ const input = subcommands({
       themes: setting.themes,
       format: choice(FORMATS, setting.format),
       skip_if_empty: flag(setting.skipIfEmpty),
+      tags: setting.tags,
+      thread: flag(setting.thread),
     },
   },
   remove: byId('Delete a schedule'),
@@ -96,6 +107,13 @@ const input = subcommands({
 });
 
 type Options = z.infer<typeof input.schema>;
+
+/** Forum tag names as typed, comma-separated; blank clears them. */
+const tagList = (typed: string): string[] =>
+  typed
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 function services(ctx: AdminContext): { schedules: ScheduleService; guildId: string } {
   const schedules = ctx.services.schedules;
@@ -149,6 +167,8 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
         themes: themesList(opts.themes) ?? [],
         format: opts.format,
         skipIfEmpty: opts.skip_if_empty,
+        ...(opts.tags !== undefined ? { tags: tagList(opts.tags) } : {}),
+        ...(opts.thread !== undefined ? { thread: opts.thread } : {}),
       };
       return renderSaved(
         'added',
@@ -170,9 +190,13 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
         ...(themes !== undefined ? { themes } : {}),
         ...(opts.format !== undefined ? { format: opts.format } : {}),
         ...(opts.skip_if_empty !== undefined ? { skipIfEmpty: opts.skip_if_empty } : {}),
+        ...(opts.tags !== undefined ? { tags: tagList(opts.tags) } : {}),
+        ...(opts.thread !== undefined ? { thread: opts.thread } : {}),
       };
       if (Object.keys(patch).length === 0) {
-        throw new UserError('say what to change: channel, when, timezone, themes, format or skip_if_empty.');
+        throw new UserError(
+          'say what to change: channel, when, timezone, themes, format, skip_if_empty, tags or thread.',
+        );
       }
       return renderSaved(
         'updated',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type App, createApp } from './app.js';
 import { type Config, ConfigError, loadConfig, SetupError } from './config.js';
+import { CONSOLE_CHANNELS } from './console/guild.js';
 import { createConsolePoster, startConsole } from './console/index.js';
 import { startBot } from './discord/bot.js';
 import { explainDiscordFailure } from './discord/failures.js';
@@ -71,7 +72,10 @@ async function runLocalConsole(config: Config): Promise<number> {
   const app: App = await createApp({
     config,
     log,
-    poster: createConsolePoster((post) => session?.post(post.channelId, post.reply, 'digest')),
+    poster: createConsolePoster(
+      (post) => session?.post(post.channelId, post.reply, post.note),
+      (channelId, line) => session?.post(channelId, { content: line }, 'update'),
+    ),
   });
   session = startConsole({
     registry: app.registry,
@@ -80,6 +84,7 @@ async function runLocalConsole(config: Config): Promise<number> {
     output: process.stdout,
     log,
     historyFile: join(config.STATE_DIR, 'console-history'),
+    channels: CONSOLE_CHANNELS.map(({ id, name }) => ({ id, name })),
     signal: abort.signal,
   });
   await app.startSchedules();

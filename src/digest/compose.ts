@@ -42,6 +42,28 @@ export interface Digest {
   seen: { lookahead: string[]; briefings: string[] };
 }
 
+const postDates = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A forum post's title (and a digest thread's name): "Looking ahead — Wed 2 Dec 2026", the slot's
+ * date in the schedule's zone. At most 100 characters, Discord's limit for a thread name.
+ */
+export function postTitle(slot: Date, timeZone: string): string {
+  let format = postDates.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    });
+    postDates.set(timeZone, format);
+  }
+  // en-GB writes "Wed, 2 Dec 2026"; the title reads better without the comma.
+  return `Looking ahead — ${format.format(slot).replace(',', '')}`.slice(0, 100);
+}
+
 const SIZES = {
   brief: { maxItems: 10, itemText: 180, briefings: 5, briefingSummary: 0 },
   full: { maxItems: 25, itemText: 400, briefings: 10, briefingSummary: 280 },

@@ -56,6 +56,10 @@ export const ScheduleSchema = z.object({
   activeSince: iso,
   lastRun: LastRunSchema.optional(),
   health: HealthSchema.default({ status: 'ok' }),
+  /** A forum target's tags, put on each post (ids, with names for display). */
+  tags: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /** Each digest starts a discussion thread (text and announcement channels). */
+  thread: z.boolean().optional(),
   /** Slots missed while the bot was down and too old to catch up. */
   missed: z.object({ count: z.number().int(), latest: iso, recordedAt: iso }).optional(),
   /** What the last posted digest contained, to mark what is new in the next one. */
@@ -78,6 +82,9 @@ export interface ScheduleInput {
   themes: string[];
   format: Format;
   skipIfEmpty: boolean;
+  /** Forum tags by name or id; checked against the forum's own. */
+  tags?: string[];
+  thread?: boolean;
 }
 
 export const LedgerEntrySchema = z.object({
@@ -91,6 +98,14 @@ export const LedgerEntrySchema = z.object({
   manual: z.boolean().optional(),
   messageId: z.string().optional(),
   reason: z.string().optional(),
+  /** A forum post: no nonce protects a resend, so a pending one is always looked for first. */
+  target: z.enum(['forum']).optional(),
+  /** Announcement channels: whether the digest was published to following servers. */
+  published: z.boolean().optional(),
+  /** The discussion thread started from the digest. */
+  threadId: z.string().optional(),
+  /** What failed after the digest was posted (publishing it, starting its thread). */
+  followUp: z.string().optional(),
   attempts: z.number().int(),
   createdAt: iso,
   updatedAt: iso,
@@ -106,8 +121,16 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
+/** What a channel is, as far as posting goes: a forum takes posts, an announcement is published. */
+export type ChannelKind = 'text' | 'announcement' | 'forum' | 'thread';
+
+export interface ForumTag {
+  id: string;
+  name: string;
+}
+
 export type ChannelCheck =
-  | { ok: true }
+  | { ok: true; kind?: ChannelKind; forum?: { tags: ForumTag[]; requireTag: boolean } }
   | { ok: false; reason: 'missing-permissions'; missing: string[] }
   | { ok: false; reason: 'channel-gone' };
 
@@ -118,7 +141,8 @@ export type ChannelCheck =
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   constructor(
-    readonly code: 50001 | 50013 | 10003,
+    /** 40067: the forum requires a tag and the post has none. */
+    readonly code: 50001 | 50013 | 10003 | 40067,
     message: string,
     readonly missing: string[] = [],
   ) {
@@ -128,9 +152,22 @@ export class DeliveryError extends Error {
 
 /** How digests reach a channel. The Discord client implements it; so does the console. */
 export interface Poster {
-  check(guildId: string, channelId: string): Promise<ChannelCheck>;
-  /** Sends with the nonce and enforce_nonce; returns the message id. Throws DeliveryError. */
-  send(guildId: string, channelId: string, reply: Reply, nonce: string): Promise<string>;
+  /** `needs.thread`: each digest starts a thread, so Create Public Threads is needed too. */
+  check(guildId: string, channelId: string, needs?: { thread?: boolean }): Promise<ChannelCheck>;
+  /**
+   * Sends with the nonce and enforce_nonce; returns the message id. Throws DeliveryError. In a
+   * forum, `post.forum` makes it a new post (its id is returned): Discord takes no nonce there.
+   */
+  send(guildId: string, channelId: string, reply: Reply, nonce: string, post?: PostOptions): Promise<string>;
+  /** Publishes a message of an announcement channel; one already published counts as done. */
+  publish?(guildId: string, channelId: string, messageId: string): Promise<void>;
+  /** Starts a thread from the message (or returns the one it has); the thread's id. */
+  startThread?(
+    guildId: string,
+    channelId: string,
+    messageId: string,
+    thread: { name: string; autoArchiveMinutes: number },
+  ): Promise<string>;
   /**
    * Looks for a digest already posted with this marker (in its footer) since the instant: the
    * message id, null if verified absent. Throws when it cannot tell. Optional: without it, a run
@@ -147,6 +184,12 @@ export interface Poster {
    * another server to this one's channel of the same name. Without it, nothing is mapped.
    */
   channels?(guildId: string): Promise<{ id: string; name: string }[]>;
+}
+
+/** How a digest is posted beyond its body. */
+export interface PostOptions {
+  /** A forum post's title and tag ids. */
+  forum?: { title: string; tags: string[] };
 }
 
 /** A schedule as listed: with its next runs. */

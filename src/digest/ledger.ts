@@ -21,6 +21,16 @@
  *   the pages the Poster reads, the run is recorded failed as "outcome unknown" and not resent: a missing digest is
  *   visible in /status and can be re-run by hand; a duplicate cannot be taken back.
  *
+ * - a forum post: Discord takes no nonce when a post is created, so nothing de-duplicates a resend.
+ *   A pending forum run that may have been sent (attempts > 0) is always looked for first (its
+ *   marker among the forum's active and recently archived posts), however recent; found means
+ *   sent, verified absent means send now, anything else is "outcome unknown" as above.
+ *
+ * After the post, what follows it is done once and never reposts: an announcement is published
+ * (crossposted; Discord refuses a second publish, which counts as done) and a thread is started
+ * from the message (Discord gives a message one thread). Each is tried a few times; what still
+ * fails is recorded on the entry (`followUp`), which stays `sent`.
+ *
  * A failure that may pass (network, 5xx, a channel lookup that timed out, a composer that threw)
  * leaves the entry as it was and throws TransientDeliveryError, so the caller retries with the same
  * nonce; on the caller's last attempt it is recorded `failed` with the reason instead, so a slot is
@@ -29,7 +39,14 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Reply } from '../render/index.js';
-import { type ChannelCheck, DeliveryError, describeError, type LedgerEntry, type Poster } from './index.js';
+import {
+  type ChannelCheck,
+  type ChannelKind,
+  DeliveryError,
+  describeError,
+  type LedgerEntry,
+  type Poster,
+} from './index.js';
 import type { Store } from './store.js';
 
 /** Discord's enforce_nonce window is "a few minutes"; stay well inside it. */
@@ -44,6 +61,12 @@ export function nonceFor(key: string): string {
   return BigInt(`0x${digest.subarray(0, 15).toString('hex')}`).toString(36);
 }
 
+/** Tries of a step after the post (publish, thread) before it is recorded as failed. */
+export const FOLLOW_UP_ATTEMPTS = 3;
+
+/** A digest's discussion thread is archived after a day without messages unless said otherwise. */
+export const THREAD_AUTO_ARCHIVE_MINUTES = 1440;
+
 /** The marker a digest carries in its footer, so a later process can find it in the channel. */
 export const markerFor = (nonce: string): string => `run ${nonce.slice(0, 10)}`;
 
@@ -57,6 +80,12 @@ export interface RunRequest {
   manual?: boolean;
   /** Builds the message; null means skip (empty digest with skip-if-empty). */
   compose(marker: string): Reply | null;
+  /** A forum post's title, and a thread's name. */
+  title?: string;
+  /** Forum tag ids each post carries. */
+  tags?: string[];
+  /** Start a discussion thread from the digest (text and announcement channels). */
+  thread?: boolean;
   /**
    * Which attempt this is when the caller retries. On the last one (or without it: manual runs
    * answer an admin who is waiting) a transient failure is recorded `failed` instead of thrown.
@@ -130,14 +159,18 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     return entry;
   };
 
-  // A claim never sent (attempts 0: the process stopped before the send) needs no search.
+  // A claim never sent (attempts 0: the process stopped before the send) needs no search. A forum
+  // post has no nonce, so there is no window in which a resend is safe.
   if (
     existing.status === 'pending' &&
     existing.attempts > 0 &&
-    now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS
+    (existing.target === 'forum' || now().getTime() - Date.parse(existing.updatedAt) > NONCE_WINDOW_MS)
   ) {
     if (!poster.find) {
-      const reason = `outcome unknown: pending since ${existing.updatedAt}, past Discord's nonce window; not resent to avoid a duplicate`;
+      const reason =
+        existing.target === 'forum'
+          ? `outcome unknown: a forum post pending since ${existing.updatedAt} cannot be looked for; not resent to avoid a duplicate`
+          : `outcome unknown: pending since ${existing.updatedAt}, past Discord's nonce window; not resent to avoid a duplicate`;
       log?.warn({ key }, reason);
       return { entry: await record({ status: 'failed', reason }), replayed: false };
     }
@@ -169,7 +202,9 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
 
   let check: ChannelCheck;
   try {
-    check = await poster.check(request.guildId, request.channelId);
+    check = request.thread
+      ? await poster.check(request.guildId, request.channelId, { thread: true })
+      : await poster.check(request.guildId, request.channelId);
   } catch (error) {
     return transient('could not check the channel', error);
   }
@@ -181,6 +216,19 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     const missing = check.reason === 'missing-permissions' ? check.missing : [];
     return { entry: await record({ status: 'failed', reason }), missing, replayed: false };
   }
+  const kind: ChannelKind = check.kind ?? 'text';
+  const forum = kind === 'forum';
+  const tags = request.tags ?? [];
+  if (forum && check.forum) {
+    const known = new Set(check.forum.tags.map((t) => t.id));
+    const gone = tags.filter((t) => !known.has(t));
+    if (gone.length || (check.forum.requireTag && tags.length === 0)) {
+      const reason = gone.length
+        ? 'a tag of this schedule was deleted from the forum: pick the tags again with /schedule edit tags'
+        : 'the forum requires a tag: pick one with /schedule edit tags';
+      return { entry: await record({ status: 'failed', reason }), missing: [], replayed: false };
+    }
+  }
 
   let reply: Reply | null;
   try {
@@ -191,19 +239,26 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   if (!reply) return { entry: await record({ status: 'empty' }), replayed: false };
 
   // Written before sending: a crash from here on leaves a pending entry, never an unrecorded post.
+  if (forum) base.target = 'forum';
   await record({ status: 'pending', attempts: base.attempts + 1 });
   base.attempts += 1;
   let messageId: string;
   try {
-    messageId = await poster.send(request.guildId, request.channelId, reply, nonce);
+    messageId = forum
+      ? await poster.send(request.guildId, request.channelId, reply, nonce, {
+          forum: { title: request.title ?? 'Looking ahead', tags },
+        })
+      : await poster.send(request.guildId, request.channelId, reply, nonce);
   } catch (error) {
     if (error instanceof DeliveryError) {
       const reason =
         error.code === 10003
           ? 'channel not found: it was deleted or the bot cannot see it'
-          : error.missing.length
-            ? `missing permission: ${error.missing.join(', ')}`
-            : `${error.code === 50001 ? 'missing access' : 'missing permissions'} (Discord ${error.code})`;
+          : error.code === 40067
+            ? 'the forum requires a tag: pick one with /schedule edit tags'
+            : error.missing.length
+              ? `missing permission: ${error.missing.join(', ')}`
+              : `${error.code === 50001 ? 'missing access' : 'missing permissions'} (Discord ${error.code})`;
       return {
         entry: await record({ status: 'failed', reason }),
         reply,
@@ -214,5 +269,59 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     const result = await transient('Discord did not accept it', error);
     return { ...result, reply };
   }
-  return { entry: await record({ status: 'sent', messageId, reason: undefined }), reply, replayed: false };
+  Object.assign(base, { status: 'sent', messageId });
+  const sent = await record({ status: 'sent', messageId, reason: undefined });
+  const after = await followUps(poster, request, kind, messageId);
+  if (Object.keys(after).length === 0) return { entry: sent, reply, replayed: false };
+  return { entry: await record(after), reply, replayed: false };
+}
+
+/** Runs `step` up to FOLLOW_UP_ATTEMPTS times; Discord's refusals (DeliveryError) are not retried. */
+async function retried<T>(step: () => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < FOLLOW_UP_ATTEMPTS; i++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      last = error;
+    }
+  }
+  throw last;
+}
+
+/** Publishes an announcement and starts the thread; what they record on the entry. */
+async function followUps(
+  poster: Poster,
+  request: RunRequest,
+  kind: ChannelKind,
+  messageId: string,
+): Promise<Partial<LedgerEntry>> {
+  const patch: Partial<LedgerEntry> = {};
+  const failed: string[] = [];
+  if (kind === 'announcement' && poster.publish) {
+    const publish = poster.publish.bind(poster);
+    try {
+      await retried(() => publish(request.guildId, request.channelId, messageId));
+      patch.published = true;
+    } catch (error) {
+      patch.published = false;
+      failed.push(`posted, but not published to following servers (${describeError(error)})`);
+    }
+  }
+  if (request.thread && (kind === 'text' || kind === 'announcement') && poster.startThread) {
+    const start = poster.startThread.bind(poster);
+    try {
+      patch.threadId = await retried(() =>
+        start(request.guildId, request.channelId, messageId, {
+          name: request.title ?? 'Looking ahead',
+          autoArchiveMinutes: THREAD_AUTO_ARCHIVE_MINUTES,
+        }),
+      );
+    } catch (error) {
+      failed.push(`posted, but its thread could not be started (${describeError(error)})`);
+    }
+  }
+  if (failed.length) patch.followUp = failed.join('; ');
+  return patch;
 }

@@ -5,7 +5,7 @@
  */
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
-import { composeDigest, type Digest } from './compose.js';
+import { composeDigest, type Digest, postTitle } from './compose.js';
 import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
 import { deliverOnce, type RunResult, runKey, TransientDeliveryError } from './ledger.js';
 import type { Store } from './store.js';
@@ -54,6 +54,10 @@ function healthAfter(result: RunResult, previous: Health, at: string): Health {
       missing: result.missing,
       since,
     };
+  }
+  // Posted, but not published or without its thread: the admin has something to fix.
+  if (result.entry.status === 'sent' && result.entry.followUp) {
+    return { status: 'failing', reason: result.entry.followUp, since };
   }
   if (result.entry.status === 'sent' || result.entry.status === 'empty') return { status: 'ok' };
   if (result.entry.status === 'failed') {
@@ -132,6 +136,9 @@ async function runOnce(
         slot: slotKey,
         ...tags,
         ...(attempt ? { attempt } : {}),
+        title: postTitle(slotDate, schedule.timezone),
+        ...(schedule.tags?.length ? { tags: schedule.tags.map((t) => t.id) } : {}),
+        ...(schedule.thread ? { thread: true } : {}),
         compose: (marker) => {
           digest = composeDigest({
             library,

@@ -9,6 +9,8 @@ import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
 import {
+  type ChannelCheck,
+  type ForumTag,
   type Poster,
   type Preview,
   type RunOutcome,
@@ -38,6 +40,9 @@ interface ServiceDeps {
   /** The runner the scheduler uses too, so run-now shares its record of runs in flight. */
   run?: SlotRunner;
 }
+
+/** Discord's limit of tags on one forum post. */
+const MAX_TAGS = 5;
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
@@ -107,9 +112,15 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     return schedule;
   };
 
-  const checkChannel = async (guildId: string, channelId: string): Promise<void> => {
-    const check = await poster.check(guildId, channelId);
-    if (check.ok) return;
+  const checkChannel = async (
+    guildId: string,
+    channelId: string,
+    needs?: { thread?: boolean },
+  ): Promise<Extract<ChannelCheck, { ok: true }>> => {
+    const check = needs?.thread
+      ? await poster.check(guildId, channelId, { thread: true })
+      : await poster.check(guildId, channelId);
+    if (check.ok) return check;
     if (check.reason === 'channel-gone') {
       throw new UserError('I cannot see that channel. Pick a text channel of this server.', 'channel');
     }
@@ -149,6 +160,52 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       return { schedules: list.map((s) => (s.id === id ? next : s)), result: next };
     });
 
+  /**
+   * The tags and thread a schedule keeps on its channel: tags only in a forum (named ones of its
+   * own, one at least when it requires it), a thread only elsewhere. A thread kept from before
+   * (`inherited`) is dropped quietly on a move to a forum; one asked for there is refused.
+   */
+  const targetOf = async (
+    guildId: string,
+    channelId: string,
+    wanted: { tags: string[] | undefined; thread: boolean | 'inherited' },
+  ): Promise<{ tags: ForumTag[]; thread: boolean }> => {
+    const check = await checkChannel(guildId, channelId, { thread: wanted.thread !== false });
+    const typed = (wanted.tags ?? []).map((t) => t.trim()).filter(Boolean);
+    if (check.kind !== 'forum') {
+      if (typed.length) {
+        throw new UserError('tags are for forum channels: leave them out, or pick a forum channel.', 'tags');
+      }
+      return { tags: [], thread: wanted.thread !== false };
+    }
+    if (wanted.thread === true) {
+      throw new UserError(
+        'a forum post is its own thread already: thread is for text and announcement channels.',
+        'thread',
+      );
+    }
+    const available = check.forum?.tags ?? [];
+    const names = available.map((t) => `"${escapeInline(t.name)}"`).join(', ') || 'none';
+    const tags: ForumTag[] = [];
+    const unknown: string[] = [];
+    for (const name of typed) {
+      const tag = available.find((t) => t.id === name || t.name.toLowerCase() === name.toLowerCase());
+      if (!tag) unknown.push(name);
+      else if (!tags.includes(tag)) tags.push(tag);
+    }
+    if (unknown.length) {
+      throw new UserError(
+        `the forum has no tag ${unknown.map((u) => `"${escapeInline(u)}"`).join(', ')}. Its tags: ${names}.`,
+        'tags',
+      );
+    }
+    if (tags.length > MAX_TAGS) throw new UserError(`a forum post carries at most ${MAX_TAGS} tags.`, 'tags');
+    if (check.forum?.requireTag && tags.length === 0) {
+      throw new UserError(`this forum requires a tag on each post: add tags with one of ${names}.`, 'tags');
+    }
+    return { tags, thread: false };
+  };
+
   return {
     limits,
 
@@ -174,7 +231,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         minIntervalMinutes: deps.minIntervalMinutes,
       });
       const themes = resolveThemes(input.themes, library);
-      await checkChannel(guildId, input.channelId);
+      const target = await targetOf(guildId, input.channelId, {
+        tags: input.tags,
+        thread: input.thread === true,
+      });
       const stamp = now().toISOString();
       const schedule = await save(guildId, (list) => {
         // Checked again under the guild's lock: two concurrent adds cannot both pass the cap.
@@ -194,6 +254,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
           themes,
           format: input.format,
           skipIfEmpty: input.skipIfEmpty,
+          ...(target.tags.length ? { tags: target.tags } : {}),
+          ...(target.thread ? { thread: true } : {}),
           paused: false,
           createdBy: userId,
           createdAt: stamp,
@@ -212,7 +274,18 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       // found), and each read is a round trip to the store.
       const timingChanged = patch.when !== undefined || patch.timezone !== undefined;
       const themes = patch.themes !== undefined ? resolveThemes(patch.themes, library) : undefined;
-      if (patch.channelId !== undefined) await checkChannel(guildId, patch.channelId);
+      // Tags and the thread depend on the channel: checked on the one the schedule will have.
+      const retarget =
+        patch.channelId !== undefined || patch.tags !== undefined || patch.thread !== undefined
+          ? await (async () => {
+              const current = await find(guildId, id);
+              const moved = patch.channelId !== undefined && patch.channelId !== current.channelId;
+              return targetOf(guildId, patch.channelId ?? current.channelId, {
+                tags: patch.tags ?? (moved ? undefined : current.tags?.map((t) => t.id)),
+                thread: patch.thread ?? (current.thread === true ? 'inherited' : false),
+              });
+            })()
+          : undefined;
       const stamp = now().toISOString();
       let notes: string[] = [];
       // Computed on the record as it is under the guild's lock, not on the read above: another
@@ -237,6 +310,9 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
           ...(themes !== undefined ? { themes } : {}),
           ...(patch.format !== undefined ? { format: patch.format } : {}),
           ...(patch.skipIfEmpty !== undefined ? { skipIfEmpty: patch.skipIfEmpty } : {}),
+          ...(retarget
+            ? { tags: retarget.tags.length ? retarget.tags : undefined, thread: retarget.thread || undefined }
+            : {}),
           // A new channel starts healthy; the next run checks it again.
           ...(channelChanged ? { health: { status: 'ok' as const } } : {}),
           updatedAt: stamp,

@@ -4,24 +4,42 @@
  * Permissions are checked before each post rather than learnt from 403s: Discord bans a bot
  * temporarily after 10,000 invalid requests in 10 minutes. Messages carry the run's nonce with
  * enforce_nonce, so a resend after a crash is de-duplicated by Discord, and mention nobody.
+ *
+ * A forum takes each digest as a new post (title, tags, the digest as its first message); Discord
+ * takes no nonce there, so `find` looks for the marker among the forum's posts. An announcement's
+ * digest is published (a second publish is refused by Discord: done already); a thread started
+ * from a message that has one already is that thread.
  */
 import {
+  type AnyThreadChannel,
+  ChannelType,
   type Client,
   DiscordAPIError,
+  type ForumChannel,
   type GuildTextBasedChannel,
   type Message,
   PermissionFlagsBits,
   type PermissionResolvable,
   SnowflakeUtil,
+  type ThreadAutoArchiveDuration,
 } from 'discord.js';
 import { SNOWFLAKE } from '../config.js';
-import { type ChannelCheck, DeliveryError, type Poster } from '../digest/index.js';
+import { type ChannelCheck, type ChannelKind, DeliveryError, type Poster } from '../digest/index.js';
 
 const NEEDED: [string, PermissionResolvable][] = [
   ['View Channel', PermissionFlagsBits.ViewChannel],
   ['Send Messages', PermissionFlagsBits.SendMessages],
   ['Embed Links', PermissionFlagsBits.EmbedLinks],
 ];
+
+const THREADS: [string, PermissionResolvable] = [
+  'Create Public Threads',
+  PermissionFlagsBits.CreatePublicThreads,
+];
+
+/** Discord's refusals of a second publish and of a second thread on one message: both done already. */
+const ALREADY_PUBLISHED = 40033;
+const THREAD_EXISTS = 160004;
 
 /** Discord's largest page of channel history. */
 const PAGE_SIZE = 100;
@@ -39,13 +57,14 @@ export function createDiscordPoster(client: Client): Poster {
   const resolve = async (
     guildId: string,
     channelId: string,
-  ): Promise<GuildTextBasedChannel | null | 'no-access'> => {
+  ): Promise<GuildTextBasedChannel | ForumChannel | null | 'no-access'> => {
     // Ids that are no snowflake (the console's "briefings") would only earn a 400 from Discord.
     if (!SNOWFLAKE.test(channelId)) return null;
     try {
       const channel = await client.channels.fetch(channelId);
-      if (!channel || channel.isDMBased() || !channel.isTextBased() || channel.guildId !== guildId)
-        return null;
+      if (!channel || channel.isDMBased() || channel.guildId !== guildId) return null;
+      if (channel.type === ChannelType.GuildForum) return channel;
+      if (!channel.isTextBased()) return null;
       return channel;
     } catch (error) {
       const code = apiCode(error);
@@ -55,53 +74,146 @@ export function createDiscordPoster(client: Client): Poster {
     }
   };
 
-  const missingIn = (channel: GuildTextBasedChannel): string[] => {
+  const kindOf = (channel: GuildTextBasedChannel | ForumChannel): ChannelKind =>
+    channel.type === ChannelType.GuildForum
+      ? 'forum'
+      : channel.isThread()
+        ? 'thread'
+        : channel.type === ChannelType.GuildAnnouncement
+          ? 'announcement'
+          : 'text';
+
+  /** In a forum, Send Messages is what creates posts. */
+  const missingIn = (channel: GuildTextBasedChannel | ForumChannel, thread = false): string[] => {
     const me = client.user;
     const permissions = me ? channel.permissionsFor(me) : null;
-    if (!permissions) return NEEDED.map(([name]) => name);
-    const needed: [string, PermissionResolvable][] = channel.isThread()
-      ? [
-          NEEDED[0] as [string, PermissionResolvable],
-          ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
-          NEEDED[2] as [string, PermissionResolvable],
-        ]
-      : NEEDED;
+    const kind = kindOf(channel);
+    const needed: [string, PermissionResolvable][] =
+      kind === 'thread'
+        ? [
+            NEEDED[0] as [string, PermissionResolvable],
+            ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
+            NEEDED[2] as [string, PermissionResolvable],
+          ]
+        : thread && kind !== 'forum'
+          ? [...NEEDED, THREADS]
+          : NEEDED;
+    if (!permissions) return needed.map(([name]) => name);
     return needed.filter(([, flag]) => !permissions.has(flag)).map(([name]) => name);
   };
 
-  const check = async (guildId: string, channelId: string): Promise<ChannelCheck> => {
+  const check = async (
+    guildId: string,
+    channelId: string,
+    needs?: { thread?: boolean },
+  ): Promise<ChannelCheck> => {
     const channel = await resolve(guildId, channelId);
     if (!channel) return { ok: false, reason: 'channel-gone' };
     if (channel === 'no-access')
       return { ok: false, reason: 'missing-permissions', missing: ['View Channel'] };
-    const missing = missingIn(channel);
-    return missing.length ? { ok: false, reason: 'missing-permissions', missing } : { ok: true };
+    const missing = missingIn(channel, needs?.thread === true);
+    if (missing.length) return { ok: false, reason: 'missing-permissions', missing };
+    const kind = kindOf(channel);
+    if (channel.type !== ChannelType.GuildForum) return { ok: true, kind };
+    return {
+      ok: true,
+      kind,
+      forum: {
+        tags: channel.availableTags.map((t) => ({ id: t.id, name: t.name })),
+        requireTag: channel.flags.has('RequireTag'),
+      },
+    };
+  };
+
+  /** The forum's posts by the bot since the instant: active ones, then archived ones, newest first. */
+  const postsSince = async (forum: ForumChannel, since: Date): Promise<AnyThreadChannel[]> => {
+    const me = client.user?.id;
+    const recent = (t: AnyThreadChannel) =>
+      t.parentId === forum.id && t.ownerId === me && SnowflakeUtil.timestampFrom(t.id) >= since.getTime();
+    const active = await forum.guild.channels.fetchActiveThreads();
+    const archived = await forum.threads.fetchArchived({ type: 'public', limit: PAGE_SIZE });
+    const older = [...archived.threads.values()];
+    // Past the page, an archived post may still be newer than the instant: then we cannot tell.
+    const last = older.at(-1);
+    if (archived.hasMore && last && SnowflakeUtil.timestampFrom(last.id) >= since.getTime()) {
+      throw new Error(`more than ${PAGE_SIZE} archived posts since ${since.toISOString()}`);
+    }
+    return [...active.threads.values(), ...older].filter(recent);
   };
 
   return {
     check,
     serves: (guildId) => SNOWFLAKE.test(guildId),
 
-    async send(guildId, channelId, reply, nonce) {
+    async send(guildId, channelId, reply, nonce, post) {
       const channel = await resolve(guildId, channelId);
       if (!channel) throw new DeliveryError(10003, 'channel not found');
       if (channel === 'no-access') throw new DeliveryError(50001, 'missing access', ['View Channel']);
+      const body = {
+        ...(reply.content ? { content: reply.content } : {}),
+        ...(reply.embeds ? { embeds: reply.embeds } : {}),
+        ...(reply.components ? { components: reply.components } : {}),
+        allowedMentions: { parse: [] },
+      };
       try {
-        const message = await channel.send({
-          ...(reply.content ? { content: reply.content } : {}),
-          ...(reply.embeds ? { embeds: reply.embeds } : {}),
-          ...(reply.components ? { components: reply.components } : {}),
-          nonce,
-          enforceNonce: true,
-          allowedMentions: { parse: [] },
-        });
+        if (channel.type === ChannelType.GuildForum) {
+          const forum = post?.forum ?? { title: 'Looking ahead', tags: [] };
+          const created = await channel.threads.create({
+            name: forum.title,
+            ...(forum.tags.length ? { appliedTags: forum.tags } : {}),
+            message: body,
+          });
+          return created.id;
+        }
+        const message = await channel.send({ ...body, nonce, enforceNonce: true });
         return message.id;
       } catch (error) {
         const code = apiCode(error);
+        if (code === 40067) throw new DeliveryError(40067, 'the forum requires a tag');
         if (code === 50001 || code === 50013 || code === 10003) {
           // Discord does not say which permission; our own check usually can.
           const missing = code === 10003 ? [] : missingIn(channel);
           throw new DeliveryError(code, error instanceof Error ? error.message : String(error), missing);
+        }
+        throw error;
+      }
+    },
+
+    async publish(guildId, channelId, messageId) {
+      const channel = await resolve(guildId, channelId);
+      if (!channel) throw new DeliveryError(10003, 'channel not found');
+      if (channel === 'no-access') throw new DeliveryError(50001, 'missing access', ['View Channel']);
+      if (channel.type !== ChannelType.GuildAnnouncement) return;
+      try {
+        await channel.messages.crosspost(messageId);
+      } catch (error) {
+        if (apiCode(error) === ALREADY_PUBLISHED) return;
+        throw error;
+      }
+    },
+
+    async startThread(guildId, channelId, messageId, thread) {
+      const channel = await resolve(guildId, channelId);
+      if (!channel) throw new DeliveryError(10003, 'channel not found');
+      if (channel === 'no-access') throw new DeliveryError(50001, 'missing access', ['View Channel']);
+      if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
+        throw new Error('threads are started in text and announcement channels only');
+      }
+      try {
+        const created = await channel.threads.create({
+          name: thread.name,
+          startMessage: messageId,
+          autoArchiveDuration: thread.autoArchiveMinutes as ThreadAutoArchiveDuration,
+        });
+        return created.id;
+      } catch (error) {
+        // Discord gives a message one thread, with the message's id.
+        if (apiCode(error) === THREAD_EXISTS) return messageId;
+        const code = apiCode(error);
+        if (code === 50013 || code === 50001) {
+          throw new DeliveryError(code, 'missing permission: Create Public Threads', [
+            'Create Public Threads',
+          ]);
         }
         throw error;
       }
@@ -115,6 +227,17 @@ export function createDiscordPoster(client: Client): Poster {
       if (!me) throw new Error('not logged in');
       const ours = (m: Message) =>
         m.author.id === me.id && m.embeds.some((e) => e.footer?.text.includes(marker) === true);
+      if (channel.type === ChannelType.GuildForum) {
+        // A post's first message has the post's id.
+        for (const post of await postsSince(channel, since)) {
+          const first = await post.messages.fetch(post.id).catch((error: unknown) => {
+            if (apiCode(error) === 10008) return null;
+            throw error;
+          });
+          if (first && ours(first)) return post.id;
+        }
+        return null;
+      }
       // A busy channel can hold hundreds of messages since the run started; a digest not on the
       // first page is not absent. Only an exhausted history says "absent": past the last page we
       // cannot tell, and the caller must not resend (a duplicate cannot be taken back).

@@ -99,9 +99,9 @@ describe('definition', () => {
       (def?.options ?? []).map((o) => [o.name, 'options' in o ? (o.options ?? []).map((x) => x.name) : []]),
     );
     expect(subs).toEqual({
-      add: ['channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty'],
+      add: ['channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty', 'tags', 'thread'],
       list: [],
-      edit: ['id', 'channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty'],
+      edit: ['id', 'channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty', 'tags', 'thread'],
       remove: ['id'],
       pause: ['id'],
       resume: ['id'],

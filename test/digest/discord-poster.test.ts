@@ -80,7 +80,7 @@ const ALL =
 
 describe('check', () => {
   test.each([
-    [ALL, { ok: true }],
+    [ALL, { ok: true, kind: 'text' }],
     [
       PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
       { ok: false, reason: 'missing-permissions', missing: ['Embed Links'] },

@@ -169,7 +169,7 @@ const buildOptions = (
           type: channel.type,
           parent_id: channel.parentId,
           permissions: permissionsIn(core.world, channel, invoker.id).toString(),
-          flags: 0,
+          flags: channel.flags,
         });
       }
     }

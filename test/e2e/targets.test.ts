@@ -1,0 +1,269 @@
+/**
+ * Digests into forums, announcement channels and threads, end to end: the real bot and discord.js
+ * against the fake Discord, which checks every request against Discord's spec. A manual cron fires
+ * a schedule's task for a chosen slot, as in schedules.test.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIEmbed } from 'discord.js';
+import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { CronLike } from '../../src/digest/scheduler.js';
+import { compileRule } from '../../src/digest/when.js';
+import { type CallbackBody, CROSSPOSTED } from '../fake-discord/index.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fake-discord/state.js';
+import { useFakeDiscord } from '../fake-discord/vitest.js';
+import { type Harness, startHarness } from './harness.js';
+
+const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
+
+function manualCron() {
+  const tasks = new Map<string, { fn: (c: { date: Date }) => unknown }>();
+  const cron: CronLike = {
+    schedule(_expression, fn, options) {
+      tasks.set(options.name, { fn });
+      return { stop: () => tasks.delete(options.name), destroy: () => tasks.delete(options.name) };
+    },
+  };
+  return {
+    cron,
+    async fire(id: string, date: Date) {
+      const task = [...tasks.entries()].find(([name]) => name.includes(id))?.[1];
+      if (!task) throw new Error(`no task for ${id}`);
+      await task.fn({ date });
+    },
+  };
+}
+
+const clockAt = { ms: Date.now() };
+const now = () => new Date(clockAt.ms);
+const nextSlot = (expression: string): Date => {
+  const slot = compileRule(expression, 'UTC').next(now());
+  if (!slot) throw new Error(`${expression} never runs`);
+  return slot;
+};
+
+// The fake shares the bot's clock: a post's snowflake time is compared with the run's.
+const discord = useFakeDiscord({
+  requireSafeMentions: true,
+  now: () => clockAt.ms,
+  guilds: [
+    {
+      name: 'Attaché Test Guild',
+      roles: [
+        {
+          name: 'Attaché',
+          permissions:
+            DEFAULT_BOT_PERMISSIONS |
+            PermissionFlagsBits.ReadMessageHistory |
+            PermissionFlagsBits.CreatePublicThreads |
+            PermissionFlagsBits.SendMessagesInThreads,
+        },
+        { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild },
+      ],
+      channels: [
+        { name: 'briefings' },
+        { name: 'news', type: ChannelType.GuildAnnouncement },
+        {
+          name: 'digests',
+          type: ChannelType.GuildForum,
+          tags: [{ name: 'digest' }, { name: 'weekly' }, { name: 'other' }],
+          requireTag: true,
+        },
+      ],
+      botRoles: ['Attaché'],
+      members: [{ user: { username: 'member' } }, { user: { username: 'admin' }, roles: ['Admin'] }],
+    },
+  ],
+});
+
+let stateDir: string;
+let harness: Harness | undefined;
+let clock: ReturnType<typeof manualCron>;
+
+const start = async () => {
+  clock = manualCron();
+  harness = await startHarness(discord.fake, {}, stateDir, { cron: clock.cron, watch: false, now });
+  return harness;
+};
+
+beforeEach(() => {
+  threadsMarked.before = new Set(
+    ['digests', 'news', 'briefings'].flatMap((name) =>
+      discord.fake.threads(discord.fake.channelId(name)).map((t) => t.id),
+    ),
+  );
+  clockAt.ms = Date.now();
+  stateDir = mkdtempSync(join(tmpdir(), 'attache-targets-'));
+});
+afterEach(async () => {
+  await harness?.stop({ keepState: true });
+  harness = undefined;
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const text = (callback: CallbackBody): string => {
+  const data = (callback.data ?? {}) as { content?: string; embeds?: APIEmbed[] };
+  return [
+    data.content ?? '',
+    ...(data.embeds ?? []).flatMap((e) => [
+      e.title,
+      e.description,
+      ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+    ]),
+  ].join('\n');
+};
+
+async function add(channelId: string, extra: Record<string, string | boolean> = {}) {
+  const i = await discord.fake.interact({
+    type: 'command',
+    name: 'schedule',
+    subcommand: 'add',
+    options: {
+      channel: { type: 7, value: channelId },
+      when: '0 * * * *',
+      timezone: 'UTC',
+      skip_if_empty: false,
+      ...extra,
+    },
+    user: 'admin',
+    memberPermissions: MANAGE_GUILD,
+  });
+  const saved = await harness?.bot.app.digests.schedules.list(discord.fake.guildId);
+  const added = saved?.find((v) => v.schedule.channelId === channelId);
+  return { id: added?.schedule.id, reply: text(i.callback) };
+}
+
+async function runSlot(id: string) {
+  const slot = nextSlot('0 * * * *');
+  clockAt.ms = slot.getTime() + 5_000;
+  await clock.fire(id, slot);
+  return slot;
+}
+
+/** Threads of the channel made in this test: the fake's world (and its threads) outlives a test. */
+const threadsMarked = { before: new Set<string>() };
+const newThreads = (channelId: string) =>
+  discord.fake.threads(channelId).filter((t) => !threadsMarked.before.has(t.id));
+
+const titleOf = (slot: Date) =>
+  `Looking ahead — ${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(slot).replace(',', '')}`;
+
+describe('GIVEN a forum that requires a tag', () => {
+  test('WHEN a schedule with a tag runs THEN one post arrives, titled with the local date, carrying the tag', async () => {
+    await start();
+    const forum = discord.fake.channelId('digests');
+    const { id } = await add(forum, { tags: 'digest, Weekly' });
+    if (!id) throw new Error('not saved');
+    const slot = await runSlot(id);
+    await clock.fire(id, slot);
+    const posts = newThreads(forum);
+    expect(posts).toHaveLength(1);
+    const post = posts[0];
+    expect(post?.name).toBe(titleOf(slot));
+    const tagIds = (await (async () => discord.fake.requests)())
+      .filter((r) => r.method === 'POST' && r.path.endsWith(`/channels/${forum}/threads`))
+      .map((r) => (r.body as { applied_tags?: string[] }).applied_tags);
+    expect(tagIds).toHaveLength(1);
+    expect(post?.thread?.appliedTags).toEqual(tagIds[0]);
+    expect(post?.thread?.appliedTags).toHaveLength(2);
+    const first = discord.fake.messages(post?.id ?? '');
+    expect(first).toHaveLength(1);
+    expect(JSON.stringify(first[0]?.embeds)).toMatch(/Looking ahead/);
+  });
+
+  test('WHEN an admin adds a schedule without a tag, or with one the forum lacks THEN it is refused, naming the tags', async () => {
+    await start();
+    const forum = discord.fake.channelId('digests');
+    const none = await add(forum);
+    expect(none.id).toBeUndefined();
+    expect(none.reply).toMatch(/requires a tag.*"digest", "weekly", "other"/s);
+    const unknown = await add(forum, { tags: 'daily' });
+    expect(unknown.reply).toMatch(/no tag "daily"/);
+    const thread = await add(forum, { tags: 'digest', thread: true });
+    expect(thread.reply).toMatch(/its own thread already/);
+  });
+
+  test('WHEN the bot dies after creating the post and before recording it THEN the restarted bot finds it and posts nothing more', async () => {
+    await start();
+    const forum = discord.fake.channelId('digests');
+    const { id } = await add(forum, { tags: 'digest' });
+    if (!id) throw new Error('not saved');
+    const store = harness?.bot.app.digests.store;
+    if (!store) throw new Error('no store');
+    const ledgerSet = store.ledgerSet.bind(store);
+    store.ledgerSet = async (entry) => {
+      if (entry.status === 'sent') throw new Error('process killed before the ledger write');
+      return ledgerSet(entry);
+    };
+    const slot = nextSlot('0 * * * *');
+    clockAt.ms = slot.getTime() + 5_000;
+    await clock.fire(id, slot).catch(() => undefined);
+    expect(newThreads(forum)).toHaveLength(1);
+
+    await harness?.stop({ keepState: true });
+    clockAt.ms = slot.getTime() + 30_000;
+    await start();
+    await discord.fake.waitFor(async () => {
+      const [view] = (await harness?.bot.app.digests.schedules.list(discord.fake.guildId)) ?? [];
+      return view?.schedule.lastRun?.outcome === 'sent';
+    });
+    expect(newThreads(forum)).toHaveLength(1);
+    const lookups = discord.fake.requests.filter((r) => r.path.endsWith('/threads/active'));
+    expect(lookups.length).toBeGreaterThan(0);
+  });
+});
+
+describe('GIVEN an announcement channel', () => {
+  test('WHEN a schedule with thread on runs THEN one message is posted, published once, with one thread from it', async () => {
+    await start();
+    const news = discord.fake.channelId('news');
+    const { id } = await add(news, { thread: true });
+    if (!id) throw new Error('not saved');
+    const slot = await runSlot(id);
+    await clock.fire(id, slot);
+    const posted = discord.fake.messages(news);
+    expect(posted).toHaveLength(1);
+    expect((posted[0]?.flags ?? 0) & CROSSPOSTED).toBe(CROSSPOSTED);
+    const crossposts = discord.fake.requests.filter((r) => r.path.endsWith('/crosspost'));
+    expect(crossposts).toHaveLength(1);
+    const threads = newThreads(news);
+    expect(threads.map((t) => t.id)).toEqual([posted[0]?.id]);
+    expect(threads[0]?.name).toBe(titleOf(slot));
+    expect(threads[0]?.thread?.autoArchiveDuration).toBe(1440);
+  });
+
+  test('WHEN publishing fails on Discord for good THEN the digest is posted once and the schedule says it is not published', async () => {
+    await start();
+    const news = discord.fake.channelId('news');
+    const { id } = await add(news);
+    if (!id) throw new Error('not saved');
+    discord.fake.inject({
+      method: 'POST',
+      path: /\/crosspost$/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+      times: 10,
+    });
+    await runSlot(id);
+    expect(discord.fake.messages(news)).toHaveLength(1);
+    const [view] = (await harness?.bot.app.digests.schedules.list(discord.fake.guildId)) ?? [];
+    expect(view?.schedule.health.status).toBe('failing');
+    expect(view?.schedule.health.reason).toMatch(/not published/);
+    discord.fake.clearInjections();
+  });
+});
+
+describe('GIVEN a text channel and thread on', () => {
+  test('WHEN the bot may not create threads THEN /schedule add says which permission is missing', async () => {
+    await start();
+    const briefings = discord.fake.channelId('briefings');
+    discord.fake.setOverwrites(briefings, [{ id: 'bot', deny: PermissionFlagsBits.CreatePublicThreads }]);
+    const { id, reply } = await add(briefings, { thread: true });
+    expect(id).toBeUndefined();
+    expect(reply).toMatch(/missing Create Public Threads/);
+    discord.fake.setOverwrites(briefings, []);
+  });
+});
