@@ -295,7 +295,7 @@ export default {
     order: 10,
     usage: '/schedule',
     summary:
-      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import)',
+      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each',
   },
   execute,
   autocomplete,

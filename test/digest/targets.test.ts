@@ -16,6 +16,7 @@ import {
 import { deliverOnce, FOLLOW_UP_ATTEMPTS, type RunRequest } from '../../src/digest/ledger.js';
 import type { Store } from '../../src/digest/store.js';
 import type { Reply } from '../../src/render/index.js';
+import { postingText } from '../../src/render/views/schedules.js';
 import { memoryStore } from './fixtures.js';
 
 const SLOT = '2026-12-02T07:00:00.000Z';
@@ -215,5 +216,13 @@ describe('postTitle', () => {
     ['2026-12-01T23:30:00Z', 'America/New_York', 'Looking ahead — Tue 1 Dec 2026'],
   ])('GIVEN %s in %s THEN the title is %s', (at, zone, title) => {
     expect(postTitle(new Date(at), zone)).toBe(title);
+  });
+});
+
+describe('postingText', () => {
+  test('GIVEN forum tags and a thread THEN /schedule list and the saved reply say how digests are posted', () => {
+    const base = { tags: [{ id: 't1', name: 'digest' }], thread: true } as Parameters<typeof postingText>[0];
+    expect(postingText(base)).toBe('forum post tagged digest, with a discussion thread');
+    expect(postingText({ ...base, tags: undefined, thread: undefined })).toBeUndefined();
   });
 });

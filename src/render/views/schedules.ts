@@ -68,6 +68,14 @@ export const missedText = (s: Schedule): string | undefined =>
     ? `${s.missed.count} run${s.missed.count === 1 ? '' : 's'} missed while offline (latest ${discordTimestamp(new Date(s.missed.latest), 'f')})`
     : undefined;
 
+/** How each digest is posted beyond the message: a forum post's tags, a discussion thread. */
+export const postingText = (s: Schedule): string | undefined => {
+  const parts: string[] = [];
+  if (s.tags?.length) parts.push(`forum post tagged ${s.tags.map((t) => escapeInline(t.name)).join(', ')}`);
+  if (s.thread) parts.push('with a discussion thread');
+  return parts.length ? parts.join(', ') : undefined;
+};
+
 const stateIcon = (s: Schedule): string => (s.paused ? '⏸️' : s.health.status === 'failing' ? '⚠️' : '🟢');
 
 const SHORT_OUTCOME: Record<NonNullable<Schedule['lastRun']>['outcome'], string> = {
@@ -91,7 +99,8 @@ export function scheduleLine(view: ScheduleView, library?: Library, reader: Read
   const last = s.lastRun
     ? `last ${SHORT_OUTCOME[s.lastRun.outcome]}${s.lastRun.late ? ' (late)' : ''}${s.lastRun.manual ? ' (by hand)' : ''} ${discordTimestamp(new Date(s.lastRun.at), 'R')}`
     : 'not run yet';
-  const settings = `${s.format}, ${truncate(themesText(s, library), 80)}${s.skipIfEmpty ? '' : ', posts even when empty'}`;
+  const posting = postingText(s);
+  const settings = `${s.format}, ${truncate(themesText(s, library), 80)}${s.skipIfEmpty ? '' : ', posts even when empty'}${posting ? `, ${truncate(posting, 80)}` : ''}`;
   const lines = [
     `${stateIcon(s)} **${s.id}** · ${whenText(s)} · ${channelMention(s)} · ${settings} · ${next} · ${last}`,
   ];
@@ -157,6 +166,7 @@ export function savedEmbed(
       inline: true,
     },
     { name: 'Themes', value: themesText(s, library) },
+    ...(postingText(s) ? [{ name: 'Posting', value: truncate(postingText(s) ?? '', 1024) }] : []),
     {
       name: s.paused ? 'Next runs (paused)' : 'Next runs',
       value: s.paused ? 'none while paused' : nextRunsText(view.nextRuns),
