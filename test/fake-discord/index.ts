@@ -75,10 +75,15 @@
  * respect intents (CHANNEL_* need Guilds, MESSAGE_* need GuildMessages). Destroy clients before
  * `fake.close()`, or they will try to reconnect to a closed port.
  *
+ * Attachments (attachments.ts): files a bot sends become the message's `attachments`, served at
+ * their `url` (`fake.attachmentText(id)`); `fake.upload({ filename, content })` gives an id for an
+ * attachment option, resolved in the interaction as Discord does.
+ *
  * Not modelled: DMs, threads, modal submits, select menus beyond the custom id and values,
- * attachments' content, message reactions, and routes not listed above (they land in
+ * message reactions, and routes not listed above (they land in
  * `fake.unexpected`).
  */
+import { attachmentJson, findAttachment, storeAttachment } from './attachments.js';
 import { createSnowflakes, monotonicMs } from './clock.js';
 import type {
   CallbackBody,
@@ -225,6 +230,21 @@ export interface FakeDiscord {
   /** The role ids a member holds. */
   memberRoles(userId: string, guildId?: string): string[];
 
+  /**
+   * A file a user uploads (into the guild's first text channel unless given): pass its `id` to an
+   * attachment option, `options: { file: attachment.id }`. Served at its `url` like Discord's CDN.
+   */
+  upload(
+    file: { filename: string; content: string | Buffer; contentType?: string },
+    channelId?: string,
+  ): {
+    id: string;
+    url: string;
+    filename: string;
+    size: number;
+  };
+  /** The content of an attachment the fake holds (one a bot sent, or one uploaded), as text. */
+  attachmentText(id: string): string | undefined;
   inject(rule: Injection): InjectionHandle;
   clearInjections(): void;
   /** Forget requests, violations, messages and interactions; keep the world and commands. */
@@ -422,6 +442,13 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     },
     memberRoles: (userId, guildId) => [...(guildOrThrow(guildId).members.get(userId)?.roles ?? [])],
 
+    upload(file, channelId) {
+      const channel = channelId ?? [...guildOrThrow().channels.values()].find((c) => c.type === 0)?.id ?? '0';
+      const stored = storeAttachment(core, base, channel, file);
+      const json = attachmentJson(core, stored);
+      return { id: json.id, url: json.url, filename: json.filename, size: json.size };
+    },
+    attachmentText: (id) => findAttachment(core, id)?.content.toString('utf8'),
     inject: (rule) => core.limiter.inject(rule),
     clearInjections: () => core.limiter.clearInjections(),
     reset() {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ApplicationCommandOptionType } from 'discord.js';
+import { attachmentJson, findAttachment } from './attachments.js';
 import { monotonicMs } from './clock.js';
 import type { Core, FakeMessage, InteractionKind, InteractionRecord, StoredCommand } from './core.js';
 import {
@@ -181,6 +182,11 @@ const buildOptions = (
         const { user: _user, ...rest } = memberJson(core.world, guild, member);
         add('members', id, rest);
       }
+    }
+    if (type === T.Attachment) {
+      const file = findAttachment(core, id);
+      if (!file) problems.push(`attachment option "${name}": no upload ${id} (use fake.upload first)`);
+      else add('attachments', id, attachmentJson(core, file));
     }
     if (type === T.Role || type === T.Mentionable) {
       const role = guild.roles.get(id);

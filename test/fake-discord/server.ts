@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ATTACHMENT_PATH, attachUploads, serveAttachment, type Upload, uploadsOf } from './attachments.js';
 import { monotonicMs, realSetTimeout } from './clock.js';
 import type { Core, RecordedRequest } from './core.js';
 import type { Gateway } from './gateway.js';
@@ -14,7 +15,9 @@ import { invalidFormBody, validateBody } from './validate.js';
 
 const PREFIX = /^\/api\/v\d+/;
 
-const readBody = async (req: IncomingMessage): Promise<{ body: unknown; files: number; error?: string }> => {
+const readBody = async (
+  req: IncomingMessage,
+): Promise<{ body: unknown; files: number; uploads?: Upload[]; error?: string }> => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
@@ -29,8 +32,12 @@ const readBody = async (req: IncomingMessage): Promise<{ body: unknown; files: n
         body: raw,
       }).formData();
       const json = form.get('payload_json');
-      const files = [...form.values()].filter((v) => typeof v !== 'string').length;
-      return { body: typeof json === 'string' ? JSON.parse(json) : undefined, files };
+      const uploads = await uploadsOf(form);
+      return {
+        body: typeof json === 'string' ? JSON.parse(json) : undefined,
+        files: uploads.length,
+        uploads,
+      };
     }
     return { body: JSON.parse(raw.toString('utf8')), files: 0 };
   } catch {
@@ -53,7 +60,13 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = decodeURIComponent(url.pathname.replace(PREFIX, ''));
-    const { body, files, error } = await readBody(req);
+    if (method === 'GET' && ATTACHMENT_PATH.test(url.pathname)) {
+      const file = serveAttachment(core, url.pathname);
+      res.writeHead(file.status, file.headers);
+      res.end(file.body);
+      return;
+    }
+    const { body, files, uploads, error } = await readBody(req);
     const record: RecordedRequest = {
       method,
       path,
@@ -141,6 +154,15 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
       body,
       gatewayUrl: gatewayUrl(),
     });
+    if (uploads) {
+      attachUploads(
+        core,
+        base,
+        uploads,
+        { template: matched.route.template, params: matched.params },
+        result,
+      );
+    }
     return answer(result, headers);
   };
 

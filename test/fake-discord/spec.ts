@@ -50,6 +50,8 @@ export const schemas = {
   commandCreate: schema('ApplicationCommandCreateRequestSchema'),
   commandUpdate: schema('ApplicationCommandUpdateRequestSchema'),
   commandPatch: schema('ApplicationCommandPatchRequestPartialSchema'),
+  /** Not a request body: what the fake hands out for an attachment (attachments.ts). */
+  attachment: schema('AttachmentResponseSchema'),
   forumThread: schema('CreateForumThreadRequestSchema'),
   threadWithoutMessage: schema('CreateTextThreadWithoutMessageRequestSchema'),
   messageThread: schema('CreateTextThreadWithMessageRequestSchema'),

@@ -43,7 +43,8 @@ export function outcomeText(entry: LedgerEntry, reader: Reader = {}): string {
     case 'empty':
       return `⏭️ ${qualified('nothing to post')}`;
     case 'skipped':
-      return `⏭️ skipped${reason ? `: ${reason}` : ''}`;
+      // The scheduler's own words (with the slot it caught up instead), never a network error.
+      return `⏭️ skipped${entry.reason ? `: ${escapeInline(truncate(entry.reason, REASON_MAX))}` : ''}`;
     case 'pending':
       return `⏳ ${qualified('in progress')}`;
     case 'failed':
@@ -74,7 +75,9 @@ export function renderHistory({ history, page, reader, pageId }: HistoryViewOpti
   const { schedule, runs } = history;
   const pageCount = Math.max(1, Math.ceil(runs.length / RUNS_PER_PAGE));
   const shown = clampPage(page, pageCount);
-  const lines = runs
+  // Newest due first: a slot recorded skipped at a catch-up is written after the late run it gave way to.
+  const lines = [...runs]
+    .sort((a, b) => slotOf(b).getTime() - slotOf(a).getTime())
     .slice(shown * RUNS_PER_PAGE, (shown + 1) * RUNS_PER_PAGE)
     .map((entry) => runLine(entry, schedule.guildId, schedule.channelId, reader));
   const head = `${whenText(schedule)} in ${channelMention(schedule)}`;
