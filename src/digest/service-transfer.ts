@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Library } from '../briefings/index.js';
 import { fieldOf, type PathSegment } from '../briefings/load/yaml-exact.js';
 import { isUserError } from '../errors.js';
-import type { ImportCheck, ImportOutcome, Poster, Schedule, ScheduleHistory } from './index.js';
+import type { ForumTag, ImportCheck, ImportOutcome, Poster, Schedule, ScheduleHistory } from './index.js';
 import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
 import {
@@ -40,6 +40,15 @@ interface TransferDeps {
   newId: (taken: ReadonlySet<string>) => string;
   /** The schedule with this id in the guild, or the service's "not found". */
   find: (guildId: string, id: string) => Promise<Schedule>;
+  /**
+   * The service's check of a forum's tags and a thread on a channel (as /schedule add makes it):
+   * the tags as the forum has them, or a UserError naming `tags`, `thread` or `channel`.
+   */
+  target: (
+    guildId: string,
+    channelId: string,
+    wanted: { tags: string[] | undefined; thread: boolean },
+  ) => Promise<{ tags: ForumTag[]; thread: boolean }>;
   /** The service's guarded write (store failures said plainly). */
   save: <T>(
     guildId: string,
@@ -172,12 +181,16 @@ export function createTransferMethods(deps: TransferDeps) {
           problem([...base, 'channel', 'id'], c.message);
           if (c.unmatched) unmatched.add(c.unmatched);
         } else if (r) {
-          resolved.push({
-            ...r,
-            channelId: c.id,
-            ...(c.name ? { channelName: c.name } : {}),
-            ...(c.mappedFrom ? { mappedFrom: c.mappedFrom } : {}),
-          });
+          const target = await targetOf(guildId, c.id, entry, base, problem);
+          if (target)
+            resolved.push({
+              ...r,
+              ...(target.tags.length ? { tags: target.tags } : {}),
+              ...(target.thread ? { thread: true } : {}),
+              channelId: c.id,
+              ...(c.name ? { channelName: c.name } : {}),
+              ...(c.mappedFrom ? { mappedFrom: c.mappedFrom } : {}),
+            });
         }
       }
       const current = await store.readGuild(guildId);
@@ -237,6 +250,27 @@ export function createTransferMethods(deps: TransferDeps) {
       return there;
     },
   };
+
+  /** A forum's tags (by name, else id) and a thread, checked on the channel the schedule gets. */
+  async function targetOf(
+    guildId: string,
+    channelId: string,
+    entry: FileEntry,
+    base: PathSegment[],
+    problem: (path: PathSegment[], message: string) => void,
+  ): Promise<{ tags: ForumTag[]; thread: boolean } | undefined> {
+    try {
+      return await deps.target(guildId, channelId, {
+        tags: entry.tags?.map((t) => t.name || t.id || ''),
+        thread: entry.thread === true,
+      });
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      const field = error.option === 'tags' || error.option === 'thread' ? error.option : 'channel';
+      problem([...base, ...(field === 'channel' ? ['channel', 'id'] : [field])], error.message);
+      return undefined;
+    }
+  }
 
   /** when, timezone and themes checked as /schedule add checks them; undefined when one fails. */
   async function resolveEntry(

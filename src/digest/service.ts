@@ -385,6 +385,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       newId,
       find,
       save,
+      target: targetOf,
     }),
   };
 }

@@ -2,7 +2,8 @@
  * A server's schedules as a YAML file and back (/schedule export and import).
  *
  * - The file holds what an admin sets (channel by id and name, when, timezone, themes, format,
- *   skip_if_empty, paused) and each schedule's id; nothing of a schedule's runs or health.
+ *   skip_if_empty, paused, a forum's tags by id and name, thread) and each schedule's id; nothing
+ *   of a schedule's runs or health.
  * - Reading is the curated data's exact reader (`yaml` with positions) and its error style: every
  *   problem names its line and field, and all of them are listed at once.
  * - Import merges: a schedule whose id is already in this server is updated to the file's
@@ -43,6 +44,17 @@ const EntrySchema = z.strictObject({
   format: z.enum(FORMATS).default('brief'),
   skip_if_empty: z.boolean({ error: 'expected true or false' }).default(true),
   paused: z.boolean({ error: 'expected true or false' }).default(false),
+  /** A forum's tags for each post: matched by name in another server, else by id. */
+  tags: z
+    .array(
+      z.strictObject({
+        id: z.string({ error: quoteIds }).trim().min(1).max(30).optional(),
+        name: z.string({ error: 'expected text' }).trim().min(1, 'must not be empty').max(100),
+      }),
+    )
+    .max(5)
+    .optional(),
+  thread: z.boolean({ error: 'expected true or false' }).optional(),
 });
 export type FileEntry = z.infer<typeof EntrySchema>;
 
@@ -81,6 +93,8 @@ export function exportSchedules(guildId: string, schedules: readonly Schedule[],
       format: s.format,
       skip_if_empty: s.skipIfEmpty,
       paused: s.paused,
+      ...(s.tags?.length ? { tags: s.tags.map((t) => ({ id: t.id, name: t.name })) } : {}),
+      ...(s.thread ? { thread: true } : {}),
     })),
   });
   doc.commentBefore = [
@@ -147,6 +161,8 @@ export const PlannedSchema = z.object({
   format: z.enum(FORMATS),
   skipIfEmpty: z.boolean(),
   paused: z.boolean(),
+  tags: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  thread: z.boolean().optional(),
   /** For an update: the settings it replaces, in the words of the preview. */
   changed: z.array(z.string()).optional(),
 });
@@ -182,8 +198,11 @@ const SETTINGS = [
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Which settings of `s` the resolved entry changes, by their names in the file. */
-export const changesOf = (s: Schedule, r: Resolved): string[] =>
-  SETTINGS.filter(([key]) => !same(s[key], r[key])).map(([, name]) => name);
+export const changesOf = (s: Schedule, r: Resolved): string[] => [
+  ...SETTINGS.filter(([key]) => !same(s[key], r[key])).map(([, name]) => name),
+  ...(same(s.tags ?? [], r.tags ?? []) ? [] : ['tags']),
+  ...((s.thread ?? false) === (r.thread ?? false) ? [] : ['thread']),
+];
 
 /**
  * The plan for resolved entries against the server's schedules as they are now. Ids: matched when
@@ -273,12 +292,16 @@ export function applyPlan(
       format: e.format,
       skipIfEmpty: e.skipIfEmpty,
       paused: e.paused,
+      tags: e.tags?.length ? e.tags : undefined,
+      thread: e.thread || undefined,
       updatedAt: options.stamp,
       // As for an edit: a new time, or a resume, starts afresh; a new channel starts healthy.
       ...(timing || resumed ? { activeSince: options.stamp } : {}),
       ...(s.channelId !== e.channelId ? { health: { status: 'ok' as const } } : {}),
     };
     if (!e.channelName) delete next.channelName;
+    if (!next.tags) delete next.tags;
+    if (!next.thread) delete next.thread;
     byId.set(s.id, next);
     updated.push(next);
   }
@@ -305,6 +328,8 @@ export function applyPlan(
       format: e.format,
       skipIfEmpty: e.skipIfEmpty,
       paused: e.paused,
+      ...(e.tags?.length ? { tags: e.tags } : {}),
+      ...(e.thread ? { thread: true } : {}),
       createdBy: plan.userId,
       createdAt: plan.createdAt,
       updatedAt: options.stamp,

@@ -20,10 +20,20 @@ const CHANNELS: Record<string, { id: string; name: string }[]> = {
   [G1]: [
     { id: '100000000000000001', name: 'briefings' },
     { id: '100000000000000002', name: 'news' },
+    { id: '100000000000000003', name: 'digests' },
   ],
   [G2]: [
     { id: '200000000000000001', name: 'briefings' },
     { id: '200000000000000002', name: 'news' },
+    { id: '200000000000000003', name: 'digests' },
+  ],
+};
+/** The #digests forums: the same tag names, other ids. */
+const FORUM_TAGS: Record<string, { id: string; name: string }[]> = {
+  '100000000000000003': [{ id: '300000000000000001', name: 'Weekly' }],
+  '200000000000000003': [
+    { id: '400000000000000001', name: 'Daily' },
+    { id: '400000000000000002', name: 'weekly' },
   ],
 };
 
@@ -39,8 +49,13 @@ afterEach(async () => {
 
 async function setup(options: { maxPerGuild?: number } = {}) {
   const poster: FakePoster = fakePoster();
-  poster.check = async (guildId, channelId) =>
-    CHANNELS[guildId]?.some((c) => c.id === channelId) ? { ok: true } : { ok: false, reason: 'channel-gone' };
+  poster.check = async (guildId, channelId) => {
+    if (!CHANNELS[guildId]?.some((c) => c.id === channelId)) return { ok: false, reason: 'channel-gone' };
+    const tags = FORUM_TAGS[channelId];
+    return tags
+      ? { ok: true, kind: 'forum', forum: { tags, requireTag: false } }
+      : { ok: true, kind: 'text' };
+  };
   poster.channels = async (guildId) => CHANNELS[guildId] ?? [];
   const digests = await createDigestRuntime(
     digestOptions({ poster, library: () => library, maxPerGuild: options.maxPerGuild ?? 25 }),
@@ -297,6 +312,32 @@ describe('/schedule export and import', () => {
     const second = await press(preview, 'Confirm', G2);
     expect(second.content).toContain('no longer waiting');
     expect(await digests.store.readGuild(G2)).toHaveLength(1);
+  });
+
+  test('GIVEN a forum schedule with a tag and a schedule with a thread WHEN exported and imported into another server THEN the tag is matched by name and the thread kept', async () => {
+    const { add, exported, importFile, press, digests } = await setup();
+    const forum = { id: CHANNELS[G1]?.[2]?.id ?? '', name: 'digests' };
+    await add({ channel: forum, when: 'weekly mon 09:00', tags: 'Weekly' });
+    await add({ channel: briefings, when: 'daily 08:00', thread: true });
+    const { content } = await exported();
+    expect(content).toContain('tags:\n      - id: "300000000000000001"\n        name: Weekly');
+    expect(content).toContain('thread: true');
+    const preview = await importFile(content, G2);
+    expect(text(preview)).toContain('tags weekly');
+    expect(text(preview)).toContain('a thread each');
+    await press(preview, 'Confirm', G2);
+    const copied = await digests.store.readGuild(G2);
+    expect(copied.map((s) => [s.channelId, s.tags, s.thread])).toEqual([
+      ['200000000000000003', [{ id: '400000000000000002', name: 'weekly' }], undefined],
+      ['200000000000000001', undefined, true],
+    ]);
+    const unknownTag = content.replace('name: Weekly', 'name: Monthly');
+    const refused = await importFile(unknownTag, G2);
+    // The problem points into the tags (their first item; a tag is id and name on two lines).
+    const tagsLine = unknownTag.split('\n').findIndex((l) => l.trim() === 'tags:') + 2;
+    expect(refused.embeds?.[0]?.description).toContain(
+      `line ${tagsLine} · \`schedules[0].tags\` — the forum has no tag "Monthly"`,
+    );
   });
 
   const header = `version: 1\nguild: "${G2}"\nschedules:\n`;

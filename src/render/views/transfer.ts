@@ -58,7 +58,9 @@ const settingsText = (e: Planned): string => {
   const themes = e.themes.length ? e.themes.join(', ') : 'all themes';
   const mapped = e.mappedFrom ? ` (matched by name; ${escapeInline(e.mappedFrom)} in the file)` : '';
   const paused = e.paused ? ' · paused' : '';
-  return `${escapeInline(e.when)} (${e.timezone}) in #${escapeInline(e.channelName ?? e.channelId)}${mapped} · ${escapeInline(themes)} · ${e.format}${paused}`;
+  const tags = e.tags?.length ? ` · tags ${e.tags.map((t) => escapeInline(t.name)).join(', ')}` : '';
+  const thread = e.thread ? ' · a thread each' : '';
+  return `${escapeInline(e.when)} (${e.timezone}) in #${escapeInline(e.channelName ?? e.channelId)}${mapped} · ${escapeInline(themes)} · ${e.format}${tags}${thread}${paused}`;
 };
 
 const ACTION = { add: '➕ add', update: '✏️ update', unchanged: '· unchanged' } as const;
