@@ -17,11 +17,21 @@ import { channelMention, publicReason, type Reader, whenText } from './schedules
 export const RUNS_PER_PAGE = 10;
 const REASON_MAX = 200;
 
-/** Where Discord shows a message; none for the console's channels and messages. */
-export const messageUrl = (guildId: string, channelId: string, messageId: string): string | undefined =>
-  [guildId, channelId, messageId].every((id) => SNOWFLAKE.test(id))
-    ? `https://discord.com/channels/${guildId}/${channelId}/${messageId}`
-    : undefined;
+/**
+ * Where Discord shows a message, or a forum post (a thread: its id is the post's); none for the
+ * console's channels and messages.
+ */
+export const messageUrl = (
+  guildId: string,
+  channelId: string,
+  messageId: string,
+  forumPost = false,
+): string | undefined => {
+  if (![guildId, channelId, messageId].every((id) => SNOWFLAKE.test(id))) return undefined;
+  return forumPost
+    ? `https://discord.com/channels/${guildId}/${messageId}`
+    : `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+};
 
 /** The instant a run was due: its slot, or for a run by hand (`manual-<ISO>`) when it was asked. */
 const slotOf = (entry: LedgerEntry): Date => {
@@ -38,8 +48,11 @@ export function outcomeText(entry: LedgerEntry, reader: Reader = {}): string {
   const qualified = (word: string) => (how ? `${word} (${how})` : word);
   const reason = entry.reason ? reasonText(entry.reason, reader) : '';
   switch (entry.status) {
-    case 'sent':
-      return `✅ ${qualified('sent')}`;
+    case 'sent': {
+      // Posted, but publishing it or starting its thread failed: said beside the success.
+      const after = entry.followUp ? ` ⚠️ ${reasonText(entry.followUp, reader)}` : '';
+      return `✅ ${qualified(entry.published ? 'sent and published' : 'sent')}${after}`;
+    }
     case 'empty':
       return `⏭️ ${qualified('nothing to post')}`;
     case 'skipped':
@@ -55,13 +68,19 @@ export function outcomeText(entry: LedgerEntry, reader: Reader = {}): string {
 }
 
 export function runLine(entry: LedgerEntry, guildId: string, channelId: string, reader: Reader = {}): string {
-  const url = entry.messageId ? messageUrl(guildId, channelId, entry.messageId) : undefined;
+  const forum = entry.target === 'forum';
+  const url = entry.messageId ? messageUrl(guildId, channelId, entry.messageId, forum) : undefined;
+  const label = forum ? 'post' : 'message';
   const link = url
-    ? ` · ${maskedLink('message', url)}`
+    ? ` · ${maskedLink(label, url)}`
     : entry.messageId
-      ? ` · message ${escapeInline(entry.messageId)}`
+      ? ` · ${label} ${escapeInline(entry.messageId)}`
       : '';
-  return `${discordTimestamp(slotOf(entry), 'f')} · ${outcomeText(entry, reader)}${link}`;
+  const thread =
+    entry.threadId && SNOWFLAKE.test(entry.threadId) && SNOWFLAKE.test(guildId)
+      ? ` · ${maskedLink('thread', `https://discord.com/channels/${guildId}/${entry.threadId}`)}`
+      : '';
+  return `${discordTimestamp(slotOf(entry), 'f')} · ${outcomeText(entry, reader)}${link}${thread}`;
 }
 
 export interface HistoryViewOptions {
