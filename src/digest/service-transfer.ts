@@ -213,7 +213,10 @@ export function createTransferMethods(deps: TransferDeps) {
           });
         } else {
           const token = randomBytes(8).toString('hex');
-          await store.stashSet(stashKey(guildId, token), plan, IMPORT_TTL_MS);
+          // A file that changes nothing has nothing to confirm: no buttons, nothing kept.
+          if (plan.entries.some((e) => e.action !== 'unchanged')) {
+            await store.stashSet(stashKey(guildId, token), plan, IMPORT_TTL_MS);
+          }
           return {
             ok: true,
             plan,

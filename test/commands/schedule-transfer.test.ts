@@ -280,11 +280,18 @@ describe('/schedule export and import', () => {
   });
 
   test('GIVEN an export of this server WHEN imported back unchanged THEN nothing would change, and there is nothing to confirm', async () => {
-    const { add, exported, importFile } = await setup();
+    const { add, exported, importFile, digests } = await setup();
+    const stashed: string[] = [];
+    const stashSet = digests.store.stashSet.bind(digests.store);
+    digests.store.stashSet = (key, value, ttl) => {
+      stashed.push(key);
+      return stashSet(key, value, ttl);
+    };
     await add({ channel: briefings, when: 'daily 08:00' });
     const preview = await importFile((await exported()).content);
     expect(preview.embeds?.[0]?.title).toBe('Import preview: nothing would change');
     expect(preview.components ?? []).toEqual([]);
+    expect(stashed).toEqual([]);
   });
 
   test('GIVEN an export edited to change one schedule WHEN imported back THEN the preview names what changes, and Confirm updates it in place', async () => {
