@@ -4,7 +4,7 @@ import { FORMATS, type ScheduleInput, type ScheduleService, StoreError } from '.
 import { UserError } from '../src/errors.js';
 import { rankChoices } from '../src/options/choices.js';
 import { customId, decodeState, encodeState, parsePage } from '../src/options/custom-id.js';
-import { attachment, channel, choice, flag, subcommands, text } from '../src/options/index.js';
+import { attachment, channel, choice, flag, role, subcommands, text } from '../src/options/index.js';
 import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
 import type { Reply } from '../src/render/index.js';
 import { renderHistory } from '../src/render/views/history.js';
@@ -54,6 +54,9 @@ const setting = {
     blank: 'allowed',
   }),
   thread: { description: 'Start a discussion thread from each digest (text and announcement channels)' },
+  mention: role({
+    description: 'A role each digest pings (never @everyone); members join it with its Notify me button',
+  }),
 } as const;
 
 const id = text({
@@ -76,6 +79,7 @@ const input = subcommands({
       skip_if_empty: flag({ ...setting.skipIfEmpty, default: true }),
       tags: setting.tags,
       thread: flag(setting.thread),
+      mention: setting.mention,
     },
   },
   list: { description: 'Every schedule of this server, with next run and last outcome', options: {} },
@@ -91,6 +95,8 @@ const input = subcommands({
       skip_if_empty: flag(setting.skipIfEmpty),
       tags: setting.tags,
       thread: flag(setting.thread),
+      mention: setting.mention,
+      no_mention: flag({ description: 'Stop pinging a role' }),
     },
   },
   remove: byId('Delete a schedule'),
@@ -169,6 +175,7 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
         skipIfEmpty: opts.skip_if_empty,
         ...(opts.tags !== undefined ? { tags: tagList(opts.tags) } : {}),
         ...(opts.thread !== undefined ? { thread: opts.thread } : {}),
+        ...(opts.mention !== undefined ? { mention: { roleId: opts.mention } } : {}),
       };
       return renderSaved(
         'added',
@@ -192,10 +199,15 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
         ...(opts.skip_if_empty !== undefined ? { skipIfEmpty: opts.skip_if_empty } : {}),
         ...(opts.tags !== undefined ? { tags: tagList(opts.tags) } : {}),
         ...(opts.thread !== undefined ? { thread: opts.thread } : {}),
+        ...(opts.mention !== undefined ? { mention: { roleId: opts.mention } } : {}),
+        ...(opts.no_mention === true ? { mention: null } : {}),
       };
+      if (opts.mention !== undefined && opts.no_mention === true) {
+        throw new UserError('say either mention or no_mention, not both.');
+      }
       if (Object.keys(patch).length === 0) {
         throw new UserError(
-          'say what to change: channel, when, timezone, themes, format, skip_if_empty, tags or thread.',
+          'say what to change: channel, when, timezone, themes, format, skip_if_empty, tags, thread, mention or no_mention.',
         );
       }
       return renderSaved(
@@ -295,7 +307,7 @@ export default {
     order: 10,
     usage: '/schedule',
     summary:
-      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each',
+      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me',
   },
   execute,
   autocomplete,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type App, createApp } from './app.js';
 import { type Config, ConfigError, loadConfig, SetupError } from './config.js';
-import { CONSOLE_CHANNELS } from './console/guild.js';
+import { CONSOLE_CHANNELS, CONSOLE_ROLES } from './console/guild.js';
 import { createConsolePoster, startConsole } from './console/index.js';
 import { startBot } from './discord/bot.js';
 import { explainDiscordFailure } from './discord/failures.js';
@@ -85,6 +85,7 @@ async function runLocalConsole(config: Config): Promise<number> {
     log,
     historyFile: join(config.STATE_DIR, 'console-history'),
     channels: CONSOLE_CHANNELS.map(({ id, name }) => ({ id, name })),
+    roles: CONSOLE_ROLES.map(({ id, name }) => ({ id, name })),
     signal: abort.signal,
   });
   await app.startSchedules();

@@ -32,3 +32,22 @@ export const CONSOLE_CHANNELS: readonly ConsoleChannel[] = [
 
 export const consoleChannel = (id: string): ConsoleChannel | undefined =>
   CONSOLE_CHANNELS.find((c) => c.id === id);
+
+/** A role of the console guild: whether the bot could ping it and hand it out (see RoleCheck). */
+export interface ConsoleRole {
+  id: string;
+  name: string;
+  /** What would stop the bot, as Discord's checks would find it; none for a role it manages. */
+  problems: string[];
+}
+
+export const CONSOLE_ROLES: readonly ConsoleRole[] = [
+  { id: 'role-readers', name: 'Readers', problems: [] },
+  {
+    id: 'role-moderators',
+    name: 'Moderators',
+    problems: ['it is not below my highest role (Attaché): drag my role above it in Server Settings → Roles'],
+  },
+];
+
+export const consoleRole = (id: string): ConsoleRole | undefined => CONSOLE_ROLES.find((r) => r.id === id);

@@ -29,6 +29,8 @@ interface ParseEnv {
   channels: readonly ChannelRef[];
   /** Who `@me` is. */
   userId: string;
+  /** Roles of the console guild that `@Name` can refer to. */
+  roles?: readonly { id: string; name: string }[];
 }
 
 export interface ParsedLine {
@@ -275,7 +277,14 @@ function convert(
     case T.Role:
     case T.Mentionable: {
       const id = /^<@[&!]?(\d+)>$/.exec(text)?.[1] ?? (/^\d{17,20}$/.test(text) ? text : undefined);
-      return id ?? fail(`must be a mention such as <@&123456789012345678>, not "${shown(text)}".`);
+      if (id !== undefined) return id;
+      const bare = text.trim().replace(/^@/, '').toLowerCase();
+      // Passed on for the command to refuse with its reason, as Discord's picker offers them.
+      if (bare === 'everyone' || bare === 'here') return `@${bare}`;
+      const role = env.roles?.find((r) => r.id.toLowerCase() === bare || r.name.toLowerCase() === bare);
+      if (role) return role.id;
+      const known = env.roles?.length ? ` (${env.roles.map((r) => `@${r.name}`).join(', ')})` : '';
+      return fail(`must be a role of this server${known}, not "${shown(text)}".`);
     }
     case T.Attachment:
       return localFile(text, fail);

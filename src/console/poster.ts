@@ -3,11 +3,12 @@
  * The console has one guild (CONSOLE_GUILD_ID) and any channel name is accepted (`#briefings` by
  * default). The simulated channels of guild.ts answer as Discord's would: #announcements
  * publishes each digest, #digests is a forum (each digest a post with its title and tags), and a
- * thread started from a digest is said under it.
+ * thread started from a digest is said under it. Its roles (guild.ts) can be pinged, and the
+ * Notify me button gives and takes @Readers for the console's user (in memory).
  */
-import type { Poster } from '../digest/index.js';
+import { DeliveryError, type Poster } from '../digest/index.js';
 import type { Reply } from '../render/index.js';
-import { consoleChannel } from './guild.js';
+import { consoleChannel, consoleRole } from './guild.js';
 import { CONSOLE_GUILD_ID } from './session.js';
 
 export interface ConsolePost {
@@ -28,6 +29,8 @@ export function createConsolePoster(
   const posted = new Map<string, ConsolePost>();
   const published = new Set<string>();
   const threads = new Map<string, string>();
+  /** `userId roleId` of each role given. */
+  const held = new Set<string>();
   let counter = 0;
   return {
     serves: (guildId) => guildId === CONSOLE_GUILD_ID,
@@ -45,9 +48,12 @@ export function createConsolePoster(
       const tagNames = (forum?.tags ?? []).map(
         (id) => consoleChannel(channelId)?.forum?.tags.find((t) => t.id === id)?.name ?? id,
       );
-      const note = forum
-        ? `forum post “${forum.title}”${tagNames.length ? ` · tags: ${tagNames.join(', ')}` : ''}`
-        : 'digest';
+      const pinged = post?.mentionRoleId ? consoleRole(post.mentionRoleId)?.name : undefined;
+      const note = `${
+        forum
+          ? `forum post “${forum.title}”${tagNames.length ? ` · tags: ${tagNames.join(', ')}` : ''}`
+          : 'digest'
+      }${pinged ? ` · pings @${pinged} only` : ''}`;
       const sent: ConsolePost = {
         guildId,
         channelId,
@@ -59,6 +65,20 @@ export function createConsolePoster(
       posted.set(nonce, sent);
       print(sent);
       return sent.messageId;
+    },
+    async roleCheck(_guildId, roleId) {
+      const role = consoleRole(roleId);
+      if (!role) return { ok: false, reason: 'role-gone' };
+      if (role.problems.length)
+        return { ok: false, reason: 'not-manageable', name: role.name, problems: role.problems };
+      return { ok: true, name: role.name };
+    },
+    async toggleRole(_guildId, userId, roleId) {
+      if (!consoleRole(roleId)) throw new DeliveryError(10011, 'the role was deleted');
+      const key = `${userId} ${roleId}`;
+      if (held.delete(key)) return false;
+      held.add(key);
+      return true;
     },
     async publish(_guildId, channelId, messageId) {
       if (published.has(messageId)) return;

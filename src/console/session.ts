@@ -64,6 +64,8 @@ export interface ConsoleOptions {
   historyFile?: string;
   /** Channels `#name` may refer to. Default: #briefings. */
   channels?: ChannelRef[];
+  /** Roles `@Name` may refer to (role options). Default: none. */
+  roles?: { id: string; name: string }[];
   /** Dates in replies; defaults are the system's (the reader's local time). */
   locale?: string;
   timeZone?: string;
@@ -205,7 +207,12 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     let name: string | undefined;
     if (await limited({ line }, ctx.now())) return;
     try {
-      const parsed = parseCommandLine(line, { commands: registry.commands, channels, userId: facts.userId });
+      const parsed = parseCommandLine(line, {
+        commands: registry.commands,
+        channels,
+        userId: facts.userId,
+        ...(options.roles ? { roles: options.roles } : {}),
+      });
       name = parsed.name;
       const { raw, notes } = await resolveAutocomplete(parsed, ctx, (...args) =>
         invoke.autocomplete(registry, ...args),

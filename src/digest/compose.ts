@@ -8,7 +8,7 @@
  * honest "and N more — /lookahead" rather than being cut by the limits module, which every reply
  * still passes as the last gate.
  */
-import type { APIEmbed } from 'discord.js';
+import { type APIEmbed, ButtonStyle } from 'discord.js';
 import type { Briefing, Library, LookaheadEntry } from '../briefings/index.js';
 import { escapeInline, escapeText } from '../render/escape.js';
 import type { Reply } from '../render/index.js';
@@ -20,7 +20,7 @@ import type { Schedule } from './index.js';
 
 export interface ComposeInput {
   library: Library;
-  schedule: Pick<Schedule, 'id' | 'themes' | 'format' | 'skipIfEmpty' | 'timezone' | 'seen'>;
+  schedule: Pick<Schedule, 'id' | 'themes' | 'format' | 'skipIfEmpty' | 'timezone' | 'seen' | 'mention'>;
   /** The slot this digest is for: the header's date and the horizon items are measured from. */
   slot: Date;
   late?: boolean;
@@ -41,6 +41,31 @@ export interface Digest {
   /** What to remember as seen once this digest is posted. */
   seen: { lookahead: string[]; briefings: string[] };
 }
+
+/**
+ * The Notify me button's custom id: the /notify command's `toggle` action with the role's id
+ * (commands/notify.ts reads it; the digest builds it here, as it imports no command).
+ */
+export const notifyButtonId = (roleId: string): string => `notify:toggle:${roleId}`;
+
+/** A digest that pings a role: the role's mention, and a button to join or leave the role. */
+const pingOf = (roleId: string): Pick<Reply, 'content' | 'components'> => ({
+  content: `<@&${roleId}>`,
+  components: [
+    {
+      type: 1,
+      components: [
+        {
+          type: 2,
+          style: ButtonStyle.Secondary,
+          label: 'Notify me',
+          emoji: { name: '🔔' },
+          custom_id: notifyButtonId(roleId),
+        },
+      ],
+    },
+  ],
+});
 
 const postDates = new Map<string, Intl.DateTimeFormat>();
 
@@ -220,7 +245,11 @@ export function composeDigest(input: ComposeInput): Digest {
     briefings: briefingIds,
   };
   return {
-    reply: fitReply({ embeds: [header] }),
+    // The ping goes on after fitting: fitReply neutralises every mention in content, this one included.
+    reply: {
+      ...fitReply({ embeds: [header] }),
+      ...(schedule.mention ? pingOf(schedule.mention.roleId) : {}),
+    },
     empty,
     items: items.count,
     shown,

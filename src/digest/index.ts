@@ -60,6 +60,8 @@ export const ScheduleSchema = z.object({
   tags: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   /** Each digest starts a discussion thread (text and announcement channels). */
   thread: z.boolean().optional(),
+  /** The one role each digest pings (members opt in with its Notify me button). */
+  mention: z.object({ roleId: z.string(), name: z.string() }).optional(),
   /** Slots missed while the bot was down and too old to catch up. */
   missed: z.object({ count: z.number().int(), latest: iso, recordedAt: iso }).optional(),
   /** What the last posted digest contained, to mark what is new in the next one. */
@@ -85,6 +87,8 @@ export interface ScheduleInput {
   /** Forum tags by name or id; checked against the forum's own. */
   tags?: string[];
   thread?: boolean;
+  /** The role to ping; null stops pinging. */
+  mention?: { roleId: string } | null;
 }
 
 export const LedgerEntrySchema = z.object({
@@ -129,6 +133,15 @@ export interface ForumTag {
   name: string;
 }
 
+/**
+ * Whether a role can be the one a digest pings, with a Notify me button that gives and takes it:
+ * `problems` say what stops the bot (each with its fix).
+ */
+export type RoleCheck =
+  | { ok: true; name: string }
+  | { ok: false; reason: 'role-gone' }
+  | { ok: false; reason: 'not-manageable'; name: string; problems: string[] };
+
 export type ChannelCheck =
   | { ok: true; kind?: ChannelKind; forum?: { tags: ForumTag[]; requireTag: boolean } }
   | { ok: false; reason: 'missing-permissions'; missing: string[] }
@@ -141,8 +154,8 @@ export type ChannelCheck =
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   constructor(
-    /** 40067: the forum requires a tag and the post has none. */
-    readonly code: 50001 | 50013 | 10003 | 40067,
+    /** 40067: the forum requires a tag and the post has none; 10011: the role is gone. */
+    readonly code: 50001 | 50013 | 10003 | 40067 | 10011,
     message: string,
     readonly missing: string[] = [],
   ) {
@@ -159,6 +172,13 @@ export interface Poster {
    * forum, `post.forum` makes it a new post (its id is returned): Discord takes no nonce there.
    */
   send(guildId: string, channelId: string, reply: Reply, nonce: string, post?: PostOptions): Promise<string>;
+  /** Whether the bot can ping the role in the channel and give it to members (see RoleCheck). */
+  roleCheck?(guildId: string, roleId: string, channelId: string): Promise<RoleCheck>;
+  /**
+   * Gives the member the role, or takes it when they have it: whether they hold it now. Throws
+   * DeliveryError when Discord refuses (50013: the bot may not; 10011: the role is gone).
+   */
+  toggleRole?(guildId: string, userId: string, roleId: string): Promise<boolean>;
   /** Publishes a message of an announcement channel; one already published counts as done. */
   publish?(guildId: string, channelId: string, messageId: string): Promise<void>;
   /** Starts a thread from the message (or returns the one it has); the thread's id. */
@@ -190,6 +210,8 @@ export interface Poster {
 export interface PostOptions {
   /** A forum post's title and tag ids. */
   forum?: { title: string; tags: string[] };
+  /** The one role the message may ping (allowed_mentions names it alone). */
+  mentionRoleId?: string;
 }
 
 /** A schedule as listed: with its next runs. */
@@ -235,6 +257,13 @@ export interface ScheduleService {
   setPaused(guildId: string, id: string, paused: boolean): Promise<ScheduleView>;
   preview(guildId: string, id: string, library: Library): Promise<Preview>;
   runNow(guildId: string, id: string, library: Library): Promise<RunOutcome>;
+  /**
+   * The Notify me button: gives the member the role a schedule of the guild pings, or takes it.
+   * Only such a role: a made-up button cannot hand out any other.
+   */
+  toggleNotify?(guildId: string, userId: string, roleId: string): Promise<{ joined: boolean; name: string }>;
+  /** The roles the guild's schedules ping, once each. */
+  notifyRoles?(guildId: string): Promise<{ roleId: string; name: string }[]>;
   /** The schedule's latest runs from the ledger (at most 25), newest first. */
   history(guildId: string, id: string): Promise<ScheduleHistory>;
   /** The guild's schedules as a YAML file (see transfer.ts). */

@@ -61,6 +61,9 @@ export function nonceFor(key: string): string {
   return BigInt(`0x${digest.subarray(0, 15).toString('hex')}`).toString(36);
 }
 
+const ROLE_GONE =
+  'the role this schedule pings was deleted: pick another with /schedule edit mention, or stop pinging with no_mention';
+
 /** Tries of a step after the post (publish, thread) before it is recorded as failed. */
 export const FOLLOW_UP_ATTEMPTS = 3;
 
@@ -86,6 +89,8 @@ export interface RunRequest {
   tags?: string[];
   /** Start a discussion thread from the digest (text and announcement channels). */
   thread?: boolean;
+  /** The role the digest pings: checked before the run, named alone in allowed_mentions. */
+  mentionRoleId?: string;
   /**
    * Which attempt this is when the caller retries. On the last one (or without it: manual runs
    * answer an admin who is waiting) a transient failure is recorded `failed` instead of thrown.
@@ -230,6 +235,21 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     }
   }
 
+  // A deleted role fails the run (the admin picks another); one the bot can no longer hand out
+  // still gets its ping, and the Notify me button says so to whoever presses it.
+  if (request.mentionRoleId && poster.roleCheck) {
+    let role: Awaited<ReturnType<NonNullable<Poster['roleCheck']>>>;
+    try {
+      role = await poster.roleCheck(request.guildId, request.mentionRoleId, request.channelId);
+    } catch (error) {
+      return transient('could not check the role to ping', error);
+    }
+    if (!role.ok && role.reason === 'role-gone') {
+      const reason = ROLE_GONE;
+      return { entry: await record({ status: 'failed', reason }), missing: [], replayed: false };
+    }
+  }
+
   let reply: Reply | null;
   try {
     reply = request.compose(marker);
@@ -244,11 +264,15 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   base.attempts += 1;
   let messageId: string;
   try {
+    const mention = request.mentionRoleId ? { mentionRoleId: request.mentionRoleId } : {};
     messageId = forum
       ? await poster.send(request.guildId, request.channelId, reply, nonce, {
           forum: { title: request.title ?? 'Looking ahead', tags },
+          ...mention,
         })
-      : await poster.send(request.guildId, request.channelId, reply, nonce);
+      : request.mentionRoleId
+        ? await poster.send(request.guildId, request.channelId, reply, nonce, mention)
+        : await poster.send(request.guildId, request.channelId, reply, nonce);
   } catch (error) {
     if (error instanceof DeliveryError) {
       const reason =
@@ -256,9 +280,11 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
           ? 'channel not found: it was deleted or the bot cannot see it'
           : error.code === 40067
             ? 'the forum requires a tag: pick one with /schedule edit tags'
-            : error.missing.length
-              ? `missing permission: ${error.missing.join(', ')}`
-              : `${error.code === 50001 ? 'missing access' : 'missing permissions'} (Discord ${error.code})`;
+            : error.code === 10011
+              ? ROLE_GONE
+              : error.missing.length
+                ? `missing permission: ${error.missing.join(', ')}`
+                : `${error.code === 50001 ? 'missing access' : 'missing permissions'} (Discord ${error.code})`;
       return {
         entry: await record({ status: 'failed', reason }),
         reply,

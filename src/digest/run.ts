@@ -139,6 +139,7 @@ async function runOnce(
         title: postTitle(slotDate, schedule.timezone),
         ...(schedule.tags?.length ? { tags: schedule.tags.map((t) => t.id) } : {}),
         ...(schedule.thread ? { thread: true } : {}),
+        ...(schedule.mention ? { mentionRoleId: schedule.mention.roleId } : {}),
         compose: (marker) => {
           digest = composeDigest({
             library,

@@ -10,6 +10,7 @@ import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
 import {
   type ChannelCheck,
+  DeliveryError,
   type ForumTag,
   type Poster,
   type Preview,
@@ -206,8 +207,63 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     return { tags, thread: false };
   };
 
+  /**
+   * The role a digest may ping, by id, named: never @everyone (or @here), and only one the bot can
+   * hand out with the Notify me button and ping in the channel; what stops it is said with its fix.
+   */
+  const mentionOf = async (
+    guildId: string,
+    roleId: string,
+    channelId: string,
+  ): Promise<{ roleId: string; name: string }> => {
+    if (roleId === guildId || /^@?(everyone|here)$/i.test(roleId)) {
+      throw new UserError(
+        'a digest never pings @everyone or @here: pick a role that members join themselves (with the 🔔 Notify me button under each digest).',
+        'mention',
+      );
+    }
+    if (!poster.roleCheck) throw new UserError('role pings are not available here.', 'mention');
+    const check = await poster.roleCheck(guildId, roleId, channelId);
+    if (check.ok) return { roleId, name: check.name };
+    if (check.reason === 'role-gone') {
+      throw new UserError('I cannot find that role in this server. Pick one of its roles.', 'mention');
+    }
+    throw new UserError(
+      `I cannot ping @${escapeInline(check.name)} with a 🔔 Notify me button: ${check.problems.join('; ')}. Then try again.`,
+      'mention',
+    );
+  };
+
   return {
     limits,
+
+    async toggleNotify(guildId, userId, roleId) {
+      const mention = (await store.readGuild(guildId)).find((s) => s.mention?.roleId === roleId)?.mention;
+      if (!mention) {
+        throw new UserError(
+          'no digest of this server pings that role any more, so this button does nothing.',
+        );
+      }
+      if (!poster.toggleRole) throw new UserError('roles cannot be given here.');
+      try {
+        return { joined: await poster.toggleRole(guildId, userId, roleId), name: mention.name };
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        const name = `@${escapeInline(mention.name)}`;
+        throw new UserError(
+          error.code === 10011
+            ? `${name} no longer exists. An admin can pick another role with /schedule edit mention.`
+            : `I may not give or take ${name}. An admin must give me Manage Roles and put my role above ${name} (Server Settings → Roles).`,
+        );
+      }
+    },
+
+    async notifyRoles(guildId) {
+      const roles = new Map<string, string>();
+      for (const s of await store.readGuild(guildId))
+        if (s.mention) roles.set(s.mention.roleId, s.mention.name);
+      return [...roles].map(([roleId, name]) => ({ roleId, name }));
+    },
 
     async list(guildId) {
       return (await store.readGuild(guildId)).map(view);
@@ -235,6 +291,9 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         tags: input.tags,
         thread: input.thread === true,
       });
+      const mention = input.mention
+        ? await mentionOf(guildId, input.mention.roleId, input.channelId)
+        : undefined;
       const stamp = now().toISOString();
       const schedule = await save(guildId, (list) => {
         // Checked again under the guild's lock: two concurrent adds cannot both pass the cap.
@@ -256,6 +315,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
           skipIfEmpty: input.skipIfEmpty,
           ...(target.tags.length ? { tags: target.tags } : {}),
           ...(target.thread ? { thread: true } : {}),
+          ...(mention ? { mention } : {}),
           paused: false,
           createdBy: userId,
           createdAt: stamp,
@@ -286,6 +346,17 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
               });
             })()
           : undefined;
+      // A new role is checked in the channel the schedule will have; null stops the ping.
+      const mention =
+        patch.mention === undefined
+          ? undefined
+          : patch.mention === null
+            ? null
+            : await mentionOf(
+                guildId,
+                patch.mention.roleId,
+                patch.channelId ?? (await find(guildId, id)).channelId,
+              );
       const stamp = now().toISOString();
       let notes: string[] = [];
       // Computed on the record as it is under the guild's lock, not on the read above: another
@@ -313,6 +384,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
           ...(retarget
             ? { tags: retarget.tags.length ? retarget.tags : undefined, thread: retarget.thread || undefined }
             : {}),
+          ...(mention !== undefined ? { mention: mention ?? undefined } : {}),
           // A new channel starts healthy; the next run checks it again.
           ...(channelChanged ? { health: { status: 'ok' as const } } : {}),
           updatedAt: stamp,

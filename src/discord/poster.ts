@@ -153,7 +153,8 @@ export function createDiscordPoster(client: Client): Poster {
         ...(reply.content ? { content: reply.content } : {}),
         ...(reply.embeds ? { embeds: reply.embeds } : {}),
         ...(reply.components ? { components: reply.components } : {}),
-        allowedMentions: { parse: [] },
+        // Nobody is pinged but the schedule's role, when it has one.
+        allowedMentions: post?.mentionRoleId ? { parse: [], roles: [post.mentionRoleId] } : { parse: [] },
       };
       try {
         if (channel.type === ChannelType.GuildForum) {
@@ -175,6 +176,57 @@ export function createDiscordPoster(client: Client): Poster {
           const missing = code === 10003 ? [] : missingIn(channel);
           throw new DeliveryError(code, error instanceof Error ? error.message : String(error), missing);
         }
+        throw error;
+      }
+    },
+
+    async roleCheck(guildId, roleId, channelId) {
+      if (!SNOWFLAKE.test(roleId)) return { ok: false, reason: 'role-gone' };
+      const guild = await client.guilds.fetch(guildId);
+      const role = await guild.roles.fetch(roleId).catch((error: unknown) => {
+        if (apiCode(error) === 10011) return null;
+        throw error;
+      });
+      if (!role) return { ok: false, reason: 'role-gone' };
+      const me = await guild.members.fetchMe();
+      const problems: string[] = [];
+      if (!me.permissions.has(PermissionFlagsBits.ManageRoles)) {
+        problems.push('I need Manage Roles to give and take it (Server Settings → Roles → my role)');
+      }
+      if (role.managed) problems.push('it is managed by an integration, so nobody can be given it');
+      else if (role.comparePositionTo(me.roles.highest) >= 0) {
+        problems.push(
+          `it is not below my highest role (${me.roles.highest.name}): drag my role above it in Server Settings → Roles`,
+        );
+      }
+      const channel = await resolve(guildId, channelId);
+      const canPingAny =
+        channel &&
+        channel !== 'no-access' &&
+        channel.permissionsFor(me).has(PermissionFlagsBits.MentionEveryone);
+      if (!role.mentionable && !canPingAny) {
+        problems.push('it is not mentionable: turn on "Allow anyone to @mention this role" in its settings');
+      }
+      return problems.length
+        ? { ok: false, reason: 'not-manageable', name: role.name, problems }
+        : { ok: true, name: role.name };
+    },
+
+    async toggleRole(guildId, userId, roleId) {
+      try {
+        const guild = await client.guilds.fetch(guildId);
+        const member = await guild.members.fetch(userId);
+        if (member.roles.cache.has(roleId)) {
+          await member.roles.remove(roleId);
+          return false;
+        }
+        await member.roles.add(roleId);
+        return true;
+      } catch (error) {
+        const code = apiCode(error);
+        if (code === 10011) throw new DeliveryError(10011, 'the role was deleted');
+        if (code === 50013 || code === 50001)
+          throw new DeliveryError(code, 'missing permission: Manage Roles', ['Manage Roles']);
         throw error;
       }
     },

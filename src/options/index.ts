@@ -141,6 +141,14 @@ export function channel<
   };
 }
 
+/** A role, by the id the transport resolved (Discord's role picker; `@Name` at the console). */
+export function role<const Spec extends Described>(spec: Spec): Option<Presence<z.ZodString, Spec>> {
+  return {
+    json: (name) => ({ type: ApplicationCommandOptionType.Role, ...basics(name, spec) }),
+    schema: present(z.string({ error: 'must be a role' }).min(1, 'must be a role'), spec),
+  };
+}
+
 /**
  * The most bytes a transport reads of an attached file: the commands that take one take a small
  * text file (an export of schedules is a few KB). Larger ones are refused before they are read.

@@ -64,6 +64,8 @@ function valid(option: APIApplicationCommandBasicOption): RawOptions[string] {
       return { id: '123456789012345678', name: 'briefings' };
     case T.Attachment:
       return { name: 'schedules.yaml', size: 11, content: 'version: 1\n' };
+    case T.Role:
+      return '123456789012345679';
     default:
       throw new Error(`no valid value known for option type ${option.type}`);
   }

@@ -99,9 +99,21 @@ describe('definition', () => {
       (def?.options ?? []).map((o) => [o.name, 'options' in o ? (o.options ?? []).map((x) => x.name) : []]),
     );
     expect(subs).toEqual({
-      add: ['channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty', 'tags', 'thread'],
+      add: ['channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty', 'tags', 'thread', 'mention'],
       list: [],
-      edit: ['id', 'channel', 'when', 'timezone', 'themes', 'format', 'skip_if_empty', 'tags', 'thread'],
+      edit: [
+        'id',
+        'channel',
+        'when',
+        'timezone',
+        'themes',
+        'format',
+        'skip_if_empty',
+        'tags',
+        'thread',
+        'mention',
+        'no_mention',
+      ],
       remove: ['id'],
       pause: ['id'],
       resume: ['id'],

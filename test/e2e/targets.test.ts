@@ -51,16 +51,20 @@ const discord = useFakeDiscord({
   guilds: [
     {
       name: 'Attaché Test Guild',
+      // In this order: Readers below the bot's role, Moderators above it.
       roles: [
+        { name: 'Readers', mentionable: true },
         {
           name: 'Attaché',
           permissions:
             DEFAULT_BOT_PERMISSIONS |
             PermissionFlagsBits.ReadMessageHistory |
             PermissionFlagsBits.CreatePublicThreads |
-            PermissionFlagsBits.SendMessagesInThreads,
+            PermissionFlagsBits.SendMessagesInThreads |
+            PermissionFlagsBits.ManageRoles,
         },
         { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild },
+        { name: 'Moderators', mentionable: true },
       ],
       channels: [
         { name: 'briefings' },
@@ -115,7 +119,10 @@ const text = (callback: CallbackBody): string => {
   ].join('\n');
 };
 
-async function add(channelId: string, extra: Record<string, string | boolean> = {}) {
+async function add(
+  channelId: string,
+  extra: Record<string, string | boolean | { type: number; value: string }> = {},
+) {
   const i = await discord.fake.interact({
     type: 'command',
     name: 'schedule',
@@ -265,5 +272,72 @@ describe('GIVEN a text channel and thread on', () => {
     expect(id).toBeUndefined();
     expect(reply).toMatch(/missing Create Public Threads/);
     discord.fake.setOverwrites(briefings, []);
+  });
+});
+
+describe('GIVEN a role below the bot that members may join', () => {
+  test('WHEN a schedule pings it THEN the digest pings exactly that role, and a member pressing Notify me twice joins then leaves it', async () => {
+    await start();
+    const briefings = discord.fake.channelId('briefings');
+    const readers = discord.fake.roleId('Readers');
+    const { id } = await add(briefings, { mention: { type: 8, value: readers } });
+    if (!id) throw new Error('not saved');
+    await runSlot(id);
+    const [digest] = discord.fake.messages(briefings);
+    expect(digest?.content).toBe(`<@&${readers}>`);
+    expect(digest?.mention_roles).toEqual([readers]);
+    expect(digest?.mention_everyone).toBe(false);
+    const sent = discord.fake.requests.find(
+      (r) => r.method === 'POST' && r.path.endsWith(`/channels/${briefings}/messages`),
+    );
+    expect((sent?.body as { allowed_mentions?: unknown } | undefined)?.allowed_mentions).toEqual({
+      parse: [],
+      roles: [readers],
+    });
+
+    const member = discord.fake.userId('member');
+    const press = () =>
+      discord.fake.interact({
+        type: 'button',
+        customId: `notify:toggle:${readers}`,
+        message: digest,
+        user: 'member',
+      });
+    const first = await press();
+    expect(text(first.callback)).toMatch(/You joined @Readers/);
+    expect((first.callback.data as { flags?: number }).flags).toBe(64);
+    expect(discord.fake.memberRoles(member)).toContain(readers);
+    const second = await press();
+    expect(text(second.callback)).toMatch(/You left @Readers/);
+    expect(discord.fake.memberRoles(member)).not.toContain(readers);
+    // The digest itself is untouched by the presses.
+    expect(discord.fake.messages(briefings)).toHaveLength(1);
+  });
+
+  test('WHEN the role is @everyone, above the bot, or the bot lacks Manage Roles THEN /schedule add refuses and explains', async () => {
+    await start();
+    const briefings = discord.fake.channelId('briefings');
+    const everyone = await add(briefings, { mention: { type: 8, value: discord.fake.guildId } });
+    expect(everyone.id).toBeUndefined();
+    expect(everyone.reply).toMatch(/never pings @.?everyone or @.?here/);
+    const above = await add(briefings, { mention: { type: 8, value: discord.fake.roleId('Moderators') } });
+    expect(above.reply).toMatch(/not below my highest role \(Attaché\)/);
+    discord.fake.setRolePermissions(
+      'Attaché',
+      DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.ReadMessageHistory,
+    );
+    try {
+      const noManage = await add(briefings, { mention: { type: 8, value: discord.fake.roleId('Readers') } });
+      expect(noManage.reply).toMatch(/I need Manage Roles/);
+    } finally {
+      discord.fake.setRolePermissions(
+        'Attaché',
+        DEFAULT_BOT_PERMISSIONS |
+          PermissionFlagsBits.ReadMessageHistory |
+          PermissionFlagsBits.CreatePublicThreads |
+          PermissionFlagsBits.SendMessagesInThreads |
+          PermissionFlagsBits.ManageRoles,
+      );
+    }
   });
 });

@@ -29,7 +29,7 @@ const GUILD_MESSAGES_EVENTS = 'MESSAGE_CREATE';
  * Who the message would ping, as Discord decides: without `allowed_mentions`, @everyone, roles and
  * users in the content all ping (discord.js sets no default).
  */
-const mentionsOf = (core: Core, content: string, allowed: unknown) => {
+const mentionsOf = (core: Core, channelId: string, content: string, allowed: unknown) => {
   const parse = isObject(allowed)
     ? Array.isArray(allowed.parse)
       ? allowed.parse
@@ -39,9 +39,16 @@ const mentionsOf = (core: Core, content: string, allowed: unknown) => {
   const users = [...content.matchAll(/<@!?(\d+)>/g)]
     .map((m) => m[1] ?? '')
     .filter((id) => parse.includes('users') || listed('users').includes(id));
+  // A role nobody may mention pings only when the sender may mention every role.
+  const channel = findChannel(core.world, channelId);
+  const guild = channel ? core.world.guilds.get(channel.guildId) : undefined;
+  const mayPingAll =
+    channel !== undefined &&
+    (permissionsIn(core.world, channel, core.world.bot.id) & PermissionFlagsBits.MentionEveryone) !== 0n;
   const roles = [...content.matchAll(/<@&(\d+)>/g)]
     .map((m) => m[1] ?? '')
-    .filter((id) => parse.includes('roles') || listed('roles').includes(id));
+    .filter((id) => parse.includes('roles') || listed('roles').includes(id))
+    .filter((id) => mayPingAll || guild?.roles.get(id)?.mentionable === true);
   return {
     mention_everyone: /@(everyone|here)\b/.test(content) && parse.includes('everyone'),
     mentions: users.map((id) => {
@@ -103,7 +110,7 @@ export const buildMessage = (
     tts: body.tts === true,
     attachments: [],
     pinned: false,
-    ...mentionsOf(core, content, body.allowed_mentions),
+    ...mentionsOf(core, channelId, content, body.allowed_mentions),
     ...extra,
   };
 };
@@ -117,7 +124,7 @@ export const applyEdit = (core: Core, message: FakeMessage, body: Json): FakeMes
     message.components = (Array.isArray(body.components) ? body.components : []) as FakeMessage['components'];
   }
   if (typeof body.flags === 'number') message.flags = (message.flags & 64) | (body.flags & ~64);
-  Object.assign(message, mentionsOf(core, message.content, body.allowed_mentions));
+  Object.assign(message, mentionsOf(core, message.channel_id, message.content, body.allowed_mentions));
   message.edited_timestamp = new Date(core.world.now()).toISOString();
   return message;
 };

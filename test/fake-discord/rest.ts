@@ -194,6 +194,12 @@ const threadAndRoleRoutes = (): Route[] => [
   route('GET', '/channels/:channel/threads/archived/public', (ctx) =>
     archivedThreads(ctx.core, p(ctx, 'channel'), ctx.query),
   ),
+  route('GET', '/guilds/:guild/roles/:role', (ctx) =>
+    withGuild(ctx, (guild) => {
+      const role = guild.roles.get(p(ctx, 'role'));
+      return role ? ok(roleJson(role)) : discordError(404, 10011, 'Unknown Role');
+    }),
+  ),
   ...(['PUT', 'DELETE'] as const).map((method) =>
     route(method, '/guilds/:guild/members/:user/roles/:role', (ctx) =>
       withGuild(ctx, (guild) =>

@@ -73,6 +73,7 @@ export const postingText = (s: Schedule): string | undefined => {
   const parts: string[] = [];
   if (s.tags?.length) parts.push(`forum post tagged ${s.tags.map((t) => escapeInline(t.name)).join(', ')}`);
   if (s.thread) parts.push('with a discussion thread');
+  if (s.mention) parts.push(`pings @${escapeInline(s.mention.name)} (🔔 Notify me to join)`);
   return parts.length ? parts.join(', ') : undefined;
 };
 
