@@ -204,6 +204,8 @@ export interface Poster {
    * another server to this one's channel of the same name. Without it, nothing is mapped.
    */
   channels?(guildId: string): Promise<{ id: string; name: string }[]>;
+  /** The roles of a guild by id and name: an import maps another server's role by its name. */
+  roles?(guildId: string): Promise<{ id: string; name: string }[]>;
 }
 
 /** How a digest is posted beyond its body. */

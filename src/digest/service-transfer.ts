@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Library } from '../briefings/index.js';
 import { fieldOf, type PathSegment } from '../briefings/load/yaml-exact.js';
-import { isUserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import type { ForumTag, ImportCheck, ImportOutcome, Poster, Schedule, ScheduleHistory } from './index.js';
 import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
@@ -49,6 +49,10 @@ interface TransferDeps {
     channelId: string,
     wanted: { tags: string[] | undefined; thread: boolean },
   ) => Promise<{ tags: ForumTag[]; thread: boolean }>;
+  /** The service's check of the role a digest pings (as /schedule add makes it), or a UserError. */
+  mention?: (guildId: string, roleId: string, channelId: string) => Promise<{ roleId: string; name: string }>;
+  /** The guild's roles by id and name (Poster.roles), to map another server's role by its name. */
+  roles?: (guildId: string) => Promise<{ id: string; name: string }[]>;
   /** The service's guarded write (store failures said plainly). */
   save: <T>(
     guildId: string,
@@ -182,11 +186,14 @@ export function createTransferMethods(deps: TransferDeps) {
           if (c.unmatched) unmatched.add(c.unmatched);
         } else if (r) {
           const target = await targetOf(guildId, c.id, entry, base, problem);
-          if (target)
+          const role = await roleOf(guildId, c.id, entry, base, problem, unmatched);
+          if (target && role)
             resolved.push({
               ...r,
               ...(target.tags.length ? { tags: target.tags } : {}),
               ...(target.thread ? { thread: true } : {}),
+              ...(role.mention ? { mention: role.mention } : {}),
+              ...(role.mappedFrom ? { mentionMappedFrom: role.mappedFrom } : {}),
               channelId: c.id,
               ...(c.name ? { channelName: c.name } : {}),
               ...(c.mappedFrom ? { mappedFrom: c.mappedFrom } : {}),
@@ -271,6 +278,54 @@ export function createTransferMethods(deps: TransferDeps) {
       if (!isUserError(error)) throw error;
       const field = error.option === 'tags' || error.option === 'thread' ? error.option : 'channel';
       problem([...base, ...(field === 'channel' ? ['channel', 'id'] : [field])], error.message);
+      return undefined;
+    }
+  }
+
+  /**
+   * The role a schedule pings: by id in this server, else by name (a role of another server), then
+   * checked as /schedule add checks it; undefined when it cannot be (the problem is said).
+   */
+  async function roleOf(
+    guildId: string,
+    channelId: string,
+    entry: FileEntry,
+    base: PathSegment[],
+    problem: (path: PathSegment[], message: string) => void,
+    unmatched: Set<string>,
+  ): Promise<{ mention?: { roleId: string; name: string }; mappedFrom?: string } | undefined> {
+    if (!entry.mention) return {};
+    const at: PathSegment[] = [...base, 'mention', 'id'];
+    let roleId = entry.mention.id;
+    let mappedFrom: string | undefined;
+    const check =
+      poster.roleCheck && roleId !== guildId ? await poster.roleCheck(guildId, roleId, channelId) : undefined;
+    if (check && !check.ok && check.reason === 'role-gone') {
+      const wanted = entry.mention.name.toLowerCase();
+      const matches = ((await deps.roles?.(guildId)) ?? []).filter((r) => r.name.toLowerCase() === wanted);
+      const named = `@${entry.mention.name}`;
+      if (matches.length !== 1) {
+        if (matches.length === 0) unmatched.add(named);
+        problem(
+          at,
+          matches.length === 0
+            ? `no role ${roleId} or named ${named} in this server`
+            : `${matches.length} roles are named ${named} here: put the id of the one to ping in the file`,
+        );
+        return undefined;
+      }
+      mappedFrom = roleId;
+      roleId = (matches[0] as { id: string }).id;
+    }
+    try {
+      if (!deps.mention) throw new UserError('role pings are not available here.', 'mention');
+      return {
+        mention: await deps.mention(guildId, roleId, channelId),
+        ...(mappedFrom ? { mappedFrom } : {}),
+      };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      problem(at, error.message);
       return undefined;
     }
   }

@@ -458,6 +458,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       find,
       save,
       target: targetOf,
+      mention: mentionOf,
+      ...(poster.roles ? { roles: (guildId: string) => poster.roles?.(guildId) ?? Promise.resolve([]) } : {}),
     }),
   };
 }

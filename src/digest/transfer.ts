@@ -2,8 +2,8 @@
  * A server's schedules as a YAML file and back (/schedule export and import).
  *
  * - The file holds what an admin sets (channel by id and name, when, timezone, themes, format,
- *   skip_if_empty, paused, a forum's tags by id and name, thread) and each schedule's id; nothing
- *   of a schedule's runs or health.
+ *   skip_if_empty, paused, a forum's tags by id and name, thread, the role it pings by id and
+ *   name) and each schedule's id; nothing of a schedule's runs or health.
  * - Reading is the curated data's exact reader (`yaml` with positions) and its error style: every
  *   problem names its line and field, and all of them are listed at once.
  * - Import merges: a schedule whose id is already in this server is updated to the file's
@@ -55,6 +55,13 @@ const EntrySchema = z.strictObject({
     .max(5)
     .optional(),
   thread: z.boolean({ error: 'expected true or false' }).optional(),
+  /** The role each digest pings: matched by id here, else by name. */
+  mention: z
+    .strictObject({
+      id: z.string({ error: quoteIds }).trim().min(1).max(30),
+      name: z.string({ error: 'expected text' }).trim().min(1, 'must not be empty').max(100),
+    })
+    .optional(),
 });
 export type FileEntry = z.infer<typeof EntrySchema>;
 
@@ -95,6 +102,7 @@ export function exportSchedules(guildId: string, schedules: readonly Schedule[],
       paused: s.paused,
       ...(s.tags?.length ? { tags: s.tags.map((t) => ({ id: t.id, name: t.name })) } : {}),
       ...(s.thread ? { thread: true } : {}),
+      ...(s.mention ? { mention: { id: s.mention.roleId, name: s.mention.name } } : {}),
     })),
   });
   doc.commentBefore = [
@@ -163,6 +171,9 @@ export const PlannedSchema = z.object({
   paused: z.boolean(),
   tags: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   thread: z.boolean().optional(),
+  mention: z.object({ roleId: z.string(), name: z.string() }).optional(),
+  /** The role id the file gave, when it was not in this server and the name matched. */
+  mentionMappedFrom: z.string().optional(),
   /** For an update: the settings it replaces, in the words of the preview. */
   changed: z.array(z.string()).optional(),
 });
@@ -202,6 +213,7 @@ export const changesOf = (s: Schedule, r: Resolved): string[] => [
   ...SETTINGS.filter(([key]) => !same(s[key], r[key])).map(([, name]) => name),
   ...(same(s.tags ?? [], r.tags ?? []) ? [] : ['tags']),
   ...((s.thread ?? false) === (r.thread ?? false) ? [] : ['thread']),
+  ...(s.mention?.roleId === r.mention?.roleId ? [] : ['mention']),
 ];
 
 /**
@@ -294,6 +306,7 @@ export function applyPlan(
       paused: e.paused,
       tags: e.tags?.length ? e.tags : undefined,
       thread: e.thread || undefined,
+      mention: e.mention,
       updatedAt: options.stamp,
       // As for an edit: a new time, or a resume, starts afresh; a new channel starts healthy.
       ...(timing || resumed ? { activeSince: options.stamp } : {}),
@@ -302,6 +315,7 @@ export function applyPlan(
     if (!e.channelName) delete next.channelName;
     if (!next.tags) delete next.tags;
     if (!next.thread) delete next.thread;
+    if (!next.mention) delete next.mention;
     byId.set(s.id, next);
     updated.push(next);
   }
@@ -330,6 +344,7 @@ export function applyPlan(
       paused: e.paused,
       ...(e.tags?.length ? { tags: e.tags } : {}),
       ...(e.thread ? { thread: true } : {}),
+      ...(e.mention ? { mention: e.mention } : {}),
       createdBy: plan.userId,
       createdAt: plan.createdAt,
       updatedAt: options.stamp,

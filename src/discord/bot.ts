@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { ShardSet } from '../digest/lease.js';
 import type { Logger } from '../log.js';
 import { createRateLimiter } from '../ratelimit.js';
-import { guildChannels } from './channels.js';
+import { guildChannels, guildRoles } from './channels.js';
 import { createClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
 import { createDiscordPoster } from './poster.js';
@@ -40,8 +40,8 @@ export async function startBot(
     ...seams,
     config,
     log,
-    // An import maps another server's channels to this one's by name (see channels.ts).
-    poster: { ...createDiscordPoster(client), channels: guildChannels(client) },
+    // An import maps another server's channels and roles to this one's by name (see channels.ts).
+    poster: { ...createDiscordPoster(client), channels: guildChannels(client), roles: guildRoles(client) },
     shards: () => shardsOf(client),
   });
   const dispatch = createDispatcher({

@@ -28,6 +28,14 @@ const CHANNELS: Record<string, { id: string; name: string }[]> = {
     { id: '200000000000000003', name: 'digests' },
   ],
 };
+/** Each guild's roles a digest may ping: the same name in other case, another id. */
+const ROLES: Record<string, { id: string; name: string }[]> = {
+  [G1]: [{ id: '500000000000000001', name: 'Digest readers' }],
+  [G2]: [
+    { id: '600000000000000001', name: 'digest readers' },
+    { id: '600000000000000002', name: 'Moderators' },
+  ],
+};
 /** The #digests forums: the same tag names, other ids. */
 const FORUM_TAGS: Record<string, { id: string; name: string }[]> = {
   '100000000000000003': [{ id: '300000000000000001', name: 'Weekly' }],
@@ -57,6 +65,19 @@ async function setup(options: { maxPerGuild?: number } = {}) {
       : { ok: true, kind: 'text' };
   };
   poster.channels = async (guildId) => CHANNELS[guildId] ?? [];
+  poster.roles = async (guildId) => ROLES[guildId] ?? [];
+  poster.roleCheck = async (guildId, roleId) => {
+    const found = ROLES[guildId]?.find((r) => r.id === roleId);
+    if (!found) return { ok: false, reason: 'role-gone' };
+    return found.name === 'Moderators'
+      ? {
+          ok: false,
+          reason: 'not-manageable',
+          name: found.name,
+          problems: ['my role must be above @Moderators'],
+        }
+      : { ok: true, name: found.name };
+  };
   const digests = await createDigestRuntime(
     digestOptions({ poster, library: () => library, maxPerGuild: options.maxPerGuild ?? 25 }),
   );
@@ -345,6 +366,33 @@ describe('/schedule export and import', () => {
     expect(refused.embeds?.[0]?.description).toContain(
       `line ${tagsLine} · \`schedules[0].tags\` — the forum has no tag "Monthly"`,
     );
+  });
+
+  test('GIVEN a schedule that pings a role WHEN exported and imported into another server THEN the role is matched by name, and a role the bot cannot hand out is a problem at its line', async () => {
+    const { add, exported, importFile, press, digests } = await setup();
+    await add({ channel: briefings, when: 'daily 08:00', mention: '500000000000000001' });
+    const { content } = await exported();
+    expect(content).toContain('mention:\n      id: "500000000000000001"\n      name: Digest readers');
+    const preview = await importFile(content, G2);
+    expect(text(preview)).toContain(
+      'pings @digest readers (matched by name; 500000000000000001 in the file)',
+    );
+    await press(preview, 'Confirm', G2);
+    expect((await digests.store.readGuild(G2))[0]?.mention).toEqual({
+      roleId: '600000000000000001',
+      name: 'digest readers',
+    });
+
+    const lines = content.split('\n');
+    const mentionLine = lines.findIndex((l) => l.trim() === 'mention:') + 2;
+    const moderators = await importFile(content.replace('500000000000000001', '600000000000000002'), G2);
+    expect(moderators.embeds?.[0]?.description).toContain(
+      `line ${mentionLine} · \`schedules[0].mention.id\``,
+    );
+    expect(moderators.embeds?.[0]?.description).toContain('my role must be above @Moderators');
+    const nobody = await importFile(content.replace('name: Digest readers', 'name: Nobody'), G2);
+    expect(nobody.embeds?.[0]?.fields?.[0]?.value).toContain('@Nobody');
+    expect(await digests.store.readGuild(G2)).toHaveLength(1);
   });
 
   const header = `version: 1\nguild: "${G2}"\nschedules:\n`;

@@ -41,8 +41,8 @@ export function renderImportProblems(
           ? {
               fields: [
                 {
-                  name: 'Channels with no match in this server',
-                  value: `${unmatched.map((c) => escapeInline(c)).join(', ')}\nCreate them, or put the id or name of a channel of this server in the file.`,
+                  name: 'Channels and roles with no match in this server',
+                  value: `${unmatched.map((c) => escapeInline(c)).join(', ')}\nCreate them, or put the id or name of one of this server's in the file.`,
                 },
               ],
             }
@@ -60,7 +60,10 @@ const settingsText = (e: Planned): string => {
   const paused = e.paused ? ' · paused' : '';
   const tags = e.tags?.length ? ` · tags ${e.tags.map((t) => escapeInline(t.name)).join(', ')}` : '';
   const thread = e.thread ? ' · a thread each' : '';
-  return `${escapeInline(e.when)} (${e.timezone}) in #${escapeInline(e.channelName ?? e.channelId)}${mapped} · ${escapeInline(themes)} · ${e.format}${tags}${thread}${paused}`;
+  const role = e.mention
+    ? ` · pings @${escapeInline(e.mention.name)}${e.mentionMappedFrom ? ` (matched by name; ${escapeInline(e.mentionMappedFrom)} in the file)` : ''}`
+    : '';
+  return `${escapeInline(e.when)} (${e.timezone}) in #${escapeInline(e.channelName ?? e.channelId)}${mapped} · ${escapeInline(themes)} · ${e.format}${tags}${thread}${role}${paused}`;
 };
 
 const ACTION = { add: '➕ add', update: '✏️ update', unchanged: '· unchanged' } as const;
