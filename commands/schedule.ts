@@ -7,6 +7,7 @@ import { customId, decodeState, encodeState, parsePage } from '../src/options/cu
 import { attachment, channel, choice, flag, role, subcommands, text } from '../src/options/index.js';
 import { scheduleCandidates, themesList, zoneCandidates } from '../src/options/schedules.js';
 import type { Reply } from '../src/render/index.js';
+import { renderAlerts } from '../src/render/views/alerts.js';
 import { renderHistory } from '../src/render/views/history.js';
 import {
   renderPaused,
@@ -104,6 +105,16 @@ const input = subcommands({
   resume: byId('Start a paused schedule again'),
   preview: byId('Show exactly what the next run would post, and when'),
   'run-now': byId('Post the digest now'),
+  alerts: {
+    description: 'Where to announce a schedule that starts failing, and its recovery',
+    options: {
+      channel: channel({
+        description: 'The channel told when a schedule fails and recovers',
+        types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+      }),
+      off: flag({ description: 'Stop announcing failures' }),
+    },
+  },
   history: byId('The last 25 runs of a schedule: when, how each went, a link to the digest'),
   export: { description: "This server's schedules as a YAML file (a backup, or to copy them)", options: {} },
   import: {
@@ -228,6 +239,16 @@ async function run(ctx: AdminContext, opts: Options): Promise<Reply> {
     }
     case 'preview':
       return renderPreview(await schedules.preview(guildId, opts.id, ctx.library));
+    case 'alerts': {
+      if (!schedules.setAlerts) throw new UserError('Alerts are not available in this session.');
+      if ((opts.channel === undefined) === (opts.off !== true)) {
+        throw new UserError('say where to announce failures with channel:#…, or stop with off:true.');
+      }
+      const target = opts.channel
+        ? { id: opts.channel.id, ...(opts.channel.name ? { name: opts.channel.name } : {}) }
+        : null;
+      return renderAlerts(await schedules.setAlerts(guildId, target));
+    }
     case 'history':
       return historyPage(ctx, opts.id, 0);
     case 'export':
@@ -307,7 +328,7 @@ export default {
     order: 10,
     usage: '/schedule',
     summary:
-      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me',
+      'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me; alerts channel:#… announces a schedule that starts failing (with the fix) and its recovery, alerts off:true stops it',
   },
   execute,
   autocomplete,

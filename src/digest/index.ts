@@ -62,6 +62,13 @@ export const ScheduleSchema = z.object({
   thread: z.boolean().optional(),
   /** The one role each digest pings (members opt in with its Notify me button). */
   mention: z.object({ roleId: z.string(), name: z.string() }).optional(),
+  /**
+   * The server's alert channel (/schedule alerts), kept on each of its schedules so that setting
+   * it and recording a schedule's state change are one compare-and-set write of the guild record.
+   */
+  alerts: z.object({ channelId: z.string(), channelName: z.string().optional() }).optional(),
+  /** The health last announced in the alert channel: one alert per change of state. */
+  alerted: z.enum(['ok', 'failing']).optional(),
   /** Slots missed while the bot was down and too old to catch up. */
   missed: z.object({ count: z.number().int(), latest: iso, recordedAt: iso }).optional(),
   /** What the last posted digest contained, to mark what is new in the next one. */
@@ -266,6 +273,14 @@ export interface ScheduleService {
   toggleNotify?(guildId: string, userId: string, roleId: string): Promise<{ joined: boolean; name: string }>;
   /** The roles the guild's schedules ping, once each. */
   notifyRoles?(guildId: string): Promise<{ roleId: string; name: string }[]>;
+  /**
+   * Sets (or with null turns off) the channel told when a schedule starts failing and when it
+   * recovers; how many schedules it covers.
+   */
+  setAlerts?(
+    guildId: string,
+    channel: { id: string; name?: string } | null,
+  ): Promise<{ channelId?: string; channelName?: string; count: number }>;
   /** The schedule's latest runs from the ledger (at most 25), newest first. */
   history(guildId: string, id: string): Promise<ScheduleHistory>;
   /** The guild's schedules as a YAML file (see transfer.ts). */

@@ -5,6 +5,7 @@
  */
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
+import { type AlertTransition, alertNonce, alertReply, alertTransition } from './alerts.js';
 import { composeDigest, type Digest, postTitle } from './compose.js';
 import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
 import { deliverOnce, type RunResult, runKey, TransientDeliveryError } from './ledger.js';
@@ -160,13 +161,14 @@ async function runOnce(
         { guildId, scheduleId, slot: slotKey, err: error, attempt: attempt.number, of: attempt.of },
         'digest delivery failed; will retry',
       );
-      await record(deps, schedule, {
+      const transition = await record(deps, schedule, {
         slot: slotKey,
         outcome: 'failed',
         at: deps.now().toISOString(),
         reason: `${error.message}; attempt ${attempt.number} of ${attempt.of}, retrying with the same nonce`,
         ...tags,
       });
+      if (transition) await postAlert(deps, guildId, transition);
     }
     throw error;
   }
@@ -190,11 +192,12 @@ async function runOnce(
     ...(entry.reason ? { reason: entry.reason } : {}),
   };
   const seen = entry.status === 'sent' && digest ? { at, ...digest.seen } : undefined;
-  await record(deps, schedule, lastRun, (s) => ({
+  const transition = await record(deps, schedule, lastRun, (s) => ({
     ...s,
     health: healthAfter(result, s.health, at),
     ...(seen ? { seen } : {}),
   }));
+  if (transition) await postAlert(deps, guildId, transition);
   const level = entry.status === 'failed' ? 'warn' : 'info';
   deps.log?.[level](
     { guildId, scheduleId, slot: slotKey, status: entry.status, reason: entry.reason },
@@ -203,14 +206,41 @@ async function runOnce(
   return outcome;
 }
 
+/**
+ * Records the run on the schedule, and with it (same compare-and-set write) the state an alert
+ * announces: the change to announce when this write made it, else undefined (see alerts.ts).
+ */
 async function record(
   deps: RunDeps,
   schedule: Schedule,
   lastRun: LastRun,
   also: (s: Schedule) => Schedule = (s) => s,
-): Promise<void> {
-  await deps.store.updateGuild(schedule.guildId, (schedules) => ({
-    schedules: schedules.map((s) => (s.id === schedule.id ? also({ ...s, lastRun }) : s)),
-    result: undefined,
-  }));
+): Promise<AlertTransition | undefined> {
+  return deps.store.updateGuild(schedule.guildId, (schedules) => {
+    let transition: AlertTransition | undefined;
+    const next = schedules.map((s) => {
+      if (s.id !== schedule.id) return s;
+      const updated = also({ ...s, lastRun });
+      const decided = alertTransition(updated);
+      if (!decided) return updated;
+      transition = decided.transition;
+      return decided.schedule;
+    });
+    return { schedules: next, result: transition };
+  });
+}
+
+/** Posts an alert once; a failure is logged (the schedule's health says it all in /schedule list). */
+async function postAlert(deps: RunDeps, guildId: string, transition: AlertTransition): Promise<void> {
+  const channelId = transition.schedule.alerts?.channelId;
+  if (!channelId) return;
+  try {
+    await deps.poster.send(guildId, channelId, alertReply(transition), alertNonce(guildId, transition));
+    deps.log?.info({ guildId, scheduleId: transition.schedule.id, state: transition.to }, 'alert posted');
+  } catch (error) {
+    deps.log?.warn(
+      { err: error, guildId, scheduleId: transition.schedule.id, state: transition.to },
+      'could not post an alert',
+    );
+  }
 }

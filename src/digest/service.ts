@@ -258,6 +258,29 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
       }
     },
 
+    async setAlerts(guildId, channel) {
+      if (channel) await checkChannel(guildId, channel.id);
+      const alerts = channel
+        ? { channelId: channel.id, ...(channel.name ? { channelName: channel.name } : {}) }
+        : undefined;
+      return save(guildId, (list) => {
+        if (list.length === 0) {
+          throw new UserError(
+            'alerts are about schedules, and this server has none yet: add one with /schedule add first.',
+          );
+        }
+        // The state is announced from now on: a schedule failing already is announced at its next run.
+        const schedules = list.map((s) => {
+          const { alerts: _old, alerted: _state, ...rest } = s;
+          return alerts ? { ...rest, alerts } : rest;
+        });
+        return {
+          schedules,
+          result: { ...(alerts ?? {}), count: schedules.length },
+        };
+      });
+    },
+
     async notifyRoles(guildId) {
       const roles = new Map<string, string>();
       for (const s of await store.readGuild(guildId))
@@ -316,6 +339,8 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
           ...(target.tags.length ? { tags: target.tags } : {}),
           ...(target.thread ? { thread: true } : {}),
           ...(mention ? { mention } : {}),
+          // The server's alert channel covers every schedule, this one too.
+          ...(list[0]?.alerts ? { alerts: list[0].alerts } : {}),
           paused: false,
           createdBy: userId,
           createdAt: stamp,

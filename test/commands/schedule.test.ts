@@ -119,6 +119,7 @@ describe('definition', () => {
       resume: ['id'],
       preview: ['id'],
       'run-now': ['id'],
+      alerts: ['channel', 'off'],
       history: ['id'],
       export: [],
       import: ['file'],

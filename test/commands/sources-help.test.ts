@@ -79,7 +79,7 @@ describe('/help', () => {
     expect(names.at(-1)).toBe('For server admins');
     expect(texts(reply)).toContain('/theme theme:security-defence');
     expect(texts(reply)).toContain(
-      '`/schedule` posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me; `/status` shows the data loaded and every schedule.',
+      '`/schedule` posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me; alerts channel:#… announces a schedule that starts failing (with the fix) and its recovery, alerts off:true stops it; `/status` shows the data loaded and every schedule.',
     );
     expect(texts(reply)).toContain('Manage Server');
   });

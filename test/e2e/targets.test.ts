@@ -54,6 +54,7 @@ const discord = useFakeDiscord({
       // In this order: Readers below the bot's role, Moderators above it.
       roles: [
         { name: 'Readers', mentionable: true },
+        { name: 'Subscribers', mentionable: true },
         {
           name: 'Attaché',
           permissions:
@@ -68,6 +69,8 @@ const discord = useFakeDiscord({
       ],
       channels: [
         { name: 'briefings' },
+        { name: 'alerts' },
+        { name: 'doomed' },
         { name: 'news', type: ChannelType.GuildAnnouncement },
         {
           name: 'digests',
@@ -339,5 +342,60 @@ describe('GIVEN a role below the bot that members may join', () => {
           PermissionFlagsBits.ManageRoles,
       );
     }
+  });
+});
+
+describe('GIVEN an alert channel', () => {
+  test('WHEN a channel is deleted and then a role THEN one alert each, however often they fail, and one when a schedule recovers', async () => {
+    await start();
+    const alerts = discord.fake.channelId('alerts');
+    const doomed = discord.fake.channelId('doomed');
+    const briefings = discord.fake.channelId('briefings');
+    const a = await add(doomed);
+    const b = await add(briefings, { mention: { type: 8, value: discord.fake.roleId('Subscribers') } });
+    if (!a.id || !b.id) throw new Error('not saved');
+    const set = await discord.fake.interact({
+      type: 'command',
+      name: 'schedule',
+      subcommand: 'alerts',
+      options: { channel: { type: 7, value: alerts } },
+      user: 'admin',
+      memberPermissions: MANAGE_GUILD,
+    });
+    expect(text(set.callback)).toMatch(/Alerts on/);
+
+    const slot = nextSlot('0 * * * *');
+    const fireAt = async (id: string, hours: number) => {
+      const at = new Date(slot.getTime() + hours * 3_600_000);
+      clockAt.ms = at.getTime() + 5_000;
+      await clock.fire(id, at);
+    };
+    discord.fake.removeChannel(doomed);
+    await fireAt(a.id, 0);
+    await fireAt(a.id, 1);
+    const posted = () => discord.fake.messages(alerts);
+    expect(posted()).toHaveLength(1);
+    expect(JSON.stringify(posted()[0]?.embeds)).toMatch(new RegExp(`Schedule ${a.id}.*is failing`));
+    expect(JSON.stringify(posted()[0]?.embeds)).toMatch(/channel not found.*schedule edit id:/);
+
+    discord.fake.removeRole('Subscribers');
+    await fireAt(b.id, 0);
+    await fireAt(b.id, 1);
+    expect(posted()).toHaveLength(2);
+    expect(JSON.stringify(posted()[1]?.embeds)).toMatch(/role this schedule pings was deleted.*no_mention/);
+
+    await discord.fake.interact({
+      type: 'command',
+      name: 'schedule',
+      subcommand: 'edit',
+      options: { id: b.id, no_mention: true },
+      user: 'admin',
+      memberPermissions: MANAGE_GUILD,
+    });
+    await fireAt(b.id, 2);
+    await fireAt(b.id, 3);
+    expect(posted()).toHaveLength(3);
+    expect(JSON.stringify(posted()[2]?.embeds)).toMatch(new RegExp(`Schedule ${b.id}.*has recovered`));
+    expect(posted().every((m) => m.mention_roles.length === 0 && !m.mention_everyone)).toBe(true);
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * Alerts (alerts.ts, run.ts): one per schedule per change of state, even when two processes
+ * record failures of the same schedule at once on one store; each names the schedule, its channel
+ * and the fix; the recovery is announced once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { alertReply, alertTransition, fixFor } from '../../src/digest/alerts.js';
+import type { Schedule } from '../../src/digest/index.js';
+import { createSlotRunner } from '../../src/digest/run.js';
+import { openStore } from '../../src/digest/store.js';
+import { defaultLibrary, fakePoster, scheduleRecord } from './fixtures.js';
+
+const library = defaultLibrary();
+const failing = (over: Partial<Schedule> = {}): Schedule =>
+  scheduleRecord({
+    id: 'abc123',
+    channelId: '42',
+    alerts: { channelId: 'alerts' },
+    health: { status: 'failing', reason: 'missing permission: Send Messages', missing: ['Send Messages'] },
+    ...over,
+  });
+
+describe('alertTransition', () => {
+  test('GIVEN no alert channel THEN nothing is announced', () => {
+    expect(alertTransition(failing({ alerts: undefined }))).toBeUndefined();
+  });
+
+  test('GIVEN a failure already announced THEN nothing more; a recovery after it is announced once', () => {
+    const first = alertTransition(failing());
+    expect(first?.transition.to).toBe('failing');
+    expect(alertTransition(first?.schedule as Schedule)).toBeUndefined();
+    const recovered = alertTransition({ ...(first?.schedule as Schedule), health: { status: 'ok' } });
+    expect(recovered?.transition.to).toBe('ok');
+    expect(alertTransition(recovered?.schedule as Schedule)).toBeUndefined();
+  });
+
+  test.each([
+    [
+      { missing: ['Send Messages'], reason: 'missing permission: Send Messages' },
+      /Grant the bot Send Messages in <#42>/,
+    ],
+    [
+      { reason: 'channel not found: it was deleted or the bot cannot see it' },
+      /schedule edit id:abc123 channel:/,
+    ],
+    [
+      { reason: 'the role this schedule pings was deleted: pick another' },
+      /mention:@…`, or stop the ping with `no_mention:true/,
+    ],
+    [{ reason: 'the forum requires a tag: pick one with /schedule edit tags' }, /tags:…/],
+    [{ reason: 'gave up after 3 attempts: Discord did not accept it (503)' }, /failed on every retry/],
+  ])('GIVEN a failure %o THEN the fix is said', (health, fix) => {
+    expect(fixFor(failing({ health: { status: 'failing', ...health } }))).toMatch(fix);
+  });
+
+  test('GIVEN a failure THEN the alert names the schedule, its channel and the reason, and pings nobody', () => {
+    const reply = alertReply({ to: 'failing', schedule: failing() });
+    expect(reply.content).toBeUndefined();
+    expect(JSON.stringify(reply.embeds)).toMatch(
+      /Schedule abc123 .* is failing.*<#42>.*missing permission: Send Messages/,
+    );
+  });
+});
+
+describe('GIVEN two processes on one store', () => {
+  test('WHEN both record failures of one schedule at once THEN one alert is posted, and one when it recovers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
+    const url = `sqlite://${join(dir, 'a.sqlite')}`;
+    const [a, b] = [await openStore(url), await openStore(url)];
+    try {
+      const schedule = scheduleRecord({
+        id: 'abc123',
+        guildId: 'g1',
+        channelId: 'c1',
+        alerts: { channelId: 'alerts' },
+      });
+      await a.updateGuild('g1', () => ({ schedules: [schedule], result: undefined }));
+      const poster = fakePoster();
+      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
+      // Sends asked for, not messages kept: the alert's nonce alone would also hide a second send.
+      let asked = 0;
+      const send = poster.send.bind(poster);
+      poster.send = (guildId, channelId, ...rest) => {
+        if (channelId === 'alerts') asked++;
+        return send(guildId, channelId, ...rest);
+      };
+      const now = () => new Date('2026-03-02T09:00:00Z');
+      const runners = [a, b].map((store) => createSlotRunner({ store, poster, now, library: () => library }));
+      const slots = ['2026-03-02T07:00:00Z', '2026-03-02T08:00:00Z'].map((s) => new Date(s));
+      await Promise.all(runners.map((run, i) => run('g1', 'abc123', slots[i] as Date)));
+      const alerts = () => poster.sent.filter((m) => m.channelId === 'alerts');
+      expect(asked).toBe(1);
+      expect(JSON.stringify(alerts()[0]?.reply.embeds)).toMatch(/is failing/);
+
+      poster.broken.delete('c1');
+      const later = [new Date('2026-03-02T10:00:00Z'), new Date('2026-03-02T11:00:00Z')];
+      await Promise.all(runners.map((run, i) => run('g1', 'abc123', later[i] as Date)));
+      expect(asked).toBe(2);
+      expect(alerts()).toHaveLength(2);
+      expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
