@@ -13,7 +13,7 @@
 
 import { escapeInline } from '../render/escape.js';
 import type { Reply } from '../render/index.js';
-import { truncate } from '../render/limits.js';
+import { fitReply, truncate } from '../render/limits.js';
 import { BRAND_COLOUR, ERROR_COLOUR } from '../render/style.js';
 import type { Schedule } from './index.js';
 import { nonceFor } from './ledger.js';
@@ -63,8 +63,10 @@ export function fixFor(s: Schedule): string {
   return `Discord or the network failed on every retry; the next run tries again. \`/schedule run-now id:${s.id}\` retries now.`;
 }
 
-/** The alert for a change of state. Mentions nobody: the channel and ids are plain references. */
-export function alertReply(transition: AlertTransition): Reply {
+/** The alert for a change of state, inside Discord's limits. Mentions nobody: a channel reference pings no one. */
+export const alertReply = (transition: AlertTransition): Reply => fitReply(alertBody(transition));
+
+function alertBody(transition: AlertTransition): Reply {
   const s = transition.schedule;
   const name = `Schedule ${s.id} (${escapeInline(s.when)}, ${escapeInline(s.timezone)})`;
   if (transition.to === 'failing') {
