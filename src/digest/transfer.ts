@@ -3,7 +3,8 @@
  *
  * - The file holds what an admin sets (channel by id and name, when, timezone, themes, format,
  *   skip_if_empty, paused, a forum's tags by id and name, thread, the role it pings by id and
- *   name) and each schedule's id; nothing of a schedule's runs or health.
+ *   name) and each schedule's id; nothing of a schedule's runs or health, nor the server's alert
+ *   channel (/schedule alerts), which schedules added by an import take from the server.
  * - Reading is the curated data's exact reader (`yaml` with positions) and its error style: every
  *   problem names its line and field, and all of them are listed at once.
  * - Import merges: a schedule whose id is already in this server is updated to the file's
@@ -326,6 +327,8 @@ export function applyPlan(
     );
   }
   const taken = new Set(byId.keys());
+  // The alert channel is the server's setting, kept on each schedule: an added one takes it too.
+  const alerts = list[0]?.alerts;
   const added: Schedule[] = adds.map((e) => {
     // An id taken since the preview (another admin's add) gets a new one.
     const id = taken.has(e.id) ? options.newId(taken) : e.id;
@@ -345,6 +348,7 @@ export function applyPlan(
       ...(e.tags?.length ? { tags: e.tags } : {}),
       ...(e.thread ? { thread: true } : {}),
       ...(e.mention ? { mention: e.mention } : {}),
+      ...(alerts ? { alerts } : {}),
       createdBy: plan.userId,
       createdAt: plan.createdAt,
       updatedAt: options.stamp,

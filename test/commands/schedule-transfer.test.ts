@@ -300,6 +300,22 @@ describe('/schedule export and import', () => {
     expect(neutral(again)).toEqual(neutral(content));
   });
 
+  test("GIVEN a server with an alert channel WHEN schedules are imported into it THEN the added ones take the server's alert channel, and the file holds none", async () => {
+    const { add, exported, importFile, press, digests } = await setup();
+    await add({ channel: briefings, when: 'daily 08:00' });
+    await digests.schedules.setAlerts?.(G1, { id: news.id, name: 'news' });
+    const { content } = await exported();
+    expect(content).not.toContain('alerts');
+    const there = { id: CHANNELS[G2]?.[0]?.id ?? '', name: 'briefings' };
+    await add({ channel: there, when: 'daily 06:00' }, G2);
+    const alerts = { id: CHANNELS[G2]?.[1]?.id ?? '', name: 'news' };
+    await digests.schedules.setAlerts?.(G2, alerts);
+    await press(await importFile(content, G2), 'Confirm', G2);
+    const all = await digests.store.readGuild(G2);
+    expect(all).toHaveLength(2);
+    expect(all.map((s) => s.alerts?.channelId)).toEqual([alerts.id, alerts.id]);
+  });
+
   test('GIVEN an export of this server WHEN imported back unchanged THEN nothing would change, and there is nothing to confirm', async () => {
     const { add, exported, importFile, digests } = await setup();
     const stashed: string[] = [];
@@ -355,6 +371,7 @@ describe('/schedule export and import', () => {
     expect(text(preview)).toContain('a thread each');
     await press(preview, 'Confirm', G2);
     const copied = await digests.store.readGuild(G2);
+    expect(copied.every((s) => s.alerts === undefined)).toBe(true);
     expect(copied.map((s) => [s.channelId, s.tags, s.thread])).toEqual([
       ['200000000000000003', [{ id: '400000000000000002', name: 'weekly' }], undefined],
       ['200000000000000001', undefined, true],
