@@ -196,6 +196,11 @@ export interface Poster {
     thread: { name: string; autoArchiveMinutes: number },
   ): Promise<string>;
   /**
+   * When the message was created, where its id says (Discord's ids carry their time): a run resent
+   * after a crash tells from it whether the digest that stands was posted on time.
+   */
+  postedAt?(messageId: string): Date | undefined;
+  /**
    * Looks for a digest already posted with this marker (in its footer) since the instant: the
    * message id, null if verified absent. Throws when it cannot tell. Optional: without it, a run
    * left pending longer than Discord's nonce window is not resent (see ledger.ts).

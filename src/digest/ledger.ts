@@ -73,6 +73,9 @@ export const THREAD_AUTO_ARCHIVE_MINUTES = 1440;
 /** The marker a digest carries in its footer, so a later process can find it in the channel. */
 export const markerFor = (nonce: string): string => `run ${nonce.slice(0, 10)}`;
 
+/** Runs closer than this to their slot are on time, not late. */
+export const ON_TIME_MS = 60_000;
+
 export interface RunRequest {
   guildId: string;
   channelId: string;

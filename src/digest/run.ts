@@ -8,7 +8,14 @@ import type { Logger } from '../log.js';
 import { type AlertTransition, alertNonce, alertReply, alertTransition } from './alerts.js';
 import { composeDigest, type Digest, postTitle } from './compose.js';
 import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
-import { deliverOnce, type RunResult, runKey, TransientDeliveryError } from './ledger.js';
+import {
+  deliverOnce,
+  markerFor,
+  ON_TIME_MS,
+  type RunResult,
+  runKey,
+  TransientDeliveryError,
+} from './ledger.js';
 import type { Store } from './store.js';
 
 export interface RunDeps {
@@ -180,23 +187,53 @@ async function runOnce(
     ...(result.replayed ? { replayed: true } : {}),
     ...(result.transient ? { retryable: true } : {}),
   };
-  if (result.replayed || entry.status === 'pending') return outcome;
+  if (entry.status === 'pending') return outcome;
+  // A replayed outcome is recorded only if the schedule has nothing as recent: the process that
+  // decided it stopped before writing it there (the ledger is written first).
+  const unrecorded = (s: Schedule): boolean =>
+    slot !== 'manual' &&
+    (!s.lastRun || s.lastRun.manual === true || Date.parse(s.lastRun.slot) < slot.getTime());
+  if (result.replayed && !unrecorded(schedule)) return outcome;
 
   const at = deps.now().toISOString();
+  // Late is what the digest that stands says: a resend answered by the nonce with the message posted
+  // on time before a crash is not late, however long after the slot it was confirmed.
+  const postedAt = entry.messageId ? deps.poster.postedAt?.(entry.messageId) : undefined;
+  const late =
+    slot !== 'manual' && postedAt ? postedAt.getTime() - slot.getTime() > ON_TIME_MS : tags.late === true;
   const lastRun: LastRun = {
     slot: slotKey,
     outcome: entry.status === 'sent' ? 'sent' : entry.status === 'empty' ? 'empty' : 'failed',
     at,
-    ...tags,
+    ...(late ? { late: true } : {}),
+    ...(options.manual ? { manual: true } : {}),
     ...(entry.messageId ? { messageId: entry.messageId } : {}),
     ...(entry.reason ? { reason: entry.reason } : {}),
   };
-  const seen = entry.status === 'sent' && digest ? { at, ...digest.seen } : undefined;
-  const transition = await record(deps, schedule, lastRun, (s) => ({
-    ...s,
-    health: healthAfter(result, s.health, at),
-    ...(seen ? { seen } : {}),
-  }));
+  // A replayed run composed nothing here: what it showed is composed again, for the next digest's
+  // "new" marks (from the snapshot current now, the closest there is to the one it was sent from).
+  const shown =
+    digest ??
+    (entry.status === 'sent'
+      ? composeDigest({
+          library,
+          schedule,
+          slot: slotDate,
+          late,
+          manual: options.manual === true,
+          marker: markerFor(entry.nonce),
+          ...(deps.locale ? { locale: deps.locale } : {}),
+        })
+      : undefined);
+  const seen = entry.status === 'sent' && shown ? { at, ...shown.seen } : undefined;
+  const transition = await record(
+    deps,
+    schedule,
+    lastRun,
+    (s) => ({ ...s, health: healthAfter(result, s.health, at), ...(seen ? { seen } : {}) }),
+    // Checked again on the record as it is now: the deciding process may have written it meanwhile.
+    result.replayed ? unrecorded : undefined,
+  );
   if (transition) await postAlert(deps, guildId, transition);
   const level = entry.status === 'failed' ? 'warn' : 'info';
   deps.log?.[level](
@@ -215,11 +252,14 @@ async function record(
   schedule: Schedule,
   lastRun: LastRun,
   also: (s: Schedule) => Schedule = (s) => s,
+  /** When given, only a schedule it holds true of is written. */
+  only?: (s: Schedule) => boolean,
 ): Promise<AlertTransition | undefined> {
   return deps.store.updateGuild(schedule.guildId, (schedules) => {
     let transition: AlertTransition | undefined;
     const next = schedules.map((s) => {
       if (s.id !== schedule.id) return s;
+      if (only && !only(s)) return s;
       const updated = also({ ...s, lastRun });
       const decided = alertTransition(updated);
       if (!decided) return updated;

@@ -24,7 +24,7 @@
 import cron from 'node-cron';
 import type { Logger } from '../log.js';
 import type { LedgerEntry, Schedule } from './index.js';
-import { runKey, TransientDeliveryError } from './ledger.js';
+import { ON_TIME_MS, runKey, TransientDeliveryError } from './ledger.js';
 import type { Store } from './store.js';
 import { compileRule } from './when.js';
 
@@ -70,7 +70,8 @@ export interface CatchUpReport {
   scheduleId: string;
   guildId: string;
   slot?: string;
-  action: 'none' | 'posted-late' | 'resumed' | 'skipped';
+  /** `recorded`: the ledger had the run, the schedule did not (a crash between the two writes). */
+  action: 'none' | 'posted-late' | 'resumed' | 'recorded' | 'skipped';
   missed: number;
 }
 
@@ -90,8 +91,6 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Runs closer than this to their slot are on time, not late. */
-const ON_TIME_MS = 60_000;
 /** Bound on counting old misses (an hourly schedule down for a month is 720). */
 const MAX_MISSED_COUNT = 5000;
 /** How often the wall clock is compared with the time that really passed. */
@@ -283,7 +282,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     // outcome): no ledger read, which is most of a start with thousands of schedules.
     if (schedule.lastRun && !schedule.lastRun.manual && schedule.lastRun.slot === report.slot) return report;
     const entry = await deps.store.ledgerGet(runKey(schedule.guildId, schedule.id, latest.toISOString()));
-    if (entry && entry.status !== 'pending') return report;
+    if (entry && entry.status !== 'pending') {
+      // Decided, but not on the schedule: the process stopped between the ledger's write and the
+      // schedule's. The runner replays the ledger's outcome (nothing is sent) and records it.
+      report.action = 'recorded';
+      await runWithRetry(schedule.guildId, schedule.id, latest, entry.late === true);
+      return report;
+    }
     const lateBy = now.getTime() - latest.getTime();
     const older = entry ? { count: 0, recent: [] } : olderMisses(schedule, latest);
     report.missed = older.count;

@@ -271,6 +271,9 @@ export function createDiscordPoster(client: Client): Poster {
       }
     },
 
+    postedAt: (messageId) =>
+      SNOWFLAKE.test(messageId) ? new Date(SnowflakeUtil.timestampFrom(messageId)) : undefined,
+
     async find(guildId, channelId, marker, since) {
       const channel = await resolve(guildId, channelId);
       if (!channel) return null;

@@ -239,8 +239,30 @@ describe('catch-up at start', () => {
     });
     const [report] = await scheduler.start();
     scheduler.stop();
+    // The ledger has it and the schedule does not (a stop between the two writes): recorded, not sent.
+    expect(report?.action).toBe('recorded');
+    expect(poster.sent).toHaveLength(0);
+    const [stored] = await store.readGuild('g1');
+    expect(stored?.lastRun).toMatchObject({
+      slot: '2026-03-02T07:00:00.000Z',
+      outcome: 'sent',
+      messageId: 'earlier',
+    });
+    expect(stored?.lastRun?.late).toBeUndefined();
+  });
+
+  test('GIVEN the latest slot sent and recorded on the schedule THEN start neither posts nor reads the ledger', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T07:30:00Z') });
+    const slot = '2026-03-02T07:00:00.000Z';
+    const { scheduler, poster, store } = await setup([
+      schedule({ lastRun: { slot, outcome: 'sent', at: slot, messageId: 'earlier' } }),
+    ]);
+    const ledgerGet = vi.spyOn(store, 'ledgerGet');
+    const [report] = await scheduler.start();
+    scheduler.stop();
     expect(report?.action).toBe('none');
     expect(poster.sent).toHaveLength(0);
+    expect(ledgerGet).not.toHaveBeenCalled();
   });
 
   test('GIVEN a run left pending by a crash THEN start resends it with the same nonce, once', async () => {

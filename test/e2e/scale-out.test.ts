@@ -10,7 +10,7 @@
  * it is posted later than that. A shard restarted by its manager at once takes its lease over only
  * when the dead process's lease runs out (30 s after its last renewal, seen at the next heartbeat),
  * so its digests would still be on time by that rule; the restart scenario starts the shard again
- * more than a minute after the slot instead. The one `test.fails` states two faults found here.
+ * more than a minute after the slot instead.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -302,15 +302,10 @@ describe
       expectClean(s.fake);
     }, 120_000);
 
-    // Fails today, for two reasons (each an expect.soft below); drop `.fails` with the fixes.
-    // 1. scheduler.ts catchUp: a run the ledger has as sent is passed over at start ("none"), so a
-    //    schedule whose process died between the ledger's `sent` and run.ts's record() never gets
-    //    that run as its lastRun, nor the items it showed in `seen` (the next digest marks them new
-    //    again, and /schedule list shows an older last run).
-    // 2. run.ts: a resumed run records `late: true` on the schedule even when its resend is answered
-    //    by the nonce with the digest posted on time before the crash, which carries no late label:
-    //    /schedule list says "last sent (late)" of a digest that was not.
-    test.fails('WHEN a shard dies with one digest sent but not yet recorded on its schedule, and another under way, and is started again more than a minute later THEN each schedule records the run as its channel shows it', async (ctx) => {
+    // A crash between the ledger's `sent` and the schedule's record: the restart records the run
+    // from the ledger (scheduler.ts catch-up, run.ts), and a resend answered by the nonce with the
+    // digest posted on time is recorded on time (its message id's time, not the restart's).
+    test('WHEN a shard dies with one digest sent but not yet recorded on its schedule, and another under way, and is started again more than a minute later THEN each schedule records the run as its channel shows it', async (ctx) => {
       const { expect } = ctx;
       const s = await scenario(ctx, { guilds: [2, 0], channels: [1, 0] });
       const [held, slow] = s.seeded;
@@ -362,10 +357,12 @@ describe
       console.info(
         `[scale-out] records after the crash: ${JSON.stringify({ held: heldRun ?? null, slow: slowRun ?? null })}`,
       );
-      expect
-        .soft(heldRun, "the run sent before the crash is the schedule's last run")
-        .toMatchObject({ slot: s.slot.toISOString(), outcome: 'sent', messageId: heldMessage?.id });
-      expect.soft(slowRun?.late, 'a digest posted on time is not recorded late').toBeUndefined();
+      expect(heldRun, "the run sent before the crash is the schedule's last run").toMatchObject({
+        slot: s.slot.toISOString(),
+        outcome: 'sent',
+        messageId: heldMessage?.id,
+      });
+      expect(slowRun?.late, 'a digest posted on time is not recorded late').toBeUndefined();
       expectClean(s.fake);
     }, 240_000);
 

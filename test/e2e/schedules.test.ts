@@ -42,7 +42,7 @@ function manualCron() {
   };
 }
 
-/** The bot's clock: real time until a test moves it forward. */
+/** The bot's clock, and Discord's (message ids carry their time): real time until a test moves it forward. */
 const clockAt = { ms: Date.now() };
 const now = () => new Date(clockAt.ms);
 /** The next slot of a cron expression after the bot's now, in UTC. */
@@ -56,7 +56,7 @@ const advanceTo = (slot: Date, ms = 5_000) => {
   clockAt.ms = slot.getTime() + ms;
 };
 
-const discord = useFakeDiscord({ requireSafeMentions: true });
+const discord = useFakeDiscord({ requireSafeMentions: true, now: () => clockAt.ms });
 let stateDir: string;
 let harness: Harness | undefined;
 let clock: ReturnType<typeof manualCron>;
