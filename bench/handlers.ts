@@ -106,9 +106,26 @@ for (let i = 0; i < 20; i++) {
   );
 }
 let scheduleIds = (await schedules.list(GUILD)).map((v) => v.schedule.id);
-const pool = poolFrom(library, () => scheduleIds, timeZones());
+let scheduleFile = '';
+const pool = poolFrom(
+  library,
+  () => scheduleIds,
+  timeZones(),
+  () => scheduleFile,
+);
 
 const failureSamples: string[] = [];
+{
+  // What /schedule import is measured with: the guild's own export.
+  const exported = await invokeCommand(
+    app.registry,
+    'schedule',
+    { subcommand: 'export' },
+    app.makeContext(facts('schedule')),
+  );
+  scheduleFile = exported.files?.[0]?.content ?? '';
+  if (!scheduleFile) throw new Error('/schedule export attached no file');
+}
 const buttonIds = new Map<string, Set<string>>();
 
 const collectButtons = (reply: Reply) => {

@@ -21,6 +21,8 @@ export interface Pool {
   zones: string[];
   /** Ids of the schedules in the bench guild (refreshed by the caller). */
   scheduleIds: () => string[];
+  /** The bench guild's schedules as /schedule export writes them (set by the caller), for import. */
+  scheduleFile: () => string;
 }
 
 export interface Picker {
@@ -52,7 +54,12 @@ const STOP = new Set([
   'this',
 ]);
 
-export function poolFrom(library: Library, scheduleIds: () => string[], zones: string[]): Pool {
+export function poolFrom(
+  library: Library,
+  scheduleIds: () => string[],
+  zones: string[],
+  scheduleFile: () => string = () => '',
+): Pool {
   const briefings = library.latest();
   const words = new Set<string>();
   for (const b of briefings.slice(0, 500)) {
@@ -69,6 +76,7 @@ export function poolFrom(library: Library, scheduleIds: () => string[], zones: s
     words: [...words],
     zones,
     scheduleIds,
+    scheduleFile,
   };
 }
 
@@ -131,7 +139,22 @@ export const COMMAND_INPUTS: Record<string, (p: Picker, pool: Pool) => RawOption
     themes: p.pick(pool.themeIds),
   }),
   'schedule run-now': (p, pool) => ({ subcommand: 'run-now', id: p.pick(pool.scheduleIds()) }),
+  'schedule history': (p, pool) => ({ subcommand: 'history', id: p.pick(pool.scheduleIds()) }),
+  'schedule export': () => ({ subcommand: 'export' }),
+  // The guild's own file: a preview that finds every schedule unchanged, or changed since the export.
+  'schedule import': (_p, pool) => {
+    const content = pool.scheduleFile();
+    return { subcommand: 'import', file: { name: 'schedules.yaml', size: content.length, content } };
+  },
+  'schedule alerts': (p) =>
+    p.chance(0.2)
+      ? { subcommand: 'alerts', off: true }
+      : { subcommand: 'alerts', channel: { id: BENCH_ALERTS_CHANNEL, name: 'alerts' } },
+  notify: () => ({}),
 };
+
+/** The channel the bench guild's alerts go to. */
+export const BENCH_ALERTS_CHANNEL = '200000000000000999';
 
 /** Values a user would be heading for in an autocompleted option, by option name. */
 export const AUTOCOMPLETE_TARGETS: Record<string, (p: Picker, pool: Pool) => string> = {
