@@ -144,6 +144,9 @@ export interface ForumTag {
  * Whether a role can be the one a digest pings, with a Notify me button that gives and takes it:
  * `problems` say what stops the bot (each with its fix).
  */
+/** DeliveryError code of a Notify me press refused because the role grants elevated permissions. */
+export const ROLE_ELEVATED = -1 as const;
+
 export type RoleCheck =
   | { ok: true; name: string }
   | { ok: false; reason: 'role-gone' }
@@ -161,8 +164,11 @@ export type ChannelCheck =
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   constructor(
-    /** 40067: the forum requires a tag and the post has none; 10011: the role is gone. */
-    readonly code: 50001 | 50013 | 10003 | 40067 | 10011,
+    /**
+     * 40067: the forum requires a tag and the post has none; 10011: the role is gone;
+     * ROLE_ELEVATED: a role Notify me must not hand out.
+     */
+    readonly code: 50001 | 50013 | 10003 | 40067 | 10011 | typeof ROLE_ELEVATED,
     message: string,
     readonly missing: string[] = [],
   ) {

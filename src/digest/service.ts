@@ -14,6 +14,7 @@ import {
   type ForumTag,
   type Poster,
   type Preview,
+  ROLE_ELEVATED,
   type RunOutcome,
   type Schedule,
   type ScheduleService,
@@ -253,7 +254,9 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         throw new UserError(
           error.code === 10011
             ? `${name} no longer exists. An admin can pick another role with /schedule edit mention.`
-            : `I may not give or take ${name}. An admin must give me Manage Roles and put my role above ${name} (Server Settings → Roles).`,
+            : error.code === ROLE_ELEVATED
+              ? `${name} is not given out by this button: ${error.message}, which any member could take. An admin can pick a role without them with /schedule edit mention.`
+              : `I may not give or take ${name}. An admin must give me Manage Roles and put my role above ${name} (Server Settings → Roles).`,
         );
       }
     },

@@ -24,7 +24,13 @@ import {
   type ThreadAutoArchiveDuration,
 } from 'discord.js';
 import { SNOWFLAKE } from '../config.js';
-import { type ChannelCheck, type ChannelKind, DeliveryError, type Poster } from '../digest/index.js';
+import {
+  type ChannelCheck,
+  type ChannelKind,
+  DeliveryError,
+  type Poster,
+  ROLE_ELEVATED,
+} from '../digest/index.js';
 
 const NEEDED: [string, PermissionResolvable][] = [
   ['View Channel', PermissionFlagsBits.ViewChannel],
@@ -36,6 +42,35 @@ const THREADS: [string, PermissionResolvable] = [
   'Create Public Threads',
   PermissionFlagsBits.CreatePublicThreads,
 ];
+
+/**
+ * What a role members give themselves with 🔔 Notify me must not grant: any member could press
+ * the button, so a role with one of these would hand out moderation or the server's settings.
+ */
+const ELEVATED: [string, bigint][] = [
+  ['Administrator', PermissionFlagsBits.Administrator],
+  ['Manage Server', PermissionFlagsBits.ManageGuild],
+  ['Manage Roles', PermissionFlagsBits.ManageRoles],
+  ['Manage Channels', PermissionFlagsBits.ManageChannels],
+  ['Manage Messages', PermissionFlagsBits.ManageMessages],
+  ['Manage Threads', PermissionFlagsBits.ManageThreads],
+  ['Manage Webhooks', PermissionFlagsBits.ManageWebhooks],
+  ['Manage Nicknames', PermissionFlagsBits.ManageNicknames],
+  ['Manage Expressions', PermissionFlagsBits.ManageGuildExpressions],
+  ['Manage Events', PermissionFlagsBits.ManageEvents],
+  ['Kick Members', PermissionFlagsBits.KickMembers],
+  ['Ban Members', PermissionFlagsBits.BanMembers],
+  ['Timeout Members', PermissionFlagsBits.ModerateMembers],
+  ['Mention @everyone', PermissionFlagsBits.MentionEveryone],
+  ['View Audit Log', PermissionFlagsBits.ViewAuditLog],
+  ['Move Members', PermissionFlagsBits.MoveMembers],
+  ['Mute Members', PermissionFlagsBits.MuteMembers],
+  ['Deafen Members', PermissionFlagsBits.DeafenMembers],
+];
+
+/** The elevated permissions a role grants, by name (none: an empty list). */
+export const elevatedIn = (permissions: bigint): string[] =>
+  ELEVATED.filter(([, bit]) => (permissions & bit) === bit).map(([name]) => name);
 
 /** Discord's refusals of a second publish and of a second thread on one message: both done already. */
 const ALREADY_PUBLISHED = 40033;
@@ -193,6 +228,12 @@ export function createDiscordPoster(client: Client): Poster {
       if (!me.permissions.has(PermissionFlagsBits.ManageRoles)) {
         problems.push('I need Manage Roles to give and take it (Server Settings → Roles → my role)');
       }
+      const elevated = elevatedIn(role.permissions.bitfield);
+      if (elevated.length) {
+        problems.push(
+          `it grants ${elevated.join(', ')}, and any member could give it to themselves with 🔔 Notify me: pick a role without such permissions`,
+        );
+      }
       if (role.managed) problems.push('it is managed by an integration, so nobody can be given it');
       else if (role.comparePositionTo(me.roles.highest) >= 0) {
         problems.push(
@@ -220,6 +261,10 @@ export function createDiscordPoster(client: Client): Poster {
           await member.roles.remove(roleId);
           return false;
         }
+        // Checked again at every press: a role may have been given permissions since it was chosen.
+        const role = await guild.roles.fetch(roleId);
+        const elevated = role ? elevatedIn(role.permissions.bitfield) : [];
+        if (elevated.length) throw new DeliveryError(ROLE_ELEVATED, `the role grants ${elevated.join(', ')}`);
         await member.roles.add(roleId);
         return true;
       } catch (error) {

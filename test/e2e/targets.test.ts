@@ -317,6 +317,37 @@ describe('GIVEN a role below the bot that members may join', () => {
     expect(discord.fake.messages(briefings)).toHaveLength(1);
   });
 
+  test('WHEN the role grants a moderator permission THEN /schedule add refuses it, and a role given one after it was chosen is not handed out by Notify me', async () => {
+    await start();
+    const briefings = discord.fake.channelId('briefings');
+    discord.fake.setRolePermissions('Subscribers', PermissionFlagsBits.KickMembers);
+    try {
+      const kick = await add(briefings, { mention: { type: 8, value: discord.fake.roleId('Subscribers') } });
+      expect(kick.id).toBeUndefined();
+      expect(kick.reply).toMatch(/it grants Kick Members, and any member could give it to themselves/);
+    } finally {
+      discord.fake.setRolePermissions('Subscribers', 0n);
+    }
+    const subscribers = discord.fake.roleId('Subscribers');
+    const { id } = await add(briefings, { mention: { type: 8, value: subscribers } });
+    if (!id) throw new Error('not saved');
+    await runSlot(id);
+    const [digest] = discord.fake.messages(briefings);
+    discord.fake.setRolePermissions('Subscribers', PermissionFlagsBits.BanMembers);
+    try {
+      const press = await discord.fake.interact({
+        type: 'button',
+        customId: `notify:toggle:${subscribers}`,
+        message: digest,
+        user: 'member',
+      });
+      expect(text(press.callback)).toMatch(/is not given out by this button: the role grants Ban Members/);
+      expect(discord.fake.memberRoles(discord.fake.userId('member'))).not.toContain(subscribers);
+    } finally {
+      discord.fake.setRolePermissions('Subscribers', 0n);
+    }
+  });
+
   test('WHEN the role is @everyone, above the bot, or the bot lacks Manage Roles THEN /schedule add refuses and explains', async () => {
     await start();
     const briefings = discord.fake.channelId('briefings');
