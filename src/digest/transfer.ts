@@ -177,6 +177,8 @@ export const PlannedSchema = z.object({
   mentionMappedFrom: z.string().optional(),
   /** For an update: the settings it replaces, in the words of the preview. */
   changed: z.array(z.string()).optional(),
+  /** For an update: the schedule's `updatedAt` the preview saw; a later change refuses the import. */
+  base: z.string().optional(),
 });
 export type Planned = z.infer<typeof PlannedSchema>;
 
@@ -239,7 +241,13 @@ export function planImport(options: {
     if (existing) {
       inFile.add(existing.id);
       const changed = changesOf(existing, r);
-      return { ...settings, id: existing.id, action: changed.length ? 'update' : 'unchanged', changed };
+      return {
+        ...settings,
+        id: existing.id,
+        action: changed.length ? 'update' : 'unchanged',
+        changed,
+        base: existing.updatedAt,
+      };
     }
     const id = r.id && !taken.has(r.id) ? r.id : options.newId(taken);
     taken.add(id);
@@ -278,9 +286,9 @@ export function applyPlan(
   options: { maxPerGuild: number; stamp: string; newId: (taken: ReadonlySet<string>) => string },
 ): { schedules: Schedule[]; result: Applied } {
   const adds = plan.entries.filter((e) => e.action === 'add');
-  const ours = (s: Schedule | undefined) =>
-    s !== undefined && s.createdAt === plan.createdAt && s.createdBy === plan.userId;
-  if (adds.length > 0 && adds.every((e) => ours(list.find((s) => s.id === e.id)))) {
+  // The schedules this plan adds carry its stamp (whatever id they ended up with): one of them
+  // there means the plan was applied already, by another click or another process.
+  if (adds.length > 0 && list.some((s) => s.createdAt === plan.createdAt && s.createdBy === plan.userId)) {
     return { schedules: [...list], result: { added: [], updated: [], replayed: true } };
   }
   const byId = new Map(list.map((s) => [s.id, s]));
@@ -290,6 +298,11 @@ export function applyPlan(
     if (!s) {
       throw new UserError(
         `schedule ${e.id} was removed after the preview, so nothing was imported. Run /schedule import again.`,
+      );
+    }
+    if (e.base !== undefined && s.updatedAt !== e.base) {
+      throw new UserError(
+        `schedule ${e.id} was changed after the preview, so nothing was imported (the import would undo that change). Run /schedule import again to see it.`,
       );
     }
     const timing = s.when !== e.when || s.timezone !== e.timezone || s.cron !== e.cron;

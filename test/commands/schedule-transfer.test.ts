@@ -344,6 +344,19 @@ describe('/schedule export and import', () => {
     expect(s).toMatchObject({ id, when: 'daily 09:30', format: 'full' });
   });
 
+  test('GIVEN a preview WHEN another admin edits that schedule before Confirm THEN nothing is imported, and the edit stays', async () => {
+    const { add, exported, importFile, press, call, digests } = await setup();
+    const id = await add({ channel: briefings, when: 'daily 08:00' });
+    const preview = await importFile((await exported()).content.replace('daily 08:00', 'daily 09:30'));
+    await call({ subcommand: 'edit', id, when: 'daily 17:00' });
+    const confirmed = await press(preview, 'Confirm').catch((e: unknown) => e);
+    expect(isUserError(confirmed) ? confirmed.message : confirmed).toMatch(
+      new RegExp(`schedule ${id} was changed after the preview, so nothing was imported`),
+    );
+    const [s] = await digests.store.readGuild(G1);
+    expect(s?.when).toBe('daily 17:00');
+  });
+
   test('GIVEN a preview WHEN Cancel is pressed, or Confirm twice THEN cancel changes nothing and a second Confirm says the import is no longer waiting', async () => {
     const { add, exported, importFile, press, digests } = await setup();
     await add({ channel: briefings, when: 'daily 08:00' });
