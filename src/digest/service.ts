@@ -302,12 +302,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     },
 
     async add(guildId, userId, input, library) {
-      const existing = await store.readGuild(guildId);
-      if (existing.length >= deps.maxPerGuild) {
-        throw new UserError(
-          `this server already has ${existing.length} schedules, the limit is ${deps.maxPerGuild}. Remove one with /schedule remove first.`,
-        );
-      }
+      // The cap is checked in the change itself, on the record as it is then: no read ahead of it.
       const checked = checkWhen(input.when, input.timezone, {
         now: now(),
         minIntervalMinutes: deps.minIntervalMinutes,
@@ -322,10 +317,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         : undefined;
       const stamp = now().toISOString();
       const schedule = await save(guildId, (list) => {
-        // Checked again under the guild's lock: two concurrent adds cannot both pass the cap.
+        // Under the guild's lock and compare-and-set: two concurrent adds cannot both pass the cap.
         if (list.length >= deps.maxPerGuild) {
           throw new UserError(
-            `this server already has ${list.length} schedules, the limit is ${deps.maxPerGuild}.`,
+            `this server already has ${list.length} schedules, the limit is ${deps.maxPerGuild}. Remove one with /schedule remove first.`,
           );
         }
         const created: Schedule = {
