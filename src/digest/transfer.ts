@@ -268,6 +268,22 @@ export function planImport(options: {
 export const countAfter = (plan: ImportPlan, current: number): number =>
   current + plan.entries.filter((e) => e.action === 'add').length;
 
+/** What a planned entry sets on a schedule; optional settings only when the entry has them. */
+const settingsOf = (e: Planned) => ({
+  channelId: e.channelId,
+  ...(e.channelName ? { channelName: e.channelName } : {}),
+  when: e.when,
+  cron: e.cron,
+  timezone: e.timezone,
+  themes: e.themes,
+  format: e.format,
+  skipIfEmpty: e.skipIfEmpty,
+  paused: e.paused,
+  ...(e.tags?.length ? { tags: e.tags } : {}),
+  ...(e.thread ? { thread: true } : {}),
+  ...(e.mention ? { mention: e.mention } : {}),
+});
+
 export interface Applied {
   added: Schedule[];
   updated: Schedule[];
@@ -307,29 +323,16 @@ export function applyPlan(
     }
     const timing = s.when !== e.when || s.timezone !== e.timezone || s.cron !== e.cron;
     const resumed = s.paused && !e.paused;
+    // The file's settings replace the schedule's, optional ones included (a setting it leaves out goes).
+    const { channelName: _name, tags: _tags, thread: _thread, mention: _mention, ...kept } = s;
     const next: Schedule = {
-      ...s,
-      channelId: e.channelId,
-      ...(e.channelName ? { channelName: e.channelName } : {}),
-      when: e.when,
-      cron: e.cron,
-      timezone: e.timezone,
-      themes: e.themes,
-      format: e.format,
-      skipIfEmpty: e.skipIfEmpty,
-      paused: e.paused,
-      tags: e.tags?.length ? e.tags : undefined,
-      thread: e.thread || undefined,
-      mention: e.mention,
+      ...kept,
+      ...settingsOf(e),
       updatedAt: options.stamp,
       // As for an edit: a new time, or a resume, starts afresh; a new channel starts healthy.
       ...(timing || resumed ? { activeSince: options.stamp } : {}),
       ...(s.channelId !== e.channelId ? { health: { status: 'ok' as const } } : {}),
     };
-    if (!e.channelName) delete next.channelName;
-    if (!next.tags) delete next.tags;
-    if (!next.thread) delete next.thread;
-    if (!next.mention) delete next.mention;
     byId.set(s.id, next);
     updated.push(next);
   }
@@ -349,18 +352,7 @@ export function applyPlan(
     return {
       id,
       guildId: plan.guildId,
-      channelId: e.channelId,
-      ...(e.channelName ? { channelName: e.channelName } : {}),
-      when: e.when,
-      cron: e.cron,
-      timezone: e.timezone,
-      themes: e.themes,
-      format: e.format,
-      skipIfEmpty: e.skipIfEmpty,
-      paused: e.paused,
-      ...(e.tags?.length ? { tags: e.tags } : {}),
-      ...(e.thread ? { thread: true } : {}),
-      ...(e.mention ? { mention: e.mention } : {}),
+      ...settingsOf(e),
       ...(alerts ? { alerts } : {}),
       createdBy: plan.userId,
       createdAt: plan.createdAt,
