@@ -2,6 +2,7 @@
  * The real bot (src/discord/bot.ts: client, dispatcher, registry, library, schedules) started
  * against the fake Discord, with its commands deployed there by the real deploy script.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { AppSeams } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
+import type { CronLike } from '../../src/digest/scheduler.js';
 import { type Bot, startBot } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import type { FakeDiscord } from '../fake-discord/index.js';
@@ -65,6 +67,33 @@ export async function startHarness(
     async stop({ keepState = false } = {}) {
       await bot.stop();
       if (!keepState) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A cron stand-in the test drives: tasks are armed as node-cron would be, and fired by hand for a
+ * chosen slot (the scheduler never waits for a real minute).
+ */
+export function manualCron() {
+  const tasks = new Map<
+    string,
+    { expression: string; timezone: string; fn: (c: { date: Date }) => unknown }
+  >();
+  const cron: CronLike = {
+    schedule(expression, fn, options) {
+      tasks.set(options.name, { expression, timezone: options.timezone, fn });
+      return { stop: () => tasks.delete(options.name), destroy: () => tasks.delete(options.name) };
+    },
+  };
+  return {
+    cron,
+    names: () => [...tasks.keys()],
+    /** Fires the task whose name contains `id`, for `date`, and waits for the run to finish. */
+    async fire(id: string, date: Date) {
+      const task = [...tasks.entries()].find(([name]) => name.includes(id))?.[1];
+      if (!task) throw new Error(`no task for ${id}; tasks: ${[...tasks.keys()].join(', ')}`);
+      await task.fn({ date });
     },
   };
 }

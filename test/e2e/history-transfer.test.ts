@@ -9,34 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
-import type { CronLike } from '../../src/digest/scheduler.js';
 import { compileRule } from '../../src/digest/when.js';
 import { deployCommands } from '../../src/discord/deploy.js';
 import type { CallbackBody } from '../fake-discord/index.js';
 import { defaultGuildSeed } from '../fake-discord/state.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { type Harness, startHarness } from './harness.js';
+import { type Harness, manualCron, startHarness } from './harness.js';
 
 const MANAGE_GUILD = 1n << 5n;
 const EMBED_LINKS = 1n << 14n;
-
-function manualCron() {
-  const tasks = new Map<string, (c: { date: Date }) => unknown>();
-  const cron: CronLike = {
-    schedule(_expression, fn, options) {
-      tasks.set(options.name, fn);
-      return { stop: () => tasks.delete(options.name), destroy: () => tasks.delete(options.name) };
-    },
-  };
-  return {
-    cron,
-    async fire(id: string, date: Date) {
-      const task = [...tasks.entries()].find(([name]) => name.includes(id))?.[1];
-      if (!task) throw new Error(`no task for ${id}`);
-      await task({ date });
-    },
-  };
-}
 
 const clockAt = { ms: Date.now() };
 const now = () => new Date(clockAt.ms);

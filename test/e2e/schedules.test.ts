@@ -9,38 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { CronLike } from '../../src/digest/scheduler.js';
 import { compileRule } from '../../src/digest/when.js';
 import type { CallbackBody, FakeMessage } from '../fake-discord/index.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { type Harness, startHarness } from './harness.js';
+import { type Harness, manualCron, startHarness } from './harness.js';
 
 const MANAGE_GUILD = 1n << 5n;
 const EPHEMERAL = 64;
 
 /** A stand-in for node-cron that fires only when the test says so. */
-function manualCron() {
-  const tasks = new Map<
-    string,
-    { expression: string; timezone: string; fn: (c: { date: Date }) => unknown }
-  >();
-  const cron: CronLike = {
-    schedule(expression, fn, options) {
-      tasks.set(options.name, { expression, timezone: options.timezone, fn });
-      return { stop: () => tasks.delete(options.name), destroy: () => tasks.delete(options.name) };
-    },
-  };
-  return {
-    cron,
-    names: () => [...tasks.keys()],
-    /** Fires the task whose name contains `id`, for `date`, and waits for the run to finish. */
-    async fire(id: string, date: Date) {
-      const task = [...tasks.entries()].find(([name]) => name.includes(id))?.[1];
-      if (!task) throw new Error(`no task for ${id}; tasks: ${[...tasks.keys()].join(', ')}`);
-      await task.fn({ date });
-    },
-  };
-}
 
 /** The bot's clock, and Discord's (message ids carry their time): real time until a test moves it forward. */
 const clockAt = { ms: Date.now() };

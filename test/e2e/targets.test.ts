@@ -9,32 +9,13 @@ import { join } from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { CronLike } from '../../src/digest/scheduler.js';
 import { compileRule } from '../../src/digest/when.js';
 import { type CallbackBody, CROSSPOSTED } from '../fake-discord/index.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fake-discord/state.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { type Harness, startHarness } from './harness.js';
+import { type Harness, manualCron, startHarness } from './harness.js';
 
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
-
-function manualCron() {
-  const tasks = new Map<string, { fn: (c: { date: Date }) => unknown }>();
-  const cron: CronLike = {
-    schedule(_expression, fn, options) {
-      tasks.set(options.name, { fn });
-      return { stop: () => tasks.delete(options.name), destroy: () => tasks.delete(options.name) };
-    },
-  };
-  return {
-    cron,
-    async fire(id: string, date: Date) {
-      const task = [...tasks.entries()].find(([name]) => name.includes(id))?.[1];
-      if (!task) throw new Error(`no task for ${id}`);
-      await task.fn({ date });
-    },
-  };
-}
 
 const clockAt = { ms: Date.now() };
 const now = () => new Date(clockAt.ms);
