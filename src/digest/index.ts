@@ -109,8 +109,15 @@ export const LedgerEntrySchema = z.object({
   manual: z.boolean().optional(),
   messageId: z.string().optional(),
   reason: z.string().optional(),
+  /** The channel the run was for: links in /schedule history stay right after the schedule moves. */
+  channelId: z.string().optional(),
   /** A forum post: no nonce protects a resend, so a pending one is always looked for first. */
   target: z.enum(['forum']).optional(),
+  /**
+   * What is still to do after the post (publish it, start its thread): written before the send, so
+   * a process that stops after the post leaves them for the next one to finish.
+   */
+  due: z.array(z.enum(['publish', 'thread'])).optional(),
   /** Announcement channels: whether the digest was published to following servers. */
   published: z.boolean().optional(),
   /** The discussion thread started from the digest. */

@@ -28,8 +28,12 @@
  *
  * After the post, what follows it is done once and never reposts: an announcement is published
  * (crossposted; Discord refuses a second publish, which counts as done) and a thread is started
- * from the message (Discord gives a message one thread). Each is tried a few times; what still
- * fails is recorded on the entry (`followUp`), which stays `sent`.
+ * from the message (Discord gives a message one thread, and a second start counts as done). They
+ * are written on the entry as `due` with the pending write before the send, and taken off only
+ * when tried: a process that stops after the post, before or during them, leaves a sent (or, if
+ * it stopped before that write, pending and then found) entry with them still due, and the next
+ * run of that slot (the catch-up at start) does them from the recorded message. Each is tried a
+ * few times; what still fails is recorded on the entry (`followUp`), which stays `sent`.
  *
  * A failure that may pass (network, 5xx, a channel lookup that timed out, a composer that threw)
  * leaves the entry as it was and throws TransientDeliveryError, so the caller retries with the same
@@ -145,6 +149,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
       attempts: 0,
       createdAt: stamp,
       updatedAt: stamp,
+      channelId: request.channelId,
       ...(request.late ? { late: true } : {}),
       ...(request.manual ? { manual: true } : {}),
     };
@@ -152,20 +157,33 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     if (theirs) return { entry: theirs, replayed: true };
     existing = claim;
   }
-  // An admin repeating run-now after a failure means "try again"; everything else decided stays decided.
-  const retryByHand = existing.status === 'failed' && request.manual === true;
-  if (existing.status !== 'pending' && !retryByHand) return { entry: existing, replayed: true };
-
-  const { nonce } = existing;
-  const marker = markerFor(nonce);
   const base: LedgerEntry = { ...existing };
   // Past the claim, the entry is this run's own: later writes replace it whole.
   const record = async (patch: Partial<LedgerEntry>): Promise<LedgerEntry> => {
     // A reason belongs to the outcome it explains: a retried failure's reason does not outlive it.
     const entry: LedgerEntry = { ...base, reason: undefined, ...patch, updatedAt: now().toISOString() };
     await store.ledgerSet(entry);
+    Object.assign(base, patch);
     return entry;
   };
+  /** Records the post as sent, then does what is due after it. */
+  const sentThen = async (messageId: string): Promise<LedgerEntry> => {
+    const sent = await record({ status: 'sent', messageId, reason: undefined });
+    if (!sent.due?.length) return sent;
+    return record(await followUps(poster, request, sent));
+  };
+
+  // Sent by a process that stopped before finishing what follows the post: finish it, post nothing.
+  if (existing.status === 'sent' && existing.due?.length && existing.messageId) {
+    log?.info({ key, due: existing.due }, 'finishing what was due after a posted digest');
+    return { entry: await record(await followUps(poster, request, existing)), replayed: true };
+  }
+  // An admin repeating run-now after a failure means "try again"; everything else decided stays decided.
+  const retryByHand = existing.status === 'failed' && request.manual === true;
+  if (existing.status !== 'pending' && !retryByHand) return { entry: existing, replayed: true };
+
+  const { nonce } = existing;
+  const marker = markerFor(nonce);
 
   // A claim never sent (attempts 0: the process stopped before the send) needs no search. A forum
   // post has no nonce, so there is no window in which a resend is safe.
@@ -187,10 +205,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
       const found = await poster.find(request.guildId, request.channelId, marker, since);
       if (found) {
         log?.info({ key, messageId: found }, 'pending run was already posted; recorded as sent');
-        return {
-          entry: await record({ status: 'sent', messageId: found, reason: undefined }),
-          replayed: false,
-        };
+        return { entry: await sentThen(found), replayed: false };
       }
     } catch (error) {
       const reason = `outcome unknown: could not check the channel for it (${describeError(error)}); not resent to avoid a duplicate`;
@@ -261,10 +276,19 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   }
   if (!reply) return { entry: await record({ status: 'empty' }), replayed: false };
 
-  // Written before sending: a crash from here on leaves a pending entry, never an unrecorded post.
-  if (forum) base.target = 'forum';
-  await record({ status: 'pending', attempts: base.attempts + 1 });
-  base.attempts += 1;
+  // Written before sending: a crash from here on leaves a pending entry, never an unrecorded post,
+  // and what follows the post is on it, to be finished by whoever finds the post.
+  const due: NonNullable<LedgerEntry['due']> = [];
+  if (kind === 'announcement' && poster.publish) due.push('publish');
+  if (request.thread && (kind === 'text' || kind === 'announcement') && poster.startThread)
+    due.push('thread');
+  await record({
+    status: 'pending',
+    attempts: base.attempts + 1,
+    channelId: request.channelId,
+    due: due.length ? due : undefined,
+    ...(forum ? { target: 'forum' as const } : {}),
+  });
   let messageId: string;
   try {
     const mention = request.mentionRoleId ? { mentionRoleId: request.mentionRoleId } : {};
@@ -298,11 +322,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     const result = await transient('Discord did not accept it', error);
     return { ...result, reply };
   }
-  Object.assign(base, { status: 'sent', messageId });
-  const sent = await record({ status: 'sent', messageId, reason: undefined });
-  const after = await followUps(poster, request, kind, messageId);
-  if (Object.keys(after).length === 0) return { entry: sent, reply, replayed: false };
-  return { entry: await record(after), reply, replayed: false };
+  return { entry: await sentThen(messageId), reply, replayed: false };
 }
 
 /** Runs `step` up to FOLLOW_UP_ATTEMPTS times; Discord's refusals (DeliveryError) are not retried. */
@@ -319,30 +339,35 @@ async function retried<T>(step: () => Promise<T>): Promise<T> {
   throw last;
 }
 
-/** Publishes an announcement and starts the thread; what they record on the entry. */
+/**
+ * Does what is due after a posted digest (publish, thread) in the channel it was posted to; the
+ * patch takes them off `due` and says what failed. A step Discord already took counts as done.
+ */
 async function followUps(
   poster: Poster,
   request: RunRequest,
-  kind: ChannelKind,
-  messageId: string,
+  entry: LedgerEntry,
 ): Promise<Partial<LedgerEntry>> {
-  const patch: Partial<LedgerEntry> = {};
+  const patch: Partial<LedgerEntry> = { due: undefined };
   const failed: string[] = [];
-  if (kind === 'announcement' && poster.publish) {
+  const channelId = entry.channelId ?? request.channelId;
+  const messageId = entry.messageId as string;
+  const due = entry.due ?? [];
+  if (due.includes('publish') && poster.publish) {
     const publish = poster.publish.bind(poster);
     try {
-      await retried(() => publish(request.guildId, request.channelId, messageId));
+      await retried(() => publish(request.guildId, channelId, messageId));
       patch.published = true;
     } catch (error) {
       patch.published = false;
       failed.push(`posted, but not published to following servers (${describeError(error)})`);
     }
   }
-  if (request.thread && (kind === 'text' || kind === 'announcement') && poster.startThread) {
+  if (due.includes('thread') && poster.startThread) {
     const start = poster.startThread.bind(poster);
     try {
       patch.threadId = await retried(() =>
-        start(request.guildId, request.channelId, messageId, {
+        start(request.guildId, channelId, messageId, {
           name: request.title ?? 'Looking ahead',
           autoArchiveMinutes: THREAD_AUTO_ARCHIVE_MINUTES,
         }),

@@ -209,6 +209,77 @@ describe('GIVEN thread on', () => {
   });
 });
 
+/** A store whose first write after the `sent` one fails: the process died after recording the post. */
+const crashingAfterSent = (store: Store): Store => {
+  let sentSeen = false;
+  let crashed = false;
+  return {
+    ...store,
+    async ledgerSet(entry) {
+      if (sentSeen && !crashed) {
+        crashed = true;
+        throw new StoreError('process killed after the sent write');
+      }
+      if (entry.status === 'sent') sentSeen = true;
+      return store.ledgerSet(entry);
+    },
+  };
+};
+
+describe('GIVEN a process that stops between the post and what follows it', () => {
+  test('WHEN it stops after the post and before recording it THEN the rerun publishes and starts the thread from the message it finds, posting nothing', async () => {
+    const base = await memoryStore();
+    const { poster, posted, calls } = targetPoster({ ok: true, kind: 'announcement' });
+    await expect(
+      deliverOnce({ store: crashingOnSent(base), poster, now }, request({ thread: true })),
+    ).rejects.toBeInstanceOf(StoreError);
+    expect(calls.publish).toBe(0);
+    expect((await base.ledgerGet(`g1:s1:${SLOT}`))?.due).toEqual(['publish', 'thread']);
+    // Seconds later: inside the nonce window the send is repeated, and Discord answers with the post.
+    const resent = { ...poster, send: async () => 'p1' };
+    const { entry } = await deliverOnce({ store: base, poster: resent, now }, request({ thread: true }));
+    expect(entry).toMatchObject({ status: 'sent', messageId: 'p1', published: true, threadId: 'thread-p1' });
+    expect(entry.due).toBeUndefined();
+    expect(calls.publish).toBe(1);
+    expect(calls.thread.map((t) => t.messageId)).toEqual(['p1']);
+    expect(posted).toHaveLength(1);
+  });
+
+  test('WHEN it stops after recording the post and before publishing THEN the next run of the slot publishes it and starts its thread, in the channel it was posted to', async () => {
+    const base = await memoryStore();
+    const { poster, posted, calls } = targetPoster({ ok: true, kind: 'announcement' });
+    const publishedIn: string[] = [];
+    const publish = poster.publish?.bind(poster);
+    poster.publish = async (guildId, channelId, messageId) => {
+      publishedIn.push(channelId);
+      return publish?.(guildId, channelId, messageId);
+    };
+    // The publish itself went through; recording it did not.
+    await expect(
+      deliverOnce({ store: crashingAfterSent(base), poster, now }, request({ thread: true })),
+    ).rejects.toBeInstanceOf(StoreError);
+    const stored = await base.ledgerGet(`g1:s1:${SLOT}`);
+    expect(stored).toMatchObject({ status: 'sent', messageId: 'p1', due: ['publish', 'thread'] });
+
+    // The schedule has moved since; what follows the post is done where the post is.
+    const later = () => new Date('2026-12-02T09:00:00Z');
+    const { entry, replayed } = await deliverOnce(
+      { store: base, poster, now: later },
+      request({ thread: true, channelId: 'c2' }),
+    );
+    expect(replayed).toBe(true);
+    expect(entry).toMatchObject({ status: 'sent', published: true, threadId: 'thread-p1' });
+    expect(entry.due).toBeUndefined();
+    expect(publishedIn).toEqual(['c1', 'c1']);
+    expect(posted).toHaveLength(1);
+
+    // Done: a third run does nothing at all.
+    await deliverOnce({ store: base, poster, now: later }, request({ thread: true }));
+    expect(calls.publish).toBe(2);
+    expect(calls.thread).toHaveLength(2);
+  });
+});
+
 describe('postTitle', () => {
   test.each([
     ['2026-12-02T07:00:00Z', 'Europe/Brussels', 'Looking ahead — Wed 2 Dec 2026'],

@@ -98,7 +98,8 @@ export function renderHistory({ history, page, reader, pageId }: HistoryViewOpti
   const lines = [...runs]
     .sort((a, b) => slotOf(b).getTime() - slotOf(a).getTime())
     .slice(shown * RUNS_PER_PAGE, (shown + 1) * RUNS_PER_PAGE)
-    .map((entry) => runLine(entry, schedule.guildId, schedule.channelId, reader));
+    // A run links into the channel it was posted to, which the schedule may since have left.
+    .map((entry) => runLine(entry, schedule.guildId, entry.channelId ?? schedule.channelId, reader));
   const head = `${whenText(schedule)} in ${channelMention(schedule)}`;
   return {
     embeds: [

@@ -1,7 +1,8 @@
 /** /schedule history's lines: each outcome in words, with a link to what was posted. */
 import { describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../../src/digest/index.js';
-import { messageUrl, outcomeText, runLine } from '../../../src/render/views/history.js';
+import { messageUrl, outcomeText, renderHistory, runLine } from '../../../src/render/views/history.js';
+import { scheduleRecord } from '../../digest/fixtures.js';
 
 const G = '111111111111111111';
 const C = '222222222222222222';
@@ -92,5 +93,26 @@ describe('runLine', () => {
     expect(outcomeText(failed, { operator: true })).toBe(
       '❌ failed: could not send (connect ECONNREFUSED 10.0.0.7:443)',
     );
+  });
+});
+
+describe('renderHistory', () => {
+  test('GIVEN a schedule moved to another channel THEN each run links into the channel it was posted to', () => {
+    const moved = '555555555555555555';
+    const reply = renderHistory({
+      history: {
+        schedule: scheduleRecord({ id: 'abcd12', guildId: G, channelId: moved }),
+        runs: [
+          entry({ messageId: M, channelId: C }),
+          entry({ slot: '2026-03-03T08:00:00.000Z', messageId: '666666666666666666', channelId: moved }),
+        ],
+      },
+      page: 0,
+      reader: {},
+      pageId: (page) => `history:${page}`,
+    });
+    const text = reply.embeds?.[0]?.description ?? '';
+    expect(text).toContain(`https://discord.com/channels/${G}/${C}/${M}`);
+    expect(text).toContain(`https://discord.com/channels/${G}/${moved}/666666666666666666`);
   });
 });
