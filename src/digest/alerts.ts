@@ -6,9 +6,13 @@
  * At most one alert per schedule per change of state, across processes: the state last announced
  * (`alerted`) is written in the same compare-and-set write of the guild record as the run's outcome
  * (run.ts), so of two processes recording the same change only the one whose write lands posts.
- * The alert itself carries a nonce of the schedule, the state and the instant it began, so a retry
- * of its send is not posted twice either. An alert that cannot be posted is logged, not retried:
- * the schedule's health in /schedule list and /status still says it all.
+ * The claim also writes `alertPending` (the instant of the claim), which the poster takes off once
+ * the alert is posted. An alert that could not be posted (a failed send, or a process that stopped
+ * before it) is tried again by the next run recorded while the state still holds, once the claim
+ * is older than ALERT_RETRY_AFTER_MS (younger, its poster may still be sending it); a state that
+ * passed before its alert was posted is dropped, with the one announced before it restored. The
+ * alert carries a nonce of the schedule, the state and the claim's instant, so a retry of a send
+ * that did land within Discord's nonce window is not posted twice.
  */
 
 import { escapeInline } from '../render/escape.js';
@@ -26,19 +30,37 @@ export interface AlertTransition {
   schedule: Schedule;
 }
 
+/** An alert claimed this long ago and still not posted is tried again by the next recorded run. */
+export const ALERT_RETRY_AFTER_MS = 60_000;
+
 /**
- * The schedule with its announced state brought up to date, and the change to announce; undefined
- * when there is nothing to announce (no alert channel, or no change since the last alert).
+ * The schedule with its announced state brought up to date (at `at`), and the change to announce
+ * (a new one, or one claimed earlier and never posted); undefined when nothing is to be written.
  */
 export function alertTransition(
   s: Schedule,
-): { schedule: Schedule; transition: AlertTransition } | undefined {
+  at: string,
+): { schedule: Schedule; transition?: AlertTransition } | undefined {
   if (!s.alerts) return undefined;
   const to: AlertState = s.health.status;
-  if (to === (s.alerted ?? 'ok')) return undefined;
-  const schedule = { ...s, alerted: to };
+  const claimed: AlertState = s.alerted ?? 'ok';
+  if (s.alertPending) {
+    if (to !== claimed) {
+      // The state never announced has passed: the one announced before it holds again.
+      const { alertPending: _, ...rest } = s;
+      return { schedule: { ...rest, alerted: to } };
+    }
+    const age = Date.parse(at) - Date.parse(s.alertPending);
+    return age > ALERT_RETRY_AFTER_MS ? { schedule: s, transition: { to, schedule: s } } : undefined;
+  }
+  if (to === claimed) return undefined;
+  const schedule = { ...s, alerted: to, alertPending: at };
   return { schedule, transition: { to, schedule } };
 }
+
+/** Whether the schedule's record still waits for this alert to be posted. */
+export const awaits = (s: Schedule, transition: AlertTransition): boolean =>
+  s.alerted === transition.to && s.alertPending === transition.schedule.alertPending;
 
 const channelOf = (s: Schedule): string => `<#${s.channelId}>`;
 
@@ -93,8 +115,8 @@ function alertBody(transition: AlertTransition): Reply {
   };
 }
 
-/** The alert's nonce: one per schedule, state and instant the state began. */
+/** The alert's nonce: one per schedule, state and claim. */
 export const alertNonce = (guildId: string, transition: AlertTransition): string =>
   nonceFor(
-    `alert:${guildId}:${transition.schedule.id}:${transition.to}:${transition.schedule.health.since ?? transition.schedule.lastRun?.at ?? ''}`,
+    `alert:${guildId}:${transition.schedule.id}:${transition.to}:${transition.schedule.alertPending ?? ''}`,
   );

@@ -69,6 +69,8 @@ export const ScheduleSchema = z.object({
   alerts: z.object({ channelId: z.string(), channelName: z.string().optional() }).optional(),
   /** The health last announced in the alert channel: one alert per change of state. */
   alerted: z.enum(['ok', 'failing']).optional(),
+  /** When `alerted` was claimed, while its alert is not known to be posted (alerts.ts). */
+  alertPending: iso.optional(),
   /** Slots missed while the bot was down and too old to catch up. */
   missed: z.object({ count: z.number().int(), latest: iso, recordedAt: iso }).optional(),
   /** What the last posted digest contained, to mark what is new in the next one. */

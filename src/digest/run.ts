@@ -5,7 +5,7 @@
  */
 import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
-import { type AlertTransition, alertNonce, alertReply, alertTransition } from './alerts.js';
+import { type AlertTransition, alertNonce, alertReply, alertTransition, awaits } from './alerts.js';
 import { composeDigest, type Digest, postTitle } from './compose.js';
 import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
 import {
@@ -261,7 +261,7 @@ async function record(
       if (s.id !== schedule.id) return s;
       if (only && !only(s)) return s;
       const updated = also({ ...s, lastRun });
-      const decided = alertTransition(updated);
+      const decided = alertTransition(updated, lastRun.at);
       if (!decided) return updated;
       transition = decided.transition;
       return decided.schedule;
@@ -270,17 +270,32 @@ async function record(
   });
 }
 
-/** Posts an alert once; a failure is logged (the schedule's health says it all in /schedule list). */
+/**
+ * Posts an alert, then takes its claim off the schedule; a failure is logged and leaves the claim,
+ * so the next run recorded while the state holds tries again (see alerts.ts).
+ */
 async function postAlert(deps: RunDeps, guildId: string, transition: AlertTransition): Promise<void> {
   const channelId = transition.schedule.alerts?.channelId;
   if (!channelId) return;
+  const about = { guildId, scheduleId: transition.schedule.id, state: transition.to };
   try {
     await deps.poster.send(guildId, channelId, alertReply(transition), alertNonce(guildId, transition));
-    deps.log?.info({ guildId, scheduleId: transition.schedule.id, state: transition.to }, 'alert posted');
   } catch (error) {
-    deps.log?.warn(
-      { err: error, guildId, scheduleId: transition.schedule.id, state: transition.to },
-      'could not post an alert',
-    );
+    deps.log?.warn({ err: error, ...about }, 'could not post an alert; the next run tries again');
+    return;
+  }
+  deps.log?.info(about, 'alert posted');
+  try {
+    await deps.store.updateGuild(guildId, (schedules) => ({
+      schedules: schedules.map((s) => {
+        if (s.id !== transition.schedule.id || !awaits(s, transition)) return s;
+        const { alertPending: _, ...posted } = s;
+        return posted;
+      }),
+      result: undefined,
+    }));
+  } catch (error) {
+    // Left claimed: the next run posts it again, with the same nonce.
+    deps.log?.warn({ err: error, ...about }, 'alert posted, but could not record it');
   }
 }

@@ -274,7 +274,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
         }
         // The state is announced from now on: a schedule failing already is announced at its next run.
         const schedules = list.map((s) => {
-          const { alerts: _old, alerted: _state, ...rest } = s;
+          const { alerts: _old, alerted: _state, alertPending: _claim, ...rest } = s;
           return alerts ? { ...rest, alerts } : rest;
         });
         return {

@@ -7,13 +7,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { alertReply, alertTransition, fixFor } from '../../src/digest/alerts.js';
+import {
+  type AlertTransition,
+  alertNonce,
+  alertReply,
+  alertTransition,
+  fixFor,
+} from '../../src/digest/alerts.js';
 import type { Schedule } from '../../src/digest/index.js';
 import { createSlotRunner } from '../../src/digest/run.js';
 import { openStore } from '../../src/digest/store.js';
 import { defaultLibrary, fakePoster, scheduleRecord } from './fixtures.js';
 
 const library = defaultLibrary();
+const T0 = '2026-03-02T09:00:00.000Z';
 const failing = (over: Partial<Schedule> = {}): Schedule =>
   scheduleRecord({
     id: 'abc123',
@@ -25,16 +32,42 @@ const failing = (over: Partial<Schedule> = {}): Schedule =>
 
 describe('alertTransition', () => {
   test('GIVEN no alert channel THEN nothing is announced', () => {
-    expect(alertTransition(failing({ alerts: undefined }))).toBeUndefined();
+    expect(alertTransition(failing({ alerts: undefined }), T0)).toBeUndefined();
   });
 
+  const posted = (s: Schedule | undefined): Schedule => {
+    const { alertPending: _, ...rest } = s as Schedule;
+    return rest;
+  };
+
   test('GIVEN a failure already announced THEN nothing more; a recovery after it is announced once', () => {
-    const first = alertTransition(failing());
-    expect(first?.transition.to).toBe('failing');
-    expect(alertTransition(first?.schedule as Schedule)).toBeUndefined();
-    const recovered = alertTransition({ ...(first?.schedule as Schedule), health: { status: 'ok' } });
-    expect(recovered?.transition.to).toBe('ok');
-    expect(alertTransition(recovered?.schedule as Schedule)).toBeUndefined();
+    const first = alertTransition(failing(), T0);
+    expect(first?.transition?.to).toBe('failing');
+    expect(first?.schedule.alertPending).toBe(T0);
+    expect(alertTransition(posted(first?.schedule), T0)).toBeUndefined();
+    const recovered = alertTransition({ ...posted(first?.schedule), health: { status: 'ok' } }, T0);
+    expect(recovered?.transition?.to).toBe('ok');
+    expect(alertTransition(posted(recovered?.schedule), T0)).toBeUndefined();
+  });
+
+  test('GIVEN an alert claimed and never posted THEN a run recorded a minute later while the state holds tries it again, with the same nonce', () => {
+    const first = alertTransition(failing(), T0);
+    const claimed = first?.schedule as Schedule;
+    // Its poster may still be sending it.
+    expect(alertTransition(claimed, '2026-03-02T09:00:30.000Z')).toBeUndefined();
+    const retry = alertTransition(claimed, '2026-03-02T09:05:00.000Z');
+    expect(retry?.transition?.to).toBe('failing');
+    expect(alertNonce('g', retry?.transition as AlertTransition)).toBe(
+      alertNonce('g', first?.transition as AlertTransition),
+    );
+  });
+
+  test('GIVEN a failure alert never posted WHEN the schedule recovers THEN no alert: the state announced before holds again', () => {
+    const claimed = alertTransition(failing(), T0)?.schedule as Schedule;
+    const after = alertTransition({ ...claimed, health: { status: 'ok' } }, '2026-03-02T10:00:00.000Z');
+    expect(after?.transition).toBeUndefined();
+    expect(after?.schedule.alerted).toBe('ok');
+    expect(after?.schedule.alertPending).toBeUndefined();
   });
 
   test.each([
@@ -103,6 +136,57 @@ describe('GIVEN two processes on one store', () => {
       expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
     } finally {
       await Promise.all([a.close(), b.close()]);
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('GIVEN an alert channel that fails to take the alert', () => {
+  test('WHEN the first alert cannot be posted THEN the next run posts it, once, and the recovery after it once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
+    const store = await openStore(`sqlite://${join(dir, 'a.sqlite')}`);
+    try {
+      const schedule = scheduleRecord({
+        id: 'abc123',
+        guildId: 'g1',
+        channelId: 'c1',
+        alerts: { channelId: 'alerts' },
+      });
+      await store.updateGuild('g1', () => ({ schedules: [schedule], result: undefined }));
+      const poster = fakePoster();
+      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
+      let refuse = 1;
+      const send = poster.send.bind(poster);
+      poster.send = (guildId, channelId, ...rest) => {
+        if (channelId === 'alerts' && refuse-- > 0)
+          return Promise.reject(new Error('503 Service Unavailable'));
+        return send(guildId, channelId, ...rest);
+      };
+      let now = new Date('2026-03-02T08:00:00Z');
+      const run = createSlotRunner({ store, poster, now: () => now, library: () => library });
+      const alerts = () => poster.sent.filter((m) => m.channelId === 'alerts');
+
+      await run('g1', 'abc123', now);
+      expect(alerts()).toHaveLength(0);
+      expect((await store.readGuild('g1'))[0]?.alertPending).toBeDefined();
+
+      now = new Date('2026-03-02T09:00:00Z');
+      await run('g1', 'abc123', now);
+      expect(alerts()).toHaveLength(1);
+      expect(JSON.stringify(alerts()[0]?.reply.embeds)).toMatch(/is failing/);
+      expect((await store.readGuild('g1'))[0]?.alertPending).toBeUndefined();
+
+      now = new Date('2026-03-02T10:00:00Z');
+      await run('g1', 'abc123', now);
+      expect(alerts()).toHaveLength(1);
+
+      poster.broken.delete('c1');
+      now = new Date('2026-03-02T11:00:00Z');
+      await run('g1', 'abc123', now);
+      expect(alerts()).toHaveLength(2);
+      expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
+    } finally {
+      await store.close();
       rmSync(dir, { recursive: true });
     }
   });
