@@ -160,20 +160,35 @@ export function createDiscordPoster(client: Client): Poster {
     };
   };
 
-  /** The forum's posts by the bot since the instant: active ones, then archived ones, newest first. */
+  /**
+   * The forum's posts by the bot created since the instant: active ones, then archived ones.
+   * Discord lists archived posts by when they were archived, most recent first, whatever their age:
+   * a post created since the instant was archived since it too, so the pages are read until one
+   * ends before the instant. Past FIND_PAGES pages of posts archived since then we cannot tell.
+   */
   const postsSince = async (forum: ForumChannel, since: Date): Promise<AnyThreadChannel[]> => {
     const me = client.user?.id;
     const recent = (t: AnyThreadChannel) =>
       t.parentId === forum.id && t.ownerId === me && SnowflakeUtil.timestampFrom(t.id) >= since.getTime();
-    const active = await forum.guild.channels.fetchActiveThreads();
-    const archived = await forum.threads.fetchArchived({ type: 'public', limit: PAGE_SIZE });
-    const older = [...archived.threads.values()];
-    // Past the page, an archived post may still be newer than the instant: then we cannot tell.
-    const last = older.at(-1);
-    if (archived.hasMore && last && SnowflakeUtil.timestampFrom(last.id) >= since.getTime()) {
-      throw new Error(`more than ${PAGE_SIZE} archived posts since ${since.toISOString()}`);
+    const posts = [...(await forum.guild.channels.fetchActiveThreads()).threads.values()];
+    let before: Date | undefined;
+    for (let page = 0; page < FIND_PAGES; page++) {
+      const archived = await forum.threads.fetchArchived({
+        type: 'public',
+        limit: PAGE_SIZE,
+        ...(before ? { before } : {}),
+      });
+      const threads = [...archived.threads.values()];
+      posts.push(...threads);
+      const oldest = Math.min(...threads.map((t) => t.archiveTimestamp ?? Number.POSITIVE_INFINITY));
+      if (!archived.hasMore || !Number.isFinite(oldest) || oldest < since.getTime())
+        return posts.filter(recent);
+      // Posts archived in the same millisecond as the oldest are read again rather than skipped.
+      before = new Date(oldest + 1);
     }
-    return [...active.threads.values(), ...older].filter(recent);
+    throw new Error(
+      `more than ${FIND_PAGES * PAGE_SIZE} posts archived since ${since.toISOString()}: cannot tell whether the digest is among them`,
+    );
   };
 
   return {

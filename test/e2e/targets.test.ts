@@ -206,6 +206,52 @@ describe('GIVEN a forum that requires a tag', () => {
   });
 });
 
+describe('GIVEN a forum whose posts are archived while the bot is down', () => {
+  test('WHEN the digest post is archived behind a hundred later ones, one of them an old post THEN the restarted bot still finds it and posts nothing more', async () => {
+    const forum = discord.fake.channelId('digests');
+    // A post from before the run, archived after the digest's: it ends the first page of archived posts.
+    const old = discord.fake.seedPost(forum, 'An older discussion', 'member');
+    await start();
+    const { id } = await add(forum, { tags: 'digest', when: '0 9 * * *' });
+    if (!id) throw new Error('not saved');
+    const store = harness?.bot.app.digests.store;
+    if (!store) throw new Error('no store');
+    const ledgerSet = store.ledgerSet.bind(store);
+    store.ledgerSet = async (entry) => {
+      if (entry.status === 'sent') throw new Error('process killed before the ledger write');
+      return ledgerSet(entry);
+    };
+    const slot = nextSlot('0 9 * * *');
+    clockAt.ms = slot.getTime() + 5_000;
+    await clock.fire(id, slot).catch(() => undefined);
+    const ours = () => newThreads(forum).filter((t) => t.thread?.ownerId === discord.fake.bot.id);
+    const [post] = ours();
+    if (!post) throw new Error('no post');
+    await harness?.stop({ keepState: true });
+
+    // Hours later: the digest's post is archived, then the old post, then 99 posts made since.
+    clockAt.ms = slot.getTime() + 2 * 3_600_000;
+    discord.fake.archiveThread(post.id);
+    clockAt.ms += 1_000;
+    discord.fake.archiveThread(old);
+    for (let i = 0; i < 99; i++) {
+      clockAt.ms += 1_000;
+      discord.fake.archiveThread(discord.fake.seedPost(forum, `Topic ${i}`, 'member'));
+    }
+    clockAt.ms += 60_000;
+    await start();
+    await discord.fake.waitFor(async () => {
+      const [view] = (await harness?.bot.app.digests.schedules.list(discord.fake.guildId)) ?? [];
+      return view?.schedule.lastRun?.outcome === 'sent';
+    });
+    expect(ours()).toHaveLength(1);
+    const pages = discord.fake.requests.filter((r) =>
+      r.path.endsWith(`/channels/${forum}/threads/archived/public`),
+    );
+    expect(pages.some((r) => r.query.before !== undefined)).toBe(true);
+  });
+});
+
 describe('GIVEN an announcement channel', () => {
   test('WHEN a schedule with thread on runs THEN one message is posted, published once, with one thread from it', async () => {
     await start();

@@ -83,6 +83,7 @@
  * message reactions, and routes not listed above (they land in
  * `fake.unexpected`).
  */
+import { ChannelType } from 'discord.js';
 import { attachmentJson, findAttachment, storeAttachment } from './attachments.js';
 import { createSnowflakes, monotonicMs } from './clock.js';
 import type {
@@ -119,6 +120,7 @@ import {
   type User,
   type World,
 } from './state.js';
+import { seedPost } from './threads.js';
 import { createWaiting, describeRecent, type InteractionHandle, interactionHandle } from './waiting.js';
 
 export type {
@@ -225,6 +227,8 @@ export interface FakeDiscord {
   threads(parentId: string): Channel[];
   /** Archives (or reopens) a thread, as Discord does after its auto-archive duration. */
   archiveThread(threadId: string, archived?: boolean): void;
+  /** A forum post by a member (by username or id), made outside the API; its id. */
+  seedPost(forumId: string, name: string, member: string): string;
   /** Deletes a role (GUILD_ROLE_DELETE); members lose it. */
   removeRole(role: string, guildId?: string): void;
   /** The role ids a member holds. */
@@ -426,10 +430,21 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       [...guildOrThrow(channelOrThrow(parentId).guildId).channels.values()]
         .filter((c) => c.thread && c.parentId === parentId)
         .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+    seedPost(forumId, name, member) {
+      const forum = channelOrThrow(forumId);
+      if (forum.type !== ChannelType.GuildForum) throw new Error(`fake-discord: ${forumId} is no forum`);
+      const guild = guildOrThrow(forum.guildId);
+      const ownerId = guild.members.has(member)
+        ? member
+        : [...guild.members.keys()].find((id) => world.users.get(id)?.username === member);
+      if (!ownerId) throw new Error(`fake-discord: no member ${member}`);
+      return seedPost(core, forum, name, ownerId);
+    },
     archiveThread(threadId, archived = true) {
       const thread = channelOrThrow(threadId);
       if (!thread.thread) throw new Error(`fake-discord: ${threadId} is no thread`);
       thread.thread.archived = archived;
+      thread.thread.archivedAt = new Date(world.now()).toISOString();
       gateway.dispatch('THREAD_UPDATE', channelJson(thread), thread.guildId);
     },
     removeRole(roleRef, guildId) {

@@ -68,6 +68,8 @@ export interface ThreadState {
   autoArchiveDuration: number;
   appliedTags: string[];
   createdAt: string;
+  /** When it was last archived or unarchived (Discord's archive_timestamp); creation until then. */
+  archivedAt?: string;
   /** The message it started from (a forum post's starter message has the thread's id). */
   starterMessageId: string;
 }
@@ -406,7 +408,7 @@ const threadFields = (thread: ThreadState) => ({
   thread_metadata: {
     archived: thread.archived,
     auto_archive_duration: thread.autoArchiveDuration,
-    archive_timestamp: thread.createdAt,
+    archive_timestamp: thread.archivedAt ?? thread.createdAt,
     locked: false,
     create_timestamp: thread.createdAt,
   },

@@ -22,6 +22,7 @@ import {
   memberJson,
   permissionsIn,
   REQUIRE_TAG,
+  userJson,
 } from './state.js';
 
 type Json = Record<string, unknown>;
@@ -36,7 +37,15 @@ const botPerms = (core: Core, channel: Channel) => permissionsIn(core.world, cha
 const addThread = (
   core: Core,
   parent: Channel,
-  opts: { id: string; name: string; type: ChannelType; autoArchive: number; tags: string[]; starter: string },
+  opts: {
+    id: string;
+    name: string;
+    type: ChannelType;
+    autoArchive: number;
+    tags: string[];
+    starter: string;
+    ownerId?: string;
+  },
 ): Channel => {
   const guild = core.world.guilds.get(parent.guildId) as Guild;
   const thread: Channel = {
@@ -50,7 +59,7 @@ const addThread = (
     flags: 0,
     availableTags: [],
     thread: {
-      ownerId: core.world.bot.id,
+      ownerId: opts.ownerId ?? core.world.bot.id,
       archived: false,
       autoArchiveDuration: opts.autoArchive,
       appliedTags: opts.tags,
@@ -193,6 +202,27 @@ export const crosspost = (core: Core, channelId: string, messageId: string): Han
   return ok(message);
 };
 
+/** A forum post made by a member (not through the API): its starter message says `content`. */
+export const seedPost = (core: Core, forum: Channel, name: string, ownerId: string): string => {
+  const id = core.world.nextId();
+  addThread(core, forum, {
+    id,
+    name,
+    type: ChannelType.PublicThread,
+    autoArchive: 1440,
+    tags: [],
+    starter: id,
+    ownerId,
+  });
+  const owner = core.world.users.get(ownerId);
+  storeMessage(
+    core,
+    { ...buildMessage(core, id, { content: name }), id, ...(owner ? { author: userJson(owner) } : {}) },
+    false,
+  );
+  return id;
+};
+
 const threadsOf = (guild: Guild, keep: (c: Channel) => boolean) =>
   [...guild.channels.values()].filter((c) => c.thread !== undefined && keep(c));
 
@@ -205,7 +235,10 @@ export const activeThreads = (core: Core, guild: Guild): HandlerResult => {
   return ok({ threads: visible.map(channelJson), members: [] });
 };
 
-/** GET /channels/:channel/threads/archived/public: newest first, `limit` at most 100. */
+/**
+ * GET /channels/:channel/threads/archived/public: most recently archived first, `before` an
+ * archive timestamp (ISO 8601), `limit` at most 100.
+ */
 export const archivedThreads = (
   core: Core,
   channelId: string,
@@ -219,11 +252,14 @@ export const archivedThreads = (
   }
   const guild = core.world.guilds.get(channel.guildId) as Guild;
   const limit = Math.max(2, Math.min(Number(query.limit ?? 50) || 50, 100));
-  const archived = threadsOf(guild, (c) => c.parentId === channelId && c.thread?.archived === true).sort(
-    (a, b) => ((a.thread?.createdAt ?? '') < (b.thread?.createdAt ?? '') ? 1 : -1),
-  );
-  const before = query.before;
-  const page = archived.filter((c) => !before || (c.thread?.createdAt ?? '') < before).slice(0, limit);
+  const archivedAt = (c: Channel): number => Date.parse(c.thread?.archivedAt ?? c.thread?.createdAt ?? '');
+  const before = query.before ? Date.parse(query.before) : Number.POSITIVE_INFINITY;
+  if (Number.isNaN(before)) return discordError(400, 50035, 'Invalid Form Body: before is not a timestamp');
+  const archived = threadsOf(
+    guild,
+    (c) => c.parentId === channelId && c.thread?.archived === true && archivedAt(c) < before,
+  ).sort((a, b) => archivedAt(b) - archivedAt(a));
+  const page = archived.slice(0, limit);
   return ok({ threads: page.map(channelJson), members: [], has_more: archived.length > page.length });
 };
 
