@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import type { Library } from '../briefings/index.js';
 import { fieldOf, type PathSegment } from '../briefings/load/yaml-exact.js';
 import { isUserError, UserError } from '../errors.js';
-import type { ForumTag, ImportCheck, ImportOutcome, Poster, Schedule, ScheduleHistory } from './index.js';
+import {
+  DIGEST_CHANNELS,
+  type ForumTag,
+  type ImportCheck,
+  type ImportOutcome,
+  type Poster,
+  type Schedule,
+  type ScheduleHistory,
+  wrongKind,
+} from './index.js';
 import type { Scheduler } from './scheduler.js';
 import type { Store } from './store.js';
 import {
@@ -87,7 +96,11 @@ export function createTransferMethods(deps: TransferDeps) {
   ): Promise<ChannelResult> => {
     const usable = async (id: string, name: string | undefined): Promise<string | undefined> => {
       const check = await poster.check(guildId, id);
-      if (check.ok) return undefined;
+      if (check.ok) {
+        return check.kind && !DIGEST_CHANNELS.includes(check.kind)
+          ? `#${name ?? id} ${wrongKind(check.kind, DIGEST_CHANNELS).replace(/^that /, '')}`
+          : undefined;
+      }
       if (check.reason === 'channel-gone') return 'gone';
       return `I am missing ${check.missing.join(', ')} in #${name ?? id}: grant it to the bot and import again`;
     };

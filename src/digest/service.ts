@@ -9,8 +9,11 @@ import { UserError } from '../errors.js';
 import { escapeInline } from '../render/escape.js';
 import { composeDigest } from './compose.js';
 import {
+  ALERT_CHANNELS,
   type ChannelCheck,
+  type ChannelKind,
   DeliveryError,
+  DIGEST_CHANNELS,
   type ForumTag,
   type Poster,
   type Preview,
@@ -20,6 +23,7 @@ import {
   type ScheduleService,
   type ScheduleView,
   StoreError,
+  wrongKind,
 } from './index.js';
 import { markerFor, nonceFor, runKey } from './ledger.js';
 import { createSlotRunner, type RunDeps, type SlotRunner } from './run.js';
@@ -117,12 +121,18 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
   const checkChannel = async (
     guildId: string,
     channelId: string,
-    needs?: { thread?: boolean },
+    needs: { thread?: boolean; kinds: readonly ChannelKind[] },
   ): Promise<Extract<ChannelCheck, { ok: true }>> => {
-    const check = needs?.thread
+    const check = needs.thread
       ? await poster.check(guildId, channelId, { thread: true })
       : await poster.check(guildId, channelId);
-    if (check.ok) return check;
+    if (check.ok) {
+      // Discord's option offers only these kinds; an id typed or sent past it is checked here.
+      if (check.kind && !needs.kinds.includes(check.kind)) {
+        throw new UserError(wrongKind(check.kind, needs.kinds), 'channel');
+      }
+      return check;
+    }
     if (check.reason === 'channel-gone') {
       throw new UserError('I cannot see that channel. Pick a text channel of this server.', 'channel');
     }
@@ -172,7 +182,10 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     channelId: string,
     wanted: { tags: string[] | undefined; thread: boolean | 'inherited' },
   ): Promise<{ tags: ForumTag[]; thread: boolean }> => {
-    const check = await checkChannel(guildId, channelId, { thread: wanted.thread !== false });
+    const check = await checkChannel(guildId, channelId, {
+      thread: wanted.thread !== false,
+      kinds: DIGEST_CHANNELS,
+    });
     const typed = (wanted.tags ?? []).map((t) => t.trim()).filter(Boolean);
     if (check.kind !== 'forum') {
       if (typed.length) {
@@ -262,7 +275,7 @@ export function createScheduleService(deps: ServiceDeps): ScheduleService {
     },
 
     async setAlerts(guildId, channel) {
-      if (channel) await checkChannel(guildId, channel.id);
+      if (channel) await checkChannel(guildId, channel.id, { kinds: ALERT_CHANNELS });
       const alerts = channel
         ? { channelId: channel.id, ...(channel.name ? { channelName: channel.name } : {}) }
         : undefined;

@@ -28,6 +28,8 @@ const CHANNELS: Record<string, { id: string; name: string }[]> = {
     { id: '200000000000000003', name: 'digests' },
   ],
 };
+/** A thread of #briefings in the second guild: no place for a schedule. */
+const THREAD_IN_G2 = '200000000000000009';
 /** Each guild's roles a digest may ping: the same name in other case, another id. */
 const ROLES: Record<string, { id: string; name: string }[]> = {
   [G1]: [{ id: '500000000000000001', name: 'Digest readers' }],
@@ -58,6 +60,7 @@ afterEach(async () => {
 async function setup(options: { maxPerGuild?: number } = {}) {
   const poster: FakePoster = fakePoster();
   poster.check = async (guildId, channelId) => {
+    if (channelId === THREAD_IN_G2 && guildId === G2) return { ok: true, kind: 'thread' };
     if (!CHANNELS[guildId]?.some((c) => c.id === channelId)) return { ok: false, reason: 'channel-gone' };
     const tags = FORUM_TAGS[channelId];
     return tags
@@ -489,6 +492,13 @@ describe('/schedule export and import', () => {
       4,
       'schedules[0].channel.id',
       /no channel 1 or named #lounge/,
+    ],
+    [
+      'the id of a thread',
+      `${header}  - channel: { id: "${THREAD_IN_G2}", name: briefings }\n    when: daily 08:00\n    timezone: UTC\n`,
+      4,
+      'schedules[0].channel.id',
+      /#briefings is a thread: pick a text, an announcement or a forum channel/,
     ],
     [
       'an id twice',

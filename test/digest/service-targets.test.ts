@@ -41,6 +41,7 @@ async function setup(roles: Record<string, RoleCheck> = {}) {
   const poster = fakePoster();
   poster.check = async (_guildId, channelId, needs) => {
     if (channelId === 'forum') return FORUM;
+    if (channelId === 'athread') return { ok: true, kind: 'thread' };
     if (channelId === 'nothreads' && needs?.thread) {
       return { ok: false, reason: 'missing-permissions', missing: ['Create Public Threads'] };
     }
@@ -107,6 +108,25 @@ describe('GIVEN a forum channel', () => {
     const moved = await schedules.edit('g1', schedule.id, { channelId: 'forum', tags: ['weekly'] }, library);
     expect(moved.schedule.thread).toBeUndefined();
     expect(moved.schedule.tags).toEqual([{ id: 't2', name: 'weekly' }]);
+  });
+});
+
+describe('GIVEN a channel id of a thread, sent past the channel option', () => {
+  test('WHEN a schedule would post there, or alerts go there THEN it is refused, naming the kinds that work', async () => {
+    const schedules = await setup();
+    expect(await refusal(schedules.add('g1', 'u1', input({ channelId: 'athread' }), library))).toBe(
+      'that is a thread: pick a text, an announcement or a forum channel.',
+    );
+    const { schedule } = await schedules.add('g1', 'u1', input(), library);
+    expect(await refusal(schedules.edit('g1', schedule.id, { channelId: 'athread' }, library))).toMatch(
+      /that is a thread/,
+    );
+    const setAlerts = schedules.setAlerts?.bind(schedules);
+    if (!setAlerts) throw new Error('no /schedule alerts');
+    expect(await refusal(setAlerts('g1', { id: 'forum' }))).toBe(
+      'that is a forum channel: pick a text or an announcement channel.',
+    );
+    expect((await schedules.list('g1')).map((v) => v.schedule.channelId)).toEqual(['text']);
   });
 });
 
