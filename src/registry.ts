@@ -152,10 +152,12 @@ export async function invokeCommand(
   name: string,
   raw: RawOptions,
   ctx: CommandContext,
+  /** Options that cost something to get (an attachment's download): fetched only once admitted. */
+  more?: () => Promise<RawOptions>,
 ): Promise<Reply> {
   const command = find(registry, name);
   const context = contextFor(registry, command, ctx);
-  const parsed = command.options.safeParse(raw);
+  const parsed = command.options.safeParse(more ? { ...raw, ...(await more()) } : raw);
   if (!parsed.success) throw optionError(parsed.error, raw, command.definition.name);
   return fitReply(await command.execute(context, parsed.data));
 }

@@ -225,11 +225,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       await answer(
         interaction,
         async () =>
-          invokeCommand(
-            deps.registry,
-            interaction.commandName,
-            { ...raw, ...(await attachmentsOf(interaction.options.data)) },
-            context(interaction),
+          // A file is downloaded only for a member the command admits.
+          invokeCommand(deps.registry, interaction.commandName, raw, context(interaction), () =>
+            attachmentsOf(interaction.options.data),
           ),
         false,
         where,

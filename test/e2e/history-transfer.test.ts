@@ -146,6 +146,21 @@ describe('GIVEN an admin', () => {
     expect(yaml).toContain('name: briefings');
     expect(yaml).toContain('when: weekly mon 09:00');
 
+    // A member without Manage Server is refused before the file is even downloaded.
+    const downloads = discord.fake.stats.downloads;
+    const uploaded = discord.fake.upload({ filename: 'schedules.yaml', content: yaml });
+    const intruder = await discord.fake.interact({
+      type: 'command',
+      name: 'schedule',
+      subcommand: 'import',
+      options: { file: uploaded.id },
+      user: 'reader',
+      memberPermissions: 0n,
+      guildId: second,
+    });
+    expect(text(intruder.callback)).toContain('Manage Server');
+    expect(discord.fake.stats.downloads).toBe(downloads);
+
     const bad = discord.fake.upload({
       filename: 'schedules.yaml',
       content: yaml.replace('when: weekly mon 09:00', 'when: weekly funday 09:00'),

@@ -126,7 +126,8 @@ export interface Core {
   requests: RecordedRequest[];
   violations: Violation[];
   unexpected: RecordedRequest[];
-  stats: { requests: number; rateLimited: number; byStatus: Record<number, number> };
+  /** `downloads`: attachments fetched from the CDN (not API requests). */
+  stats: { requests: number; rateLimited: number; byStatus: Record<number, number>; downloads: number };
   /** Every message by id (channel posts and interaction messages). */
   messageIndex: Map<string, FakeMessage>;
   /** Non-ephemeral messages per channel, oldest first. */

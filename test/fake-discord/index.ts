@@ -288,7 +288,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     requests: [],
     violations: [],
     unexpected: [],
-    stats: { requests: 0, rateLimited: 0, byStatus: {} },
+    stats: { requests: 0, rateLimited: 0, byStatus: {}, downloads: 0 },
     messageIndex: new Map(),
     channelMessages: new Map(),
     nonces: new Map(),
@@ -473,6 +473,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       core.stats.requests = 0;
       core.stats.rateLimited = 0;
       core.stats.byStatus = {};
+      core.stats.downloads = 0;
       core.messageIndex.clear();
       core.channelMessages.clear();
       core.nonces.clear();

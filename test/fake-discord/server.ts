@@ -61,6 +61,7 @@ export const createFakeServer = (core: Core, gateway: Gateway) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = decodeURIComponent(url.pathname.replace(PREFIX, ''));
     if (method === 'GET' && ATTACHMENT_PATH.test(url.pathname)) {
+      core.stats.downloads++;
       const file = serveAttachment(core, url.pathname);
       res.writeHead(file.status, file.headers);
       res.end(file.body);
