@@ -329,6 +329,8 @@ export default {
     usage: '/schedule',
     summary:
       'posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me; alerts channel:#… announces a schedule that starts failing (with the fix) and its recovery, alerts off:true stops it',
+    refusals:
+      'Each refusal names the option and the fix. Channel: a text, announcement or forum channel (never a thread), with the permission I lack there named. Forum: a tag it requires or lacks (its tags are listed); thread:on is refused there. mention: never @everyone or @here, nor a role above mine, one with moderator or settings permissions, or one I cannot hand out without Manage Roles. when/timezone: a time the zone skips, runs closer than the minimum interval, an unknown zone. import: every problem with its line and field, and nothing applied; channels and roles matched neither by id nor by name are listed. A digest that fails later says why in /schedule list and /schedule history, and in the alerts channel once.',
   },
   execute,
   autocomplete,

@@ -61,6 +61,8 @@ const CommandModuleSchema = z.object({
         usage: z.string().startsWith('/', 'must start with the command'),
         summary: z.string().min(1),
         examples: fn.optional(),
+        // A field of its own in /help: within Discord's 1,024 characters of a field.
+        refusals: z.string().min(1).max(1024).optional(),
       })
       .optional(),
   }),

@@ -76,7 +76,17 @@ describe('/help', () => {
       '/help',
     ];
     expect(names.filter((n) => shipped.includes(n))).toEqual(shipped);
-    expect(names.at(-1)).toBe('For server admins');
+    expect(names.slice(-2)).toEqual(['For server admins', 'When /schedule says no']);
+    const refusals = reply.embeds?.[0]?.fields?.at(-1)?.value ?? '';
+    for (const refusal of [
+      'never a thread',
+      'never @\u200beveryone or @\u200bhere',
+      'Manage Roles',
+      'line and field',
+      'alerts channel',
+    ]) {
+      expect(refusals).toContain(refusal);
+    }
     expect(texts(reply)).toContain('/theme theme:security-defence');
     expect(texts(reply)).toContain(
       '`/schedule` posts a “looking ahead” digest to a channel on a schedule (add, list, edit, remove, pause, resume, preview, run-now, history, export, import): a text channel, an announcement channel (published), or a forum (one post each, with tags:); thread:on starts a discussion thread from each; mention:<role> pings that one role, which members join with 🔔 Notify me; alerts channel:#… announces a schedule that starts failing (with the fix) and its recovery, alerts off:true stops it; `/status` shows the data loaded and every schedule.',

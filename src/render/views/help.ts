@@ -25,6 +25,8 @@ export interface AdminHelp {
    * clause: "`/status` shows the data loaded and every schedule".
    */
   summary: string;
+  /** What the command refuses, and what a failure later looks like: an admin command's own field. */
+  refusals?: string;
 }
 
 /** How /help presents a member command: its own field, with examples. */
@@ -63,6 +65,9 @@ export function renderHelp(library: Library, { members, admins }: HelpEntries): 
     value: `${e.summary}\n${e.examples(values).map(code).join('  ')}`,
   }));
   if (admins.length > 0) fields.push(adminField(admins));
+  for (const admin of inOrder(admins)) {
+    if (admin.refusals) fields.push({ name: `When ${admin.usage} says no`, value: admin.refusals });
+  }
   return {
     embeds: [
       {

@@ -46,4 +46,10 @@ describe('renderHelp', () => {
   ])('GIVEN %i admin commands WHEN rendered THEN one field names each, in order', (_count, admins, value) => {
     expect(fieldsOf([], admins)).toEqual([{ name: 'For server admins', value }]);
   });
+
+  test('GIVEN an admin command with refusals WHEN rendered THEN they get their own field after the admin one', () => {
+    const fields = fieldsOf([], [{ ...admin(1, 'schedule'), refusals: 'Each refusal names the fix.' }]);
+    expect(fields.map((f) => f.name)).toEqual(['For server admins', 'When /schedule says no']);
+    expect(fields[1]?.value).toBe('Each refusal names the fix.');
+  });
 });
