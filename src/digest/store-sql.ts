@@ -15,6 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvSqlite from '@keyv/sqlite';
+import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter } from 'keyv';
 import pg from 'pg';
 import { ConfigError } from '../config.js';
@@ -27,6 +28,12 @@ export interface SqlTable {
   readonly dialect: 'sqlite' | 'postgres';
   /** `?` placeholders in both dialects. */
   query(sql: string, params?: unknown[]): Promise<Rows>;
+  /**
+   * A statement on one row by its key (read, insert-if-absent, compare-and-set, delete-if-equal).
+   * On a SQLite file it runs on a synchronous connection of the store's own (see `sqliteRows`);
+   * elsewhere it is `query`.
+   */
+  row(sql: string, params: unknown[]): Promise<Rows>;
   /** The table's name, quoted and qualified as the dialect needs. */
   readonly name: string;
   /** The SQL text of a JSON field of the value column (keyv stores `{"value":…,"expires":…}`). */
@@ -37,13 +44,13 @@ export interface SqlTable {
 }
 
 export async function getRaw(table: SqlTable, key: string): Promise<string | undefined> {
-  const [row] = await table.query(`SELECT value FROM ${table.name} WHERE key = ?`, [key]);
+  const [row] = await table.row(`SELECT value FROM ${table.name} WHERE key = ?`, [key]);
   return row === undefined ? undefined : String(row.value);
 }
 
 /** True when this call created the row; false when one was already there. */
 export async function insertIfAbsent(table: SqlTable, key: string, raw: string): Promise<boolean> {
-  const rows = await table.query(
+  const rows = await table.row(
     `INSERT INTO ${table.name} (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key`,
     [key, raw],
   );
@@ -57,7 +64,7 @@ export async function compareAndSet(
   expected: string,
   next: string,
 ): Promise<boolean> {
-  const rows = await table.query(
+  const rows = await table.row(
     `UPDATE ${table.name} SET value = ? WHERE key = ? AND value = ? RETURNING key`,
     [next, key, expected],
   );
@@ -66,7 +73,7 @@ export async function compareAndSet(
 
 /** True when the row still held `expected` and is now gone. */
 export async function deleteIfEqual(table: SqlTable, key: string, expected: string): Promise<boolean> {
-  const rows = await table.query(`DELETE FROM ${table.name} WHERE key = ? AND value = ? RETURNING key`, [
+  const rows = await table.row(`DELETE FROM ${table.name} WHERE key = ? AND value = ? RETURNING key`, [
     key,
     expected,
   ]);
@@ -109,11 +116,69 @@ export async function selectPrefixLatest(
  */
 const keyRange = (prefix: string): [string, string] => [prefix, `${prefix.slice(0, -1)};`];
 
-export function sqliteTable(adapter: KeyvSqlite): SqlTable {
+/**
+ * Statements on one row of a SQLite file, run synchronously on a better-sqlite3 connection of the
+ * store's own, beside the adapter's. Through @keyv/sqlite (node-sqlite3) each statement is handed to
+ * libuv's thread pool and back: about 0.1 ms, but on a busy machine about one in a hundred waited
+ * ~5 ms for its turn, and a schedule change makes two (read, compare-and-set), which was the slow
+ * tail of /schedule add and edit. A primary-key statement here takes tens of microseconds on the
+ * event loop. Scans (listing, revisions, pruning) stay on the adapter: they may take long, and
+ * must not hold the event loop. The connection waits for another process's write lock like the
+ * adapter's (busy timeout), which, for one-row writes, lasts well under a millisecond.
+ */
+export interface SqliteRows {
+  run(sql: string, params: unknown[]): Rows;
+  close(): void;
+}
+
+/**
+ * Writes on this connection between checkpoints of the write-ahead log. SQLite checkpoints in the
+ * commit that takes the log past 1,000 pages, and a checkpoint writes and syncs the database file:
+ * 10–20 ms, which on a synchronous connection would stall the event loop. So this connection never
+ * checkpoints; every CHECKPOINT_EVERY writes it asks `checkpoint` (the adapter's connection, off the
+ * event loop) for a passive one, which waits for no one.
+ */
+const CHECKPOINT_EVERY = 64;
+
+export function sqliteRows(file: string, busyTimeoutMs: number, checkpoint: () => Promise<void>): SqliteRows {
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
+  const statements = new Map<string, Database.Statement>();
+  let writes = 0;
+  let checkpointing: Promise<void> | undefined;
+  const wrote = () => {
+    if (++writes < CHECKPOINT_EVERY || checkpointing) return;
+    writes = 0;
+    checkpointing = checkpoint().finally(() => {
+      checkpointing = undefined;
+    });
+  };
+  return {
+    run(sql, params) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = db.prepare(sql);
+        statements.set(sql, statement);
+      }
+      let rows: Rows = [];
+      if (statement.reader) rows = statement.all(...params) as Rows;
+      else statement.run(...params);
+      if (!statement.readonly) wrote();
+      return rows;
+    },
+    close: () => db.close(),
+  };
+}
+
+export function sqliteTable(adapter: KeyvSqlite, rows?: SqliteRows): SqlTable {
   const name = String((adapter.opts as { table?: unknown }).table);
+  const query = async (sql: string, params: unknown[] = []) => (await adapter.query(sql, ...params)) as Rows;
   return {
     dialect: 'sqlite',
-    query: async (sql, params = []) => (await adapter.query(sql, ...params)) as Rows,
+    query,
+    row: rows ? async (sql, params) => rows.run(sql, params) : query,
     name,
     json: (path) => `json_extract(value, '$.${path.join('.')}')`,
     startsWith: 'key >= ? AND key < ?',
@@ -240,6 +305,7 @@ export function postgresStore(url: string, log?: Logger): PostgresStore {
       tables.set(adapter as unknown as KeyvStoreAdapter, {
         dialect: 'postgres',
         query: (sql, params) => query(numbered(sql), params),
+        row: (sql, params) => query(numbered(sql), params),
         name,
         json: (path) => `(value::json #>> '{${path.join(',')}}')`,
         startsWith: 'starts_with(key, ?)',

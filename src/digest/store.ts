@@ -56,9 +56,11 @@ import {
   insertIfAbsent,
   isSqlite,
   postgresStore,
+  type SqliteRows,
   type SqlTable,
   selectPrefix,
   selectPrefixLatest,
+  sqliteRows,
   sqliteTable,
 } from './store-sql.js';
 
@@ -270,9 +272,24 @@ export async function openStore(
   } catch (error) {
     throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
   }
+  // One-row statements on a SQLite file run on a synchronous connection (store-sql.ts, sqliteRows).
+  const file = isSqlite(backends[0]) ? url.replace(/^sqlite:\/\//, '') : undefined;
+  let rows: SqliteRows | undefined;
+  try {
+    const adapter = backends[0] as KeyvSqlite;
+    const checkpoint = () =>
+      adapter.query('PRAGMA wal_checkpoint(PASSIVE)').then(
+        () => undefined,
+        (error: unknown) => log?.warn({ err: error }, 'could not checkpoint the store; SQLite tries again'),
+      );
+    rows = file && file !== ':memory:' ? sqliteRows(file, BUSY_TIMEOUT_MS, checkpoint) : undefined;
+  } catch (error) {
+    await Promise.allSettled(backends.map((b) => (b instanceof Map ? undefined : b.disconnect?.())));
+    throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
+  }
   const sqlOf = (backend: StoreBackend): SqlTable | undefined =>
     isSqlite(backend)
-      ? sqliteTable(backend)
+      ? sqliteTable(backend, rows)
       : postgres && !(backend instanceof Map)
         ? postgres.sqlTable(backend)
         : undefined;
@@ -700,6 +717,7 @@ export async function openStore(
     async close() {
       await Promise.allSettled([...locks.values(), ...claimLock.values(), ...leaseLock.values()]);
       await Promise.all([schedules.disconnect(), ledger.disconnect(), leases.disconnect()]);
+      rows?.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config.js';
 import { StoreError } from '../../src/digest/index.js';
 import { createDigestRuntime } from '../../src/digest/runtime.js';
 import { type AdapterFactory, type ModuleLoader, openStore } from '../../src/digest/store.js';
-import { defaultLibrary, fakePoster } from './fixtures.js';
+import { defaultLibrary, fakePoster, scheduleRecord } from './fixtures.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -64,6 +64,26 @@ describe('sqlite store', () => {
     const [row] = (await raw.query('PRAGMA journal_mode')) as { journal_mode: string }[];
     await raw.disconnect();
     expect(row?.journal_mode).toBe('wal');
+  });
+
+  test('GIVEN a thousand schedule changes WHEN nothing else writes THEN the write-ahead log is checkpointed as it goes and stays small', async () => {
+    const file = join(tempDir(), 'attache.sqlite');
+    const store = await openStore(`sqlite://${file}`);
+    // About 4 KB a record, two pages a write: a thousand writes, never checkpointed, leave a log of 8 MB.
+    const padding = 'x'.repeat(4000);
+    let largest = 0;
+    for (let i = 0; i < 1000; i++) {
+      await store.updateGuild('g1', () => ({
+        schedules: [scheduleRecord({ guildId: 'g1', channelName: `${i}${padding}` })],
+        result: undefined,
+      }));
+      // Checkpoints run on the adapter's connection, off the event loop: give them their turn.
+      if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      largest = Math.max(largest, statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    }
+    await store.close();
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(2 * 1024 * 1024);
   });
 
   test('GIVEN two processes on one file WHEN both write THEN no write is lost', async () => {
