@@ -18,6 +18,7 @@ import { Document } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../briefings/load/issues.js';
 import { fieldOf, type PathSegment, parseExact } from '../briefings/load/yaml-exact.js';
+import { loadFast } from '../briefings/load/yaml-fast.js';
 import { UserError } from '../errors.js';
 import { FORMATS, type Schedule } from './index.js';
 
@@ -120,6 +121,19 @@ export type ReadFile =
   | { ok: false; problems: ImportProblem[] };
 
 export function readScheduleFile(text: string): ReadFile {
+  // The common case, a good file, is read by the fast reader; positions are found only when a later
+  // check needs one. Anything the fast path does not accept is read again, exactly.
+  const fast = loadFast(text);
+  const quick =
+    fast && fast.data !== undefined && fast.data !== null ? FileSchema.safeParse(fast.data) : undefined;
+  if (quick?.success) {
+    let exact: ReturnType<typeof parseExact> | undefined;
+    const at = (path: readonly PathSegment[]) => {
+      exact ??= parseExact(text);
+      return exact.at(path);
+    };
+    return { ok: true, file: quick.data, at };
+  }
   const doc = parseExact(text);
   if (doc.syntax.length) {
     return {

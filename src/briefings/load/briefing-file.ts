@@ -3,7 +3,6 @@
  * the other files). A fast path (js-yaml + zod) accepts the common, valid file; anything it does
  * not accept is read again by the exact reader, which is the authority on what is wrong and where.
  */
-import jsyaml from 'js-yaml';
 import type { DataProblem } from '../index.js';
 import { type Briefing, BriefingSchema } from '../schema.js';
 import { capProblems } from './cap.js';
@@ -12,6 +11,7 @@ import { describeIssues } from './issues.js';
 import { MAX_FILE_BYTES, tooLarge } from './limits.js';
 import { decodeUtf8 } from './text.js';
 import { fieldOf, type PathSegment, type Position, parseExact } from './yaml-exact.js';
+import { loadFast } from './yaml-fast.js';
 
 export interface ThemeRef {
   id: string;
@@ -69,25 +69,13 @@ const wholeFile = (file: string, message: string, line = 1, column = 1): DataPro
   message,
 });
 
-const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
-
 const EMPTY =
   'the file is empty: a briefing needs at least id, title, source, published, summary and sections';
 
 const fastPath = (text: string, expectedId: string): Briefing | undefined => {
-  // Tabs are the classic curator slip; let the exact reader name the line. Anchors and aliases
-  // go there too: js-yaml shares aliased nodes, and validating a shared node once per use can
-  // blow up exponentially, while the exact reader caps alias expansion.
-  if (text.includes('\t') || ((text.includes('&') || text.includes('*')) && ANCHOR_OR_ALIAS.test(text))) {
-    return undefined;
-  }
-  let data: unknown;
-  try {
-    data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  const parsed = BriefingSchema.safeParse(data);
+  const fast = loadFast(text);
+  if (!fast) return undefined;
+  const parsed = BriefingSchema.safeParse(fast.data);
   if (!parsed.success || parsed.data.id !== expectedId) return undefined;
   // Leftover draft marks need the comments, which only the exact reader sees.
   return parsed.data.status === 'published' && mayHaveDraftMarks(text) ? undefined : parsed.data;
