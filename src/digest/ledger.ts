@@ -184,6 +184,10 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
 
   const { nonce } = existing;
   const marker = markerFor(nonce);
+  // A run that may have been sent stays in the channel it was sent to, though the schedule has
+  // moved since: that is where the post is looked for, where a resend meets its nonce, and where
+  // what follows the post is done.
+  const channelId = existing.attempts > 0 && existing.channelId ? existing.channelId : request.channelId;
 
   // A claim never sent (attempts 0: the process stopped before the send) needs no search. A forum
   // post has no nonce, so there is no window in which a resend is safe.
@@ -202,7 +206,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
     }
     try {
       const since = new Date(Date.parse(existing.createdAt) - 60_000);
-      const found = await poster.find(request.guildId, request.channelId, marker, since);
+      const found = await poster.find(request.guildId, channelId, marker, since);
       if (found) {
         log?.info({ key, messageId: found }, 'pending run was already posted; recorded as sent');
         return { entry: await sentThen(found), replayed: false };
@@ -226,8 +230,8 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   let check: ChannelCheck;
   try {
     check = request.thread
-      ? await poster.check(request.guildId, request.channelId, { thread: true })
-      : await poster.check(request.guildId, request.channelId);
+      ? await poster.check(request.guildId, channelId, { thread: true })
+      : await poster.check(request.guildId, channelId);
   } catch (error) {
     return transient('could not check the channel', error);
   }
@@ -258,7 +262,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   if (request.mentionRoleId && poster.roleCheck) {
     let role: Awaited<ReturnType<NonNullable<Poster['roleCheck']>>>;
     try {
-      role = await poster.roleCheck(request.guildId, request.mentionRoleId, request.channelId);
+      role = await poster.roleCheck(request.guildId, request.mentionRoleId, channelId);
     } catch (error) {
       return transient('could not check the role to ping', error);
     }
@@ -285,7 +289,7 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   await record({
     status: 'pending',
     attempts: base.attempts + 1,
-    channelId: request.channelId,
+    channelId,
     due: due.length ? due : undefined,
     ...(forum ? { target: 'forum' as const } : {}),
   });
@@ -293,13 +297,13 @@ export async function deliverOnce(deps: LedgerDeps, request: RunRequest): Promis
   try {
     const mention = request.mentionRoleId ? { mentionRoleId: request.mentionRoleId } : {};
     messageId = forum
-      ? await poster.send(request.guildId, request.channelId, reply, nonce, {
+      ? await poster.send(request.guildId, channelId, reply, nonce, {
           forum: { title: request.title ?? 'Looking ahead', tags },
           ...mention,
         })
       : request.mentionRoleId
-        ? await poster.send(request.guildId, request.channelId, reply, nonce, mention)
-        : await poster.send(request.guildId, request.channelId, reply, nonce);
+        ? await poster.send(request.guildId, channelId, reply, nonce, mention)
+        : await poster.send(request.guildId, channelId, reply, nonce);
   } catch (error) {
     if (error instanceof DeliveryError) {
       const reason =

@@ -280,6 +280,52 @@ describe('GIVEN a process that stops between the post and what follows it', () =
   });
 });
 
+/** A store whose `sent` write lands, then the process dies: before anything that follows the post. */
+const dyingAfterSentWrite = (store: Store): Store => {
+  let died = false;
+  return {
+    ...store,
+    async ledgerSet(entry) {
+      await store.ledgerSet(entry);
+      if (entry.status === 'sent' && !died) {
+        died = true;
+        throw new StoreError('process killed after the sent write');
+      }
+    },
+  };
+};
+
+describe('GIVEN a post recorded sent, and the process gone before publishing it', () => {
+  test('WHEN the slot runs again THEN it is published once and its thread started, and nothing is posted again', async () => {
+    const base = await memoryStore();
+    const { poster, posted, calls } = targetPoster({ ok: true, kind: 'announcement' });
+    await expect(
+      deliverOnce({ store: dyingAfterSentWrite(base), poster, now }, request({ thread: true })),
+    ).rejects.toBeInstanceOf(StoreError);
+    expect(calls.publish).toBe(0);
+    expect(calls.thread).toHaveLength(0);
+    const { entry } = await deliverOnce({ store: base, poster, now }, request({ thread: true }));
+    expect(entry).toMatchObject({ status: 'sent', published: true, threadId: 'thread-p1' });
+    expect(calls.publish).toBe(1);
+    expect(calls.thread).toHaveLength(1);
+    expect(posted).toHaveLength(1);
+  });
+});
+
+describe('GIVEN a run left pending in one channel, and the schedule moved to another', () => {
+  test('WHEN it is resumed past the nonce window THEN the post is looked for where it was sent, found, and not posted again', async () => {
+    const base = await memoryStore();
+    const { poster, posted } = targetPoster({ ok: true, kind: 'text' }, { find: true });
+    await expect(
+      deliverOnce({ store: crashingOnSent(base), poster, now }, request({ channelId: 'old' })),
+    ).rejects.toBeInstanceOf(StoreError);
+    const later = () => new Date('2026-12-02T07:30:00Z');
+    const { entry } = await deliverOnce({ store: base, poster, now: later }, request({ channelId: 'new' }));
+    expect(entry).toMatchObject({ status: 'sent', messageId: 'p1', channelId: 'old' });
+    expect(posted.map((p) => p.channelId)).toEqual(['old']);
+  });
+});
+
 describe('postTitle', () => {
   test.each([
     ['2026-12-02T07:00:00Z', 'Europe/Brussels', 'Looking ahead — Wed 2 Dec 2026'],
