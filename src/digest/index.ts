@@ -22,6 +22,8 @@ const LastRunSchema = z.object({
   manual: z.boolean().optional(),
   messageId: z.string().optional(),
   reason: z.string().optional(),
+  /** An attempt that failed and will be tried again: the slot's outcome is not decided yet. */
+  retrying: z.boolean().optional(),
 });
 export type LastRun = z.infer<typeof LastRunSchema>;
 

@@ -173,6 +173,7 @@ async function runOnce(
         outcome: 'failed',
         at: deps.now().toISOString(),
         reason: `${error.message}; attempt ${attempt.number} of ${attempt.of}, retrying with the same nonce`,
+        retrying: true,
         ...tags,
       });
       if (transition) await postAlert(deps, guildId, transition);
@@ -192,7 +193,10 @@ async function runOnce(
   // decided it stopped before writing it there (the ledger is written first).
   const unrecorded = (s: Schedule): boolean =>
     slot !== 'manual' &&
-    (!s.lastRun || s.lastRun.manual === true || Date.parse(s.lastRun.slot) < slot.getTime());
+    (!s.lastRun ||
+      s.lastRun.manual === true ||
+      Date.parse(s.lastRun.slot) < slot.getTime() ||
+      (s.lastRun.retrying === true && s.lastRun.slot === slotKey));
   if (result.replayed && !unrecorded(schedule)) return outcome;
 
   const at = deps.now().toISOString();

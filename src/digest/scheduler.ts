@@ -51,6 +51,9 @@ export type RunFn = (
   options: { late: boolean; attempt: { number: number; of: number } },
 ) => Promise<unknown>;
 
+/** Runs read back at catch-up for a publish or thread left due (see catchUp). */
+const DUE_LOOKBACK = 10;
+
 interface SchedulerDeps {
   store: Store;
   run: RunFn;
@@ -278,9 +281,19 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const latest = rule.prev(now);
     if (!latest || latest.getTime() < Date.parse(schedule.activeSince)) return report;
     report.slot = latest.toISOString();
-    // The schedule's own record already says this slot ended (lastRun is written only with a final
-    // outcome): no ledger read, which is most of a start with thousands of schedules.
-    if (schedule.lastRun && !schedule.lastRun.manual && schedule.lastRun.slot === report.slot) return report;
+    // The schedule's own record already says this slot ended (a final outcome, not an attempt to be
+    // retried): no ledger read, which is most of a start with thousands of schedules.
+    const last = schedule.lastRun;
+    if (last && !last.manual && !last.retrying && last.slot === report.slot) return report;
+    // Slots since the one on the schedule whose post went out but whose publish or thread a stopped
+    // process left due: finished (nothing is posted again) before the latest slot is looked at.
+    if (last) {
+      for (const entry of await deps.store.ledgerList(schedule.guildId, schedule.id, DUE_LOOKBACK)) {
+        if (entry.status !== 'sent' || !entry.due?.length || entry.manual || entry.slot === report.slot)
+          continue;
+        await runWithRetry(schedule.guildId, schedule.id, new Date(entry.slot), entry.late === true);
+      }
+    }
     const entry = await deps.store.ledgerGet(runKey(schedule.guildId, schedule.id, latest.toISOString()));
     if (entry && entry.status !== 'pending') {
       // Decided, but not on the schedule: the process stopped between the ledger's write and the

@@ -287,6 +287,70 @@ describe('catch-up at start', () => {
     expect((await store.ledgerGet(key))?.status).toBe('sent');
   });
 
+  test('GIVEN a crash between a failed first attempt and its retry THEN start resumes the slot (the schedule only says "retrying"), and one digest arrives', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-02T07:01:00Z') });
+    const slot = '2026-03-02T07:00:00.000Z';
+    const key = runKey('g1', 'sched1', slot);
+    const { scheduler, poster, store } = await setup([
+      schedule({
+        lastRun: { slot, outcome: 'failed', at: slot, reason: 'attempt 1 of 3, retrying', retrying: true },
+      }),
+    ]);
+    await store.ledgerSet({
+      key,
+      guildId: 'g1',
+      scheduleId: 'sched1',
+      slot,
+      status: 'pending',
+      nonce: nonceFor(key),
+      attempts: 1,
+      createdAt: slot,
+      updatedAt: slot,
+    });
+    const [report] = await scheduler.start();
+    scheduler.stop();
+    expect(report?.action).toBe('resumed');
+    expect(poster.sent).toHaveLength(1);
+    const [stored] = await store.readGuild('g1');
+    expect(stored?.lastRun).toMatchObject({ slot, outcome: 'sent' });
+    expect(stored?.lastRun?.retrying).toBeUndefined();
+  });
+
+  test('GIVEN an earlier slot posted with its publish left due by a crash, and a later slot missed THEN start publishes the earlier post, once, and posts the missed slot late', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-03T07:30:00Z') });
+    const earlier = '2026-03-02T07:00:00.000Z';
+    const key = runKey('g1', 'sched1', earlier);
+    const { scheduler, poster, store } = await setup([
+      schedule({
+        lastRun: { slot: '2026-03-01T07:00:00.000Z', outcome: 'sent', at: '2026-03-01T07:00:01.000Z' },
+      }),
+    ]);
+    const published: string[] = [];
+    poster.publish = async (_guildId, channelId, messageId) => {
+      published.push(`${channelId}/${messageId}`);
+    };
+    await store.ledgerSet({
+      key,
+      guildId: 'g1',
+      scheduleId: 'sched1',
+      slot: earlier,
+      status: 'sent',
+      nonce: nonceFor(key),
+      messageId: 'posted-before',
+      channelId: 'c1',
+      due: ['publish'],
+      attempts: 1,
+      createdAt: earlier,
+      updatedAt: earlier,
+    });
+    const [report] = await scheduler.start();
+    scheduler.stop();
+    expect(published).toEqual(['c1/posted-before']);
+    expect((await store.ledgerGet(key))?.due).toBeUndefined();
+    expect(report?.action).toBe('posted-late');
+    expect(poster.sent).toHaveLength(1);
+  });
+
   test('GIVEN a schedule created after the latest slot THEN that slot is not due', async () => {
     vi.useFakeTimers({ now: new Date('2026-03-02T09:00:00Z') });
     const { scheduler, poster } = await setup([schedule({ activeSince: '2026-03-02T08:00:00.000Z' })]);
