@@ -9,10 +9,12 @@
  * The claim also writes `alertPending` (the instant of the claim), which the poster takes off once
  * the alert is posted. An alert that could not be posted (a failed send, or a process that stopped
  * before it) is tried again by the next run recorded while the state still holds, once the claim
- * is older than ALERT_RETRY_AFTER_MS (younger, its poster may still be sending it); a state that
- * passed before its alert was posted is dropped, with the one announced before it restored. The
- * alert carries a nonce of the schedule, the state and the claim's instant, so a retry of a send
- * that did land within Discord's nonce window is not posted twice.
+ * is older than ALERT_RETRY_AFTER_MS (younger, its poster may still be sending it); if the state
+ * changed again meanwhile, the new one is announced (the last may have been posted after all). An
+ * alert channel that refuses the bot (deleted, a permission missing) takes the claim off: no retry
+ * storm, the warning is in the log. The alert carries a nonce of the schedule, the state and the
+ * claim's instant, so a retry of a send that did land within Discord's nonce window is not posted
+ * twice.
  */
 
 import { escapeInline } from '../render/escape.js';
@@ -45,15 +47,15 @@ export function alertTransition(
   const to: AlertState = s.health.status;
   const claimed: AlertState = s.alerted ?? 'ok';
   if (s.alertPending) {
-    if (to !== claimed) {
-      // The state never announced has passed: the one announced before it holds again.
-      const { alertPending: _, ...rest } = s;
-      return { schedule: { ...rest, alerted: to } };
-    }
-    const age = Date.parse(at) - Date.parse(s.alertPending);
-    return age > ALERT_RETRY_AFTER_MS ? { schedule: s, transition: { to, schedule: s } } : undefined;
+    // Younger, its poster may still be sending it: nothing to decide yet.
+    if (Date.parse(at) - Date.parse(s.alertPending) <= ALERT_RETRY_AFTER_MS) return undefined;
+    // Not known to be posted, and the state still holds: try it again.
+    if (to === claimed) return { schedule: s, transition: { to, schedule: s } };
+    // The state has changed again. The alert for the last one may have been posted (a process that
+    // stopped before taking its claim off), so the new state is announced rather than left unsaid.
+  } else if (to === claimed) {
+    return undefined;
   }
-  if (to === claimed) return undefined;
   const schedule = { ...s, alerted: to, alertPending: at };
   return { schedule, transition: { to, schedule } };
 }

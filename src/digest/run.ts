@@ -7,7 +7,14 @@ import type { Library } from '../briefings/index.js';
 import type { Logger } from '../log.js';
 import { type AlertTransition, alertNonce, alertReply, alertTransition, awaits } from './alerts.js';
 import { composeDigest, type Digest, postTitle } from './compose.js';
-import type { Health, LastRun, Poster, RunOutcome, Schedule } from './index.js';
+import {
+  DeliveryError,
+  type Health,
+  type LastRun,
+  type Poster,
+  type RunOutcome,
+  type Schedule,
+} from './index.js';
 import {
   deliverOnce,
   markerFor,
@@ -284,22 +291,36 @@ async function postAlert(deps: RunDeps, guildId: string, transition: AlertTransi
   const about = { guildId, scheduleId: transition.schedule.id, state: transition.to };
   try {
     await deps.poster.send(guildId, channelId, alertReply(transition), alertNonce(guildId, transition));
+    deps.log?.info(about, 'alert posted');
   } catch (error) {
-    deps.log?.warn({ err: error, ...about }, 'could not post an alert; the next run tries again');
-    return;
+    if (!(error instanceof DeliveryError)) {
+      deps.log?.warn({ err: error, ...about }, 'could not post an alert; the next run tries again');
+      return;
+    }
+    // Refused (the channel deleted, a permission missing): trying at every run would only collect
+    // Discord's refusals. The claim comes off; the log says why.
+    deps.log?.warn({ err: error, ...about, channelId }, 'the alert channel refused the alert; not retried');
   }
-  deps.log?.info(about, 'alert posted');
-  try {
-    await deps.store.updateGuild(guildId, (schedules) => ({
-      schedules: schedules.map((s) => {
-        if (s.id !== transition.schedule.id || !awaits(s, transition)) return s;
-        const { alertPending: _, ...posted } = s;
-        return posted;
-      }),
-      result: undefined,
-    }));
-  } catch (error) {
-    // Left claimed: the next run posts it again, with the same nonce.
-    deps.log?.warn({ err: error, ...about }, 'alert posted, but could not record it');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.updateGuild(guildId, (schedules) => ({
+        schedules: schedules.map((s) => {
+          if (s.id !== transition.schedule.id || !awaits(s, transition)) return s;
+          const { alertPending: _, ...posted } = s;
+          return posted;
+        }),
+        result: undefined,
+      }));
+      return;
+    } catch (error) {
+      if (attempt < CLEAR_ATTEMPTS) continue;
+      // Left claimed: a later run posts it again (with the same nonce, which Discord honours for
+      // a few minutes only).
+      deps.log?.warn({ err: error, ...about }, 'alert posted, but could not record it');
+      return;
+    }
   }
 }
+
+/** Tries of taking an alert's claim off once it is posted (see postAlert). */
+const CLEAR_ATTEMPTS = 3;

@@ -14,7 +14,7 @@ import {
   alertTransition,
   fixFor,
 } from '../../src/digest/alerts.js';
-import type { Schedule } from '../../src/digest/index.js';
+import { DeliveryError, type Schedule } from '../../src/digest/index.js';
 import { createSlotRunner } from '../../src/digest/run.js';
 import { openStore } from '../../src/digest/store.js';
 import { defaultLibrary, fakePoster, scheduleRecord } from './fixtures.js';
@@ -62,12 +62,13 @@ describe('alertTransition', () => {
     );
   });
 
-  test('GIVEN a failure alert never posted WHEN the schedule recovers THEN no alert: the state announced before holds again', () => {
+  test('GIVEN a failure alert not known to be posted WHEN the schedule recovers THEN the recovery is announced, but not while the claim is young', () => {
     const claimed = alertTransition(failing(), T0)?.schedule as Schedule;
-    const after = alertTransition({ ...claimed, health: { status: 'ok' } }, '2026-03-02T10:00:00.000Z');
-    expect(after?.transition).toBeUndefined();
-    expect(after?.schedule.alerted).toBe('ok');
-    expect(after?.schedule.alertPending).toBeUndefined();
+    const recovered = { ...claimed, health: { status: 'ok' as const } };
+    expect(alertTransition(recovered, '2026-03-02T09:00:30.000Z')).toBeUndefined();
+    const after = alertTransition(recovered, '2026-03-02T10:00:00.000Z');
+    expect(after?.transition?.to).toBe('ok');
+    expect(after?.schedule).toMatchObject({ alerted: 'ok', alertPending: '2026-03-02T10:00:00.000Z' });
   });
 
   test.each([
@@ -185,6 +186,42 @@ describe('GIVEN an alert channel that fails to take the alert', () => {
       await run('g1', 'abc123', now);
       expect(alerts()).toHaveLength(2);
       expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('GIVEN an alert channel that refuses the bot', () => {
+  test('WHEN the alert is refused THEN the claim comes off, and the next runs do not try again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
+    const store = await openStore(`sqlite://${join(dir, 'a.sqlite')}`);
+    try {
+      await store.updateGuild('g1', () => ({
+        schedules: [
+          scheduleRecord({ id: 'abc123', guildId: 'g1', channelId: 'c1', alerts: { channelId: 'alerts' } }),
+        ],
+        result: undefined,
+      }));
+      const poster = fakePoster();
+      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
+      poster.refuse.set('alerts', new DeliveryError(50013, 'Missing Permissions', ['Send Messages']));
+      let asked = 0;
+      const send = poster.send.bind(poster);
+      poster.send = (guildId, channelId, ...rest) => {
+        if (channelId === 'alerts') asked++;
+        return send(guildId, channelId, ...rest);
+      };
+      let now = new Date('2026-03-02T08:00:00Z');
+      const run = createSlotRunner({ store, poster, now: () => now, library: () => library });
+      await run('g1', 'abc123', now);
+      expect(asked).toBe(1);
+      expect((await store.readGuild('g1'))[0]).toMatchObject({ alerted: 'failing' });
+      expect((await store.readGuild('g1'))[0]?.alertPending).toBeUndefined();
+      now = new Date('2026-03-02T09:00:00Z');
+      await run('g1', 'abc123', now);
+      expect(asked).toBe(1);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true });
