@@ -144,7 +144,8 @@ export class StoreError extends Error {
 }
 
 /** What a channel is, as far as posting goes: a forum takes posts, an announcement is published. */
-export type ChannelKind = 'text' | 'announcement' | 'forum' | 'thread';
+/** `voice`: a voice or stage channel's text chat, which discord.js counts as text-based. */
+export type ChannelKind = 'text' | 'announcement' | 'forum' | 'thread' | 'voice';
 
 /** Where a schedule may post (as /schedule add's channel option offers): never into a thread. */
 export const DIGEST_CHANNELS: readonly ChannelKind[] = ['text', 'announcement', 'forum'];
@@ -153,7 +154,7 @@ export const ALERT_CHANNELS: readonly ChannelKind[] = ['text', 'announcement'];
 
 /** Said when a channel of the wrong kind is given, by id, past Discord's own option filter. */
 export const wrongKind = (kind: ChannelKind, allowed: readonly ChannelKind[]): string =>
-  `that is ${kind === 'announcement' ? 'an announcement channel' : kind === 'thread' ? 'a thread' : `a ${kind} channel`}: pick ${allowed
+  `that is ${kind === 'announcement' ? 'an announcement channel' : kind === 'thread' ? 'a thread' : kind === 'voice' ? "a voice channel's chat" : `a ${kind} channel`}: pick ${allowed
     .map((k) => (k === 'announcement' ? 'an announcement' : `a ${k}`))
     .join(', ')
     .replace(/, ([^,]*)$/, ' or $1')} channel.`;

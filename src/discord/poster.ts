@@ -116,7 +116,9 @@ export function createDiscordPoster(client: Client): Poster {
         ? 'thread'
         : channel.type === ChannelType.GuildAnnouncement
           ? 'announcement'
-          : 'text';
+          : channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice
+            ? 'voice'
+            : 'text';
 
   /** In a forum, Send Messages is what creates posts. */
   const missingIn = (channel: GuildTextBasedChannel | ForumChannel, thread = false): string[] => {

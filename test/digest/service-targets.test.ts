@@ -42,6 +42,7 @@ async function setup(roles: Record<string, RoleCheck> = {}) {
   poster.check = async (_guildId, channelId, needs) => {
     if (channelId === 'forum') return FORUM;
     if (channelId === 'athread') return { ok: true, kind: 'thread' };
+    if (channelId === 'avoice') return { ok: true, kind: 'voice' };
     if (channelId === 'nothreads' && needs?.thread) {
       return { ok: false, reason: 'missing-permissions', missing: ['Create Public Threads'] };
     }
@@ -116,6 +117,9 @@ describe('GIVEN a channel id of a thread, sent past the channel option', () => {
     const schedules = await setup();
     expect(await refusal(schedules.add('g1', 'u1', input({ channelId: 'athread' }), library))).toBe(
       'that is a thread: pick a text, an announcement or a forum channel.',
+    );
+    expect(await refusal(schedules.add('g1', 'u1', input({ channelId: 'avoice' }), library))).toBe(
+      "that is a voice channel's chat: pick a text, an announcement or a forum channel.",
     );
     const { schedule } = await schedules.add('g1', 'u1', input(), library);
     expect(await refusal(schedules.edit('g1', schedule.id, { channelId: 'athread' }, library))).toMatch(

@@ -166,6 +166,8 @@ describe('GIVEN an admin', () => {
       content: yaml.replace('when: weekly mon 09:00', 'when: weekly funday 09:00'),
     });
     const refused = await schedule('import', { file: bad.id }, second);
+    // An admin's file is downloaded: the counter sees the bot's downloads.
+    expect(discord.fake.stats.downloads).toBe(downloads + 1);
     const badLine = yaml.split('\n').findIndex((l) => l.includes('weekly mon 09:00')) + 1;
     expect(text(refused.callback)).toContain(`line ${badLine} · \`schedules[1].when\``);
     expect(await harness.bot.app.digests.store.readGuild(second)).toEqual([]);
