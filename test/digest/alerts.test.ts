@@ -16,7 +16,7 @@ import {
 } from '../../src/digest/alerts.js';
 import { DeliveryError, type Schedule } from '../../src/digest/index.js';
 import { createSlotRunner } from '../../src/digest/run.js';
-import { openStore } from '../../src/digest/store.js';
+import { openStore, type Store } from '../../src/digest/store.js';
 import { defaultLibrary, fakePoster, scheduleRecord } from './fixtures.js';
 
 const library = defaultLibrary();
@@ -99,73 +99,81 @@ describe('alertTransition', () => {
   });
 });
 
+/**
+ * Guild g1 with schedule abc123, whose channel c1 is gone, and alerts to "alerts", on `count`
+ * stores of one SQLite file (processes). `asked` counts sends to the alert channel: sends asked
+ * for, not messages kept, since the alert's nonce alone would also hide a second send.
+ */
+async function alertWorld(count = 1) {
+  const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
+  const url = `sqlite://${join(dir, 'a.sqlite')}`;
+  const stores: Store[] = [];
+  for (let i = 0; i < count; i++) stores.push(await openStore(url));
+  const [first] = stores;
+  if (!first) throw new Error('no store');
+  const schedule = scheduleRecord({
+    id: 'abc123',
+    guildId: 'g1',
+    channelId: 'c1',
+    alerts: { channelId: 'alerts' },
+  });
+  await first.updateGuild('g1', () => ({ schedules: [schedule], result: undefined }));
+  const poster = fakePoster();
+  poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
+  let asked = 0;
+  const send = poster.send.bind(poster);
+  poster.send = (guildId, channelId, ...rest) => {
+    if (channelId === 'alerts') asked++;
+    return send(guildId, channelId, ...rest);
+  };
+  return {
+    store: first,
+    stores,
+    poster,
+    asked: () => asked,
+    alerts: () => poster.sent.filter((m) => m.channelId === 'alerts'),
+    async close() {
+      await Promise.all(stores.map((s) => s.close()));
+      rmSync(dir, { recursive: true });
+    },
+  };
+}
+
 describe('GIVEN two processes on one store', () => {
   test('WHEN both record failures of one schedule at once THEN one alert is posted, and one when it recovers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
-    const url = `sqlite://${join(dir, 'a.sqlite')}`;
-    const [a, b] = [await openStore(url), await openStore(url)];
+    const world = await alertWorld(2);
+    const { poster, alerts } = world;
     try {
-      const schedule = scheduleRecord({
-        id: 'abc123',
-        guildId: 'g1',
-        channelId: 'c1',
-        alerts: { channelId: 'alerts' },
-      });
-      await a.updateGuild('g1', () => ({ schedules: [schedule], result: undefined }));
-      const poster = fakePoster();
-      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
-      // Sends asked for, not messages kept: the alert's nonce alone would also hide a second send.
-      let asked = 0;
-      const send = poster.send.bind(poster);
-      poster.send = (guildId, channelId, ...rest) => {
-        if (channelId === 'alerts') asked++;
-        return send(guildId, channelId, ...rest);
-      };
       const now = () => new Date('2026-03-02T09:00:00Z');
-      const runners = [a, b].map((store) => createSlotRunner({ store, poster, now, library: () => library }));
+      const runners = world.stores.map((store) =>
+        createSlotRunner({ store, poster, now, library: () => library }),
+      );
       const slots = ['2026-03-02T07:00:00Z', '2026-03-02T08:00:00Z'].map((s) => new Date(s));
       await Promise.all(runners.map((run, i) => run('g1', 'abc123', slots[i] as Date)));
-      const alerts = () => poster.sent.filter((m) => m.channelId === 'alerts');
-      expect(asked).toBe(1);
+      expect(world.asked()).toBe(1);
       expect(JSON.stringify(alerts()[0]?.reply.embeds)).toMatch(/is failing/);
 
       poster.broken.delete('c1');
       const later = [new Date('2026-03-02T10:00:00Z'), new Date('2026-03-02T11:00:00Z')];
       await Promise.all(runners.map((run, i) => run('g1', 'abc123', later[i] as Date)));
-      expect(asked).toBe(2);
+      expect(world.asked()).toBe(2);
       expect(alerts()).toHaveLength(2);
       expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
     } finally {
-      await Promise.all([a.close(), b.close()]);
-      rmSync(dir, { recursive: true });
+      await world.close();
     }
   });
 });
 
 describe('GIVEN an alert channel that fails to take the alert', () => {
   test('WHEN the first alert cannot be posted THEN the next run posts it, once, and the recovery after it once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
-    const store = await openStore(`sqlite://${join(dir, 'a.sqlite')}`);
+    const world = await alertWorld();
+    const { store, poster, alerts } = world;
     try {
-      const schedule = scheduleRecord({
-        id: 'abc123',
-        guildId: 'g1',
-        channelId: 'c1',
-        alerts: { channelId: 'alerts' },
-      });
-      await store.updateGuild('g1', () => ({ schedules: [schedule], result: undefined }));
-      const poster = fakePoster();
-      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
-      let refuse = 1;
-      const send = poster.send.bind(poster);
-      poster.send = (guildId, channelId, ...rest) => {
-        if (channelId === 'alerts' && refuse-- > 0)
-          return Promise.reject(new Error('503 Service Unavailable'));
-        return send(guildId, channelId, ...rest);
-      };
+      // The next send is the alert's (the digest's channel is gone): it fails as a 503 would.
+      poster.failNext(1, new Error('503 Service Unavailable'));
       let now = new Date('2026-03-02T08:00:00Z');
       const run = createSlotRunner({ store, poster, now: () => now, library: () => library });
-      const alerts = () => poster.sent.filter((m) => m.channelId === 'alerts');
 
       await run('g1', 'abc123', now);
       expect(alerts()).toHaveLength(0);
@@ -187,44 +195,28 @@ describe('GIVEN an alert channel that fails to take the alert', () => {
       expect(alerts()).toHaveLength(2);
       expect(JSON.stringify(alerts()[1]?.reply.embeds)).toMatch(/has recovered/);
     } finally {
-      await store.close();
-      rmSync(dir, { recursive: true });
+      await world.close();
     }
   });
 });
 
 describe('GIVEN an alert channel that refuses the bot', () => {
   test('WHEN the alert is refused THEN the claim comes off, and the next runs do not try again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attache-alerts-'));
-    const store = await openStore(`sqlite://${join(dir, 'a.sqlite')}`);
+    const world = await alertWorld();
+    const { store, poster } = world;
     try {
-      await store.updateGuild('g1', () => ({
-        schedules: [
-          scheduleRecord({ id: 'abc123', guildId: 'g1', channelId: 'c1', alerts: { channelId: 'alerts' } }),
-        ],
-        result: undefined,
-      }));
-      const poster = fakePoster();
-      poster.broken.set('c1', { ok: false, reason: 'channel-gone' });
       poster.refuse.set('alerts', new DeliveryError(50013, 'Missing Permissions', ['Send Messages']));
-      let asked = 0;
-      const send = poster.send.bind(poster);
-      poster.send = (guildId, channelId, ...rest) => {
-        if (channelId === 'alerts') asked++;
-        return send(guildId, channelId, ...rest);
-      };
       let now = new Date('2026-03-02T08:00:00Z');
       const run = createSlotRunner({ store, poster, now: () => now, library: () => library });
       await run('g1', 'abc123', now);
-      expect(asked).toBe(1);
+      expect(world.asked()).toBe(1);
       expect((await store.readGuild('g1'))[0]).toMatchObject({ alerted: 'failing' });
       expect((await store.readGuild('g1'))[0]?.alertPending).toBeUndefined();
       now = new Date('2026-03-02T09:00:00Z');
       await run('g1', 'abc123', now);
-      expect(asked).toBe(1);
+      expect(world.asked()).toBe(1);
     } finally {
-      await store.close();
-      rmSync(dir, { recursive: true });
+      await world.close();
     }
   });
 });

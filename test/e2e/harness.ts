@@ -97,3 +97,17 @@ export function manualCron() {
     },
   };
 }
+
+/**
+ * Makes the bot's store fail every `sent` write of the run ledger, as a process killed between
+ * sending a digest and recording it would leave things.
+ */
+export function dieBeforeSentWrite(harness: Harness | undefined): void {
+  const store = harness?.bot.app.digests.store;
+  if (!store) throw new Error('no store');
+  const ledgerSet = store.ledgerSet.bind(store);
+  store.ledgerSet = async (entry) => {
+    if (entry.status === 'sent') throw new Error('process killed before the ledger write');
+    return ledgerSet(entry);
+  };
+}

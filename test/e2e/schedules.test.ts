@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { compileRule } from '../../src/digest/when.js';
 import type { CallbackBody, FakeMessage } from '../fake-discord/index.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { type Harness, manualCron, startHarness } from './harness.js';
+import { dieBeforeSentWrite, type Harness, manualCron, startHarness } from './harness.js';
 
 const MANAGE_GUILD = 1n << 5n;
 const EPHEMERAL = 64;
@@ -127,13 +127,7 @@ describe('GIVEN an admin and a member in a guild', () => {
     await start();
     const channel = discord.fake.channelId('briefings');
     const { id } = await addSchedule(channel, '0 * * * *');
-    const store = harness?.bot.app.digests.store;
-    if (!store) throw new Error('no store');
-    const ledgerSet = store.ledgerSet.bind(store);
-    store.ledgerSet = async (entry) => {
-      if (entry.status === 'sent') throw new Error('process killed before the ledger write');
-      return ledgerSet(entry);
-    };
+    dieBeforeSentWrite(harness);
     const slot = nextSlot('0 * * * *');
     advanceTo(slot);
     await clock.fire(id, slot).catch(() => undefined);

@@ -13,7 +13,7 @@ import { compileRule } from '../../src/digest/when.js';
 import { type CallbackBody, CROSSPOSTED } from '../fake-discord/index.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fake-discord/state.js';
 import { useFakeDiscord } from '../fake-discord/vitest.js';
-import { type Harness, manualCron, startHarness } from './harness.js';
+import { dieBeforeSentWrite, type Harness, manualCron, startHarness } from './harness.js';
 
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild;
 
@@ -181,13 +181,7 @@ describe('GIVEN a forum that requires a tag', () => {
     const forum = discord.fake.channelId('digests');
     const { id } = await add(forum, { tags: 'digest' });
     if (!id) throw new Error('not saved');
-    const store = harness?.bot.app.digests.store;
-    if (!store) throw new Error('no store');
-    const ledgerSet = store.ledgerSet.bind(store);
-    store.ledgerSet = async (entry) => {
-      if (entry.status === 'sent') throw new Error('process killed before the ledger write');
-      return ledgerSet(entry);
-    };
+    dieBeforeSentWrite(harness);
     const slot = nextSlot('0 * * * *');
     clockAt.ms = slot.getTime() + 5_000;
     await clock.fire(id, slot).catch(() => undefined);
@@ -214,13 +208,7 @@ describe('GIVEN a forum whose posts are archived while the bot is down', () => {
     await start();
     const { id } = await add(forum, { tags: 'digest', when: '0 9 * * *' });
     if (!id) throw new Error('not saved');
-    const store = harness?.bot.app.digests.store;
-    if (!store) throw new Error('no store');
-    const ledgerSet = store.ledgerSet.bind(store);
-    store.ledgerSet = async (entry) => {
-      if (entry.status === 'sent') throw new Error('process killed before the ledger write');
-      return ledgerSet(entry);
-    };
+    dieBeforeSentWrite(harness);
     const slot = nextSlot('0 9 * * *');
     clockAt.ms = slot.getTime() + 5_000;
     await clock.fire(id, slot).catch(() => undefined);
