@@ -516,8 +516,34 @@ interface CheckedWhen extends Timing {
   notes: string[];
 }
 
+/**
+ * Answers of checkWhen by what was asked and the hour it was asked in: the same text, zone and
+ * limit within one hour get the same answer (its notes speak of "now" to the hour at most), so
+ * /schedule add, edit and import, which ask it for every schedule they touch, walk a year of
+ * daylight-saving changes once per rule and hour rather than once per command.
+ */
+const checkedCache = new Map<string, CheckedWhen>();
+const CHECKED_KEPT = 1000;
+
 /** Everything the guard rails need: parse, zone, "never runs", minimum interval. */
 export function checkWhen(
+  input: string,
+  timeZone: string,
+  options: { now: Date; minIntervalMinutes: number },
+): CheckedWhen {
+  const key = [input, timeZone, options.minIntervalMinutes, Math.floor(options.now.getTime() / HOUR_MS)].join(
+    '\u0000',
+  );
+  let checked = checkedCache.get(key);
+  if (!checked) {
+    checked = checkFresh(input, timeZone, options);
+    if (checkedCache.size >= CHECKED_KEPT) checkedCache.delete(checkedCache.keys().next().value as string);
+    checkedCache.set(key, checked);
+  }
+  return { ...checked, notes: [...checked.notes] };
+}
+
+function checkFresh(
   input: string,
   timeZone: string,
   options: { now: Date; minIntervalMinutes: number },

@@ -185,6 +185,27 @@ describe('time zones that do not mean what they seem', () => {
   });
 });
 
+describe('answers kept within the hour', () => {
+  test('GIVEN the same question asked either side of the hour clocks went forward THEN each answer speaks of its own hour', () => {
+    const ask = (at: string) =>
+      checkWhen('daily 08:00', 'CET', { now: new Date(at), minIntervalMinutes: 60 });
+    expect(ask('2026-03-29T00:30:00Z').notes[0]).toContain('UTC+01:00 now');
+    expect(ask('2026-03-29T00:59:00Z').notes[0]).toContain('UTC+01:00 now');
+    expect(ask('2026-03-29T01:30:00Z').notes[0]).toContain('UTC+02:00 now');
+  });
+
+  test('GIVEN an answer WHEN its notes are changed by the caller THEN the next answer is whole', () => {
+    const now = new Date('2026-03-02T09:00:00Z');
+    const first = checkWhen('daily 02:30', 'Europe/Brussels', { now, minIntervalMinutes: 60 });
+    const count = first.notes.length;
+    first.notes.length = 0;
+    expect(checkWhen('daily 02:30', 'Europe/Brussels', { now, minIntervalMinutes: 60 }).notes).toHaveLength(
+      count,
+    );
+    expect(count).toBeGreaterThan(0);
+  });
+});
+
 describe('Europe/Brussels around the DST changes of 2026', () => {
   const tz = 'Europe/Brussels';
 
