@@ -143,8 +143,10 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
-/** What a channel is, as far as posting goes: a forum takes posts, an announcement is published. */
-/** `voice`: a voice or stage channel's text chat, which discord.js counts as text-based. */
+/**
+ * What a channel is, as far as posting goes: a forum takes posts, an announcement is published;
+ * `voice` is a voice or stage channel's text chat, which discord.js counts as text-based.
+ */
 export type ChannelKind = 'text' | 'announcement' | 'forum' | 'thread' | 'voice';
 
 /** Where a schedule may post (as /schedule add's channel option offers): never into a thread. */
@@ -152,25 +154,36 @@ export const DIGEST_CHANNELS: readonly ChannelKind[] = ['text', 'announcement', 
 /** Where alerts may go (as /schedule alerts' channel option offers). */
 export const ALERT_CHANNELS: readonly ChannelKind[] = ['text', 'announcement'];
 
-/** Said when a channel of the wrong kind is given, by id, past Discord's own option filter. */
-export const wrongKind = (kind: ChannelKind, allowed: readonly ChannelKind[]): string =>
-  `that is ${kind === 'announcement' ? 'an announcement channel' : kind === 'thread' ? 'a thread' : kind === 'voice' ? "a voice channel's chat" : `a ${kind} channel`}: pick ${allowed
-    .map((k) => (k === 'announcement' ? 'an announcement' : `a ${k}`))
-    .join(', ')
-    .replace(/, ([^,]*)$/, ' or $1')} channel.`;
+const KIND_NAMES: Record<ChannelKind, string> = {
+  text: 'a text channel',
+  announcement: 'an announcement channel',
+  forum: 'a forum channel',
+  thread: 'a thread',
+  voice: "a voice channel's chat",
+};
+
+/**
+ * Said when a channel of the wrong kind is given, by id, past Discord's own option filter:
+ * "that is a thread: pick a text, an announcement or a forum channel." (`subject` names it).
+ */
+export const wrongKind = (kind: ChannelKind, allowed: readonly ChannelKind[], subject = 'that'): string => {
+  const kinds = allowed.map((k) => KIND_NAMES[k].replace(/ channel$/, ''));
+  const listed = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : kinds.join('');
+  return `${subject} is ${KIND_NAMES[kind]}: pick ${listed} channel.`;
+};
 
 export interface ForumTag {
   id: string;
   name: string;
 }
 
+/** DeliveryError code of a Notify me press refused because the role grants elevated permissions. */
+export const ROLE_ELEVATED = -1 as const;
+
 /**
  * Whether a role can be the one a digest pings, with a Notify me button that gives and takes it:
  * `problems` say what stops the bot (each with its fix).
  */
-/** DeliveryError code of a Notify me press refused because the role grants elevated permissions. */
-export const ROLE_ELEVATED = -1 as const;
-
 export type RoleCheck =
   | { ok: true; name: string }
   | { ok: false; reason: 'role-gone' }

@@ -98,7 +98,7 @@ export function createTransferMethods(deps: TransferDeps) {
       const check = await poster.check(guildId, id);
       if (check.ok) {
         return check.kind && !DIGEST_CHANNELS.includes(check.kind)
-          ? `#${name ?? id} ${wrongKind(check.kind, DIGEST_CHANNELS).replace(/^that /, '')}`
+          ? wrongKind(check.kind, DIGEST_CHANNELS, `#${name ?? id}`)
           : undefined;
       }
       if (check.reason === 'channel-gone') return 'gone';

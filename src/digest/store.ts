@@ -273,16 +273,18 @@ export async function openStore(
     throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
   }
   // One-row statements on a SQLite file run on a synchronous connection (store-sql.ts, sqliteRows).
-  const file = isSqlite(backends[0]) ? url.replace(/^sqlite:\/\//, '') : undefined;
+  const [first] = backends;
+  const file = isSqlite(first) ? url.replace(/^sqlite:\/\//, '') : undefined;
   let rows: SqliteRows | undefined;
   try {
-    const adapter = backends[0] as KeyvSqlite;
-    const checkpoint = () =>
-      adapter.query('PRAGMA wal_checkpoint(PASSIVE)').then(
-        () => undefined,
-        (error: unknown) => log?.warn({ err: error }, 'could not checkpoint the store; SQLite tries again'),
-      );
-    rows = file && file !== ':memory:' ? sqliteRows(file, BUSY_TIMEOUT_MS, checkpoint) : undefined;
+    if (isSqlite(first) && file && file !== ':memory:') {
+      const checkpoint = () =>
+        first.query('PRAGMA wal_checkpoint(PASSIVE)').then(
+          () => undefined,
+          (error: unknown) => log?.warn({ err: error }, 'could not checkpoint the store; SQLite tries again'),
+        );
+      rows = sqliteRows(file, BUSY_TIMEOUT_MS, checkpoint);
+    }
   } catch (error) {
     await Promise.allSettled(backends.map((b) => (b instanceof Map ? undefined : b.disconnect?.())));
     throw new StoreError(`cannot open the store: ${describeError(error)}`, { cause: error });
